@@ -1,0 +1,66 @@
+"""create_app(): the FastAPI application with its routers, handlers and state."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from grassroots import __version__
+from grassroots.config import Settings, get_settings
+from grassroots.db import (
+    check_schema_current,
+    make_engine,
+    make_session_factory,
+    writer_engine,
+)
+from grassroots.errors import install_handlers
+from grassroots.geo.api import router as geo_router
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    read_sessions: sessionmaker[Session] | None = None,
+    write_sessions: sessionmaker[Session] | None = None,
+    trust_user_header: bool = False,
+) -> FastAPI:
+    """Build the app. Refuses to start on a schema that is not this code's (SchemaOutOfDate).
+
+    Tests pass their own session factories (bound to a connection they roll back).
+    """
+    settings = settings or get_settings()
+    if engine is None:
+        engine = make_engine(
+            settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+        )
+    check_schema_current(engine)
+    app = FastAPI(
+        title="grassroots",
+        version=__version__,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.read_sessions = read_sessions or make_session_factory(engine)
+    app.state.write_sessions = write_sessions or make_session_factory(writer_engine(engine))
+    app.state.trust_user_header = trust_user_header
+    install_handlers(app)
+    app.include_router(geo_router, prefix=API_PREFIX)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        with app.state.read_sessions() as session:
+            session.execute(text("select 1"))
+        return {"status": "ok", "version": __version__}
+
+    return app

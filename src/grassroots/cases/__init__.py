@@ -1,0 +1,1 @@
+"""Cases (矛盾纠纷 / 事件): registration, routing, mediation, escalation and closure."""

@@ -1,0 +1,122 @@
+"""The `grassroots` command line (Typer). Every command has --help with examples."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import typer
+import uvicorn
+from sqlalchemy import Engine
+
+from grassroots.config import get_settings
+from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+
+app = typer.Typer(
+    help="grassroots 三级综治中心与网格化服务管理平台 / comprehensive-governance case platform.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _engine() -> Engine:
+    settings = get_settings()
+    return make_engine(
+        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
+
+
+def _init(demo: bool, seed: int) -> bool:
+    """Create or upgrade the schema; build the demo county if asked and the database is empty."""
+    from grassroots.demo.build import build_demo, is_empty
+
+    engine = _engine()
+    upgrade_schema(engine)
+    typer.echo(f"数据库结构已是最新 / schema up to date: {engine.url.render_as_string()}")
+    if not demo:
+        return False
+    with make_session_factory(engine)() as session:
+        if not is_empty(session):
+            typer.echo("数据库已有数据，不再生成示范县 / database not empty: demo not rebuilt")
+            return False
+        typer.echo(f"正在生成示范县 (seed={seed}) / building the demo county ...")
+        build_demo(session, seed)
+    typer.echo("示范县已生成 / demo county built")
+    return True
+
+
+@app.command()
+def init(
+    demo: bool = typer.Option(False, "--demo", help="Also build the demo county 示范县."),
+    seed: int = typer.Option(2026, "--seed", help="Seed for the demo data (deterministic)."),
+) -> None:
+    """Create or upgrade the database schema (and optionally the demo county).
+
+    Examples:
+      grassroots init
+      grassroots init --demo --seed 7
+      GRASSROOTS_DATABASE_URL=postgresql://postgres@127.0.0.1/grassroots grassroots init
+    """
+    _init(demo, seed)
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
+    port: int | None = typer.Option(None, help="Port (default 8000)."),
+) -> None:
+    """Start the web server.
+
+    Examples:
+      grassroots serve
+      grassroots serve --host 0.0.0.0 --port 8080
+    """
+    from grassroots.app import create_app
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    try:
+        application = create_app(settings)
+    except SchemaOutOfDate as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    uvicorn.run(
+        application,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command()
+def demo(
+    seed: int = typer.Option(2026, "--seed", help="Seed for the demo data."),
+    port: int | None = typer.Option(None, help="Port (default 8000)."),
+) -> None:
+    """Build the demo county on first run (not again later), then serve it.
+
+    Example:
+      grassroots demo
+    """
+    from grassroots.demo.staff_notice import print_demo_logins
+
+    _init(True, seed)
+    settings = get_settings()
+    typer.echo(
+        f"\n打开 / open  http://{settings.host}:{port or settings.port}/\n"
+        f"API 文档 / API docs  http://{settings.host}:{port or settings.port}/api/v1/docs"
+    )
+    print_demo_logins()
+    serve(host=None, port=port)
+
+
+def main() -> None:
+    try:
+        app()
+    except SchemaOutOfDate as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Settings from the environment (GRASSROOTS_*), one object for the whole process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    # A folder beside the working directory keeps the demo self-contained; production
+    # deployments set GRASSROOTS_DATA_DIR (e.g. /var/lib/grassroots).
+    return Path.cwd() / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRASSROOTS_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    sqlite_busy_timeout_ms: int = 10_000
+    # Background job loop in `serve` (deadline sweeps, scheduled reports); 0 disables.
+    jobs_interval_seconds: int = 300
+    # Public address the app is reached at; https:// enables Secure cookies.
+    base_url: str = "http://127.0.0.1:8000"
+    # Map tiles: empty means plain background with boundaries only (intranet default).
+    tile_url: str = ""
+    tile_attribution: str = ""
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'grassroots.db'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,28 @@
+"""What `grassroots demo` prints about the demo accounts."""
+
+from __future__ import annotations
+
+import typer
+
+from grassroots.demo.county import build_tree
+from grassroots.demo.staff import demo_staff
+
+ROLE_LABELS = {
+    "grid_worker": "网格员",
+    "mediator": "调解员",
+    "centre_staff": "综治中心受理员",
+    "unit_handler": "职能部门承办人",
+    "leader": "领导",
+    "system_admin": "系统管理员",
+    "security_admin": "安全管理员",
+    "auditor": "审计管理员",
+}
+
+
+def print_demo_logins() -> None:
+    typer.echo("\n示范账号（仅供演示，切勿用于生产） / demo accounts — FOR THE DEMO ONLY:")
+    county = build_tree().children[0].children[0]
+    for staff in demo_staff(county):
+        if staff.role.value in ROLE_LABELS:
+            label = ROLE_LABELS[staff.role.value]
+            typer.echo(f"  {staff.username:<10} {staff.display_name:<6} {label}")

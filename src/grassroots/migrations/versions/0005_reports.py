@@ -1,0 +1,24 @@
+"""report templates and stored reports
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-28
+
+Placeholder in the fixed chain so that domains can be built side by side; filled in by the
+domain's own work.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,142 @@
+"""Test set-up: every database test runs on SQLite and on PostgreSQL.
+
+A session-scoped engine per database holds the migrated schema and the seed world (the demo
+county's geography, units and named staff: wang, li, zhao, sun, qian, chen, zhou, wu, admin,
+security, audit). Each test gets a connection inside a transaction that is rolled back, so
+tests never see each other's writes; the app under test is bound to that same connection.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from grassroots.accounts.models import User
+from grassroots.app import create_app
+from grassroots.config import Settings
+from grassroots.db import make_engine, upgrade_schema
+from grassroots.demo.build import build_demo_geography
+from tests.support.postgres import NoPostgres, postgres_server, temporary_database
+
+DATABASES = ["sqlite", "postgresql"]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _no_postgres(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"PostgreSQL is required under CI=true: {reason}")
+    pytest.skip(f"PostgreSQL not available: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(postgres_server())
+        except NoPostgres as exc:
+            _no_postgres(str(exc))
+        yield url
+
+
+def _new_engine(kind: str, tmp: Path, stack: ExitStack, request: pytest.FixtureRequest) -> Engine:
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp / 'grassroots.db'}"
+        engine = make_engine(url, connect_args={"check_same_thread": False})
+    else:
+        admin = request.getfixturevalue("postgres_admin_url")
+        url = stack.enter_context(temporary_database(admin))
+        engine = make_engine(url)
+    stack.callback(engine.dispose)
+    upgrade_schema(engine)
+    return engine
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A migrated database with the seed world, one per kind for the whole session."""
+    with ExitStack() as stack:
+        eng = _new_engine(request.param, tmp_path_factory.mktemp(request.param), stack, request)
+        with Session(eng, expire_on_commit=False) as session:
+            build_demo_geography(session)
+        yield eng
+
+
+@pytest.fixture
+def fresh_engine(
+    request: pytest.FixtureRequest, engine: Engine, tmp_path: Path
+) -> Iterator[Engine]:
+    """An empty, migrated database of the same kind, for tests that need real commits
+    (several connections, concurrency, CLI). Dropped afterwards."""
+    kind = engine.dialect.name.replace("postgresql", "postgresql")
+    with ExitStack() as stack:
+        yield _new_engine("sqlite" if kind == "sqlite" else "postgresql", tmp_path, stack, request)
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions bound to one connection whose outer transaction is rolled back at the end:
+    an action's commit only releases a savepoint."""
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    try:
+        yield factory
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as s:
+        yield s
+
+
+@pytest.fixture
+def users(session: Session) -> dict[str, User]:
+    return {u.username: u for u in session.scalars(select(User))}
+
+
+@pytest.fixture
+def app(engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path):  # type: ignore[no-untyped-def]
+    settings = Settings(data_dir=tmp_path, database_url=engine.url.render_as_string(False))
+    return create_app(
+        settings,
+        engine=engine,
+        read_sessions=session_factory,
+        write_sessions=session_factory,
+        trust_user_header=True,
+    )
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def client_as(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
+    """client_as("zhao") → a client acting as the seed user zhao."""
+    clients: list[TestClient] = []
+
+    def make(username: str) -> TestClient:
+        c = TestClient(app, headers={"X-Grassroots-User": username})
+        c.__enter__()
+        clients.append(c)
+        return c
+
+    yield make
+    for c in clients:
+        c.__exit__(None, None, None)
