@@ -9,6 +9,7 @@ tests never see each other's writes; the app under test is bound to that same co
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -21,11 +22,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from grassroots.accounts.models import User
 from grassroots.app import create_app
 from grassroots.config import Settings
+from grassroots.crypto import new_key_file
 from grassroots.db import make_engine, upgrade_schema
 from grassroots.demo.build import build_demo_geography
 from tests.support.postgres import NoPostgres, postgres_server, temporary_database
 
 DATABASES = ["sqlite", "postgresql"]
+
+# A data folder and key file of the test run's own, before anything reads the settings.
+_TEST_DATA = Path(tempfile.mkdtemp(prefix="grassroots-test-"))
+os.environ["GRASSROOTS_DATA_DIR"] = str(_TEST_DATA)
+os.environ.pop("GRASSROOTS_DATABASE_URL", None)
+os.environ.pop("GRASSROOTS_KEY_FILE", None)
+new_key_file(_TEST_DATA / "keys" / "grassroots.key")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

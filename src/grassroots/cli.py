@@ -10,6 +10,7 @@ import uvicorn
 from sqlalchemy import Engine
 
 from grassroots.config import get_settings
+from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
 
 app = typer.Typer(
@@ -27,11 +28,17 @@ def _engine() -> Engine:
 
 
 def _init(demo: bool, seed: int) -> bool:
-    """Create or upgrade the schema; build the demo county if asked and the database is empty."""
+    """Create or upgrade the schema and the key file; build the demo county if asked and empty."""
     from grassroots.demo.build import build_demo, is_empty
 
     engine = _engine()
     upgrade_schema(engine)
+    key_file = get_settings().key_file_path
+    if not key_file.exists():
+        new_key_file(key_file)
+        typer.echo(
+            f"已创建密钥文件 / key file created: {key_file} (back it up apart from the database)"
+        )
     typer.echo(f"数据库结构已是最新 / schema up to date: {engine.url.render_as_string()}")
     if not demo:
         return False

@@ -31,12 +31,19 @@ class Settings(BaseSettings):
     # Map tiles: empty means plain background with boundaries only (intranet default).
     tile_url: str = ""
     tile_attribution: str = ""
+    # Key file for personal data (AES-256-GCM + blind index); keep it outside the database
+    # and its backups. Default: <data_dir>/keys/grassroots.key
+    key_file: Path | None = None
 
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'grassroots.db'}"
+
+    @property
+    def key_file_path(self) -> Path:
+        return self.key_file or self.data_dir / "keys" / "grassroots.key"
 
     @property
     def is_sqlite(self) -> bool:

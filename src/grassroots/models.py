@@ -1,8 +1,9 @@
 """Imports every domain's tables so that Base.metadata is complete (Alembic, tests)."""
 
 from grassroots.accounts import models as accounts_models
+from grassroots.audit import models as audit_models
 from grassroots.cases import models as cases_models
 from grassroots.db import Base
 from grassroots.geo import models as geo_models
 
-__all__ = ["Base", "accounts_models", "cases_models", "geo_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "cases_models", "geo_models"]

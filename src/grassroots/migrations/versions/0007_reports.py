@@ -1,7 +1,7 @@
-"""statistics aggregates
+"""report templates and stored reports
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-28
 
 Placeholder in the fixed chain so that domains can be built side by side; filled in by the
@@ -10,8 +10,8 @@ domain's own work.
 
 from collections.abc import Sequence
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

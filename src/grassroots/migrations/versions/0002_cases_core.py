@@ -1,4 +1,4 @@
-"""case workflow tables (deadline policies, holiday calendar, idempotency keys, ...)
+"""case workflow: idempotency keys and other tables of the transitions
 
 Revision ID: 0002
 Revises: 0001

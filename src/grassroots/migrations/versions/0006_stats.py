@@ -1,7 +1,7 @@
-"""accounts, sessions, tokens, audit log
+"""statistics aggregates
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-28
 
 Placeholder in the fixed chain so that domains can be built side by side; filled in by the
@@ -10,8 +10,8 @@ domain's own work.
 
 from collections.abc import Sequence
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,4 +1,4 @@
-"""report templates and stored reports
+"""audit log: hash-chained, append-only
 
 Revision ID: 0005
 Revises: 0004

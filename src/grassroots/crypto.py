@@ -1,0 +1,113 @@
+"""Protection of parties' personal data (DESIGN §7).
+
+AES-256-GCM for ID-card numbers and phone numbers at rest, with the key in a key file
+outside the database; a keyed blind index (HMAC-SHA256 under a separate derived key) for
+exact lookup; masking for display. Ciphertext layout: 1-byte key version, 12-byte nonce,
+then the GCM ciphertext+tag; the field name is bound in as associated data.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from grassroots.config import get_settings
+
+
+class KeyFileMissing(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Keyring:
+    version: int
+    data_key: bytes  # AES-256-GCM
+    index_key: bytes  # HMAC for the blind index (never rotated without a reindex)
+    old_keys: dict[int, bytes]
+
+    def encrypt(self, field: str, plain: str) -> bytes:
+        nonce = os.urandom(12)
+        sealed = AESGCM(self.data_key).encrypt(nonce, plain.encode(), field.encode())
+        return bytes([self.version]) + nonce + sealed
+
+    def decrypt(self, field: str, blob: bytes) -> str:
+        version, nonce, sealed = blob[0], blob[1:13], blob[13:]
+        key = self.data_key if version == self.version else self.old_keys[version]
+        return AESGCM(key).decrypt(nonce, sealed, field.encode()).decode()
+
+    def blind_index(self, field: str, plain: str) -> str:
+        normalised = normalise(field, plain)
+        return hmac.new(
+            self.index_key, f"{field}:{normalised}".encode(), hashlib.sha256
+        ).hexdigest()
+
+
+def normalise(field: str, plain: str) -> str:
+    value = re.sub(r"[\s-]", "", plain)
+    return value.upper() if field == "id_number" else value
+
+
+def new_key_file(path: Path) -> None:
+    """Create a key file (0600). Refuses to overwrite an existing one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "version": 1,
+        "keys": {"1": base64.b64encode(os.urandom(32)).decode()},
+        "index_key": base64.b64encode(os.urandom(32)).decode(),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(doc, f)
+
+
+def load_keyring(path: Path) -> Keyring:
+    if not path.exists():
+        raise KeyFileMissing(
+            f"密钥文件不存在：{path}。请运行 `grassroots init` 创建。 / "
+            f"key file {path} missing: run `grassroots init`."
+        )
+    doc = json.loads(path.read_text())
+    keys = {int(v): base64.b64decode(k) for v, k in doc["keys"].items()}
+    version = int(doc["version"])
+    return Keyring(
+        version=version,
+        data_key=keys[version],
+        index_key=base64.b64decode(doc["index_key"]),
+        old_keys={v: k for v, k in keys.items() if v != version},
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str, mtime: float) -> Keyring:
+    return load_keyring(Path(path))
+
+
+def keyring() -> Keyring:
+    """The process's keyring, reloaded when the key file changes (after a rotation)."""
+    path = get_settings().key_file_path
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _cached(str(path), mtime)
+
+
+def mask_phone(phone: str) -> str:
+    digits = normalise("phone", phone)
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_id_number(id_number: str) -> str:
+    """Hide birthplace (digits 1-6) and birth date (7-14): only the last 4 stay visible."""
+    value = normalise("id_number", id_number)
+    if len(value) <= 4:
+        return "*" * len(value)
+    return "*" * (len(value) - 4) + value[-4:]

@@ -1,0 +1,24 @@
+"""calendar and deadlines: official holiday schedule, deadline policies, sweep marks
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-28
+
+Placeholder in the fixed chain so that domains can be built side by side; filled in by the
+domain's own work.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,24 @@
+"""accounts: credentials, sessions, API tokens, TOTP, lockout
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-28
+
+Placeholder in the fixed chain so that domains can be built side by side; filled in by the
+domain's own work.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
