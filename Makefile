@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint check-python
+.PHONY: demo test lint check-python system-deps
 
 check-python:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "grassroots needs Python 3.11 or newer (set PY=python3.11)")'
@@ -32,5 +32,8 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-test: lint
+system-deps:
+	bash scripts/system-deps.sh
+
+test: lint system-deps
 	$(BIN)/python -m pytest

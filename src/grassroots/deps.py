@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
+from grassroots.accounts.permissions import ALL_PERMISSIONS, has_permission
+from grassroots.audit.actions import record_audit
+from grassroots.db import transaction
 from grassroots.errors import Problem
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -46,3 +49,32 @@ def current_user(request: Request, session: DbSession) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def requires(permission: str) -> Any:
+    """Route dependency: the acting user's role must hold `permission` (accounts.permissions).
+
+    Every route but the public ones declares exactly one; the access-matrix test reads it
+    back from the route table. A refusal is audited and answered 403.
+    """
+    if permission not in ALL_PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def check(request: Request, user: CurrentUser, session: DbSession) -> User:
+        if not has_permission(user.role, permission):
+            with transaction(session):
+                record_audit(
+                    session,
+                    actor=user,
+                    action="access.denied",
+                    object_type="route",
+                    object_id=request.url.path,
+                    result="denied",
+                    details={"permission": permission},
+                    ip=request.client.host if request.client else "",
+                )
+            raise Problem(403, "forbidden", "无权执行此操作 / not allowed")
+        return user
+
+    check.permission = permission  # type: ignore[attr-defined]
+    return Depends(check)
