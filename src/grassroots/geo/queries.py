@@ -8,7 +8,7 @@ from typing import Any
 from shapely import from_wkb
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from grassroots.errors import Problem
 from grassroots.geo.geojson_parse import FeatureIn
@@ -122,13 +122,14 @@ def with_boundaries(
     return rows
 
 
-def units_query(jurisdiction: Jurisdiction | None, kind: str | None) -> Select[Unit]:
-    stmt = select(Unit).where(Unit.active)
+def units(session: Session, jurisdiction: Jurisdiction | None, kind: str | None) -> Sequence[Unit]:
+    """Active units, optionally of one jurisdiction and/or one kind, with their jurisdiction."""
+    stmt = select(Unit).options(joinedload(Unit.jurisdiction)).where(Unit.active)
     if jurisdiction is not None:
         stmt = stmt.where(Unit.jurisdiction_id == jurisdiction.id)
     if kind:
         stmt = stmt.where(Unit.kind == kind)
-    return stmt.order_by(Unit.code)
+    return session.scalars(stmt.order_by(Unit.code)).all()
 
 
 def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
