@@ -85,3 +85,13 @@ def real_world_shaped() -> dict[str, Any]:
             feature(village + "001", "全村网格", "grid", village, shape),
         ],
     }
+
+
+def with_ancestors(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the province and city above it (no boundary), for an empty database."""
+    out = copy.deepcopy(data)
+    out["features"][:0] = [
+        feature("990000000000", "示范省", "province", None, None),
+        feature(CITY, "示范市", "city", "990000000000", None),
+    ]
+    return out
