@@ -75,9 +75,9 @@ def _ring_errors(index: int, code: str | None, ring: Any, number: int) -> list[F
 
 def _polygons_of(geometry: dict[str, Any]) -> list[Any] | None:
     coords = geometry.get("coordinates")
-    if not isinstance(coords, list):
+    if not isinstance(coords, list | tuple):
         return None
-    return coords if geometry.get("type") == "MultiPolygon" else [coords]
+    return list(coords) if geometry.get("type") == "MultiPolygon" else [coords]
 
 
 def _structure_errors(index: int, code: str | None, geometry: Any) -> list[FeatureError]:
@@ -87,8 +87,8 @@ def _structure_errors(index: int, code: str | None, geometry: Any) -> list[Featu
     polygons = _polygons_of(geometry)
     if polygons is None:
         return [feature_error(index, code, "bad_coordinates")]
-    rings = [ring for polygon in polygons if isinstance(polygon, list) for ring in polygon]
-    if not polygons or not all(isinstance(p, list) and p for p in polygons) or not rings:
+    rings = [ring for polygon in polygons if isinstance(polygon, list | tuple) for ring in polygon]
+    if not polygons or not all(isinstance(p, list | tuple) and p for p in polygons) or not rings:
         return [feature_error(index, code, "empty_geometry")]
     errors: list[FeatureError] = []
     for number, ring in enumerate(rings, 1):
