@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -115,3 +116,19 @@ def test_index_follows_boundary_changes_written_elsewhere(session: Session, monk
     found = locate_point(session, 10.5, 10.5)
     assert found is not None and found.grid_code == "990101001001099"
     assert found.village_code == village.code
+
+
+def test_exact_shared_edge_goes_to_lowest_code(session: Session, users):
+    """Grids A [120, 120.25] and B [120.25, 120.5] share the line lng = 120.25 exactly."""
+    from grassroots.geo.actions import do_import_geojson
+    from tests.geo import shapes
+
+    do_import_geojson(session, shapes.small_county(), users["admin"])
+    lats = [30.0, 30.1, 30.25, 30.5, 30.25, 30.25]
+    lngs = [120.25, 120.25, 120.25, 120.25, 120.2500001, 120.2499999]
+    codes = [f.grid_code if f else None for f in locate_many(session, lats, lngs)]
+    a, b = shapes.GRID_A, shapes.GRID_B
+    assert codes == [a, a, a, a, b, a]
+    assert locate_point(session, 30.5000001, 120.25) is None  # just north of the village
+    with pytest.raises(ValueError, match="same length"):
+        locate_many(session, [30.0, 30.1], [120.0])
