@@ -108,3 +108,27 @@ def test_import_needs_geo_write(client_as, session):
 def test_reading_needs_a_user(client):
     r = client.get("/api/v1/jurisdictions")
     assert r.status_code == 401
+
+
+def test_every_geo_route_declares_exactly_one_permission():
+    from fastapi.routing import APIRoute
+
+    from grassroots.geo.api import router
+
+    expected = {
+        "/jurisdictions": "geo.read",
+        "/jurisdictions/{code}": "geo.read",
+        "/jurisdictions/{code}/children": "geo.read",
+        "/grids.geojson": "geo.read",
+        "/locate": "geo.read",
+        "/units": "geo.read",
+        "/geo/import": "geo.write",
+    }
+    found = {}
+    for route in router.routes:
+        assert isinstance(route, APIRoute)
+        calls = [d.call for d in route.dependant.dependencies]
+        perms = [c.permission for c in calls if hasattr(c, "permission")]
+        assert len(perms) == 1, route.path
+        found[route.path] = perms[0]
+    assert found == expected
