@@ -81,7 +81,7 @@ def authenticated(
     if auth is None:
         raise Problem(401, "unauthenticated", "请先登录 / authentication required")
     if request.method not in SAFE_METHODS and not csrf_ok(auth, csrf):
-        audit_refusal(request, auth.user, "access.csrf_refused", {})
+        audit_refusal(request, session, auth.user, "access.csrf_refused", {})
         raise Problem(403, "csrf_failed", "页面已过期，请刷新后重试 / CSRF token missing or wrong")
     return auth
 
@@ -123,13 +123,13 @@ def requires(permission: str) -> Any:
     if permission not in ALL_PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
 
-    def check(request: Request, auth: FullAuth) -> User:
+    def check(request: Request, auth: FullAuth, session: DbSession) -> User:
         scopes = auth.scopes
         allowed = has_permission(auth.user.role, permission) and (
             scopes is None or permission in scopes
         )
         if not allowed:
-            audit_refusal(request, auth.user, "access.denied", {"permission": permission})
+            audit_refusal(request, session, auth.user, "access.denied", {"permission": permission})
             raise Problem(403, "forbidden", "无权执行此操作 / not allowed")
         return auth.user
 

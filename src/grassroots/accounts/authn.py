@@ -66,7 +66,9 @@ def _by_token(request: Request, db: Session, raw: str) -> Authenticated | None:
     if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        _write(request, update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        _write(
+            request, db, update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+        )
     return Authenticated(user=token.user, token=token)
 
 
@@ -77,11 +79,13 @@ def _by_session(request: Request, db: Session, raw: str) -> Authenticated | None
     settings: Settings = request.app.state.settings
     now = utcnow()
     if not row.user.is_active or _expired(row, now, settings):
-        _write(request, delete(AuthSession).where(AuthSession.id == row.id))
+        _write(request, db, delete(AuthSession).where(AuthSession.id == row.id))
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         _write(
-            request, update(AuthSession).where(AuthSession.id == row.id).values(last_seen_at=now)
+            request,
+            db,
+            update(AuthSession).where(AuthSession.id == row.id).values(last_seen_at=now),
         )
     pending = second_factor_state(row.user, row, settings)
     return Authenticated(user=row.user, session=row, raw_session_id=raw, pending=pending)
@@ -93,9 +97,11 @@ def _expired(row: AuthSession, now: datetime, s: Settings) -> bool:
     return idle or too_old
 
 
-def _write(request: Request, statement: Executable) -> None:
+def _write(request: Request, db: Session, statement: Executable) -> None:
     """Housekeeping writes (last seen, expiry) in a short writer transaction of their own, so
-    that a GET's read transaction never upgrades to a write."""
+    that a GET's read transaction never upgrades to a write. The request's transaction ends
+    first: on SQLite it may hold the write lock the new transaction needs."""
+    db.rollback()
     with request.app.state.write_sessions() as ws, transaction(ws):
         ws.execute(statement)
 
