@@ -52,10 +52,15 @@ async def submitted_csrf(request: Request) -> str:
 
 
 def audit_refusal(
-    request: Request, user: User | None, action: str, details: dict[str, Any]
+    request: Request, session: Session, user: User | None, action: str, details: dict[str, Any]
 ) -> None:
     """Refusals are audited in a writer transaction of their own (the request's may be a
-    read-only one, and the refusal must be recorded even though the request fails)."""
+    read-only one, and the refusal must be recorded even though the request fails). The
+    request's transaction ends first: on SQLite it may hold the write lock. The user is
+    detached first so that its loaded id and name survive the rollback without a reload."""
+    if user is not None and user in session:
+        session.expunge(user)
+    session.rollback()
     with request.app.state.write_sessions() as ws, transaction(ws):
         record_audit(
             ws,
