@@ -1,0 +1,402 @@
+"""The access matrix, generated from the app's own route table.
+
+Every route × every role (one seed user each) × anonymous, and where the route takes an
+object, an object inside and one outside the acting user's scope:
+
+  anonymous                      → 401 (PUBLIC routes: anything but 401/403)
+  role lacks the route's permission → 403
+  role holds it, object in scope   → allowed (2xx/3xx, or a 4xx about the input: 409, 422 ...)
+  role holds it, object out of scope → 404, exactly like an object that does not exist
+
+The expected outcome comes from the permission each route declares (deps.requires sets
+`.permission` on its dependency) and ROLE_PERMISSIONS. A route nobody told the matrix about
+(no declared permission, not login-step, not PUBLIC) or a path parameter without samples
+FAILS the suite, with a message that says what to add here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.routing import Mount
+
+from grassroots.accounts.actions import do_create_user
+from grassroots.accounts.models import Role, User
+from grassroots.accounts.permissions import ROLE_PERMISSIONS
+from grassroots.accounts.token_actions import do_create_token
+from grassroots.app import create_app
+from grassroots.config import Settings
+from grassroots.deps import DbSession, requires
+from grassroots.geo.models import Jurisdiction, Level
+
+# Routes that answer without authentication (DESIGN: /healthz, login and public intake).
+PUBLIC: set[tuple[str, str]] = {
+    ("GET", "/healthz"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/api/v1/auth/login"),
+}
+# Mounted sub-apps (static files) that are public by design.
+PUBLIC_MOUNTS: set[str] = {"/static"}
+
+# One seed user per role acts in the matrix.
+ACTORS: dict[Role, str] = {
+    Role.grid_worker: "wang",
+    Role.mediator: "li",
+    Role.centre_staff: "zhao",
+    Role.unit_handler: "sun",
+    Role.leader: "chen",
+    Role.system_admin: "admin",
+    Role.security_admin: "security",
+    Role.auditor: "audit",
+}
+
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Values for one path parameter, given the session and the acting user."""
+
+    inside: Callable[[Session, User], str]  # an object the actor may reach
+    outside: Callable[[Session, User], str]  # one beyond the actor's scope (or absent)
+
+
+def _fresh_user(session: Session, jurisdiction_code: str) -> str:
+    name = f"matrix{next(_counter)}"
+    do_create_user(
+        session,
+        username=name,
+        display_name="矩阵",
+        role=Role.grid_worker,
+        jurisdiction_code=jurisdiction_code,
+        password="Juzhen-Ceshi-01",
+    )
+    return name
+
+
+def _code_outside(session: Session, actor: User) -> str | None:
+    """A current township/village code beyond the actor's post, if there is one."""
+    prefix = actor.jurisdiction.prefix if actor.jurisdiction else ""
+    return session.scalar(
+        select(Jurisdiction.code)
+        .where(
+            Jurisdiction.valid_to.is_(None),
+            Jurisdiction.level.in_([Level.township.value, Level.village.value]),
+            ~Jurisdiction.code.startswith(prefix),
+        )
+        .limit(1)
+    )
+
+
+def user_inside(session: Session, actor: User) -> str:
+    assert actor.jurisdiction is not None
+    return _fresh_user(session, actor.jurisdiction.code)
+
+
+def user_outside(session: Session, actor: User) -> str:
+    code = _code_outside(session, actor)
+    return _fresh_user(session, code) if code else "no-such-user"
+
+
+def token_inside(session: Session, actor: User) -> str:
+    token, _ = do_create_token(session, actor, name="m", scopes=["account.self"], actor=actor)
+    return str(token.id)
+
+
+def token_outside(session: Session, actor: User) -> str:
+    other_name = "wang" if actor.username != "wang" else "zhao"
+    other = session.scalars(select(User).where(User.username == other_name)).one()
+    token, _ = do_create_token(session, other, name="m", scopes=["account.self"], actor=other)
+    return str(token.id)
+
+
+# Path parameter name → samples. Add a line when a route brings a new parameter.
+SAMPLES: dict[str, Sample] = {
+    "username": Sample(user_inside, user_outside),
+    "token_id": Sample(token_inside, token_outside),
+}
+
+# A valid body for routes whose handler (and so whose scope check) only runs on valid input:
+# (method, path) → JSON. Routes not listed get {} (a 422 there counts as allowed).
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("PUT", "/api/v1/users/{username}/role"): {"role": "leader"},
+}
+
+ALLOWED_4XX = {400, 405, 409, 410, 412, 413, 415, 422, 428, 429}
+
+
+@dataclass(frozen=True)
+class Entry:
+    method: str
+    path: str  # as served, prefixes included
+    dependant: Any
+    permission: str | None  # declared via deps.requires
+    login_step: bool  # authenticated, but reachable before the second factor (no permission)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.method, self.path)
+
+    @property
+    def path_params(self) -> list[str]:
+        return [p.name for p in self.dependant.path_params]
+
+
+def served_routes(app: FastAPI) -> Iterator[tuple[Any, Any]]:
+    """(original route, route as served) for every route, included routers flattened."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before lazily included routers: app.routes is flat
+        yield from ((r, r) for r in app.routes)
+        return
+    for context in iter_route_contexts(app.routes):
+        yield context.original_route, context
+
+
+def _calls(dependant: Any) -> Iterator[Any]:
+    for dep in dependant.dependencies:
+        if dep.call is not None:
+            yield dep.call
+        yield from _calls(dep)
+
+
+def route_table(app: FastAPI) -> tuple[list[Entry], list[str]]:
+    """Every (method, route) with what it declares, and the problems that make it unknown."""
+    entries, problems = [], []
+    for original, route in served_routes(app):
+        if isinstance(original, Mount) and route.path in PUBLIC_MOUNTS:
+            continue
+        if not isinstance(original, APIRoute):
+            problems.append(
+                f"{type(original).__name__} {route.path!r} is not an APIRoute: "
+                "add its path to PUBLIC_MOUNTS in tests/accounts/test_access_matrix.py if it is "
+                "public by design, or make it an APIRoute with deps.requires(...)"
+            )
+            continue
+        calls = list(_calls(route.dependant))
+        perms = {c.permission for c in calls if hasattr(c, "permission")}
+        login_step = any(getattr(c, "auth_stage", None) for c in calls)
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            permission = next(iter(perms)) if perms else None
+            entry = Entry(method, route.path, route.dependant, permission, login_step)
+            problems += _declaration_problems(entry, perms)
+            entries.append(entry)
+    return entries, problems
+
+
+def _declaration_problems(entry: Entry, perms: set[str]) -> list[str]:
+    where = f"{entry.method} {entry.path}"
+    if len(perms) > 1:
+        return [f"{where} declares {sorted(perms)}: a route declares exactly one permission"]
+    if entry.key in PUBLIC:
+        if perms or entry.login_step:
+            return [f"{where} is in PUBLIC but requires authentication: remove it from PUBLIC"]
+        return []
+    if not perms and not entry.login_step:
+        return [
+            f"{where} declares no permission: add "
+            'dependencies=[grassroots.deps.requires("<permission>")] to the route (names in '
+            "accounts/permissions.py), or, if it must answer anonymously (login, public "
+            f"intake), add {entry.key!r} to PUBLIC in tests/accounts/test_access_matrix.py"
+        ]
+    return [
+        f"{where} has path parameter {{{name}}} that the access matrix has no samples for: "
+        f"add SAMPLES[{name!r}] = Sample(inside=..., outside=...) in "
+        "tests/accounts/test_access_matrix.py (inside: an object in the acting user's scope; "
+        "outside: one beyond it, or an absent one when the user sees everything)"
+        for name in entry.path_params
+        if name not in SAMPLES
+    ]
+
+
+@pytest.fixture
+def app(engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path) -> FastAPI:
+    """The app with rate limits out of the way: the matrix logs in and posts a lot."""
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=engine.url.render_as_string(False),
+        login_rate_limit="100000/60",
+        intake_rate_limit="100000/60",
+    )
+    return create_app(
+        settings, engine=engine, read_sessions=session_factory, write_sessions=session_factory
+    )
+
+
+def test_every_route_is_known_to_the_matrix(app):
+    entries, problems = route_table(app)
+    assert entries, "no routes found"
+    assert not problems, "\n".join(problems)
+
+
+def test_matrix_covers_the_accounts_routes(app):
+    """The table really is read from the app: a few routes we know must be in it."""
+    keys = {e.key: e for e in route_table(app)[0]}
+    assert keys[("GET", "/api/v1/users")].permission == "users.read"
+    assert keys[("PUT", "/api/v1/users/{username}/role")].permission == "roles.grant"
+    assert (
+        keys[("GET", "/api/v1/auth/me")].login_step
+        and not keys[("GET", "/api/v1/auth/me")].permission
+    )
+
+
+class Matrix:
+    def __init__(self, app, session: Session, client_as) -> None:  # type: ignore[no-untyped-def]
+        self.session, self.client_as = session, client_as
+        self.anonymous = TestClient(app)
+        self.clients = {role: client_as(name) for role, name in ACTORS.items()}
+        self.failures: list[str] = []
+
+    def actor(self, role: Role) -> User:
+        return self.session.scalars(select(User).where(User.username == ACTORS[role])).one()
+
+    def client(self, role: Role) -> TestClient:
+        """The role's client, logged in again if the last request ended its session."""
+        c = self.clients[role]
+        me = c.get("/api/v1/auth/me")
+        if me.status_code != 200 or me.json()["second_factor"] is not None:
+            c = self.clients[role] = self.client_as(ACTORS[role])
+        return c
+
+    def send(self, c: TestClient, entry: Entry, values: dict[str, str]) -> int:
+        path = entry.path.format(**values)
+        body = BODIES.get(entry.key, {}) if entry.method in {"POST", "PUT", "PATCH"} else None
+        r = c.request(entry.method, path, json=body, follow_redirects=False)
+        return r.status_code
+
+    def check(
+        self,
+        who: str,
+        entry: Entry,
+        values: dict[str, str],
+        ok: Callable[[int], bool],
+        expected: str,
+        status: int,
+    ) -> None:
+        if not ok(status):
+            self.failures.append(
+                f"{entry.method} {entry.path} {values or ''} as {who}: "
+                f"got {status}, expected {expected}"
+            )
+
+
+def allowed(status: int) -> bool:
+    return status < 400 or status in ALLOWED_4XX
+
+
+def _run_anonymous(m: Matrix, entry: Entry) -> None:
+    values = {name: "1" for name in entry.path_params}
+    status = m.send(m.anonymous, entry, values)
+    if entry.key in PUBLIC:
+        m.check(
+            "anonymous",
+            entry,
+            values,
+            lambda s: s not in (401, 403) and s < 500,
+            "a public answer",
+            status,
+        )
+    else:
+        m.check("anonymous", entry, values, lambda s: s == 401, "401", status)
+
+
+def _run_role(m: Matrix, entry: Entry, role: Role) -> None:
+    params = entry.path_params
+    actor = m.actor(role)
+    holds = entry.permission is None or entry.permission in ROLE_PERMISSIONS[role]
+    if entry.key in PUBLIC:
+        status = m.send(m.client(role), entry, {})
+        m.check(role.value, entry, {}, lambda s: s < 500, "no server error", status)
+        return
+    if not holds:
+        values = {n: SAMPLES[n].inside(m.session, actor) for n in params}
+        m.check(
+            role.value,
+            entry,
+            values,
+            lambda s: s == 403,
+            "403 (permission)",
+            m.send(m.client(role), entry, values),
+        )
+        return
+    inside = {n: SAMPLES[n].inside(m.session, actor) for n in params}
+    m.check(role.value, entry, inside, allowed, "allowed", m.send(m.client(role), entry, inside))
+    if params:
+        outside = {n: SAMPLES[n].outside(m.session, actor) for n in params}
+        m.check(
+            role.value,
+            entry,
+            outside,
+            lambda s: s == 404,
+            "404 (out of scope)",
+            m.send(m.client(role), entry, outside),
+        )
+
+
+def run_matrix(app, session, client_as, entries: list[Entry]) -> Matrix:  # type: ignore[no-untyped-def]
+    m = Matrix(app, session, client_as)
+    for entry in entries:
+        _run_anonymous(m, entry)
+        for role in ACTORS:
+            _run_role(m, entry, role)
+    return m
+
+
+def test_access_matrix(app, session, client_as):
+    entries, problems = route_table(app)
+    assert not problems, "\n".join(problems)
+    m = run_matrix(app, session, client_as, entries)
+    assert not m.failures, f"{len(m.failures)} unexpected answers:\n" + "\n".join(m.failures)
+
+
+# The matrix itself must be able to fail: routes that break the rules are caught.
+
+
+def test_undeclared_route_and_unknown_parameter_fail_the_suite(app):
+    def anything() -> dict[str, str]:
+        return {}
+
+    def by_code(code: str) -> dict[str, str]:
+        return {}
+
+    app.add_api_route("/api/v1/open", anything)
+    app.add_api_route("/api/v1/things/{code}", by_code, dependencies=[requires("case.read")])
+    problems = "\n".join(route_table(app)[1])
+    assert "GET /api/v1/open declares no permission: add dependencies=" in problems
+    assert "has path parameter {code}" in problems and "SAMPLES['code']" in problems
+
+
+def test_route_that_skips_its_scope_check_is_caught(app, session, client_as):
+    def leaky(username: str, session: DbSession) -> dict[str, str]:
+        return {"username": username}  # never calls access_user
+
+    app.add_api_route("/api/v1/leaky/{username}", leaky, dependencies=[requires("users.read")])
+    entries = [e for e in route_table(app)[0] if e.path == "/api/v1/leaky/{username}"]
+    failures = run_matrix(app, session, client_as, entries).failures
+    assert failures and all("expected 404 (out of scope)" in f for f in failures)
+    assert {f.split(" as ")[1].split(":")[0] for f in failures} == {
+        "system_admin",
+        "security_admin",
+    }
+
+
+def test_route_granting_more_than_its_permission_is_caught(app, session, client_as):
+    def sneaky() -> dict[str, str]:
+        return {}
+
+    app.add_api_route("/api/v1/sneaky", sneaky, dependencies=[requires("users.read")])
+    entry = next(e for e in route_table(app)[0] if e.path == "/api/v1/sneaky")
+    wrong = Entry(entry.method, entry.path, entry.dependant, "account.self", False)
+    failures = run_matrix(app, session, client_as, [wrong]).failures
+    assert any("as grid_worker: got 403, expected allowed" in f for f in failures)
