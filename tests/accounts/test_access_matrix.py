@@ -66,10 +66,19 @@ _counter = itertools.count(1)
 
 @dataclass(frozen=True)
 class Sample:
-    """Values for one path parameter, given the session and the acting user."""
+    """Values for one path parameter, given the session and the acting user.
+
+    `outside` is None when the parameter names nothing scoped (a year, an action name, a
+    dictionary code): then only the inside value is sent and must be allowed.
+    """
 
     inside: Callable[[Session, User], str]  # an object the actor may reach
-    outside: Callable[[Session, User], str]  # one beyond the actor's scope (or absent)
+    outside: Callable[[Session, User], str] | None = None  # beyond the actor's scope, or absent
+
+
+def fixed(value: str) -> Sample:
+    """An unscoped parameter that takes the same value for everyone."""
+    return Sample(lambda _session, _actor: value)
 
 
 def _fresh_user(session: Session, jurisdiction_code: str) -> str:
@@ -126,6 +135,14 @@ SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
     "token_id": Sample(token_inside, token_outside),
 }
+# (route path, parameter) → samples, where one name means different things on different
+# routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
+ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {}
+
+
+def sample_for(path: str, name: str) -> Sample | None:
+    return ROUTE_SAMPLES.get((path, name)) or SAMPLES.get(name)
+
 
 # A valid body for routes whose handler (and so whose scope check) only runs on valid input:
 # (method, path) → JSON. Routes not listed get {} (a 422 there counts as allowed).
@@ -214,9 +231,11 @@ def _declaration_problems(entry: Entry, perms: set[str]) -> list[str]:
         f"{where} has path parameter {{{name}}} that the access matrix has no samples for: "
         f"add SAMPLES[{name!r}] = Sample(inside=..., outside=...) in "
         "tests/accounts/test_access_matrix.py (inside: an object in the acting user's scope; "
-        "outside: one beyond it, or an absent one when the user sees everything)"
+        "outside: one beyond it, or an absent one when the user sees everything; "
+        f"fixed('value') if {{{name}}} names nothing scoped), or "
+        f"ROUTE_SAMPLES[({entry.path!r}, {name!r})] if the name means something else elsewhere"
         for name in entry.path_params
-        if name not in SAMPLES
+        if sample_for(entry.path, name) is None
     ]
 
 
@@ -311,37 +330,40 @@ def _run_anonymous(m: Matrix, entry: Entry) -> None:
         m.check("anonymous", entry, values, lambda s: s == 401, "401", status)
 
 
+def _values(m: Matrix, entry: Entry, actor: User, side: str) -> dict[str, str]:
+    """Path values for one side ("inside"/"outside"); unscoped parameters take their inside."""
+    values = {}
+    for name in entry.path_params:
+        sample = sample_for(entry.path, name)
+        assert sample is not None
+        make = sample.outside if side == "outside" and sample.outside else sample.inside
+        values[name] = make(m.session, actor)
+    return values
+
+
+def _has_scoped_param(entry: Entry) -> bool:
+    return any(
+        (sample := sample_for(entry.path, n)) is not None and sample.outside is not None
+        for n in entry.path_params
+    )
+
+
 def _run_role(m: Matrix, entry: Entry, role: Role) -> None:
-    params = entry.path_params
     actor = m.actor(role)
-    holds = entry.permission is None or entry.permission in ROLE_PERMISSIONS[role]
     if entry.key in PUBLIC:
         status = m.send(m.client(role), entry, {})
         m.check(role.value, entry, {}, lambda s: s < 500, "no server error", status)
         return
-    if not holds:
-        values = {n: SAMPLES[n].inside(m.session, actor) for n in params}
-        m.check(
-            role.value,
-            entry,
-            values,
-            lambda s: s == 403,
-            "403 (permission)",
-            m.send(m.client(role), entry, values),
-        )
+    inside = _values(m, entry, actor, "inside")
+    if entry.permission is not None and entry.permission not in ROLE_PERMISSIONS[role]:
+        status = m.send(m.client(role), entry, inside)
+        m.check(role.value, entry, inside, lambda s: s == 403, "403 (permission)", status)
         return
-    inside = {n: SAMPLES[n].inside(m.session, actor) for n in params}
     m.check(role.value, entry, inside, allowed, "allowed", m.send(m.client(role), entry, inside))
-    if params:
-        outside = {n: SAMPLES[n].outside(m.session, actor) for n in params}
-        m.check(
-            role.value,
-            entry,
-            outside,
-            lambda s: s == 404,
-            "404 (out of scope)",
-            m.send(m.client(role), entry, outside),
-        )
+    if _has_scoped_param(entry):
+        outside = _values(m, entry, actor, "outside")
+        status = m.send(m.client(role), entry, outside)
+        m.check(role.value, entry, outside, lambda s: s == 404, "404 (out of scope)", status)
 
 
 def run_matrix(app, session, client_as, entries: list[Entry]) -> Matrix:  # type: ignore[no-untyped-def]
