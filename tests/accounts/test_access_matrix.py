@@ -11,12 +11,11 @@ object, an object inside and one outside the acting user's scope:
 The expected outcome comes from the permission each route declares (deps.requires sets
 `.permission` on its dependency) and ROLE_PERMISSIONS. A route nobody told the matrix about
 (no declared permission, not login-step, not PUBLIC) or a path parameter without samples
-FAILS the suite, with a message that says what to add here.
+FAILS the suite, with a message that says what to add to tests/accounts/access_registry.py.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,125 +29,20 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import Mount
 
-from grassroots.accounts.actions import do_create_user
 from grassroots.accounts.models import Role, User
 from grassroots.accounts.permissions import ROLE_PERMISSIONS
-from grassroots.accounts.token_actions import do_create_token
 from grassroots.app import create_app
 from grassroots.config import Settings
 from grassroots.deps import DbSession, requires
-from grassroots.geo.models import Jurisdiction, Level
-
-# Routes that answer without authentication (DESIGN: /healthz, login and public intake).
-PUBLIC: set[tuple[str, str]] = {
-    ("GET", "/healthz"),
-    ("GET", "/login"),
-    ("POST", "/login"),
-    ("POST", "/api/v1/auth/login"),
-}
-# Mounted sub-apps (static files) that are public by design.
-PUBLIC_MOUNTS: set[str] = {"/static"}
-
-# One seed user per role acts in the matrix.
-ACTORS: dict[Role, str] = {
-    Role.grid_worker: "wang",
-    Role.mediator: "li",
-    Role.centre_staff: "zhao",
-    Role.unit_handler: "sun",
-    Role.leader: "chen",
-    Role.system_admin: "admin",
-    Role.security_admin: "security",
-    Role.auditor: "audit",
-}
-
-_counter = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class Sample:
-    """Values for one path parameter, given the session and the acting user.
-
-    `outside` is None when the parameter names nothing scoped (a year, an action name, a
-    dictionary code): then only the inside value is sent and must be allowed.
-    """
-
-    inside: Callable[[Session, User], str]  # an object the actor may reach
-    outside: Callable[[Session, User], str] | None = None  # beyond the actor's scope, or absent
-
-
-def fixed(value: str) -> Sample:
-    """An unscoped parameter that takes the same value for everyone."""
-    return Sample(lambda _session, _actor: value)
-
-
-def _fresh_user(session: Session, jurisdiction_code: str) -> str:
-    name = f"matrix{next(_counter)}"
-    do_create_user(
-        session,
-        username=name,
-        display_name="矩阵",
-        role=Role.grid_worker,
-        jurisdiction_code=jurisdiction_code,
-        password="Juzhen-Ceshi-01",
-    )
-    return name
-
-
-def _code_outside(session: Session, actor: User) -> str | None:
-    """A current township/village code beyond the actor's post, if there is one."""
-    prefix = actor.jurisdiction.prefix if actor.jurisdiction else ""
-    return session.scalar(
-        select(Jurisdiction.code)
-        .where(
-            Jurisdiction.valid_to.is_(None),
-            Jurisdiction.level.in_([Level.township.value, Level.village.value]),
-            ~Jurisdiction.code.startswith(prefix),
-        )
-        .limit(1)
-    )
-
-
-def user_inside(session: Session, actor: User) -> str:
-    assert actor.jurisdiction is not None
-    return _fresh_user(session, actor.jurisdiction.code)
-
-
-def user_outside(session: Session, actor: User) -> str:
-    code = _code_outside(session, actor)
-    return _fresh_user(session, code) if code else "no-such-user"
-
-
-def token_inside(session: Session, actor: User) -> str:
-    token, _ = do_create_token(session, actor, name="m", scopes=["account.self"], actor=actor)
-    return str(token.id)
-
-
-def token_outside(session: Session, actor: User) -> str:
-    other_name = "wang" if actor.username != "wang" else "zhao"
-    other = session.scalars(select(User).where(User.username == other_name)).one()
-    token, _ = do_create_token(session, other, name="m", scopes=["account.self"], actor=other)
-    return str(token.id)
-
-
-# Path parameter name → samples. Add a line when a route brings a new parameter.
-SAMPLES: dict[str, Sample] = {
-    "username": Sample(user_inside, user_outside),
-    "token_id": Sample(token_inside, token_outside),
-}
-# (route path, parameter) → samples, where one name means different things on different
-# routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
-ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {}
-
-
-def sample_for(path: str, name: str) -> Sample | None:
-    return ROUTE_SAMPLES.get((path, name)) or SAMPLES.get(name)
-
-
-# A valid body for routes whose handler (and so whose scope check) only runs on valid input:
-# (method, path) → JSON. Routes not listed get {} (a 422 there counts as allowed).
-BODIES: dict[tuple[str, str], dict[str, Any]] = {
-    ("PUT", "/api/v1/users/{username}/role"): {"role": "leader"},
-}
+from tests.accounts.access_registry import (
+    ACTORS,
+    BODIES,
+    FORMS,
+    INSIDE_MAY_404,
+    PUBLIC,
+    PUBLIC_MOUNTS,
+    sample_for,
+)
 
 ALLOWED_4XX = {400, 405, 409, 410, 412, 413, 415, 422, 428, 429}
 
@@ -197,7 +91,7 @@ def route_table(app: FastAPI) -> tuple[list[Entry], list[str]]:
         if not isinstance(original, APIRoute):
             problems.append(
                 f"{type(original).__name__} {route.path!r} is not an APIRoute: "
-                "add its path to PUBLIC_MOUNTS in tests/accounts/test_access_matrix.py if it is "
+                "add its path to PUBLIC_MOUNTS in tests/accounts/access_registry.py if it is "
                 "public by design, or make it an APIRoute with deps.requires(...)"
             )
             continue
@@ -225,12 +119,12 @@ def _declaration_problems(entry: Entry, perms: set[str]) -> list[str]:
             f"{where} declares no permission: add "
             'dependencies=[grassroots.deps.requires("<permission>")] to the route (names in '
             "accounts/permissions.py), or, if it must answer anonymously (login, public "
-            f"intake), add {entry.key!r} to PUBLIC in tests/accounts/test_access_matrix.py"
+            f"intake), add {entry.key!r} to PUBLIC in tests/accounts/access_registry.py"
         ]
     return [
         f"{where} has path parameter {{{name}}} that the access matrix has no samples for: "
         f"add SAMPLES[{name!r}] = Sample(inside=..., outside=...) in "
-        "tests/accounts/test_access_matrix.py (inside: an object in the acting user's scope; "
+        "tests/accounts/access_registry.py (inside: an object in the acting user's scope; "
         "outside: one beyond it, or an absent one when the user sees everything; "
         f"fixed('value') if {{{name}}} names nothing scoped), or "
         f"ROUTE_SAMPLES[({entry.path!r}, {name!r})] if the name means something else elsewhere"
@@ -290,8 +184,13 @@ class Matrix:
 
     def send(self, c: TestClient, entry: Entry, values: dict[str, str]) -> int:
         path = entry.path.format(**values)
-        body = BODIES.get(entry.key, {}) if entry.method in {"POST", "PUT", "PATCH"} else None
-        r = c.request(entry.method, path, json=body, follow_redirects=False)
+        if entry.method not in {"POST", "PUT", "PATCH"}:
+            r = c.request(entry.method, path, follow_redirects=False)
+        elif entry.key in FORMS:
+            r = c.request(entry.method, path, data=FORMS[entry.key], follow_redirects=False)
+        else:
+            body = BODIES.get(entry.key, {})
+            r = c.request(entry.method, path, json=body, follow_redirects=False)
         return r.status_code
 
     def check(
@@ -312,6 +211,10 @@ class Matrix:
 
 def allowed(status: int) -> bool:
     return status < 400 or status in ALLOWED_4XX
+
+
+def allowed_or_absent(status: int) -> bool:
+    return allowed(status) or status == 404
 
 
 def _run_anonymous(m: Matrix, entry: Entry) -> None:
@@ -337,7 +240,7 @@ def _values(m: Matrix, entry: Entry, actor: User, side: str) -> dict[str, str]:
         sample = sample_for(entry.path, name)
         assert sample is not None
         make = sample.outside if side == "outside" and sample.outside else sample.inside
-        values[name] = make(m.session, actor)
+        values[name] = make(m.session, actor, dict(values))
     return values
 
 
@@ -359,7 +262,8 @@ def _run_role(m: Matrix, entry: Entry, role: Role) -> None:
         status = m.send(m.client(role), entry, inside)
         m.check(role.value, entry, inside, lambda s: s == 403, "403 (permission)", status)
         return
-    m.check(role.value, entry, inside, allowed, "allowed", m.send(m.client(role), entry, inside))
+    ok = allowed_or_absent if entry.key in INSIDE_MAY_404 else allowed
+    m.check(role.value, entry, inside, ok, "allowed", m.send(m.client(role), entry, inside))
     if _has_scoped_param(entry):
         outside = _values(m, entry, actor, "outside")
         status = m.send(m.client(role), entry, outside)
@@ -389,14 +293,16 @@ def test_undeclared_route_and_unknown_parameter_fail_the_suite(app):
     def anything() -> dict[str, str]:
         return {}
 
-    def by_code(code: str) -> dict[str, str]:
+    def by_widget(widget_id: str) -> dict[str, str]:
         return {}
 
     app.add_api_route("/api/v1/open", anything)
-    app.add_api_route("/api/v1/things/{code}", by_code, dependencies=[requires("case.read")])
+    app.add_api_route(
+        "/api/v1/widgets/{widget_id}", by_widget, dependencies=[requires("case.read")]
+    )
     problems = "\n".join(route_table(app)[1])
     assert "GET /api/v1/open declares no permission: add dependencies=" in problems
-    assert "has path parameter {code}" in problems and "SAMPLES['code']" in problems
+    assert "has path parameter {widget_id}" in problems and "SAMPLES['widget_id']" in problems
 
 
 def test_route_that_skips_its_scope_check_is_caught(app, session, client_as):
