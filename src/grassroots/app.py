@@ -9,6 +9,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
+from grassroots.accounts.api import router as auth_router
+from grassroots.accounts.docs import add_protected_docs
+from grassroots.accounts.pages import router as accounts_pages
+from grassroots.accounts.users_api import router as users_router
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
     check_schema_current,
@@ -30,7 +34,6 @@ def create_app(
     engine: Engine | None = None,
     read_sessions: sessionmaker[Session] | None = None,
     write_sessions: sessionmaker[Session] | None = None,
-    trust_user_header: bool = False,
 ) -> FastAPI:
     """Build the app. Refuses to start on a schema that is not this code's (SchemaOutOfDate).
 
@@ -45,17 +48,21 @@ def create_app(
     app = FastAPI(
         title="grassroots",
         version=__version__,
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # Served by add_protected_docs: only to logged-in users.
+        openapi_url=None,
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_sessions = read_sessions or make_session_factory(engine)
     app.state.write_sessions = write_sessions or make_session_factory(writer_engine(engine))
-    app.state.trust_user_header = trust_user_header
     install_handlers(app)
     app.include_router(geo_router, prefix=API_PREFIX)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(accounts_pages)
+    add_protected_docs(app, API_PREFIX)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

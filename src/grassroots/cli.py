@@ -9,6 +9,7 @@ import typer
 import uvicorn
 from sqlalchemy import Engine
 
+from grassroots.accounts.cli import tokens_app, users_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
@@ -20,6 +21,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(geo_app, name="geo")
+
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 
 
 def _engine() -> Engine:
