@@ -36,13 +36,14 @@ from sqlalchemy.orm import Session
 
 from grassroots.db import make_engine, upgrade_schema
 from grassroots.demo.build import build_demo_geography
+from grassroots.demo.staff import DEMO_PASSWORDS
 from grassroots.geo import locate
 from grassroots.geo.actions import do_import_geojson
 
 SERVER = (
     "import sys, uvicorn\n"
     "from grassroots.app import create_app\n"
-    "uvicorn.run(create_app(trust_user_header=True), host='127.0.0.1',"
+    "uvicorn.run(create_app(), host='127.0.0.1',"
     " port=int(sys.argv[1]), log_level='warning')\n"
 )
 
@@ -196,10 +197,10 @@ def http(db_url: str, data_dir: Path, requests: int) -> None:
     proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env)
     rng = np.random.default_rng(2)
     try:
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", headers={"X-Grassroots-User": "zhao"}
-        ) as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
             _wait_ready(client, proc)
+            login = {"username": "zhao", "password": DEMO_PASSWORDS["zhao"]}
+            client.post("/api/v1/auth/login", json=login).raise_for_status()
             health: list[float] = []
             located: list[float] = []
             for i in range(requests + 100):
