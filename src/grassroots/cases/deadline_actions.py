@@ -5,7 +5,7 @@ Each do_* owns one transaction and writes its audit row inside it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from grassroots.audit.actions import record_audit
 from grassroots.cases.deadline_models import CalendarDay, CalendarYear, DeadlinePolicy
 from grassroots.cases.deadline_schemas import DayIn, PolicyIn
 from grassroots.cases.deadlines import CASE_LEVELS
-from grassroots.cases.models import Category
+from grassroots.cases.models import Case, CaseEvent, Category
 from grassroots.db import transaction
 from grassroots.errors import Problem
 
@@ -161,3 +161,53 @@ def do_delete_policy(session: Session, policy_id: int, *, actor: User) -> None:
             object_type="deadline_policy",
             object_id=policy_id,
         )
+
+
+# The timeline action of a deadline flag: 督办 (supervise), state unchanged.
+FLAG_ACTION = "supervise"
+_FLAG_NOTES = {
+    ("accept", "yellow"): "受理时限将到（{due}），请及时受理",
+    ("accept", "red"): "已超过受理时限（{due}），督办",
+    ("resolve", "yellow"): "办理时限将到（{due}），请抓紧化解",
+    ("resolve", "red"): "已超过办理时限（{due}），督办",
+    ("follow_up", "yellow"): "回访时限将到（{due}），请及时回访",
+    ("follow_up", "red"): "已超过回访时限（{due}），督办",
+}
+
+
+def do_flag_deadline(
+    session: Session,
+    case: Case,
+    *,
+    kind: str,
+    signal: str,
+    due: date,
+    actor: User,
+    now: datetime,
+) -> CaseEvent:
+    """A system timeline event (督办) on a case nearing (yellow) or past (red) a deadline.
+    The case itself is not changed (no version bump: nobody's edit conflicts with it)."""
+    with transaction(session):
+        event = CaseEvent(
+            case_id=case.id,
+            action=FLAG_ACTION,
+            actor_id=actor.id,
+            at=now,
+            from_state=case.state,
+            to_state=case.state,
+            level=case.level,
+            holder_jurisdiction_id=case.holder_jurisdiction_id,
+            unit_id=case.unit_id,
+            note=_FLAG_NOTES[(kind, signal)].format(due=due.isoformat()),
+            details={"deadline": kind, "signal": signal, "due": due.isoformat()},
+        )
+        session.add(event)
+        record_audit(
+            session,
+            actor=actor,
+            action=f"case.{FLAG_ACTION}",
+            object_type="case",
+            object_id=case.code,
+            details={"deadline": kind, "signal": signal, "due": due.isoformat()},
+        )
+    return event
