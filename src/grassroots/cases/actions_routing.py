@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import Role, User
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
-from grassroots.cases.actions import Change, Ctx, _act
+from grassroots.cases.action_engine import Change, Ctx, _act
 from grassroots.cases.models import Case, CaseShare
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Level, Unit

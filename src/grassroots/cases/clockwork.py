@@ -13,13 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from grassroots.cases.clock_fallback import (
-    Policy,
-    WorkCalendar,
-    load_calendar,
-    policy_for,
-    traffic_light,
-)
+from grassroots.calendar import WorkCalendar, load_calendar
+from grassroots.cases.deadlines import Policy, policy_for, traffic_light
 from grassroots.cases.models import Case
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")

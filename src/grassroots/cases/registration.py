@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
-from grassroots.cases.actions import Ctx, write_event
+from grassroots.cases.action_engine import Ctx, write_event
 from grassroots.cases.idempotency import Claim, complete_claim
 from grassroots.cases.models import Case, CaseSequence, Category, Party, Source
 from grassroots.cases.responses import case_out
@@ -177,10 +177,11 @@ def do_register(
         ctx = Ctx(session, clk.load_calendar(session), moment, clk.local_day(moment), actor)
         code = next_case_code(session, place.codes[Level.county], ctx.today.year)
         case = _new_case(data, place, starting_holder(actor, place, session), ctx, code)
-        session.add(case)
-        clk.start_accept_clock(session, ctx.cal, case, ctx.today)
-        details = {"grid_code": case.grid_code, "parties": len(case.parties)}
-        write_event(session, case, "register", ctx, None, data.note, details)
+        with session.no_autoflush:  # one INSERT, at version 1
+            clk.start_accept_clock(session, ctx.cal, case, ctx.today)
+            session.add(case)
+            details = {"grid_code": case.grid_code, "parties": len(case.parties)}
+            write_event(session, case, "register", ctx, None, data.note, details)
         session.flush()
         if claim is not None:
             body = case_out(case, ctx.cal, ctx.today).model_dump_json().encode()
