@@ -57,6 +57,10 @@ SOURCES = {
 VILLAGE_SOURCES = {"grid_patrol", "visit", "phone"}
 MINOR = {"neighbour", "marriage_family", "housing_land", "damages", "forest_land", "other"}
 LEVELS = ["village", "township", "county", "city"]
+FINAL_LEVELS = {
+    "village": [("village", 0.78), ("township", 0.16), ("county", 0.052), ("city", 0.008)],
+    "township": [("township", 0.80), ("county", 0.175), ("city", 0.025)],
+}
 LEGAL = ["litigation", "arbitration", "labour_arbitration", "administrative_department"]
 
 
@@ -121,7 +125,7 @@ def plan_case(rng: random.Random, cast: Cast, day: date) -> CasePlan:
     township = cast.township_of(village)
     category = _category(rng, day)
     source = rng.choices(list(SOURCES), list(SOURCES.values()))[0]
-    at_village = source in VILLAGE_SOURCES and rng.random() < 0.85
+    at_village = source in VILLAGE_SOURCES and rng.random() < 0.95
     registrar = (
         (village.grid_worker if source == "grid_patrol" else village.mediator)
         if at_village
@@ -161,7 +165,8 @@ class Planner:
             s.Accept(),
             rng.randint(3, 5) if late else rng.choice([0, 0, 0, 1, 1, 2]),
         )
-        if level == "township" and self.plan.category in MINOR and rng.random() < 0.5:
+        minor = self.plan.category in MINOR
+        if level == "township" and rng.random() < (0.7 if minor else 0.3):
             refer = s.ReferDown(reason="属村级调解范围，交村调委会办理")
             self.add("refer_down", self.township.centre, refer, rng.randint(0, 1))
             level = "village"
@@ -175,18 +180,9 @@ class Planner:
             self._finish(level)
 
     def _final_level(self, start: str) -> str:
-        roll = self.rng.random()
-        if start == "village":
-            return (
-                "village"
-                if roll < 0.75
-                else "township"
-                if roll < 0.93
-                else "county"
-                if roll < 0.992
-                else "city"
-            )
-        return "township" if roll < 0.80 else "county" if roll < 0.975 else "city"
+        """Where the case ends: most at the level it starts, few beyond the county."""
+        table = FINAL_LEVELS[start]
+        return self.rng.choices([lvl for lvl, _ in table], [w for _, w in table])[0]
 
     def assignee(self, level: str) -> str:
         village = self.plan.village
