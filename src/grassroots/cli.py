@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
-from grassroots.jobs_cli import app as jobs_app
 from grassroots.geo.cli import app as geo_app
+from grassroots.jobs_cli import app as jobs_app
 
 app = typer.Typer(
     help="grassroots 三级综治中心与网格化服务管理平台 / comprehensive-governance case platform.",
