@@ -13,6 +13,8 @@ from grassroots.accounts.api import router as auth_router
 from grassroots.accounts.docs import add_protected_docs
 from grassroots.accounts.pages import router as accounts_pages
 from grassroots.accounts.users_api import router as users_router
+from grassroots.cases.api import router as cases_router
+from grassroots.cases.deadlines_api import router as deadlines_router
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
     check_schema_current,
@@ -63,6 +65,8 @@ def create_app(
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(accounts_pages)
     add_protected_docs(app, API_PREFIX)
+    app.include_router(cases_router, prefix=API_PREFIX)
+    app.include_router(deadlines_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

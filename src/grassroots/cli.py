@@ -14,12 +14,14 @@ from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
 from grassroots.geo.cli import app as geo_app
+from grassroots.jobs_cli import app as jobs_app
 
 app = typer.Typer(
     help="grassroots 三级综治中心与网格化服务管理平台 / comprehensive-governance case platform.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(jobs_app, name="jobs")
 app.add_typer(geo_app, name="geo")
 
 app.add_typer(users_app, name="users")
@@ -93,12 +95,19 @@ def serve(
     except SchemaOutOfDate as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    uvicorn.run(
-        application,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level.lower(),
-    )
+    from grassroots.jobs import JobLoop
+
+    loop = JobLoop(application.state.engine, settings.jobs_interval_seconds)
+    loop.start()
+    try:
+        uvicorn.run(
+            application,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level=settings.log_level.lower(),
+        )
+    finally:
+        loop.stop()
 
 
 @app.command()
