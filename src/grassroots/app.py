@@ -18,6 +18,7 @@ from grassroots.db import (
 )
 from grassroots.errors import install_handlers
 from grassroots.geo.api import router as geo_router
+from grassroots.stats.api import router as stats_router
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ def create_app(
     app.state.trust_user_header = trust_user_header
     install_handlers(app)
     app.include_router(geo_router, prefix=API_PREFIX)
+    app.include_router(stats_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -5,5 +5,6 @@ from grassroots.audit import models as audit_models
 from grassroots.cases import models as cases_models
 from grassroots.db import Base
 from grassroots.geo import models as geo_models
+from grassroots.stats import models as stats_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "cases_models", "geo_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "cases_models", "geo_models", "stats_models"]
