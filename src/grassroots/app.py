@@ -9,6 +9,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
+from grassroots.cases.api import router as cases_router
+from grassroots.cases.deadlines_api import router as deadlines_router
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
     check_schema_current,
@@ -59,6 +61,8 @@ def create_app(
     app.state.trust_user_header = trust_user_header
     install_handlers(app)
     app.include_router(geo_router, prefix=API_PREFIX)
+    app.include_router(cases_router, prefix=API_PREFIX)
+    app.include_router(deadlines_router, prefix=API_PREFIX)
     app.include_router(stats_router, prefix=API_PREFIX)
     app.include_router(reports_router, prefix=API_PREFIX)
     app.include_router(reports_pages)

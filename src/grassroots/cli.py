@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.jobs_cli import app as jobs_app
 from grassroots.reports.cli import report as report_command
 from grassroots.stats.cli import app as stats_app
 
@@ -20,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(jobs_app, name="jobs")
 app.add_typer(stats_app, name="stats")
 app.command("report")(report_command)
 
@@ -91,12 +93,19 @@ def serve(
     except SchemaOutOfDate as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    uvicorn.run(
-        application,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level.lower(),
-    )
+    from grassroots.jobs import JobLoop
+
+    loop = JobLoop(application.state.engine, settings.jobs_interval_seconds)
+    loop.start()
+    try:
+        uvicorn.run(
+            application,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level=settings.log_level.lower(),
+        )
+    finally:
+        loop.stop()
 
 
 @app.command()
