@@ -1,8 +1,9 @@
-"""A case history built by case actions, for the statistics and report tests.
+"""A case history made by the real case actions (core's do_*), backdated with `now`.
 
-Stand-in until core's do_* actions are on this branch: each function below changes a Case
-through the ORM and commits, exactly as a do_* action's transaction does (the flush listener
-sees the same INSERT/UPDATE), setting the fields BRIEF.md lists for statistics.
+qian (县综治中心受理员) registers in a random grid of the county; chen (领导, county) accepts,
+refers down to the township or village, escalates some, assigns to the mediation committee
+of the level, resolves, terminates, suspends, follows up, closes and reopens. Chance and the
+seed decide; every step is one real action (its own transaction, event and audit row).
 """
 
 from __future__ import annotations
@@ -15,153 +16,160 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
+from grassroots.cases import actions as act
+from grassroots.cases import schemas as s
 from grassroots.cases.models import Case, Category
 from grassroots.geo.models import Jurisdiction
-from grassroots.stats.calendar_days import local_date
 
-LEVEL_UP = {"village": "township", "township": "county", "county": "city"}
+COUNTY_UNIT = "990101-justice"
 
 
 @dataclass
 class World:
-    villages: list[Jurisdiction]
+    grids: list[str]
     categories: list[str]
-    actor: User
+    qian: User
+    chen: User
 
 
 def world(session: Session) -> World:
-    villages = list(
-        session.scalars(
-            select(Jurisdiction)
-            .where(Jurisdiction.level == "village", Jurisdiction.valid_to.is_(None))
-            .order_by(Jurisdiction.code)
-        )
-    )
-    categories = list(session.scalars(select(Category.code).order_by(Category.sort_order)))
-    actor = session.scalars(select(User).where(User.username == "wang")).one()
-    return World(villages, categories, actor)
-
-
-def register(
-    session: Session,
-    w: World,
-    village: Jurisdiction,
-    category: str,
-    at: datetime,
-    violence_risk: bool = False,
-) -> Case:
-    seq = (session.scalar(select(Case.id).order_by(Case.id.desc()).limit(1)) or 0) + 1
-    case = Case(
-        code=f"990101-{at.year}-{seq:06d}-{random.randrange(10**6):06d}",
-        kind="dispute",
-        category_code=category,
-        source_code="grid_patrol",
-        title="测试纠纷",
-        description="测试",
-        county_code=village.code[:6] + "000000",
-        township_code=village.code[:9] + "000",
-        village_code=village.code,
-        level="village",
-        holder_jurisdiction_id=village.id,
-        registered_by_id=w.actor.id,
-        registered_at=at,
-        violence_risk=violence_risk,
-    )
-    session.add(case)
-    session.commit()
-    return case
-
-
-def accept(session: Session, case: Case, at: datetime, due_days: int) -> None:
-    case.state, case.accepted_at = "accepted", at
-    case.resolve_due = local_date(at) + timedelta(days=due_days)
-    session.commit()
-
-
-def start(session: Session, case: Case) -> None:
-    case.state = "in_progress"
-    session.commit()
-
-
-def escalate(session: Session, case: Case) -> None:
-    case.level, case.state = LEVEL_UP.get(case.level, case.level), "accepted"
-    case.escalation_count += 1
-    session.commit()
-
-
-def resolve(session: Session, case: Case, at: datetime) -> None:
-    case.state, case.outcome, case.resolved_at = "resolved", "resolved", at
-    case.resolved_level = case.level
-    session.commit()
+    grids = session.scalars(
+        select(Jurisdiction.code)
+        .where(Jurisdiction.level == "grid", Jurisdiction.valid_to.is_(None))
+        .order_by(Jurisdiction.code)
+    ).all()
+    categories = session.scalars(select(Category.code).order_by(Category.sort_order)).all()
+    users = {u.username: u for u in session.scalars(select(User))}
+    return World(list(grids), list(categories), users["qian"], users["chen"])
 
 
 def satisfaction_values(session: Session) -> list[str]:
-    # case_file.satisfaction is String(16) on branch core: "basically_satisfied" (19, the
-    # contract's value) does not fit on PostgreSQL. Reported to core; SQLite covers it.
+    # case_file.satisfaction is String(16) on branch core: the contract's "basically_satisfied"
+    # (19 characters) does not fit on PostgreSQL. Reported; SQLite covers that value.
     if session.get_bind().dialect.name == "postgresql":
         return ["satisfied", "unsatisfied"]
     return ["satisfied", "basically_satisfied", "unsatisfied"]
 
 
-def follow_up(session: Session, case: Case, satisfaction: str) -> None:
-    if satisfaction not in satisfaction_values(session):
-        satisfaction = "satisfied"
-    case.state, case.satisfaction, case.closed_at = "closed", satisfaction, case.resolved_at
-    session.commit()
+def register(
+    session: Session, w: World, grid: str, category: str, at: datetime, violence_risk: bool = False
+) -> Case:
+    body = s.NewCase(
+        category_code=category,
+        source_code="visit",
+        title="测试纠纷",
+        description="历史数据",
+        grid_code=grid,
+        violence_risk=violence_risk,
+    )
+    return act.do_register(session, body, actor=w.qian, now=at)
 
 
-def reopen(session: Session, case: Case) -> None:
-    case.state, case.outcome, case.resolved_at = "in_progress", None, None
-    case.resolved_level, case.satisfaction, case.closed_at = None, None, None
-    case.reopen_count += 1
-    session.commit()
+def unit_for(case: Case) -> str:
+    if case.level == "village":
+        return f"{case.village_code}-mediation"
+    if case.level == "township":
+        return f"{(case.township_code or '')[:9]}-mediation"
+    return COUNTY_UNIT
 
 
-def reject(session: Session, case: Case) -> None:
-    case.state, case.outcome = "rejected", "rejected"
-    session.commit()
-
-
-def terminate(session: Session, case: Case) -> None:
-    case.state, case.outcome = "terminated", "terminated"
-    session.commit()
-
-
-def suspend(session: Session, case: Case) -> None:
-    case.state = "suspended"
-    session.commit()
+def step(
+    session: Session, w: World, case: Case, verb: str, at: datetime, satisfaction: str = "satisfied"
+) -> Case:
+    """One action by chen on the case at moment `at` (inputs filled in)."""
+    c, chen = case.code, w.chen
+    reason = "测试"
+    calls = {
+        "accept": lambda: act.do_accept(session, c, s.Accept(), actor=chen, now=at),
+        "reject": lambda: act.do_reject(
+            session,
+            c,
+            s.Reject(channel=s.LegalChannel.litigation, reason=reason),
+            actor=chen,
+            now=at,
+        ),
+        "refer_down": lambda: act.do_refer_down(
+            session, c, s.ReferDown(reason=reason), actor=chen, now=at
+        ),
+        "escalate": lambda: act.do_escalate(
+            session, c, s.Escalate(reason=reason), actor=chen, now=at
+        ),
+        "assign": lambda: act.do_assign(
+            session, c, s.Assign(unit_code=unit_for(case)), actor=chen, now=at
+        ),
+        "resolve": lambda: act.do_resolve(
+            session, c, s.Resolve(outcome_note="达成协议"), actor=chen, now=at
+        ),
+        "terminate": lambda: act.do_terminate(
+            session,
+            c,
+            s.Terminate(reason=reason, routes_told=[s.LegalChannel.litigation]),
+            actor=chen,
+            now=at,
+        ),
+        "suspend": lambda: act.do_suspend(session, c, s.Suspend(reason=reason), actor=chen, now=at),
+        "resume": lambda: act.do_resume(session, c, s.Resume(), actor=chen, now=at),
+        "follow_up": lambda: act.do_follow_up(
+            session,
+            c,
+            s.FollowUp(
+                performance="performed",
+                satisfaction=s.Satisfaction(satisfaction),
+                remaining_risk="none",
+            ),
+            actor=chen,
+            now=at,
+        ),
+        "close": lambda: act.do_close(session, c, s.Close(), actor=chen, now=at),
+        "reopen": lambda: act.do_reopen(session, c, s.Reopen(reason=reason), actor=chen, now=at),
+    }
+    return calls[verb]()
 
 
 def live_one(session: Session, w: World, rng: random.Random, at: datetime) -> Case:
-    """One case from registration to wherever chance takes it (dates move forward)."""
-    village = rng.choice(w.villages)
-    case = register(session, w, village, rng.choice(w.categories), at, rng.random() < 0.1)
-    if rng.random() < 0.08:
-        reject(session, case)
-        return case
-    if rng.random() < 0.1:
+    """One case from registration to wherever chance takes it (moments move forward)."""
+    case = register(
+        session, w, rng.choice(w.grids), rng.choice(w.categories), at, rng.random() < 0.1
+    )
+
+    def later(hours: int = 30) -> datetime:
+        nonlocal at
+        at += timedelta(hours=rng.randint(1, hours))
+        return at
+
+    if rng.random() < 0.06:
+        return step(session, w, case, "reject", later())
+    if rng.random() < 0.06:
         return case  # waiting to be accepted
-    at += timedelta(hours=rng.randint(1, 72))
-    accept(session, case, at, rng.randint(5, 40))
-    start(session, case)
-    for _ in range(rng.choice([0, 0, 0, 1, 1, 2, 3])):
-        escalate(session, case)
+    case = step(session, w, case, "accept", later())
+    for _ in range(rng.choice([2, 2, 2, 1, 0])):  # mostly down to the village
+        case = step(session, w, case, "refer_down", later())
+    if rng.random() < 0.25:
+        case = step(session, w, case, "escalate", later())
+    if case.level == "city":
+        return case  # beyond the county: nobody here handles it
+    case = step(session, w, case, "assign", later())
     roll = rng.random()
+    if roll < 0.08:
+        return case  # still being handled
     if roll < 0.12:
-        return case  # still open
+        return step(session, w, case, "suspend", later())
     if roll < 0.18:
-        terminate(session, case)
-        return case
-    resolve(session, case, at + timedelta(days=rng.randint(0, 50), hours=rng.randint(0, 23)))
-    if rng.random() < 0.7:
-        follow_up(session, case, rng.choice(satisfaction_values(session)))
+        return step(session, w, case, "terminate", later(400))
+    case = step(session, w, case, "resolve", later(24 * 25))
+    if rng.random() < 0.75:
+        sat = rng.choice(satisfaction_values(session))
+        case = step(session, w, case, "follow_up", later(120), sat)
+        case = step(session, w, case, "close", later())
+    if rng.random() < 0.05:
+        case = step(session, w, case, "reopen", later())
     return case
 
 
 def build_history(session: Session, n: int, seed: int, first: datetime, days: int) -> World:
     w = world(session)
     rng = random.Random(seed)
-    for _ in range(n):
-        at = first + timedelta(seconds=rng.randrange(days * 86400))
+    moments = sorted(first + timedelta(seconds=rng.randrange(days * 86400)) for _ in range(n))
+    for at in moments:
         live_one(session, w, rng, at.astimezone(UTC))
     return w
