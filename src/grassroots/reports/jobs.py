@@ -7,10 +7,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from grassroots.config import get_settings
+from grassroots.db import make_session_factory, writer_engine
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
 from grassroots.reports.actions import do_generate_report
@@ -69,3 +72,11 @@ def run_scheduled_reports(session: Session, now: datetime, folder: Path) -> int:
             except Problem as exc:
                 log.error("scheduled report %s %s failed: %s", j.code, period.label, exc.message)
     return made
+
+
+def scheduled_reports_job(engine: Engine, now: datetime) -> dict[str, Any]:
+    """The job runner's entry (grassroots.jobs.JOBS): files go to <data_dir>/reports/."""
+    folder = get_settings().data_dir / "reports"
+    with make_session_factory(writer_engine(engine))() as session:
+        made = run_scheduled_reports(session, now, folder)
+    return {"reports_made": made, "periods": [p.label for p in due_periods(now)]}
