@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ def check_template(source: bytes | Path) -> set[str]:
     tpl = _load(source)
     try:
         used = set(tpl.get_undeclared_template_variables())
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise Problem(
+            422, "bad_template", "模板不是有效的 Word (.docx) 文件 / not a .docx file"
+        ) from exc
     except TemplateError as exc:
         raise Problem(422, "bad_template", f"模板语法错误 / template syntax error: {exc}") from exc
     unknown = sorted(used - PLACEHOLDERS.keys())
