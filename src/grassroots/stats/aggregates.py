@@ -13,6 +13,7 @@ from grassroots.stats.models import (
     CohortAggregate,
     DueAggregate,
     OpenAggregate,
+    OpenMonthAggregate,
 )
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import LEVEL_COLUMN, Scope
@@ -23,6 +24,7 @@ ByGroup = dict[str, Counters]  # group code ("" = the whole scope) → counters
 COHORT: Table = CohortAggregate.__table__  # type: ignore[assignment]
 DUE: Table = DueAggregate.__table__  # type: ignore[assignment]
 OPEN: Table = OpenAggregate.__table__  # type: ignore[assignment]
+OPEN_MONTH: Table = OpenMonthAggregate.__table__  # type: ignore[assignment]
 
 
 def _grouped(
@@ -69,8 +71,24 @@ def counters(
     due = _grouped(session, DUE, ("due", "on_time"), scope, due_in, group_by)
     if not with_overdue:  # 超期数 is "as of today", the same for every period
         return merge(cohort, due)
-    overdue = _grouped(session, OPEN, ("open_count",), scope, [OPEN.c.due_day < today], group_by)
-    return merge(cohort, due, {g: {"overdue": c["open_count"]} for g, c in overdue.items()})
+    this_month = today.replace(day=1)
+    names = ("open_count",)
+    months = _grouped(
+        session, OPEN_MONTH, names, scope, [OPEN_MONTH.c.month < this_month], group_by
+    )
+    days = _grouped(
+        session,
+        OPEN,
+        names,
+        scope,
+        [OPEN.c.due_day >= this_month, OPEN.c.due_day < today],
+        group_by,
+    )
+    overdue: ByGroup = {}
+    for part in (months, days):
+        for g, c in part.items():
+            overdue.setdefault(g, {"overdue": 0})["overdue"] += c["open_count"]
+    return merge(cohort, due, overdue)
 
 
 def merge(*parts: ByGroup) -> ByGroup:

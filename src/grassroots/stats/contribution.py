@@ -125,6 +125,7 @@ def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contri
         out[("due", _key(month_of(due), p))] = {"due": 1, "on_time": int(on_time(c))}
         if c["state"] in OPEN_STATES:
             out[("open", _key(due, p))] = {"open_count": 1}
+            out[("open_month", _key(month_of(due), p))] = {"open_count": 1}
     return out
 
 

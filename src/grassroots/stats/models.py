@@ -103,3 +103,14 @@ class OpenAggregate(_Key, Base):
 
     due_day: Mapped[date] = mapped_column(Date)
     open_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OpenMonthAggregate(_Key, Base):
+    """The same open cases by the month of their deadline: 超期数 sums whole months here and
+    only the current month's days in stats_open, however long the history."""
+
+    __tablename__ = "stats_open_month"
+    __table_args__ = _key("stats_open_month", "month")
+
+    month: Mapped[date] = mapped_column(Date)
+    open_count: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -67,9 +67,11 @@ def upgrade() -> None:
     _table("stats_cohort", "month", COHORT)
     _table("stats_due", "month", ("due", "on_time"))
     _table("stats_open", "due_day", ("open_count",))
+    _table("stats_open_month", "month", ("open_count",))
 
 
 def downgrade() -> None:
+    op.drop_table("stats_open_month")
     op.drop_table("stats_open")
     op.drop_table("stats_due")
     op.drop_table("stats_cohort")
