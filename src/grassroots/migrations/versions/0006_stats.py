@@ -68,6 +68,20 @@ def upgrade() -> None:
     _table("stats_due", "month", ("due", "on_time"))
     _table("stats_open", "due_day", ("open_count",))
     _table("stats_open_month", "month", ("open_count",))
+    _fill_from_existing_cases()
+
+
+def _fill_from_existing_cases() -> None:
+    """A database that already holds cases gets its aggregates now (a new one has none)."""
+    bind = op.get_bind()
+    if not bind.execute(sa.text("SELECT 1 FROM case_file LIMIT 1")).first():
+        return
+    from sqlalchemy.orm import Session
+
+    from grassroots.stats.maintain import rebuild
+
+    with Session(bind=bind) as session:
+        rebuild(session)
 
 
 def downgrade() -> None:
