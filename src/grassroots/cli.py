@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.reports.cli import report as report_command
 from grassroots.stats.cli import app as stats_app
@@ -22,6 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(geo_app, name="geo")
 app.add_typer(stats_app, name="stats")
 app.command("report")(report_command)
 
