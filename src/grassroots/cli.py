@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(geo_app, name="geo")
 
 
 def _engine() -> Engine:

@@ -159,7 +159,7 @@ def test_random_action_sequences(session, users):
     run_state_machine_as_test(
         machine(session, users),
         settings=settings(
-            max_examples=40, stateful_step_count=40, deadline=None,
+            max_examples=30, stateful_step_count=40, deadline=None,
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         ),
     )  # fmt: skip
