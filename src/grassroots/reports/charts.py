@@ -43,6 +43,7 @@ def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["axes.unicode_minus"] = False  # CJK fonts often lack U+2212
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=150)
