@@ -24,6 +24,9 @@ from grassroots.db import (
 )
 from grassroots.errors import install_handlers
 from grassroots.geo.api import router as geo_router
+from grassroots.reports.api import router as reports_router
+from grassroots.reports.pages import router as reports_pages
+from grassroots.stats.api import router as stats_router
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,9 @@ def create_app(
     add_protected_docs(app, API_PREFIX)
     app.include_router(cases_router, prefix=API_PREFIX)
     app.include_router(deadlines_router, prefix=API_PREFIX)
+    app.include_router(stats_router, prefix=API_PREFIX)
+    app.include_router(reports_router, prefix=API_PREFIX)
+    app.include_router(reports_pages)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

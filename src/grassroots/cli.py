@@ -15,6 +15,8 @@ from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
 from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
+from grassroots.reports.cli import report as report_command
+from grassroots.stats.cli import app as stats_app
 
 app = typer.Typer(
     help="grassroots 三级综治中心与网格化服务管理平台 / comprehensive-governance case platform.",
@@ -23,6 +25,8 @@ app = typer.Typer(
 )
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(geo_app, name="geo")
+app.add_typer(stats_app, name="stats")
+app.command("report")(report_command)
 
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
