@@ -94,6 +94,9 @@ def starting_holder(actor: User, place: Place, session: Session) -> Jurisdiction
     level = {Level.grid: Level.village}.get(post, post)
     if level not in (Level.village, Level.township, Level.county):
         level = Level.county
+    own = actor.jurisdiction
+    if own is not None and own.valid_to is None and own.code == place.codes[level]:
+        return own  # the usual case, without a query
     holder = current_jurisdiction(session, place.codes[level])
     assert holder is not None
     return holder
