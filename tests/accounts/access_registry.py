@@ -171,6 +171,31 @@ def _party(session: Session, values: dict[str, str]) -> int | None:
     return case.parties[0].id if case is not None else int(ABSENT_ID)
 
 
+def _report(session: Session, code: str | None) -> str:
+    """A stored xlsx report of jurisdiction `code` (made by the real action), or an absent id."""
+    from grassroots.config import get_settings
+    from grassroots.geo.queries import current_jurisdiction
+    from grassroots.reports.actions import do_generate_report
+    from grassroots.stats.periods import parse_period
+
+    j = current_jurisdiction(session, code) if code else None
+    if j is None:
+        return ABSENT_ID
+    folder = get_settings().data_dir / "reports"
+    rows = do_generate_report(
+        session, j, parse_period("2026-01"), ["xlsx"], actor=None, folder=folder
+    )
+    return str(rows[0].id)
+
+
+def report_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _report(session, actor.jurisdiction.code if actor.jurisdiction else None)
+
+
+def report_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _report(session, _code_outside(session, actor))
+
+
 ABSENT_CASE = "990101-2099-999999"
 ABSENT_ID = "999999999"
 
@@ -197,6 +222,8 @@ SAMPLES: dict[str, Sample] = {
     "year": fixed("2026"),
     "day": fixed("2026-10-08"),
     "policy_id": fixed(ABSENT_ID),
+    # stored reports (stats/reports)
+    "report_id": Sample(report_inside, report_outside),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.

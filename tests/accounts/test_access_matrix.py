@@ -32,7 +32,7 @@ from starlette.routing import Mount
 from grassroots.accounts.models import Role, User
 from grassroots.accounts.permissions import ROLE_PERMISSIONS
 from grassroots.app import create_app
-from grassroots.config import Settings
+from grassroots.config import Settings, get_settings
 from grassroots.deps import DbSession, requires
 from tests.accounts.access_registry import (
     ACTORS,
@@ -137,7 +137,7 @@ def _declaration_problems(entry: Entry, perms: set[str]) -> list[str]:
 def app(engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path) -> FastAPI:
     """The app with rate limits out of the way: the matrix logs in and posts a lot."""
     settings = Settings(
-        data_dir=tmp_path,
+        data_dir=get_settings().data_dir,  # where the registry's samples keep stored reports
         database_url=engine.url.render_as_string(False),
         login_rate_limit="100000/60",
         intake_rate_limit="100000/60",
