@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
+from grassroots.audit.api import router as audit_router
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
     check_schema_current,
@@ -18,6 +19,8 @@ from grassroots.db import (
 )
 from grassroots.errors import install_handlers
 from grassroots.geo.api import router as geo_router
+from grassroots.logging_filter import install_log_masking
+from grassroots.parties.api import router as parties_router
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ def create_app(
 
     Tests pass their own session factories (bound to a connection they roll back).
     """
+    install_log_masking()
     settings = settings or get_settings()
     if engine is None:
         engine = make_engine(
@@ -56,6 +60,8 @@ def create_app(
     app.state.trust_user_header = trust_user_header
     install_handlers(app)
     app.include_router(geo_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(parties_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -9,15 +9,20 @@ import typer
 import uvicorn
 from sqlalchemy import Engine
 
+from grassroots.audit.cli import app as audit_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.logging_filter import install_log_masking
+from grassroots.parties.cli import app as keys_app
 
 app = typer.Typer(
     help="grassroots 三级综治中心与网格化服务管理平台 / comprehensive-governance case platform.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 
 
 def _engine() -> Engine:
@@ -118,6 +123,7 @@ def demo(
 
 
 def main() -> None:
+    install_log_masking()
     try:
         app()
     except SchemaOutOfDate as exc:
