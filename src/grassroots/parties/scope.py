@@ -2,14 +2,15 @@
 
 INTERIM: stands in for core's `grassroots.cases.queries.case_scope` (BRIEF interface) until
 branch core provides it; the rule is the same one (DESIGN §7): the jurisdiction subtree of
-the user's post, or the cases routed to the user's unit.
+the user's post; for a unit handler, the cases routed to the unit. (Joint-case shares come
+with core's version.)
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_
 
-from grassroots.accounts.models import User
+from grassroots.accounts.models import Role, User
 from grassroots.cases.models import Case
 from grassroots.geo.models import Level, code_prefix
 
@@ -22,6 +23,8 @@ _CASE_CODE_AT = {
 
 
 def case_scope(user: User) -> ColumnElement[bool]:
+    if user.role == Role.unit_handler.value:  # a unit handler: what is routed to the unit
+        return Case.unit_id == user.unit_id if user.unit_id is not None else false()
     conditions: list[ColumnElement[bool]] = []
     place = user.jurisdiction
     if place is not None:
@@ -31,6 +34,4 @@ def case_scope(user: User) -> ColumnElement[bool]:
             conditions.append(column == place.code)
         else:  # province or city: every county under it
             conditions.append(Case.county_code.startswith(code_prefix(level, place.code)))
-    if user.unit_id is not None:
-        conditions.append(Case.unit_id == user.unit_id)
     return or_(*conditions) if conditions else false()
