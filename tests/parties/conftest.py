@@ -32,6 +32,7 @@ def new_case(session: Session, holder: Jurisdiction, registered_by: User, code: 
     if session.get(Category, DICTIONARY_CODE) is None:
         session.add(Category(code=DICTIONARY_CODE, name="测试类别"))
         session.add(Source(code=DICTIONARY_CODE, name="测试来源"))
+        session.flush()  # the case refers to them by column only
     codes = _codes(holder)
     case = Case(
         code=code,

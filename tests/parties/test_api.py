@@ -15,7 +15,9 @@ from tests.parties.conftest import Qingshi
 def _audit_rows(session: Session, action: str) -> list[AuditEntry]:
     session.expire_all()
     return list(
-        session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id))
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        )
     )
 
 
@@ -75,13 +77,23 @@ def test_reveal_is_audited_with_reason_never_value(qingshi: Qingshi, client_as, 
     assert response.json()["value"] == qingshi.applicant_id
     assert response.headers["cache-control"] == "no-store"
     [row] = _audit_rows(session, "party.reveal")
-    assert (row.actor_name, row.object_type, row.object_id) == ("li", "party", str(qingshi.applicant.id))
-    assert row.details == {"field": "id_number", "reason": "制作调解协议书", "case": qingshi.case.code}
+    assert (row.actor_name, row.object_type, row.object_id) == (
+        "li",
+        "party",
+        str(qingshi.applicant.id),
+    )
+    assert row.details == {
+        "field": "id_number",
+        "reason": "制作调解协议书",
+        "case": qingshi.case.code,
+    }
     assert qingshi.applicant_id not in _row_text(row)
     assert verify_chain(session).intact
 
 
-def test_numbers_typed_into_the_reason_are_masked_in_the_audit(qingshi: Qingshi, client_as, session):
+def test_numbers_typed_into_the_reason_are_masked_in_the_audit(
+    qingshi: Qingshi, client_as, session
+):
     url = f"/api/v1/parties/{qingshi.applicant.id}/reveal"
     reason = f"核对 {qingshi.applicant_phone} 是否本人"
     assert client_as("zhao").post(url, json={"field": "phone", "reason": reason}).status_code == 200
@@ -128,7 +140,9 @@ def test_lookup_by_phone_and_near_miss(qingshi: Qingshi, client_as):
 
 
 def test_lookup_is_scoped(qingshi: Qingshi, client_as):
-    body = client_as("zhou").post("/api/v1/parties/lookup", json={"id_number": qingshi.applicant_id})
+    body = client_as("zhou").post(
+        "/api/v1/parties/lookup", json={"id_number": qingshi.applicant_id}
+    )
     assert body.json()["parties"] == []
 
 
