@@ -27,6 +27,8 @@ from grassroots.db import make_engine, upgrade_schema
 from grassroots.demo.build import build_demo_geography
 from tests.support.postgres import NoPostgres, postgres_server, temporary_database
 
+pytest_plugins = ["tests.audit.logcapture"]  # proof: no personal data in any log line
+
 DATABASES = ["sqlite", "postgresql"]
 
 # A data folder and key file of the test run's own, before anything reads the settings.
