@@ -9,7 +9,10 @@ from sqlalchemy.orm import Session
 
 from grassroots.audit.models import AuditEntry
 from grassroots.audit.verify import verify_chain
+from grassroots.crypto import mask_phone
+from grassroots.geo.models import Jurisdiction
 from tests.parties.conftest import Qingshi
+from tests.support.personal_data import SEEDED_ID_NUMBERS, SEEDED_PHONES
 
 
 def _audit_rows(session: Session, action: str) -> list[AuditEntry]:
@@ -50,9 +53,9 @@ def test_party_out_of_scope_looks_missing_and_is_audited(qingshi: Qingshi, clien
     missing = client_as("zhou").get("/api/v1/parties/987654321")
     assert outsider.status_code == missing.status_code == 404
     assert outsider.json()["code"] == missing.json()["code"] == "party_not_found"
-    denied = _audit_rows(session, "access.denied")
-    assert [(r.actor_name, r.object_type, r.object_id) for r in denied] == [
-        ("zhou", "party", str(qingshi.applicant.id))
+    denied = _audit_rows(session, "party.read")
+    assert [(r.actor_name, r.object_type, r.object_id, r.result) for r in denied] == [
+        ("zhou", "party", str(qingshi.applicant.id), "denied")
     ]
 
 
@@ -151,3 +154,47 @@ def test_lookup_takes_exactly_one_field(client_as):
     assert zhao.post("/api/v1/parties/lookup", json={}).status_code == 422
     both = {"phone": "13812348000", "id_number": "990101198503121232"}
     assert zhao.post("/api/v1/parties/lookup", json=both).status_code == 422
+
+
+def test_case_parties_listed_masked_with_ids(qingshi: Qingshi, client_as, session):
+    listed = client_as("zhao").get("/api/v1/parties", params={"case": qingshi.case.code})
+    assert listed.status_code == 200
+    assert [p["id"] for p in listed.json()] == [qingshi.applicant.id, qingshi.respondent.id]
+    assert qingshi.applicant_phone not in listed.text and qingshi.applicant_id not in listed.text
+    outsider = client_as("zhou").get("/api/v1/parties", params={"case": qingshi.case.code})
+    assert outsider.status_code == 404
+    assert [r.actor_name for r in _audit_rows(session, "case.read")] == ["zhou"]
+
+
+def test_registered_through_cases_api_then_revealed(session, users, client_as):
+    """The real path: core's registration encrypts the seeded values; parties/ reads them."""
+    village = users["wang"].jurisdiction
+    grid = session.scalars(
+        select(Jurisdiction.code)
+        .where(Jurisdiction.level == "grid", Jurisdiction.code.startswith(village.prefix))
+        .order_by(Jurisdiction.code)
+    ).first()
+    body = {
+        "category_code": "neighbour",
+        "source_code": "grid_patrol",
+        "title": "宅基地边界纠纷",
+        "description": "两户对院墙位置有争议",
+        "grid_code": grid,
+        "parties": [
+            {"role": "applicant", "name": "王五", "phone": SEEDED_PHONES[3],
+             "id_number": SEEDED_ID_NUMBERS[3]},
+        ],
+    }  # fmt: skip
+    registered = client_as("wang").post("/api/v1/cases", json=body)
+    assert registered.status_code == 201, registered.text
+    code = registered.json()["code"]
+    assert SEEDED_PHONES[3] not in registered.text and SEEDED_ID_NUMBERS[3] not in registered.text
+    zhao = client_as("zhao")
+    [party] = zhao.get("/api/v1/parties", params={"case": code}).json()
+    assert party["phone_masked"] == mask_phone(SEEDED_PHONES[3]) != SEEDED_PHONES[3]
+    found = zhao.post("/api/v1/parties/lookup", json={"phone": SEEDED_PHONES[3]}).json()
+    assert [p["id"] for p in found["parties"]] == [party["id"]]
+    revealed = zhao.post(
+        f"/api/v1/parties/{party['id']}/reveal", json={"field": "phone", "reason": "电话回访"}
+    )
+    assert revealed.json()["value"] == SEEDED_PHONES[3]
