@@ -134,4 +134,3 @@ def _lock_chain_head(session: Session) -> tuple[int, str]:
         )
         return 0, GENESIS_HASH
     return int(row.last_id), str(row.last_hash)
-
