@@ -253,6 +253,17 @@ def test_savepoint_rollback_drops_only_its_rows(session: Session, users):
     assert verify_chain(session).intact
 
 
+def test_commit_with_a_savepoint_still_open_keeps_the_rows(session: Session):
+    before, _ = chain_head(session)
+    session.begin_nested()
+    record_audit(session, actor=None, action="inside.open.savepoint")
+    session.commit()
+    assert session.scalars(select(AuditEntry.action).where(AuditEntry.id > before)).all() == [
+        "inside.open.savepoint"
+    ]
+    assert verify_chain(session).intact
+
+
 def _waiting_on_a_lock(engine: Engine) -> bool:
     with engine.connect() as conn:
         return bool(
