@@ -10,9 +10,9 @@ through it, whatever order an action locks its own rows in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, update
+from sqlalchemy import Table, event, insert, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from grassroots.accounts.models import User
@@ -24,6 +24,9 @@ from grassroots.db import utcnow
 # change being audited with them).
 _WIDTHS = {"actor_name": 64, "ip": 64, "action": 64, "object_type": 32, "object_id": 64}
 _PENDING = "grassroots.audit.pending"
+_LOG = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditChainHead.__table__)
+_COLUMNS = (*HASHED_FIELDS, "prev_hash", "row_hash")
 
 
 @dataclass
@@ -79,18 +82,19 @@ def _chain_pending(session: Session) -> None:
         return
     session.flush()  # the caller's own changes first: their row locks come before the head
     last_id, last_hash = _lock_chain_head(session)
+    rows = []
     for item in pending:
         entry = item.entry
         entry.id, entry.prev_hash = last_id + 1, last_hash
-        fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
-        entry.row_hash = row_hash(last_hash, fields)
+        entry.row_hash = row_hash(last_hash, {name: getattr(entry, name) for name in HASHED_FIELDS})
         last_id, last_hash = entry.id, entry.row_hash
-        session.add(entry)
+        rows.append({name: getattr(entry, name) for name in _COLUMNS})
+    # Core statements, not the ORM: no second flush (and no flush events) inside the commit.
+    session.execute(insert(_LOG), rows)
     session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == CHAIN_HEAD_ID)
+        update(_HEAD)
+        .where(_HEAD.c.id == CHAIN_HEAD_ID)
         .values(last_id=last_id, last_hash=last_hash)
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -122,15 +126,12 @@ def _lock_chain_head(session: Session) -> tuple[int, str]:
     the write lock on SQLite even when the session was not opened with BEGIN IMMEDIATE.
     """
     row = session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == CHAIN_HEAD_ID)
-        .values(last_id=AuditChainHead.last_id)
-        .returning(AuditChainHead.last_id, AuditChainHead.last_hash)
-        .execution_options(synchronize_session=False)
+        update(_HEAD)
+        .where(_HEAD.c.id == CHAIN_HEAD_ID)
+        .values(last_id=_HEAD.c.last_id)
+        .returning(_HEAD.c.last_id, _HEAD.c.last_hash)
     ).one_or_none()
     if row is None:  # a database made without migration 0005: start the chain
-        session.execute(
-            insert(AuditChainHead).values(id=CHAIN_HEAD_ID, last_id=0, last_hash=GENESIS_HASH)
-        )
+        session.execute(insert(_HEAD).values(id=CHAIN_HEAD_ID, last_id=0, last_hash=GENESIS_HASH))
         return 0, GENESIS_HASH
     return int(row.last_id), str(row.last_hash)
