@@ -82,7 +82,7 @@ def test_sql_echo_stays_quiet_unless_chosen():
         "print(logging.getLogger('sqlalchemy.engine').getEffectiveLevel())"
     )
     assert out == str(logging.WARNING)
-    assert logging.getLogger("sqlalchemy.engine").level == logging.DEBUG  # chosen by the proof
+    assert logging.getLogger("sqlalchemy.engine").level == logging.INFO  # chosen by the proof
 
 
 def test_suite_capture_sees_masked_lines(personal_data_watch: PersonalDataWatch):
