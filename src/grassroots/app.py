@@ -13,6 +13,7 @@ from grassroots.accounts.api import router as auth_router
 from grassroots.accounts.docs import add_protected_docs
 from grassroots.accounts.pages import router as accounts_pages
 from grassroots.accounts.users_api import router as users_router
+from grassroots.audit.api import router as audit_router
 from grassroots.cases.api import router as cases_router
 from grassroots.cases.deadlines_api import router as deadlines_router
 from grassroots.config import Settings, get_settings
@@ -24,6 +25,8 @@ from grassroots.db import (
 )
 from grassroots.errors import install_handlers
 from grassroots.geo.api import router as geo_router
+from grassroots.logging_filter import install_log_masking
+from grassroots.parties.api import router as parties_router
 from grassroots.reports.api import router as reports_router
 from grassroots.reports.pages import router as reports_pages
 from grassroots.stats.api import router as stats_router
@@ -44,6 +47,7 @@ def create_app(
 
     Tests pass their own session factories (bound to a connection they roll back).
     """
+    install_log_masking()
     settings = settings or get_settings()
     if engine is None:
         engine = make_engine(
@@ -68,6 +72,8 @@ def create_app(
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(accounts_pages)
     add_protected_docs(app, API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(parties_router, prefix=API_PREFIX)
     app.include_router(cases_router, prefix=API_PREFIX)
     app.include_router(deadlines_router, prefix=API_PREFIX)
     app.include_router(stats_router, prefix=API_PREFIX)

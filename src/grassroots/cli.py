@@ -10,11 +10,14 @@ import uvicorn
 from sqlalchemy import Engine
 
 from grassroots.accounts.cli import tokens_app, users_app
+from grassroots.audit.cli import app as audit_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
 from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
+from grassroots.logging_filter import install_log_masking
+from grassroots.parties.cli import app as keys_app
 from grassroots.reports.cli import report as report_command
 from grassroots.stats.cli import app as stats_app
 
@@ -23,6 +26,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(geo_app, name="geo")
 app.add_typer(stats_app, name="stats")
@@ -137,6 +142,7 @@ def demo(
 
 
 def main() -> None:
+    install_log_masking()
     try:
         app()
     except SchemaOutOfDate as exc:
