@@ -148,3 +148,32 @@ def test_cli_rotate_with_the_wrong_key_file_changes_nothing(fresh_engine: Engine
     with make_session_factory(fresh_engine)() as session:
         assert _fields(session) == before
         assert verify_chain(session).message().startswith("intact, 0 rows")
+
+
+def test_rotation_re_encrypts_totp_secrets_so_admins_survive_retiring_the_old_key(
+    session: Session, users, tmp_path: Path
+):
+    """TOTP secrets are sealed with the same keyring: a rotation that left them under the
+    old key would lock every administrator out once that key is retired."""
+    from grassroots.accounts.totp import FIELD
+    from grassroots.crypto import retire_key_versions
+
+    key_file = tmp_path / "rot.key"
+    new_key_file(key_file)
+    ring = load_keyring(key_file)
+    admin = users["admin"]
+    with transaction(session):
+        admin.totp_secret_enc = ring.encrypt(FIELD, "JBSWY3DPEHPK3PXP")
+        admin.totp_pending_enc = ring.encrypt(FIELD, "KRSXG5CTMVRXEZLU")
+
+    result = do_rotate_keys(session, key_file, users["system"])
+    retire_key_versions(key_file, keep=set())
+
+    session.expire_all()
+    new_ring = load_keyring(key_file)
+    assert result.re_encrypted_fields == 2
+    assert admin.totp_secret_enc is not None and admin.totp_secret_enc[0] == 2
+    assert new_ring.decrypt(FIELD, admin.totp_secret_enc) == "JBSWY3DPEHPK3PXP"
+    assert admin.totp_pending_enc is not None
+    assert new_ring.decrypt(FIELD, admin.totp_pending_enc) == "KRSXG5CTMVRXEZLU"
+    assert key_versions_in_use(session) == {2: 2}

@@ -8,13 +8,19 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
+from grassroots.accounts.totp import FIELD as TOTP_FIELD
 from grassroots.audit.actions import record_audit
 from grassroots.cases.models import Party
 from grassroots.crypto import Keyring, add_key_version, load_keyring
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.logging_filter import mask_text
-from grassroots.parties.queries import clear_value, find_parties, iter_party_ciphertexts
+from grassroots.parties.queries import (
+    clear_value,
+    find_parties,
+    iter_party_ciphertexts,
+    iter_totp_ciphertexts,
+)
 from grassroots.parties.schemas import ContactField, KeyRotation
 
 
@@ -66,6 +72,25 @@ def _re_encrypt(ring: Keyring, field: str, blob: bytes | None) -> bytes | None:
     return ring.encrypt(field, ring.decrypt(field, blob))
 
 
+def _re_encrypt_totp_secrets(session: Session, ring: Keyring) -> int:
+    """Users' TOTP secrets share the keyring: without this, retiring the old key would lock
+    every administrator out. Runs inside the rotation's transaction."""
+    fields = 0
+    for user_id, secret, pending in iter_totp_ciphertexts(session):
+        changes = {
+            name: blob
+            for name, blob in (
+                ("totp_secret_enc", _re_encrypt(ring, TOTP_FIELD, secret)),
+                ("totp_pending_enc", _re_encrypt(ring, TOTP_FIELD, pending)),
+            )
+            if blob is not None
+        }
+        if changes:
+            session.execute(update(User).where(User.id == user_id).values(**changes))
+            fields += len(changes)
+    return fields
+
+
 def do_rotate_keys(session: Session, key_file: Path, actor: User | None) -> KeyRotation:
     """New current data key in the key file (old keys kept, so everything stays readable
     throughout), then every party phone/ID field re-encrypted under it in ONE transaction.
@@ -85,6 +110,7 @@ def do_rotate_keys(session: Session, key_file: Path, actor: User | None) -> KeyR
             if changes:
                 session.execute(update(Party).where(Party.id == party_id).values(**changes))
                 fields, parties = fields + len(changes), parties + 1
+        fields += _re_encrypt_totp_secrets(session, ring)
         record_audit(
             session,
             actor=actor,

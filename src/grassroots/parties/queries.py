@@ -100,4 +100,17 @@ def key_versions_in_use(session: Session) -> Counter[int]:
     counts: Counter[int] = Counter()
     for _, phone, id_number in iter_party_ciphertexts(session):
         counts.update(blob[0] for blob in (phone, id_number) if blob is not None)
+    for _, secret, pending in iter_totp_ciphertexts(session):
+        counts.update(blob[0] for blob in (secret, pending) if blob is not None)
     return counts
+
+
+def iter_totp_ciphertexts(session: Session) -> list[tuple[int, bytes | None, bytes | None]]:
+    """(user id, totp_secret_enc, totp_pending_enc) of every user with a second factor: the
+    TOTP secrets are sealed with the same keyring as party data (accounts.totp)."""
+    rows = session.execute(
+        select(User.id, User.totp_secret_enc, User.totp_pending_enc)
+        .where(User.totp_secret_enc.is_not(None) | User.totp_pending_enc.is_not(None))
+        .order_by(User.id)
+    ).all()
+    return [(row.id, row.totp_secret_enc, row.totp_pending_enc) for row in rows]
