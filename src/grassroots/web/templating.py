@@ -1,0 +1,103 @@
+"""The one Jinja environment of the web UI: every domain's templates/ folder, gettext, globals.
+
+Templates are named "<domain>/<file>.html" (e.g. "cases/list.html" is
+src/grassroots/cases/templates/list.html); the shared layout is "base.html" (web/templates).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from grassroots.accounts.models import User
+from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
+from grassroots.web.assets import VENDOR, static_url
+from grassroots.web.flash import pop_flash
+from grassroots.web.nav import nav_for
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "admin")
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return gettext_for(context.get("locale", "zh_CN"))(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return translations(context.get("locale", "zh_CN")).ngettext(singular, plural, n)
+
+
+def _loader() -> ChoiceLoader:
+    folders = {d: PACKAGE_DIR / d / "templates" for d in DOMAINS_WITH_TEMPLATES}
+    prefixed = PrefixLoader(
+        {d: FileSystemLoader(str(path)) for d, path in folders.items() if path.is_dir()}
+    )
+    return ChoiceLoader([prefixed, FileSystemLoader(str(folders["web"]))])
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=_loader(),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(static_url=static_url, vendor=VENDOR, locale_names=LOCALE_NAMES)
+    return env
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token forms must carry (hook for access control's mechanism)."""
+    return str(getattr(request.state, "csrf_token", ""))
+
+
+def base_context(request: Request, user: User | None) -> dict[str, Any]:
+    locale = request_locale(request)
+    settings = request.app.state.settings
+    return {
+        "request": request,
+        "user": user,
+        "nav": nav_for(user),
+        "locale": locale,
+        "html_lang": html_lang(locale),
+        "csrf_token": csrf_token(request),
+        "tile_url": settings.tile_url,
+        "tile_attribution": settings.tile_attribution,
+        "current_path": request.url.path,
+    }
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    user: User | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page (or an htmx fragment) in the request's language."""
+    response = HTMLResponse(status_code=status_code)
+    full = base_context(request, user)
+    full["flash"] = pop_flash(request, response)
+    full.update(context or {})
+    response.body = response.render(environment().get_template(name).render(full))
+    response.headers["content-length"] = str(len(response.body))
+    return response
