@@ -1,0 +1,128 @@
+"""Reads of the jurisdiction tree, boundaries and units. No writes here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shapely import from_wkb
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from grassroots.errors import Problem
+from grassroots.geo.models import (
+    SIGNIFICANT_DIGITS,
+    Boundary,
+    Jurisdiction,
+    Level,
+    Unit,
+    code_prefix,
+)
+
+
+def is_current() -> ColumnElement[bool]:
+    return Jurisdiction.valid_to.is_(None)
+
+
+def current_jurisdiction(session: Session, code: str) -> Jurisdiction | None:
+    """The node that carries `code` now (valid_to is empty), or None."""
+    return session.scalar(select(Jurisdiction).where(Jurisdiction.code == code, is_current()))
+
+
+def jurisdiction_or_404(session: Session, code: str) -> Jurisdiction:
+    row = current_jurisdiction(session, code)
+    if row is None:
+        raise Problem(404, "jurisdiction_not_found", f"区划 {code} 不存在 / no such jurisdiction")
+    return row
+
+
+def current_boundary(session: Session, jurisdiction_id: int) -> Boundary | None:
+    return session.scalar(
+        select(Boundary).where(
+            Boundary.jurisdiction_id == jurisdiction_id, Boundary.valid_to.is_(None)
+        )
+    )
+
+
+def current_geometry(session: Session, jurisdiction_id: int) -> BaseGeometry | None:
+    boundary = current_boundary(session, jurisdiction_id)
+    return from_wkb(boundary.wkb) if boundary is not None else None
+
+
+def subtree_condition(node: Jurisdiction) -> ColumnElement[bool]:
+    """Every jurisdiction below `node` (by code prefix), excluding the node itself."""
+    prefix = code_prefix(Level(node.level), node.code)
+    return Jurisdiction.code.startswith(prefix, autoescape=True) & (Jurisdiction.id != node.id)
+
+
+def jurisdictions_query(
+    level: str | None = None, parent: Jurisdiction | None = None, q: str | None = None
+) -> Select[Jurisdiction]:
+    stmt = select(Jurisdiction).where(is_current())
+    if level:
+        stmt = stmt.where(Jurisdiction.level == level)
+    if parent is not None:
+        stmt = stmt.where(Jurisdiction.parent_id == parent.id)
+    if q:
+        stmt = stmt.where(Jurisdiction.name.contains(q, autoescape=True))
+    return stmt
+
+
+def page(
+    session: Session, stmt: Select[Jurisdiction], limit: int, offset: int
+) -> tuple[int, Sequence[Jurisdiction]]:
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Jurisdiction.code).limit(limit).offset(offset)).all()
+    return total, rows
+
+
+def children(session: Session, node: Jurisdiction) -> Sequence[Jurisdiction]:
+    stmt = jurisdictions_query(parent=node).order_by(Jurisdiction.code)
+    return session.scalars(stmt).all()
+
+
+def parent_codes(session: Session, rows: Sequence[Jurisdiction]) -> dict[int, str]:
+    """id → code of the parents of `rows`, in one query."""
+    ids = {r.parent_id for r in rows if r.parent_id is not None}
+    if not ids:
+        return {}
+    found = session.execute(
+        select(Jurisdiction.id, Jurisdiction.code).where(Jurisdiction.id.in_(ids))
+    )
+    return {row_id: code for row_id, code in found.all()}
+
+
+def with_boundaries(
+    session: Session, level: str | None = None, under: Jurisdiction | None = None
+) -> list[tuple[Jurisdiction, str | None, bytes | None]]:
+    """Current nodes (optionally one level, optionally below `under`) with their parent code
+    and current boundary WKB (None where no boundary is known), parents first."""
+    parent = aliased(Jurisdiction)
+    stmt = (
+        select(Jurisdiction, parent.code, Boundary.wkb)
+        .outerjoin(parent, Jurisdiction.parent_id == parent.id)
+        .outerjoin(
+            Boundary,
+            (Boundary.jurisdiction_id == Jurisdiction.id) & Boundary.valid_to.is_(None),
+        )
+        .where(is_current())
+    )
+    if level:
+        stmt = stmt.where(Jurisdiction.level == level)
+    if under is not None:
+        stmt = stmt.where(subtree_condition(under))
+    rows: list[tuple[Jurisdiction, str | None, bytes | None]] = [
+        (j, pc, wkb) for j, pc, wkb in session.execute(stmt).all()
+    ]
+    rank = {lv.value: i for i, lv in enumerate(SIGNIFICANT_DIGITS)}
+    rows.sort(key=lambda r: (rank[r[0].level], r[0].code))
+    return rows
+
+
+def units_query(jurisdiction: Jurisdiction | None, kind: str | None) -> Select[Unit]:
+    stmt = select(Unit).where(Unit.active)
+    if jurisdiction is not None:
+        stmt = stmt.where(Unit.jurisdiction_id == jurisdiction.id)
+    if kind:
+        stmt = stmt.where(Unit.kind == kind)
+    return stmt.order_by(Unit.code)
