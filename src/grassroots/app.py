@@ -16,8 +16,12 @@ from grassroots.db import (
     make_session_factory,
     writer_engine,
 )
-from grassroots.errors import install_handlers
 from grassroots.geo.api import router as geo_router
+from grassroots.geo.pages import router as geo_pages
+from grassroots.i18n import install_locale
+from grassroots.web.assets import mount_static
+from grassroots.web.errors import install_page_handlers
+from grassroots.web.pages import router as web_pages
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +58,12 @@ def create_app(
     app.state.read_sessions = read_sessions or make_session_factory(engine)
     app.state.write_sessions = write_sessions or make_session_factory(writer_engine(engine))
     app.state.trust_user_header = trust_user_header
-    install_handlers(app)
+    install_page_handlers(app)  # problem+json for the API, HTML for pages
+    install_locale(app)
+    mount_static(app)
     app.include_router(geo_router, prefix=API_PREFIX)
+    app.include_router(web_pages)
+    app.include_router(geo_pages)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

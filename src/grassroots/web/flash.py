@@ -12,16 +12,18 @@ from urllib.parse import quote, unquote
 from starlette.requests import Request
 from starlette.responses import Response
 
+from grassroots.i18n import N_
+
 COOKIE = "flash"
 
 # key → (level, msgid with an optional {arg})
 FLASH_MESSAGES: dict[str, tuple[str, str]] = {
-    "case_registered": ("success", "Case {arg} registered."),
-    "case_updated": ("success", "Case {arg} updated."),
-    "saved": ("success", "Saved."),
-    "signed_out": ("info", "You have signed out."),
-    "verify_ok": ("success", "Audit chain verified: {arg} rows intact."),
-    "verify_broken": ("danger", "Audit chain broken at row {arg}."),
+    "case_registered": ("success", N_("Case {arg} registered.")),
+    "case_updated": ("success", N_("Case {arg} updated.")),
+    "saved": ("success", N_("Saved.")),
+    "signed_out": ("info", N_("You have signed out.")),
+    "verify_ok": ("success", N_("Audit chain verified: {arg} rows intact.")),
+    "verify_broken": ("danger", N_("Audit chain broken at row {arg}.")),
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from grassroots.accounts.models import User
 from grassroots.accounts.permissions import has_permission
+from grassroots.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -17,12 +18,12 @@ class NavItem:
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
-    NavItem("dashboard", "Dashboard", "/", ("stats.read",)),
-    NavItem("cases", "Cases", "/cases", ("case.read",)),
-    NavItem("register", "Register", "/cases/new", ("case.register",)),
-    NavItem("map", "Grid map", "/map", ("geo.read",)),
-    NavItem("admin", "Administration", "/admin", ("config.write", "users.manage", "users.read")),
-    NavItem("audit", "Audit", "/audit", ("audit.read",)),
+    NavItem("dashboard", N_("Dashboard"), "/", ("stats.read",)),
+    NavItem("cases", N_("Cases"), "/cases", ("case.read",)),
+    NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
+    NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
+    NavItem("admin", N_("Administration"), "/admin", ("config.write", "users.manage", "users.read")),
+    NavItem("audit", N_("Audit"), "/audit", ("audit.read",)),
 )
 
 
@@ -36,3 +37,21 @@ def home_for(user: User) -> str:
     """Where a user lands after login: the first page their role may open."""
     items = nav_for(user)
     return items[0].href if items else "/account"
+
+
+ROLE_LABELS: dict[str, str] = {
+    "grid_worker": N_("Grid worker"),
+    "mediator": N_("Mediator"),
+    "centre_staff": N_("Centre staff"),
+    "unit_handler": N_("Unit handler"),
+    "leader": N_("Leader"),
+    "system_admin": N_("System administrator"),
+    "security_admin": N_("Security administrator"),
+    "auditor": N_("Auditor"),
+    "system": N_("System"),
+}
+
+
+def role_label(role: str) -> str:
+    """The msgid naming a role (translated by the template)."""
+    return ROLE_LABELS.get(role, role)

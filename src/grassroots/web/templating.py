@@ -26,7 +26,7 @@ from grassroots.accounts.models import User
 from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
 from grassroots.web.assets import VENDOR, static_url
 from grassroots.web.flash import pop_flash
-from grassroots.web.nav import nav_for
+from grassroots.web.nav import nav_for, role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "admin")
@@ -60,7 +60,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(static_url=static_url, vendor=VENDOR, locale_names=LOCALE_NAMES)
+    env.globals.update(
+        static_url=static_url, vendor=VENDOR, locale_names=LOCALE_NAMES, role_label=role_label
+    )
     return env
 
 
