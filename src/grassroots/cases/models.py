@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grassroots.db import Base, UTCDateTime, utcnow
+from grassroots.geo.models import Jurisdiction, Unit
 
 
 class CaseKind(StrEnum):
@@ -37,6 +39,17 @@ class CaseState(StrEnum):
     closed = "closed"
     rejected = "rejected"
     terminated = "terminated"
+    suspended = "suspended"  # 中止: the clock stops until resume
+
+
+OPEN_STATES: frozenset[str] = frozenset(
+    {
+        CaseState.registered,
+        CaseState.accepted,
+        CaseState.in_progress,
+        CaseState.suspended,
+    }
+)
 
 
 class Category(Base):
@@ -65,6 +78,7 @@ class Case(Base):
         Index("ix_case_file_township_registered", "township_code", "registered_at"),
         Index("ix_case_file_state_due", "state", "resolve_due"),
         Index("ix_case_file_unit_state", "unit_id", "state"),
+        Index("ix_case_file_registered_id", "registered_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +122,12 @@ class Case(Base):
     resolve_due: Mapped[date | None] = mapped_column(Date)
     follow_up_due: Mapped[date | None] = mapped_column(Date)
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The running clock (accept, resolve or follow-up, whichever the state waits for):
+    # started / yellow-from / due dates, kept so lists filter by light and overdue in SQL.
+    # None while no clock runs (suspended, closed, rejected, terminated).
+    clock_started_on: Mapped[date | None] = mapped_column(Date)
+    clock_yellow_on: Mapped[date | None] = mapped_column(Date)
+    clock_due_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     # Outcome.
     outcome: Mapped[str | None] = mapped_column(String(32))
@@ -129,6 +149,11 @@ class Case(Base):
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
     )
+    shares: Mapped[list[CaseShare]] = relationship(
+        back_populates="case", order_by="CaseShare.id", cascade="all, delete-orphan"
+    )
+    holder: Mapped[Jurisdiction] = relationship(foreign_keys=[holder_jurisdiction_id])
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
 
 
 class PartyRole(StrEnum):
@@ -196,3 +221,42 @@ class CaseSequence(Base):
     county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last: Mapped[int] = mapped_column(default=0)
+
+
+class ShareRole(StrEnum):
+    lead = "lead"  # 主办
+    co = "co"  # 协办
+
+
+class CaseShare(Base):
+    """A joint case (联调) shared with another jurisdiction's centre or with a unit."""
+
+    __tablename__ = "case_share"
+    __table_args__ = (UniqueConstraint("case_id", "jurisdiction_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdiction.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    role: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="shares")
+    jurisdiction: Mapped[Jurisdiction | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+
+class IdempotencyKey(Base):
+    """One Idempotency-Key of one user on POST /cases: the request's hash, whether it is
+    still running, and the first response (stored in the registering transaction)."""
+
+    __tablename__ = "idempotency_key"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))  # in_flight / done
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
