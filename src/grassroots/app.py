@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
+from grassroots.cases.pages import router as case_pages
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
     check_schema_current,
@@ -64,6 +65,7 @@ def create_app(
     app.include_router(geo_router, prefix=API_PREFIX)
     app.include_router(web_pages)
     app.include_router(geo_pages)
+    app.include_router(case_pages)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -22,7 +22,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("cases", N_("Cases"), "/cases", ("case.read",)),
     NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
-    NavItem("admin", N_("Administration"), "/admin", ("config.write", "users.manage", "users.read")),
+    NavItem(
+        "admin", N_("Administration"), "/admin", ("config.write", "users.manage", "users.read")
+    ),
     NavItem("audit", N_("Audit"), "/audit", ("audit.read",)),
 )
 
