@@ -20,6 +20,7 @@ from grassroots.db import (
 from grassroots.geo.api import router as geo_router
 from grassroots.geo.pages import router as geo_pages
 from grassroots.i18n import install_locale
+from grassroots.stats.api import router as stats_router
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
 from grassroots.web.pages import router as web_pages
@@ -66,6 +67,7 @@ def create_app(
     app.include_router(web_pages)
     app.include_router(geo_pages)
     app.include_router(case_pages)
+    app.include_router(stats_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

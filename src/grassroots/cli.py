@@ -12,12 +12,14 @@ from sqlalchemy import Engine
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.stats.cli import app as stats_app
 
 app = typer.Typer(
     help="grassroots 三级综治中心与网格化服务管理平台 / comprehensive-governance case platform.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(stats_app, name="stats")
 
 
 def _engine() -> Engine:

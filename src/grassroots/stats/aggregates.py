@@ -1,0 +1,65 @@
+"""Counters read from the maintained aggregate tables (what dashboards and reports use)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, Table, func, literal, select
+from sqlalchemy.orm import Session
+
+from grassroots.stats.models import (
+    COHORT_COUNTERS,
+    CohortAggregate,
+    DueAggregate,
+    OpenAggregate,
+)
+from grassroots.stats.periods import Period
+from grassroots.stats.scope import Scope
+
+Counters = dict[str, int]
+ByGroup = dict[str, Counters]  # group code ("" = the whole scope) → counters
+
+COHORT: Table = CohortAggregate.__table__  # type: ignore[assignment]
+DUE: Table = DueAggregate.__table__  # type: ignore[assignment]
+OPEN: Table = OpenAggregate.__table__  # type: ignore[assignment]
+
+
+def _grouped(
+    session: Session,
+    table: Table,
+    names: tuple[str, ...],
+    scope: Scope,
+    where: list[ColumnElement[bool]],
+    by_child: bool,
+) -> ByGroup:
+    group = scope.child_column(table) if by_child else None
+    key = group if group is not None else literal("")
+    sums = [func.coalesce(func.sum(table.c[n]), 0).label(n) for n in names]
+    stmt = select(key.label("g"), *sums).where(scope.condition(table), *where)
+    if group is not None:
+        stmt = stmt.group_by(group)
+    out: ByGroup = {}
+    for row in session.execute(stmt):
+        m = row._mapping
+        out[str(m["g"])] = {n: int(m[n]) for n in names}
+    return out
+
+
+def counters(
+    session: Session, scope: Scope, period: Period, today: date, by_child: bool = False
+) -> ByGroup:
+    """All counters for the scope and period, summed (or per child jurisdiction)."""
+    in_months = [COHORT.c.month >= period.first, COHORT.c.month < period.after]
+    cohort = _grouped(session, COHORT, COHORT_COUNTERS, scope, in_months, by_child)
+    due_in = [DUE.c.month >= period.first, DUE.c.month < period.after]
+    due = _grouped(session, DUE, ("due", "on_time"), scope, due_in, by_child)
+    overdue = _grouped(session, OPEN, ("open_count",), scope, [OPEN.c.due_day < today], by_child)
+    return merge(cohort, due, {g: {"overdue": c["open_count"]} for g, c in overdue.items()})
+
+
+def merge(*parts: ByGroup) -> ByGroup:
+    out: ByGroup = {}
+    for part in parts:
+        for g, c in part.items():
+            out.setdefault(g, {}).update(c)
+    return out

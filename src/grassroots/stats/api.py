@@ -1,0 +1,72 @@
+"""JSON routes: /api/v1/stats/... (permission stats.read), scoped to the user's subtree."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from grassroots.accounts.models import User
+from grassroots.deps import DbSession, requires
+from grassroots.stats.metrics import METRICS
+from grassroots.stats.periods import parse_period
+from grassroots.stats.queries import Dashboard, access_jurisdiction, check_category, dashboard
+from grassroots.stats.schemas import ChildOut, DashboardOut, DefinitionOut, MetricOut
+
+router = APIRouter(prefix="/stats", tags=["stats"])
+StatsUser = requires("stats.read")
+
+
+def to_out(d: Dashboard) -> DashboardOut:
+    metrics = [
+        MetricOut(
+            key=m.key,
+            name=m.name,
+            kind=m.kind,
+            numerator=m.numerator,
+            denominator=m.denominator,
+            value=d.values[m.key],
+            previous=d.previous[m.key],
+            year_ago=d.year_ago[m.key],
+            mom=d.mom[m.key],
+            yoy=d.yoy[m.key],
+        )
+        for m in METRICS
+    ]
+    children = [
+        ChildOut(code=c.code, name=c.name, values=c.values, counters=c.counters) for c in d.children
+    ]
+    return DashboardOut(
+        jurisdiction_code=d.jurisdiction.code,
+        jurisdiction_name=d.jurisdiction.name,
+        period=d.period.label,
+        period_title=d.period.title_zh,
+        category=d.category,
+        as_of=d.today.isoformat(),
+        metrics=metrics,
+        counters=d.counters,
+        children=children,
+    )
+
+
+@router.get("/definitions", dependencies=[requires("stats.read")])
+def definitions() -> list[DefinitionOut]:
+    """每项指标的定义（分子、分母）/ metric definitions."""
+    return [
+        DefinitionOut(
+            key=m.key, name=m.name, kind=m.kind, numerator=m.numerator, denominator=m.denominator
+        )
+        for m in METRICS
+    ]
+
+
+@router.get("/dashboard")
+def get_dashboard(
+    session: DbSession,
+    jurisdiction: str = Query(..., description="区划代码 e.g. 990101000000"),
+    period: str = Query(..., description="2026-03 / 2026-Q3 / 2026-H1 / 2026 / 2026-01..2026-05"),
+    category: str | None = Query(None, description="纠纷类别代码"),
+    user: User = StatsUser,
+) -> DashboardOut:
+    """各项指标、同比环比及下级区划统计表 / metrics with 同比/环比 and the child table."""
+    j = access_jurisdiction(session, user, jurisdiction)
+    check_category(session, category)
+    return to_out(dashboard(session, j, parse_period(period), category))

@@ -1,0 +1,133 @@
+"""Reads for dashboards and reports: scoped to the user, from the aggregate tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import User
+from grassroots.cases.models import Category
+from grassroots.errors import Problem
+from grassroots.geo.models import Jurisdiction, Level, code_prefix
+from grassroots.stats import aggregates
+from grassroots.stats.calendar_days import CHINA_TZ
+from grassroots.stats.metrics import METRICS, Counters, change, values
+from grassroots.stats.periods import Period
+from grassroots.stats.scope import Scope
+
+Values = dict[str, float | int | None]
+
+
+def today_local() -> date:
+    from datetime import datetime
+
+    return datetime.now(CHINA_TZ).date()
+
+
+def current_jurisdiction(session: Session, code: str) -> Jurisdiction | None:
+    return session.scalar(
+        select(Jurisdiction).where(Jurisdiction.code == code, Jurisdiction.valid_to.is_(None))
+    )
+
+
+def user_prefix(user: User) -> str | None:
+    j = user.jurisdiction
+    return code_prefix(Level(j.level), j.code) if j is not None else None
+
+
+def access_jurisdiction(session: Session, user: User, code: str) -> Jurisdiction:
+    """The jurisdiction if in the user's subtree; else 404 (not found = not allowed)."""
+    j = current_jurisdiction(session, code)
+    prefix = user_prefix(user)
+    if j is None or prefix is None or not j.code.startswith(prefix):
+        raise Problem(404, "jurisdiction_not_found", f"未找到区划 {code} / jurisdiction not found")
+    if j.level == Level.grid.value:
+        raise Problem(422, "grid_not_supported", "统计最低到村（社区）/ statistics stop at village")
+    return j
+
+
+def check_category(session: Session, category: str | None) -> None:
+    if category and session.get(Category, category) is None:
+        raise Problem(422, "unknown_category", f"未知类别 {category} / unknown category")
+
+
+def children_of(session: Session, j: Jurisdiction) -> list[Jurisdiction]:
+    stmt = select(Jurisdiction).where(
+        Jurisdiction.parent_id == j.id, Jurisdiction.valid_to.is_(None)
+    )
+    return list(session.scalars(stmt.order_by(Jurisdiction.code)))
+
+
+@dataclass
+class ChildRow:
+    code: str
+    name: str
+    counters: Counters
+    values: Values
+
+
+@dataclass
+class Dashboard:
+    jurisdiction: Jurisdiction
+    period: Period
+    category: str | None
+    today: date
+    counters: Counters
+    values: Values
+    previous: Values  # 环比 base
+    year_ago: Values  # 同比 base
+    mom: dict[str, float | None] = field(default_factory=dict)  # 环比 change
+    yoy: dict[str, float | None] = field(default_factory=dict)  # 同比 change
+    children: list[ChildRow] = field(default_factory=list)
+
+
+def scope_of(j: Jurisdiction, category: str | None = None) -> Scope:
+    return Scope(j.level, j.code, category)
+
+
+def totals(session: Session, scope: Scope, period: Period, today: date) -> Counters:
+    return aggregates.counters(session, scope, period, today).get("", {})
+
+
+def child_rows(
+    session: Session, j: Jurisdiction, scope: Scope, period: Period, today: date
+) -> list[ChildRow]:
+    by_child = aggregates.counters(session, scope, period, today, by_child=True)
+    rows = []
+    for child in children_of(session, j):
+        c = by_child.get(child.code, {})
+        rows.append(ChildRow(child.code, child.name, c, values(c)))
+    return rows
+
+
+def dashboard(
+    session: Session,
+    j: Jurisdiction,
+    period: Period,
+    category: str | None = None,
+    today: date | None = None,
+    with_children: bool = True,
+) -> Dashboard:
+    """All metrics for the jurisdiction subtree and period, with 同比/环比 and the child table."""
+    today = today or today_local()
+    scope = scope_of(j, category)
+    current = totals(session, scope, period, today)
+    d = Dashboard(
+        jurisdiction=j,
+        period=period,
+        category=category,
+        today=today,
+        counters=current,
+        values=values(current),
+        previous=values(totals(session, scope, period.previous(), today)),
+        year_ago=values(totals(session, scope, period.year_ago(), today)),
+    )
+    for m in METRICS:
+        d.mom[m.key] = change(m, d.values[m.key], d.previous[m.key])
+        d.yoy[m.key] = change(m, d.values[m.key], d.year_ago[m.key])
+    if with_children and scope.child_level:
+        d.children = child_rows(session, j, scope, period, today)
+    return d

@@ -1,0 +1,128 @@
+"""The reference: the same counters recounted straight from the cases table by GROUP BY.
+
+Written independently of grassroots.stats.contribution (SQL CASE expressions rather than
+Python), so that comparing the two proves the maintained aggregates — and is the baseline
+the benchmark measures the aggregates against. Durations (working days) are summed in
+Python over the resolved cases, since the holiday calendar is not in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from grassroots.cases.models import Case
+from grassroots.stats.aggregates import ByGroup, merge
+from grassroots.stats.calendar_days import local_date, local_midnight_utc, working_days_between
+from grassroots.stats.periods import Period
+from grassroots.stats.scope import Scope
+
+T = Case.__table__
+OPEN = ("registered", "accepted", "in_progress")
+
+
+def _n(cond: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _local_day(session: Session, column: Any) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone("Asia/Shanghai", column), Date)
+    return func.date(column, "+8 hours")
+
+
+def _cohort_columns() -> dict[str, Any]:
+    resolved = Case.outcome == "resolved"
+    cols: dict[str, Any] = {
+        "registered": func.count(),
+        "accepted": _n(Case.accepted_at.is_not(None)),
+        "resolved": _n(resolved),
+        "terminated": _n(Case.outcome == "terminated"),
+        "rejected": _n(Case.outcome == "rejected"),
+        "escalated_beyond": _n(Case.level == "city"),
+        "followed_up": _n(Case.satisfaction.is_not(None)),
+        "satisfied": _n(Case.satisfaction.in_(["satisfied", "basically_satisfied"])),
+        "violence_risk": _n(Case.violence_risk.is_(True)),
+        "violence_resolved": _n(and_(Case.violence_risk.is_(True), resolved)),
+    }
+    for level in ("village", "township", "county", "city"):
+        cols[f"resolved_{level}"] = _n(and_(resolved, Case.resolved_level == level))
+    return cols
+
+
+def _select(scope: Scope, by_child: bool, cols: dict[str, Any], *where: Any) -> Any:
+    group = scope.child_column(T) if by_child else None
+    key = func.coalesce(group, "") if group is not None else literal("")
+    stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
+    stmt = stmt.where(scope.condition(T), *where)
+    return stmt.group_by(key) if group is not None else stmt
+
+
+def _run(session: Session, stmt: Any, names: list[str]) -> ByGroup:
+    out: ByGroup = {}
+    for row in session.execute(stmt):
+        m = row._mapping
+        out[str(m["g"])] = {n: int(m[n] or 0) for n in names}
+    return out
+
+
+def _durations(session: Session, scope: Scope, period: Period, by_child: bool) -> ByGroup:
+    group = scope.child_column(T) if by_child else literal("")
+    stmt = select(func.coalesce(group, ""), Case.registered_at, Case.resolved_at).where(
+        scope.condition(T), *_registered_in(period), Case.outcome == "resolved"
+    )
+    out: ByGroup = {}
+    for g, registered, resolved in session.execute(stmt):
+        days = working_days_between(local_date(registered), local_date(resolved)) if resolved else 0
+        slot = out.setdefault(str(g), {"duration_days": 0})
+        slot["duration_days"] += days
+    return out
+
+
+def _registered_in(period: Period) -> list[ColumnElement[bool]]:
+    return [
+        Case.registered_at >= local_midnight_utc(period.first),
+        Case.registered_at < local_midnight_utc(period.after),
+    ]
+
+
+def counters(
+    session: Session, scope: Scope, period: Period, today: date, by_child: bool = False
+) -> ByGroup:
+    """The same counters as grassroots.stats.aggregates.counters, from the cases table."""
+    cohort_cols = _cohort_columns()
+    cohort = _run(
+        session, _select(scope, by_child, cohort_cols, *_registered_in(period)), list(cohort_cols)
+    )
+    on_time = and_(
+        Case.outcome == "resolved",
+        Case.resolved_at.is_not(None),
+        _local_day(session, Case.resolved_at) <= Case.resolve_due,
+    )
+    due_cols = {"due": func.count(), "on_time": _n(on_time)}
+    due = _run(
+        session,
+        _select(
+            scope,
+            by_child,
+            due_cols,
+            Case.resolve_due >= period.first,
+            Case.resolve_due <= period.end,
+        ),
+        list(due_cols),
+    )
+    overdue = _run(
+        session,
+        _select(
+            scope,
+            by_child,
+            {"overdue": func.count()},
+            Case.state.in_(OPEN),
+            Case.resolve_due < today,
+        ),
+        ["overdue"],
+    )
+    return merge(cohort, due, overdue, _durations(session, scope, period, by_child))

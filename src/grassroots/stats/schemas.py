@@ -1,0 +1,45 @@
+"""API shapes for statistics."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class MetricOut(BaseModel):
+    key: str
+    name: str
+    kind: str
+    numerator: str
+    denominator: str | None
+    value: float | int | None
+    previous: float | int | None  # 环比 base
+    year_ago: float | int | None  # 同比 base
+    mom: float | None  # 环比 change (relative for counts, points for rates)
+    yoy: float | None  # 同比 change
+
+
+class ChildOut(BaseModel):
+    code: str
+    name: str
+    values: dict[str, float | int | None]
+    counters: dict[str, int]
+
+
+class DashboardOut(BaseModel):
+    jurisdiction_code: str
+    jurisdiction_name: str
+    period: str
+    period_title: str
+    category: str | None
+    as_of: str
+    metrics: list[MetricOut]
+    counters: dict[str, int]
+    children: list[ChildOut]
+
+
+class DefinitionOut(BaseModel):
+    key: str
+    name: str
+    kind: str
+    numerator: str
+    denominator: str | None

@@ -1,0 +1,41 @@
+"""Which cases a statistic covers: a jurisdiction subtree, optionally one category."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, true
+
+from grassroots.geo.models import Level, code_prefix
+
+# The column of the case (and of each aggregate table) that holds the code at each level.
+LEVEL_COLUMN = {"county": "county_code", "township": "township_code", "village": "village_code"}
+CHILD_LEVEL = {"county": "township", "township": "village"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: str  # province / city / county / township / village
+    code: str
+    category: str | None = None
+
+    @property
+    def child_level(self) -> str | None:
+        return CHILD_LEVEL.get(self.level)
+
+    def condition(self, table: Any) -> ColumnElement[bool]:
+        """Filter for a table with county/township/village/category code columns."""
+        c = table.c if hasattr(table, "c") else table
+        if self.level in LEVEL_COLUMN:
+            cond: ColumnElement[bool] = c[LEVEL_COLUMN[self.level]] == self.code
+        else:
+            cond = c["county_code"].startswith(code_prefix(Level(self.level), self.code))
+        if self.category:
+            return and_(cond, c["category_code"] == self.category)
+        return and_(cond, true())
+
+    def child_column(self, table: Any) -> Any:
+        c = table.c if hasattr(table, "c") else table
+        child = self.child_level
+        return c[LEVEL_COLUMN[child]] if child else None
