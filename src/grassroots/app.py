@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
+from grassroots.audit.api import router as audit_router
 from grassroots.cases.pages import router as case_pages
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
@@ -20,6 +21,8 @@ from grassroots.db import (
 from grassroots.geo.api import router as geo_router
 from grassroots.geo.pages import router as geo_pages
 from grassroots.i18n import install_locale
+from grassroots.logging_filter import install_log_masking
+from grassroots.parties.api import router as parties_router
 from grassroots.stats.api import router as stats_router
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
@@ -42,6 +45,7 @@ def create_app(
 
     Tests pass their own session factories (bound to a connection they roll back).
     """
+    install_log_masking()
     settings = settings or get_settings()
     if engine is None:
         engine = make_engine(
@@ -68,6 +72,8 @@ def create_app(
     app.include_router(geo_pages)
     app.include_router(case_pages)
     app.include_router(stats_router, prefix=API_PREFIX)
+    app.include_router(audit_router, prefix=API_PREFIX)
+    app.include_router(parties_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -9,9 +9,12 @@ import typer
 import uvicorn
 from sqlalchemy import Engine
 
+from grassroots.audit.cli import app as audit_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.logging_filter import install_log_masking
+from grassroots.parties.cli import app as keys_app
 from grassroots.stats.cli import app as stats_app
 
 app = typer.Typer(
@@ -20,6 +23,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(stats_app, name="stats")
+app.add_typer(audit_app, name="audit")
+app.add_typer(keys_app, name="keys")
 
 
 def _engine() -> Engine:
@@ -120,6 +125,7 @@ def demo(
 
 
 def main() -> None:
+    install_log_masking()
     try:
         app()
     except SchemaOutOfDate as exc:

@@ -44,6 +44,9 @@ class Keyring:
         key = self.data_key if version == self.version else self.old_keys[version]
         return AESGCM(key).decrypt(nonce, sealed, field.encode()).decode()
 
+    def key_version_of(self, blob: bytes) -> int:
+        return blob[0]
+
     def blind_index(self, field: str, plain: str) -> str:
         normalised = normalise(field, plain)
         return hmac.new(
@@ -56,17 +59,51 @@ def normalise(field: str, plain: str) -> str:
     return value.upper() if field == "id_number" else value
 
 
+def _new_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
 def new_key_file(path: Path) -> None:
     """Create a key file (0600). Refuses to overwrite an existing one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = {
-        "version": 1,
-        "keys": {"1": base64.b64encode(os.urandom(32)).decode()},
-        "index_key": base64.b64encode(os.urandom(32)).decode(),
-    }
+    doc = {"version": 1, "keys": {"1": _new_key()}, "index_key": _new_key()}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
         json.dump(doc, f)
+
+
+def _replace_key_file(path: Path, doc: dict[str, object]) -> None:
+    """Write beside, fsync, rename over: a crash leaves the old file or the new, never half."""
+    tmp = path.with_name(path.name + ".new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(doc, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def add_key_version(path: Path) -> int:
+    """Add a new data key and make it current; old keys stay so old ciphertext still opens.
+    The blind-index key does not change (the index stays valid). Returns the new version."""
+    doc = json.loads(path.read_text())
+    version = max(int(v) for v in doc["keys"]) + 1
+    if version > 255:  # the version is one byte of every ciphertext
+        raise ValueError("key versions exhausted (255)")
+    doc["keys"][str(version)] = _new_key()
+    doc["version"] = version
+    _replace_key_file(path, doc)
+    return version
+
+
+def retire_key_versions(path: Path, keep: set[int]) -> list[int]:
+    """Remove data keys not in `keep` (call only when no ciphertext uses them any more)."""
+    doc = json.loads(path.read_text())
+    keep = keep | {int(doc["version"])}
+    retired = sorted(int(v) for v in doc["keys"] if int(v) not in keep)
+    doc["keys"] = {v: k for v, k in doc["keys"].items() if int(v) in keep}
+    _replace_key_file(path, doc)
+    return retired
 
 
 def load_keyring(path: Path) -> Keyring:
@@ -87,15 +124,17 @@ def load_keyring(path: Path) -> Keyring:
 
 
 @lru_cache(maxsize=4)
-def _cached(path: str, mtime: float) -> Keyring:
+def _cached(path: str, stamp: tuple[int, int, int]) -> Keyring:
     return load_keyring(Path(path))
 
 
-def keyring() -> Keyring:
-    """The process's keyring, reloaded when the key file changes (after a rotation)."""
-    path = get_settings().key_file_path
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    return _cached(str(path), mtime)
+def keyring(path: Path | None = None) -> Keyring:
+    """The process's keyring, reloaded when the key file changes (after a rotation: the file
+    is replaced by rename, so the inode changes even within one mtime tick)."""
+    path = path or get_settings().key_file_path
+    stat = path.stat() if path.exists() else None
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size) if stat else (0, 0, 0)
+    return _cached(str(path), stamp)
 
 
 def mask_phone(phone: str) -> str:

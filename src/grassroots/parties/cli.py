@@ -1,0 +1,71 @@
+"""`grassroots keys rotate|status`: the data key for parties' phone and ID numbers."""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from grassroots.accounts.models import Role, User
+from grassroots.config import get_settings
+from grassroots.crypto import load_keyring, retire_key_versions
+from grassroots.db import make_engine, make_session_factory, writer_engine
+from grassroots.parties.actions import do_rotate_keys
+from grassroots.parties.queries import key_versions_in_use
+
+app = typer.Typer(help="个人信息加密密钥 / keys for parties' personal data.")
+
+
+def _sessions() -> sessionmaker[Session]:
+    settings = get_settings()
+    engine = make_engine(
+        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
+    return make_session_factory(writer_engine(engine))
+
+
+@app.command()
+def rotate(
+    retire_old: bool = typer.Option(
+        False, "--retire-old", help="Afterwards drop old keys that no field uses any more."
+    ),
+) -> None:
+    """New data key; re-encrypt every party phone/ID number under it in one transaction.
+
+    Old keys stay in the key file until you pass --retire-old (only keys no field still
+    uses are dropped). The blind-index key is not changed. Back up the key file first.
+
+    Examples:
+      grassroots keys rotate
+      grassroots keys rotate --retire-old
+    """
+    key_file = get_settings().key_file_path
+    with _sessions()() as session:
+        system = session.scalar(select(User).where(User.role == Role.system.value))
+        result = do_rotate_keys(session, key_file, system)
+        typer.echo(
+            f"已启用密钥版本 {result.new_version}，重新加密 {result.re_encrypted_fields} 项 / "
+            f"key version {result.new_version} current; {result.re_encrypted_fields} fields "
+            f"of {result.parties} parties re-encrypted"
+        )
+        if retire_old:
+            in_use = set(key_versions_in_use(session))
+            retired = retire_key_versions(key_file, in_use)
+            typer.echo(f"已删除旧密钥 / retired key versions: {retired or 'none'}")
+
+
+@app.command()
+def status() -> None:
+    """Show the current key version and how many encrypted fields each version holds.
+
+    Example:
+      grassroots keys status
+    """
+    key_file = get_settings().key_file_path
+    ring = load_keyring(key_file)
+    with _sessions()() as session:
+        in_use = key_versions_in_use(session)
+    known = sorted({ring.version, *ring.old_keys})
+    typer.echo(f"key file {key_file}; current version {ring.version}; versions {known}")
+    for version, count in sorted(in_use.items()):
+        typer.echo(f"  version {version}: {count} fields")
