@@ -6,6 +6,7 @@ renders the error page with the same status (404 for "not found" and "not allowe
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -62,4 +63,5 @@ def install_page_handlers(app: FastAPI) -> None:
         if wants_html(request):
             problem = Problem(422, "validation_failed", "输入有误 / invalid input")
             return page_problem(request, problem)
-        return await validation_handler(request, exc)  # type: ignore[no-any-return]
+        answer = validation_handler(request, exc)
+        return await answer if isinstance(answer, Awaitable) else answer

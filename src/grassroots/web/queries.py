@@ -6,11 +6,14 @@ Protected objects are still fetched only through their domain's access_* functio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from grassroots.cases.models import Category, Source
+from grassroots.accounts.models import User
+from grassroots.cases.models import Case, Category, Source
+from grassroots.geo.models import Level, code_prefix
 
 
 def active_categories(session: Session) -> Sequence[Category]:
@@ -20,4 +23,58 @@ def active_categories(session: Session) -> Sequence[Category]:
 
 def active_sources(session: Session) -> Sequence[Source]:
     stmt = select(Source).where(Source.active).order_by(Source.sort_order, Source.code)
+    return session.scalars(stmt).all()
+
+
+OPEN_STATES = ("registered", "accepted", "in_progress", "suspended")
+
+
+def case_visibility(user: User) -> ColumnElement[bool]:
+    """The cases a user may see. INTERIM until the case domain's case_scope lands: the
+    subtree of the user's post by code prefix (no joint-case shares)."""
+    node = user.jurisdiction
+    if node is None:
+        return Case.id.is_(None)
+    prefix = code_prefix(Level(node.level), node.code)
+    column = Case.grid_code if node.level == Level.grid.value else Case.village_code
+    if node.level in (Level.province.value, Level.city.value, Level.county.value):
+        column = Case.county_code
+    elif node.level == Level.township.value:
+        column = Case.township_code
+    return column.startswith(prefix, autoescape=True)
+
+
+def open_by_grid(session: Session, user: User, today: date) -> dict[str, dict[str, int]]:
+    """grid code → {"open": n, "overdue": m} over the user's open cases."""
+    overdue = case((and_(Case.resolve_due.is_not(None), Case.resolve_due < today), 1), else_=0)
+    stmt = (
+        select(Case.grid_code, func.count(), func.sum(overdue))
+        .where(case_visibility(user), Case.state.in_(OPEN_STATES), Case.grid_code.is_not(None))
+        .group_by(Case.grid_code)
+    )
+    return {g: {"open": int(n), "overdue": int(o or 0)} for g, n, o in session.execute(stmt)}
+
+
+def awaiting_follow_up(session: Session, user: User) -> int:
+    stmt = select(func.count()).where(case_visibility(user), Case.state == "resolved")
+    return int(session.scalar(stmt) or 0)
+
+
+def my_tasks(session: Session, user: User, limit: int = 10) -> Sequence[Case]:
+    """Cases waiting for this user: assigned to them and open, or resolved cases they
+    registered that wait for the follow-up; for centre staff, cases registered in their
+    jurisdiction that wait to be accepted."""
+    mine = and_(Case.assignee_id == user.id, Case.state.in_(OPEN_STATES))
+    follow = and_(Case.registered_by_id == user.id, Case.state == "resolved")
+    waiting = [mine, follow]
+    if user.role == "centre_staff" and user.jurisdiction_id is not None:
+        waiting.append(
+            and_(Case.state == "registered", Case.holder_jurisdiction_id == user.jurisdiction_id)
+        )
+    stmt = (
+        select(Case)
+        .where(case_visibility(user), or_(*waiting))
+        .order_by(Case.resolve_due.is_(None), Case.resolve_due, Case.id)
+        .limit(limit)
+    )
     return session.scalars(stmt).all()

@@ -26,6 +26,13 @@ from grassroots.accounts.models import User
 from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
 from grassroots.web.assets import VENDOR, static_url
 from grassroots.web.flash import pop_flash
+from grassroots.web.labels import (
+    KIND_LABELS,
+    LIGHT_LABELS,
+    PARTY_ROLE_LABELS,
+    level_label,
+    state_label,
+)
 from grassroots.web.nav import nav_for, role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -61,7 +68,15 @@ def environment() -> Environment:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
-        static_url=static_url, vendor=VENDOR, locale_names=LOCALE_NAMES, role_label=role_label
+        static_url=static_url,
+        vendor=VENDOR,
+        locale_names=LOCALE_NAMES,
+        role_label=role_label,
+        state_label=state_label,
+        level_label=level_label,
+        light_labels=LIGHT_LABELS,
+        kind_labels=KIND_LABELS,
+        party_role_labels=PARTY_ROLE_LABELS,
     )
     return env
 

@@ -1,0 +1,112 @@
+"""事件列表: filters, traffic-light badges, keyset paging, export of the current filter."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import HTMLResponse, Response
+
+from grassroots.accounts.models import User
+from grassroots.cases.export import COLUMNS, rows_of, to_csv, to_xlsx
+from grassroots.cases.listing import CaseFilters, case_page, export_rows
+from grassroots.deps import DbSession, requires
+from grassroots.i18n import gettext_for, request_locale
+from grassroots.stats.queries import today_local
+from grassroots.web.labels import LEVEL_LABELS, LIGHT_LABELS, STATE_LABELS, light_of
+from grassroots.web.queries import active_categories
+from grassroots.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+CaseReader = Annotated[User, requires("case.read")]
+CODE = r"^\d{12,15}$"
+
+
+def case_filters(
+    state: Annotated[str, Query(max_length=16)] = "",
+    category: Annotated[str, Query(max_length=32)] = "",
+    level: Annotated[str, Query(max_length=16)] = "",
+    jurisdiction: Annotated[str, Query(pattern=f"({CODE})|^$")] = "",
+    light: Annotated[str, Query(pattern="^(green|yellow|red)?$")] = "",
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    q: Annotated[str, Query(max_length=100)] = "",
+    grid: Annotated[str, Query(pattern=r"^(\d{15})?$")] = "",
+) -> CaseFilters:
+    return CaseFilters(state, category, level, jurisdiction, light, date_from, date_to, q, grid)
+
+
+Filters = Annotated[CaseFilters, Depends(case_filters)]
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def case_list(
+    request: Request,
+    session: DbSession,
+    user: CaseReader,
+    filters: Filters,
+    after: Annotated[int | None, Query(ge=1)] = None,
+) -> HTMLResponse:
+    today = today_local()
+    rows, next_after = case_page(session, user, filters, today, after)
+    query = filters.query_items()
+    context = {
+        "rows": [(c, light_of(c, today)) for c in rows],
+        "filters": filters,
+        "categories": {c.code: c.name for c in active_categories(session)},
+        "states": STATE_LABELS,
+        "levels": LEVEL_LABELS,
+        "lights": {k: v for k, v in LIGHT_LABELS.items() if k != "none"},
+        "next_url": f"/cases?{urlencode([*query, ('after', next_after)])}" if next_after else "",
+        "first_url": f"/cases?{urlencode(query)}" if after else "",
+        "export_query": urlencode(query),
+    }
+    template = "cases/_rows.html" if request.headers.get("HX-Request") else "cases/list.html"
+    return render(request, template, context, user=user)
+
+
+@router.get("/cases/grid/{grid_code}", response_class=HTMLResponse)
+def grid_cases(
+    request: Request, session: DbSession, user: CaseReader, grid_code: str
+) -> HTMLResponse:
+    """htmx fragment for the dashboard map: the open cases of one grid in the user's scope."""
+    today = today_local()
+    rows, _ = case_page(session, user, CaseFilters(grid=grid_code), today, None)
+    open_rows = [(c, light_of(c, today)) for c in rows if c.clock_due_on is not None]
+    context = {"rows": open_rows, "grid_code": grid_code}
+    return render(request, "cases/_grid_cases.html", context, user=user)
+
+
+def _export(
+    session: DbSession, user: User, filters: CaseFilters, request: Request
+) -> tuple[list[str], list[list[str]]]:
+    t = gettext_for(request_locale(request))
+    categories = {c.code: c.name for c in active_categories(session)}
+    cases = export_rows(session, user, filters, today_local())
+    return [t(c) for c in COLUMNS], rows_of(cases, categories, today_local(), t)
+
+
+@router.get("/cases/export.csv")
+def export_csv(
+    request: Request, session: DbSession, user: CaseReader, filters: Filters
+) -> Response:
+    header, rows = _export(session, user, filters, request)
+    return Response(
+        to_csv(header, rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
+    )
+
+
+@router.get("/cases/export.xlsx")
+def export_xlsx(
+    request: Request, session: DbSession, user: CaseReader, filters: Filters
+) -> Response:
+    header, rows = _export(session, user, filters, request)
+    return Response(
+        to_xlsx(header, rows, "cases"),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="cases.xlsx"'},
+    )
