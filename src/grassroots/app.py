@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
 from grassroots.audit.api import router as audit_router
+from grassroots.cases.api import router as cases_router
+from grassroots.cases.deadlines_api import router as deadlines_router
 from grassroots.cases.pages import router as case_pages
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
@@ -74,6 +76,8 @@ def create_app(
     app.include_router(stats_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(parties_router, prefix=API_PREFIX)
+    app.include_router(cases_router, prefix=API_PREFIX)
+    app.include_router(deadlines_router, prefix=API_PREFIX)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -13,6 +13,7 @@ from grassroots.audit.cli import app as audit_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.jobs_cli import app as jobs_app
 from grassroots.logging_filter import install_log_masking
 from grassroots.parties.cli import app as keys_app
 from grassroots.stats.cli import app as stats_app
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.add_typer(stats_app, name="stats")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
+app.add_typer(jobs_app, name="jobs")
 
 
 def _engine() -> Engine:
@@ -94,12 +96,19 @@ def serve(
     except SchemaOutOfDate as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    uvicorn.run(
-        application,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level.lower(),
-    )
+    from grassroots.jobs import JobLoop
+
+    loop = JobLoop(application.state.engine, settings.jobs_interval_seconds)
+    loop.start()
+    try:
+        uvicorn.run(
+            application,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level=settings.log_level.lower(),
+        )
+    finally:
+        loop.stop()
 
 
 @app.command()

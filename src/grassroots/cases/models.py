@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from grassroots.accounts.models import User
 from grassroots.db import Base, UTCDateTime, utcnow
 from grassroots.geo.models import Jurisdiction, Unit
 
@@ -154,6 +155,7 @@ class Case(Base):
     )
     holder: Mapped[Jurisdiction] = relationship(foreign_keys=[holder_jurisdiction_id])
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
 
 
 class PartyRole(StrEnum):

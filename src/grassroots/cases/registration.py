@@ -1,0 +1,189 @@
+"""Registration (登记): 一案一码, location → grid → path, encrypted parties, first clock.
+
+do_register is the creating row of the transition table; it shares the event and audit
+writing of the other actions and, for POST /cases, completes the Idempotency-Key claim in
+the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import User
+from grassroots.cases import clockwork as clk
+from grassroots.cases import schemas as s
+from grassroots.cases.action_engine import Ctx, write_event
+from grassroots.cases.idempotency import Claim, complete_claim
+from grassroots.cases.models import Case, CaseSequence, Category, Party, Source
+from grassroots.cases.responses import case_out
+from grassroots.cases.transitions import TABLE
+from grassroots.crypto import keyring
+from grassroots.db import transaction
+from grassroots.errors import Problem
+from grassroots.geo.locate import locate_point
+from grassroots.geo.models import Jurisdiction, Level
+from grassroots.geo.queries import current_jurisdiction
+
+
+@dataclass(frozen=True)
+class Place:
+    grid: Jurisdiction
+    codes: dict[str, str]  # level → code, grid up to county
+
+
+def _field_problem(field: str, code: str, message: str) -> Problem:
+    return Problem(422, code, message, errors=[{"field": field, "message": message}])
+
+
+def _path(session: Session, grid: Jurisdiction) -> Place:
+    codes: dict[str, str] = {}
+    node: Jurisdiction | None = grid
+    while node is not None:
+        codes[node.level] = node.code
+        node = node.parent
+    return Place(grid, codes)
+
+
+def locate(session: Session, data: s.NewCase) -> Place:
+    """The point decides (geo's locate_point); without one, the explicit grid code."""
+    if data.lat is not None and data.lng is not None:
+        found = locate_point(session, data.lat, data.lng)
+        if found is None:
+            raise _field_problem(
+                "lat", "outside_jurisdiction", "位置不在任何网格内 / outside every grid"
+            )
+        grid = session.get(Jurisdiction, found.grid_id)
+    else:
+        assert data.grid_code is not None
+        grid = current_jurisdiction(session, data.grid_code)
+    if grid is None or grid.level != Level.grid:
+        raise _field_problem("grid_code", "unknown_grid", "网格不存在 / unknown grid")
+    return _path(session, grid)
+
+
+def _check_dictionaries(session: Session, data: s.NewCase) -> None:
+    errors = []
+    category = session.get(Category, data.category_code)
+    if category is None or not category.active:
+        errors.append({"field": "category_code", "message": "未知的纠纷类别 / unknown category"})
+    source = session.get(Source, data.source_code)
+    if source is None or not source.active:
+        errors.append({"field": "source_code", "message": "未知的来源 / unknown source"})
+    if errors:
+        names = ", ".join(e["field"] for e in errors)
+        raise Problem(422, "validation_failed", f"输入有误 / invalid input: {names}", errors=errors)
+
+
+def starting_holder(actor: User, place: Place, session: Session) -> Jurisdiction:
+    """The case starts at the registering post's level (grid workers: their village),
+    inside the case's own path."""
+    post = Level(actor.jurisdiction.level) if actor.jurisdiction else Level.county
+    level = {Level.grid: Level.village}.get(post, post)
+    if level not in (Level.village, Level.township, Level.county):
+        level = Level.county
+    holder = current_jurisdiction(session, place.codes[level])
+    assert holder is not None
+    return holder
+
+
+def next_case_code(session: Session, county_code: str, year: int) -> str:
+    """`<6-digit county>-<year>-<6-digit seq>`; the counter row is upserted and incremented in
+    the caller's transaction, so concurrent registrations never share a number."""
+    county6 = county_code[:6]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = (
+        insert(CaseSequence)
+        .values(county_code=county6, year=year, last=1)
+        .on_conflict_do_update(
+            index_elements=["county_code", "year"], set_={"last": CaseSequence.last + 1}
+        )
+        .returning(CaseSequence.last)
+    )
+    seq = session.execute(stmt).scalar_one()
+    return f"{county6}-{year}-{seq:06d}"
+
+
+def _party(p: s.PartyIn) -> Party:
+    ring = keyring()
+    party = Party(role=p.role.value, name=p.name, address=p.address)
+    if p.phone:
+        party.phone_enc = ring.encrypt("phone", p.phone)
+        party.phone_bidx = ring.blind_index("phone", p.phone)
+    if p.id_number:
+        party.id_number_enc = ring.encrypt("id_number", p.id_number)
+        party.id_number_bidx = ring.blind_index("id_number", p.id_number)
+    return party
+
+
+def _new_case(data: s.NewCase, place: Place, holder: Jurisdiction, ctx: Ctx, code: str) -> Case:
+    return Case(
+        code=code,
+        kind=data.kind.value,
+        category_code=data.category_code,
+        source_code=data.source_code,
+        title=data.title,
+        description=data.description,
+        lat=data.lat,
+        lng=data.lng,
+        address=data.address,
+        grid_id=place.grid.id,
+        county_code=place.codes[Level.county],
+        township_code=place.codes.get(Level.township),
+        village_code=place.codes.get(Level.village),
+        grid_code=place.grid.code,
+        state="registered",
+        level=holder.level,
+        holder=holder,
+        registered_by_id=ctx.actor.id,
+        people_involved=data.people_involved,
+        amount_involved=data.amount_involved,
+        violence_risk=data.violence_risk,
+        risk_level=data.risk_level,
+        registered_at=ctx.moment,
+        updated_at=ctx.moment,
+        parties=[_party(p) for p in data.parties],
+    )
+
+
+def _may_register(actor: User, place: Place) -> None:
+    t = TABLE["register"]
+    if actor.role not in t.roles:
+        raise Problem(403, "role_not_allowed", "您的岗位不能登记案件 / your role may not register")
+    if actor.jurisdiction is None or not place.grid.code.startswith(actor.jurisdiction.prefix):
+        raise Problem(
+            403,
+            "not_case_handler",
+            "只能登记本辖区内的案件 / you may only register cases inside your jurisdiction",
+        )
+
+
+def do_register(
+    session: Session, data: s.NewCase, *, actor: User, expected_version: int | None = None,
+    now: datetime | None = None, claim: Claim | None = None,
+) -> Case:  # fmt: skip
+    """登记 a case: code, location path, parties, accept clock, first event, audit row.
+    `expected_version` is accepted for the common signature and must be None."""
+    if expected_version is not None:
+        raise Problem(422, "no_version", "新案件没有版本号 / a new case has no version")
+    moment = clk.utc(now)
+    with transaction(session):
+        place = locate(session, data)
+        _may_register(actor, place)
+        _check_dictionaries(session, data)
+        ctx = Ctx(session, clk.load_calendar(session), moment, clk.local_day(moment), actor)
+        code = next_case_code(session, place.codes[Level.county], ctx.today.year)
+        case = _new_case(data, place, starting_holder(actor, place, session), ctx, code)
+        with session.no_autoflush:  # one INSERT, at version 1
+            clk.start_accept_clock(session, ctx.cal, case, ctx.today)
+            session.add(case)
+            details = {"grid_code": case.grid_code, "parties": len(case.parties)}
+            write_event(session, case, "register", ctx, None, data.note, details)
+        session.flush()
+        if claim is not None:
+            body = case_out(case, ctx.cal, ctx.today).model_dump_json().encode()
+            complete_claim(session, claim, case.id, 201, body)
+    return case

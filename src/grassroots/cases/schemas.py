@@ -1,0 +1,179 @@
+"""Inputs of the case actions (the requirements of the transition table) and of intake.
+
+Each action's model names what the action requires; the API validates a request against it
+so that a missing requirement is a 422 naming the field, before anything changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from grassroots.cases.models import CaseKind, PartyRole, ShareRole
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class LegalChannel(StrEnum):
+    """Where a party is pointed when mediation is not the road (依法分类处理)."""
+
+    litigation = "litigation"  # 诉讼
+    arbitration = "arbitration"  # 仲裁
+    labour_arbitration = "labour_arbitration"  # 劳动人事争议仲裁
+    administrative_review = "administrative_review"  # 行政复议
+    petition = "petition"  # 信访
+    administrative_department = "administrative_department"  # 行政主管部门处理
+    police = "police"  # 公安机关处理
+
+
+class Satisfaction(StrEnum):
+    satisfied = "satisfied"  # 满意
+    basically_satisfied = "basically_satisfied"  # 基本满意
+    unsatisfied = "unsatisfied"  # 不满意
+
+
+class ActionInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note = ""
+
+
+class Accept(ActionInput):
+    pass
+
+
+class Reject(ActionInput):
+    channel: LegalChannel
+    reason: Text
+
+
+class Assign(ActionInput):
+    unit_code: Code | None = None
+    mediator: Code | None = Field(None, description="username of the mediator")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Assign:
+        if self.unit_code is None and self.mediator is None:
+            raise ValueError("unit_code or mediator is required / 需指定承办单位或调解员")
+        return self
+
+
+class RecordSession(ActionInput):
+    held_on: date
+    summary: Text
+    participants: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+class RecordAgreement(ActionInput):
+    terms: Text
+    performance_manner: Text
+    performance_deadline: date
+    judicial_confirmation: bool = False
+
+
+class Resolve(ActionInput):
+    outcome_note: Text
+    method: Literal["mediation_agreement", "oral_agreement", "explanation", "handled"] = (
+        "mediation_agreement"
+    )
+
+
+class Terminate(ActionInput):
+    reason: Text
+    routes_told: list[LegalChannel] = Field(min_length=1)
+
+
+class Escalate(ActionInput):
+    reason: Text
+
+
+class ReferDown(ActionInput):
+    reason: Text
+
+
+class Extend(ActionInput):
+    days: int = Field(ge=1, le=60)
+    approved_by: Text
+    reason: Text
+
+
+class Suspend(ActionInput):
+    reason: Text
+
+
+class Resume(ActionInput):
+    pass
+
+
+class FollowUp(ActionInput):
+    performance: Literal["performed", "partly_performed", "not_performed"]
+    satisfaction: Satisfaction
+    remaining_risk: Literal["none", "low", "medium", "high"]
+    method: Literal["visit", "phone"] = "phone"
+
+
+class Close(ActionInput):
+    pass
+
+
+class Reopen(ActionInput):
+    reason: Text
+
+
+class Share(ActionInput):
+    jurisdiction_code: Code | None = None
+    unit_code: Code | None = None
+    role: ShareRole = ShareRole.co
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Share:
+        if (self.jurisdiction_code is None) == (self.unit_code is None):
+            raise ValueError("exactly one of jurisdiction_code, unit_code / 需指定区划或单位之一")
+        return self
+
+
+class PartyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: PartyRole
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{5,20}$")] | None = None
+    id_number: Annotated[str, StringConstraints(pattern=r"^[0-9]{17}[0-9Xx]$")] | None = None
+    address: Annotated[str, StringConstraints(max_length=300)] = ""
+
+
+class NewCase(ActionInput):
+    """What registration (登记) needs: a located dispute or request with its parties."""
+
+    kind: CaseKind = CaseKind.dispute
+    category_code: Code
+    source_code: Code
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)
+    ]
+    lat: float | None = Field(None, ge=-90, le=90)
+    lng: float | None = Field(None, ge=-180, le=180)
+    grid_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{15}$")] | None = None
+    address: Annotated[str, StringConstraints(max_length=300)] = ""
+    parties: list[PartyIn] = Field(default_factory=list, max_length=50)
+    people_involved: int = Field(0, ge=0, le=100000)
+    amount_involved: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    violence_risk: bool = False
+    risk_level: Literal["low", "medium", "high"] = "low"
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> NewCase:
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("lat and lng go together / 经纬度须同时填写")
+        if self.lat is None and self.grid_code is None:
+            raise ValueError("a location (lat/lng) or grid_code is required / 需填写位置或网格")
+        return self

@@ -1,0 +1,105 @@
+"""Scheduled jobs: one registry that `grassroots jobs run` and the loop in `serve` run in order.
+
+A job is an idempotent function `run(engine, now) -> summary`: running it twice, or from two
+processes at once, gives the same result as once (each job guards itself, e.g. with an
+advisory lock and marks written in the same transaction as its effect). Domains add their
+job to JOBS below (one line each).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from grassroots.cases.jobs import sweep_deadlines
+from grassroots.db import utcnow
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[[Engine, datetime], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str  # 中文 / English, shown by `grassroots jobs list`
+    run: JobFunction
+
+
+JOBS: list[Job] = [
+    Job(
+        "deadline_sweep",
+        "时限巡检：临期、超期督办，按规则自动上报 / flag cases near or past deadlines, "
+        "escalate overdue ones where the policy says so",
+        sweep_deadlines,
+    ),
+]
+
+
+def job_named(name: str) -> Job:
+    for job in JOBS:
+        if job.name == name:
+            return job
+    raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    name: str
+    ok: bool
+    summary: Mapping[str, Any]
+    error: str = ""
+
+
+def run_jobs(
+    engine: Engine, now: datetime | None = None, only: list[str] | None = None
+) -> list[JobOutcome]:
+    """Run every job (or those named) in order. One job failing does not stop the others."""
+    moment = now or utcnow()
+    outcomes = []
+    for job in JOBS if only is None else [job_named(n) for n in only]:
+        try:
+            summary = job.run(engine, moment)
+        except Exception as exc:  # one broken job must not stop the others
+            log.exception("job %s failed", job.name)
+            outcomes.append(JobOutcome(job.name, False, {}, f"{type(exc).__name__}: {exc}"))
+            continue
+        log.info("job %s: %s", job.name, dict(summary))
+        outcomes.append(JobOutcome(job.name, True, summary))
+    return outcomes
+
+
+class JobLoop:
+    """The background loop `serve` starts: every `interval` seconds, run_jobs. 0 disables."""
+
+    def __init__(self, engine: Engine, interval_seconds: int) -> None:
+        self.engine = engine
+        self.interval = interval_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> bool:
+        if self.interval <= 0:
+            log.info("job loop disabled (jobs_interval_seconds=0)")
+            return False
+        self._thread = threading.Thread(target=self._loop, name="grassroots-jobs", daemon=True)
+        self._thread.start()
+        return True
+
+    def _loop(self) -> None:
+        # The first run soon after start (not a whole interval later), then every interval.
+        wait = min(self.interval, 30)
+        while not self._stop.wait(wait):
+            run_jobs(self.engine)
+            wait = self.interval
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
