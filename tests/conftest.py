@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
+import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -25,6 +26,7 @@ from grassroots.config import Settings
 from grassroots.crypto import new_key_file
 from grassroots.db import make_engine, upgrade_schema
 from grassroots.demo.build import build_demo_geography
+from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.support.postgres import NoPostgres, postgres_server, temporary_database
 
 DATABASES = ["sqlite", "postgresql"]
@@ -34,6 +36,11 @@ _TEST_DATA = Path(tempfile.mkdtemp(prefix="grassroots-test-"))
 os.environ["GRASSROOTS_DATA_DIR"] = str(_TEST_DATA)
 os.environ.pop("GRASSROOTS_DATABASE_URL", None)
 os.environ.pop("GRASSROOTS_KEY_FILE", None)
+# Cheap argon2 for the suite (hundreds of logins); production keeps the settings' defaults,
+# which tests/accounts/test_passwords.py checks.
+os.environ["GRASSROOTS_ARGON2_TIME_COST"] = "1"
+os.environ["GRASSROOTS_ARGON2_MEMORY_KIB"] = "1024"
+os.environ["GRASSROOTS_ARGON2_PARALLELISM"] = "1"
 new_key_file(_TEST_DATA / "keys" / "grassroots.key")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -125,7 +132,6 @@ def app(engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path):
         engine=engine,
         read_sessions=session_factory,
         write_sessions=session_factory,
-        trust_user_header=True,
     )
 
 
@@ -137,15 +143,48 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def client_as(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
-    """client_as("zhao") → a client acting as the seed user zhao."""
+    """client_as("zhao") → a client logged in as the seed user zhao, through the real login
+    endpoints with the demo password; writes carry the session's CSRF token.
+
+    Administrators (TOTP required) enrol through the real endpoints on their first login in
+    a test and pass the second factor with one of their recovery codes on later logins.
+    """
     clients: list[TestClient] = []
+    recovery_codes: dict[str, list[str]] = {}
 
     def make(username: str) -> TestClient:
-        c = TestClient(app, headers={"X-Grassroots-User": username})
+        c = TestClient(app)
         c.__enter__()
         clients.append(c)
+        log_in(c, username, recovery_codes)
         return c
 
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+def log_in(c: TestClient, username: str, recovery_codes: dict[str, list[str]]) -> None:
+    r = c.post(
+        "/api/v1/auth/login",
+        json={"username": username, "password": DEMO_PASSWORDS[username]},
+    )
+    assert r.status_code == 200, r.text
+    me = r.json()
+    csrf = me["csrf_token"]
+    if me["second_factor"] == "enrol":
+        secret = c.post("/api/v1/auth/totp/enrol", headers={"X-CSRF-Token": csrf}).json()["secret"]
+        r = c.post(
+            "/api/v1/auth/totp/confirm",
+            json={"code": pyotp.TOTP(secret).now()},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert r.status_code == 200, r.text
+        recovery_codes[username] = r.json()["recovery_codes"]
+        csrf = r.json()["csrf_token"]
+    elif me["second_factor"] == "verify":
+        code = recovery_codes[username].pop()
+        r = c.post("/api/v1/auth/totp/verify", json={"code": code}, headers={"X-CSRF-Token": csrf})
+        assert r.status_code == 200, r.text
+        csrf = r.json()["csrf_token"]
+    c.headers["X-CSRF-Token"] = csrf

@@ -17,7 +17,8 @@ def test_unknown_route_is_problem_json(client):
     assert body["code"] == "not_found" and body["status"] == 404
 
 
-def test_openapi_served(client):
-    r = client.get("/api/v1/openapi.json")
+def test_openapi_served_to_logged_in_users_only(client, client_as):
+    assert client.get("/api/v1/openapi.json").status_code == 401
+    r = client_as("wang").get("/api/v1/openapi.json")
     assert r.status_code == 200
     assert r.json()["info"]["title"] == "grassroots"

@@ -9,6 +9,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
+from grassroots.accounts.api import router as auth_router
+from grassroots.accounts.docs import add_protected_docs
+from grassroots.accounts.pages import router as accounts_pages
+from grassroots.accounts.users_api import router as users_router
 from grassroots.audit.api import router as audit_router
 from grassroots.cases.api import router as cases_router
 from grassroots.cases.deadlines_api import router as deadlines_router
@@ -41,7 +45,6 @@ def create_app(
     engine: Engine | None = None,
     read_sessions: sessionmaker[Session] | None = None,
     write_sessions: sessionmaker[Session] | None = None,
-    trust_user_header: bool = False,
 ) -> FastAPI:
     """Build the app. Refuses to start on a schema that is not this code's (SchemaOutOfDate).
 
@@ -57,15 +60,15 @@ def create_app(
     app = FastAPI(
         title="grassroots",
         version=__version__,
-        openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # Served by add_protected_docs: only to logged-in users.
+        openapi_url=None,
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_sessions = read_sessions or make_session_factory(engine)
     app.state.write_sessions = write_sessions or make_session_factory(writer_engine(engine))
-    app.state.trust_user_header = trust_user_header
     install_page_handlers(app)  # problem+json for the API, HTML for pages
     install_locale(app)
     mount_static(app)
@@ -78,6 +81,10 @@ def create_app(
     app.include_router(parties_router, prefix=API_PREFIX)
     app.include_router(cases_router, prefix=API_PREFIX)
     app.include_router(deadlines_router, prefix=API_PREFIX)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(accounts_pages)
+    add_protected_docs(app, API_PREFIX)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -9,6 +9,7 @@ import typer
 import uvicorn
 from sqlalchemy import Engine
 
+from grassroots.accounts.cli import tokens_app, users_app
 from grassroots.audit.cli import app as audit_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
@@ -27,6 +28,9 @@ app.add_typer(stats_app, name="stats")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
+
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 
 
 def _engine() -> Engine:

@@ -35,6 +35,21 @@ class Settings(BaseSettings):
     # and its backups. Default: <data_dir>/keys/grassroots.key
     key_file: Path | None = None
 
+    # Accounts and sessions (docs/accounts.md). Times are configurable per deployment.
+    login_max_failures: int = 5
+    lockout_minutes: int = 15
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    # Roles that cannot use the app until they have enrolled a TOTP second factor.
+    totp_required_roles: list[str] = ["system_admin", "security_admin", "auditor"]
+    # Per-process, per-client-address limits: "<requests>/<seconds>".
+    login_rate_limit: str = "20/60"
+    intake_rate_limit: str = "30/60"
+    # argon2id cost (RFC 9106 "second recommended" option: t=3, 64 MiB, p=4).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
@@ -44,6 +59,10 @@ class Settings(BaseSettings):
     @property
     def key_file_path(self) -> Path:
         return self.key_file or self.data_dir / "keys" / "grassroots.key"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.lower().startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:

@@ -6,9 +6,16 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grassroots.accounts.authn import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    Authenticated,
+    authenticate,
+    client_ip,
+    csrf_ok,
+)
 from grassroots.accounts.models import User
 from grassroots.accounts.permissions import ALL_PERMISSIONS, has_permission
 from grassroots.audit.actions import record_audit
@@ -16,6 +23,7 @@ from grassroots.db import transaction
 from grassroots.errors import Problem
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -32,27 +40,87 @@ def get_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_session)]
 
 
-def current_user(request: Request, session: DbSession) -> User:
-    """The acting user.
+async def submitted_csrf(request: Request) -> str:
+    """The CSRF token a write carries: the X-CSRF-Token header, or the form's csrf_token."""
+    header = request.headers.get(CSRF_HEADER, "")
+    if header or request.method in SAFE_METHODS:
+        return header
+    if request.headers.get("content-type", "").startswith(FORM_TYPES):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else ""
+    return ""
 
-    Interim (foundation): trusts the X-Grassroots-User header, and only when the app was
-    created with trust_user_header=True (tests and local development). The access-control
-    issue replaces this with session cookies and bearer tokens.
+
+def audit_refusal(
+    request: Request, session: Session, user: User | None, action: str, details: dict[str, Any]
+) -> None:
+    """Refusals are audited in a writer transaction of their own (the request's may be a
+    read-only one, and the refusal must be recorded even though the request fails). The
+    request's transaction ends first: on SQLite it may hold the write lock. The user is
+    detached first so that its loaded id and name survive the rollback without a reload."""
+    if user is not None and user in session:
+        session.expunge(user)
+    session.rollback()
+    with request.app.state.write_sessions() as ws, transaction(ws):
+        record_audit(
+            ws,
+            actor=user,
+            action=action,
+            object_type="route",
+            object_id=request.url.path[:64],
+            result="denied",
+            details=details,
+            ip=client_ip(request),
+        )
+
+
+def authenticated(
+    request: Request, session: DbSession, csrf: Annotated[str, Depends(submitted_csrf)]
+) -> Authenticated:
+    """Any valid session (even one that still owes its second factor) or bearer token.
+
+    Only the login steps use this directly; everything else goes through current_user.
+    Cookie-authenticated writes must carry the session's CSRF token.
     """
-    if not request.app.state.trust_user_header:
+    auth = authenticate(request, session)
+    if auth is None:
         raise Problem(401, "unauthenticated", "请先登录 / authentication required")
-    username = request.headers.get("X-Grassroots-User", "")
-    user = session.scalar(select(User).where(User.username == username, User.is_active))
-    if user is None:
-        raise Problem(401, "unauthenticated", "请先登录 / authentication required")
-    return user
+    if request.method not in SAFE_METHODS and not csrf_ok(auth, csrf):
+        audit_refusal(request, session, auth.user, "access.csrf_refused", {})
+        raise Problem(403, "csrf_failed", "页面已过期，请刷新后重试 / CSRF token missing or wrong")
+    return auth
+
+
+# Read back by the access matrix: routes that accept a session still owing its second factor.
+authenticated.auth_stage = "password"  # type: ignore[attr-defined]
+Authn = Annotated[Authenticated, Depends(authenticated)]
+
+
+def current_auth(auth: Authn) -> Authenticated:
+    """A fully authenticated request: the second factor, where owed, has been given."""
+    if auth.pending == "verify":
+        raise Problem(401, "second_factor_required", "请输入动态口令 / enter your TOTP code")
+    if auth.pending == "enrol":
+        raise Problem(
+            401, "totp_enrolment_required", "请先绑定动态口令 / enrol a TOTP authenticator first"
+        )
+    return auth
+
+
+FullAuth = Annotated[Authenticated, Depends(current_auth)]
+
+
+def current_user(auth: FullAuth) -> User:
+    """The acting user of a fully authenticated session or bearer token."""
+    return auth.user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
 def requires(permission: str) -> Any:
-    """Route dependency: the acting user's role must hold `permission` (accounts.permissions).
+    """Route dependency: the acting user's role must hold `permission` (accounts.permissions),
+    and a bearer token must also have it in its scopes.
 
     Every route but the public ones declares exactly one; the access-matrix test reads it
     back from the route table. A refusal is audited and answered 403.
@@ -60,21 +128,15 @@ def requires(permission: str) -> Any:
     if permission not in ALL_PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
 
-    def check(request: Request, user: CurrentUser, session: DbSession) -> User:
-        if not has_permission(user.role, permission):
-            with transaction(session):
-                record_audit(
-                    session,
-                    actor=user,
-                    action="access.denied",
-                    object_type="route",
-                    object_id=request.url.path,
-                    result="denied",
-                    details={"permission": permission},
-                    ip=request.client.host if request.client else "",
-                )
+    def check(request: Request, auth: FullAuth, session: DbSession) -> User:
+        scopes = auth.scopes
+        allowed = has_permission(auth.user.role, permission) and (
+            scopes is None or permission in scopes
+        )
+        if not allowed:
+            audit_refusal(request, session, auth.user, "access.denied", {"permission": permission})
             raise Problem(403, "forbidden", "无权执行此操作 / not allowed")
-        return user
+        return auth.user
 
     check.permission = permission  # type: ignore[attr-defined]
     return Depends(check)

@@ -1,12 +1,17 @@
-"""Writes to accounts. Each do_* owns one transaction."""
+"""Writes to user accounts (create, roles, enable/disable, passwords). Each do_* owns one
+transaction and writes its audit row inside it."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.models import Role, User
-from grassroots.db import transaction
+from grassroots.accounts.models import ApiToken, AuthSession, Role, User
+from grassroots.accounts.passwords import check_policy, hash_password, verify_password
+from grassroots.audit.actions import record_audit
+from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Unit
 
@@ -19,16 +24,16 @@ def do_create_user(
     role: Role,
     jurisdiction_code: str | None,
     unit_code: str | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+    ip: str = "",
 ) -> User:
+    """A new account; without a password it cannot log in until one is set."""
     with transaction(session):
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Problem(409, "user_exists", f"用户名 {username} 已存在 / user exists")
         jurisdiction = _current_jurisdiction(session, jurisdiction_code)
-        unit = None
-        if unit_code is not None:
-            unit = session.scalar(select(Unit).where(Unit.code == unit_code))
-            if unit is None:
-                raise Problem(422, "unknown_unit", f"单位 {unit_code} 不存在 / unknown unit")
+        unit = _unit(session, unit_code)
         user = User(
             username=username,
             display_name=display_name,
@@ -36,8 +41,146 @@ def do_create_user(
             jurisdiction=jurisdiction,
             unit=unit,
         )
+        if password is not None:
+            check_policy(password, username=username)
+            user.password_hash = hash_password(password)
+            user.password_changed_at = utcnow()
         session.add(user)
+        session.flush()
+        record_audit(
+            session,
+            actor=actor,
+            action="user.create",
+            object_type="user",
+            object_id=username,
+            details={"role": role.value, "jurisdiction": jurisdiction_code or ""},
+            ip=ip,
+        )
     return user
+
+
+def do_set_role(
+    session: Session, user: User, role: Role, *, actor: User | None, ip: str = ""
+) -> User:
+    """Change a user's role (roles.grant). Ends their sessions and tokens: the old rights go."""
+    if actor is not None and actor.id == user.id:
+        raise Problem(409, "own_role", "不能修改自己的角色 / you cannot change your own role")
+    with transaction(session):
+        old = user.role
+        user.role = role.value
+        _end_sessions_and_tokens(session, user)
+        record_audit(
+            session,
+            actor=actor,
+            action="user.role_change",
+            object_type="user",
+            object_id=user.username,
+            details={"from": old, "to": role.value},
+            ip=ip,
+        )
+    return user
+
+
+def do_disable_user(session: Session, user: User, *, actor: User | None, ip: str = "") -> User:
+    """Disable an account: its sessions end and its tokens are revoked at once."""
+    if actor is not None and actor.id == user.id:
+        raise Problem(409, "disable_self", "不能停用自己的账户 / you cannot disable yourself")
+    with transaction(session):
+        user.is_active = False
+        _end_sessions_and_tokens(session, user)
+        record_audit(
+            session,
+            actor=actor,
+            action="user.disable",
+            object_type="user",
+            object_id=user.username,
+            ip=ip,
+        )
+    return user
+
+
+def do_enable_user(session: Session, user: User, *, actor: User | None, ip: str = "") -> User:
+    with transaction(session):
+        user.is_active = True
+        user.failed_logins = 0
+        user.locked_until = None
+        record_audit(
+            session,
+            actor=actor,
+            action="user.enable",
+            object_type="user",
+            object_id=user.username,
+            ip=ip,
+        )
+    return user
+
+
+def do_reset_password(
+    session: Session, user: User, new_password: str, *, actor: User | None, ip: str = ""
+) -> User:
+    """Set a password for someone else (administrator or CLI); unlocks and ends sessions."""
+    check_policy(new_password, username=user.username)
+    with transaction(session):
+        _set_password(user, new_password)
+        user.failed_logins = 0
+        user.locked_until = None
+        session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+        record_audit(
+            session,
+            actor=actor,
+            action="user.password_reset",
+            object_type="user",
+            object_id=user.username,
+            ip=ip,
+        )
+    return user
+
+
+def do_change_own_password(
+    session: Session, user: User, current: str, new: str, *, keep_session_id: int, ip: str = ""
+) -> None:
+    """The user changes their own password; every other session of theirs ends."""
+    if not verify_password(user.password_hash, current):
+        raise Problem(422, "wrong_password", "当前密码不正确 / current password is wrong")
+    check_policy(new, username=user.username)
+    with transaction(session):
+        _set_password(user, new)
+        session.execute(
+            delete(AuthSession).where(
+                AuthSession.user_id == user.id, AuthSession.id != keep_session_id
+            )
+        )
+        record_audit(
+            session,
+            actor=user,
+            action="user.password_change",
+            object_type="user",
+            object_id=user.username,
+            ip=ip,
+        )
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+
+
+def _end_sessions_and_tokens(session: Session, user: User, now: datetime | None = None) -> None:
+    session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+    )
+
+
+def _unit(session: Session, unit_code: str | None) -> Unit | None:
+    if unit_code is None:
+        return None
+    unit = session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise Problem(422, "unknown_unit", f"单位 {unit_code} 不存在 / unknown unit")
+    return unit
 
 
 def _current_jurisdiction(session: Session, code: str | None) -> Jurisdiction | None:

@@ -36,6 +36,7 @@ def build_demo_geography(session: Session, seed: int = DEFAULT_SEED) -> Node:
             role=staff.role,
             jurisdiction_code=staff.jurisdiction_code,
             unit_code=staff.unit_code,
+            password=staff.password,
         )
     return tree
 

@@ -21,6 +21,22 @@ class Staff:
     jurisdiction_code: str
     unit_code: str | None = None
 
+    @property
+    def password(self) -> str | None:
+        """The demo password (printed by `grassroots demo`); None = cannot log in."""
+        return DEMO_PASSWORDS.get(self.username)
+
+
+# FOR THE DEMO ONLY: published passwords, so that anyone can try each role. A real
+# deployment creates its accounts with `grassroots users add` and never builds the demo.
+DEMO_PASSWORDS: dict[str, str] = {
+    name: f"Shifanxian-{i:02d}"
+    for i, name in enumerate(
+        ["wang", "li", "zhao", "sun", "qian", "chen", "zhou", "wu", "admin", "security", "audit"],
+        start=1,
+    )
+}
+
 
 def demo_staff(county: Node) -> list[Staff]:
     home_township = county.children[1]  # 青石镇

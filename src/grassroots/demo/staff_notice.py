@@ -20,9 +20,15 @@ ROLE_LABELS = {
 
 
 def print_demo_logins() -> None:
-    typer.echo("\n示范账号（仅供演示，切勿用于生产） / demo accounts — FOR THE DEMO ONLY:")
+    typer.echo(
+        "\n示范账号与密码（仅供演示，切勿用于生产；管理员首次登录须绑定动态口令） /\n"
+        "demo accounts and passwords — FOR THE DEMO ONLY, never in production;\n"
+        "administrators enrol a TOTP authenticator app at their first login:"
+    )
     county = build_tree().children[0].children[0]
     for staff in demo_staff(county):
         if staff.role.value in ROLE_LABELS:
             label = ROLE_LABELS[staff.role.value]
-            typer.echo(f"  {staff.username:<10} {staff.display_name:<6} {label}")
+            typer.echo(
+                f"  {staff.username:<10} {staff.password or '':<15} {staff.display_name:<6} {label}"
+            )

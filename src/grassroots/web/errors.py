@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
+from grassroots.accounts.authn import SESSION_COOKIE
 from grassroots.errors import Problem, install_handlers, problem_response
 from grassroots.web.templating import render
 
@@ -29,7 +30,8 @@ def wants_html(request: Request) -> bool:
 def page_problem(request: Request, problem: Problem) -> Response:
     if problem.status == 401:
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-        return RedirectResponse(f"/login?next={target}", status_code=303)
+        expired = "&expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+        return RedirectResponse(f"/login?next={target}{expired}", status_code=303)
     return render(request, "error.html", {"problem": problem}, status_code=problem.status)
 
 

@@ -22,6 +22,8 @@ from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from grassroots.accounts.authn import SESSION_COOKIE
+from grassroots.accounts.credentials import csrf_token_for
 from grassroots.accounts.models import User
 from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
 from grassroots.web.assets import VENDOR, static_url
@@ -54,7 +56,10 @@ def _loader() -> ChoiceLoader:
     prefixed = PrefixLoader(
         {d: FileSystemLoader(str(path)) for d, path in folders.items() if path.is_dir()}
     )
-    return ChoiceLoader([prefixed, FileSystemLoader(str(folders["web"]))])
+    # Unprefixed fallback: "base.html", and domains that keep "<domain>/x.html" inside
+    # their templates/ folder (accounts/templates/accounts/login.html).
+    plain = FileSystemLoader([str(p) for p in folders.values() if p.is_dir()])
+    return ChoiceLoader([plain, prefixed])
 
 
 @lru_cache(maxsize=1)
@@ -82,8 +87,10 @@ def environment() -> Environment:
 
 
 def csrf_token(request: Request) -> str:
-    """The CSRF token forms must carry (hook for access control's mechanism)."""
-    return str(getattr(request.state, "csrf_token", ""))
+    """The CSRF token of the request's login session, which forms carry (access control
+    checks it on every cookie-authenticated write); empty without a session."""
+    raw = request.cookies.get(SESSION_COOKIE, "")
+    return csrf_token_for(raw) if raw else ""
 
 
 def base_context(request: Request, user: User | None) -> dict[str, Any]:

@@ -1,0 +1,177 @@
+"""JSON routes under /api/v1/auth: login, logout, me, the TOTP steps, password, own tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+
+from grassroots.accounts import totp
+from grassroots.accounts.actions import do_change_own_password
+from grassroots.accounts.authn import (
+    SESSION_COOKIE,
+    clear_session_cookies,
+    client_ip,
+    set_session_cookies,
+)
+from grassroots.accounts.credentials import csrf_token_for
+from grassroots.accounts.login_actions import (
+    do_confirm_totp,
+    do_login,
+    do_logout,
+    do_start_totp_enrolment,
+    do_verify_second_factor,
+    second_factor_state,
+)
+from grassroots.accounts.models import User
+from grassroots.accounts.permissions import permissions_of
+from grassroots.accounts.queries import access_own_token, tokens_of
+from grassroots.accounts.ratelimit import rate_limit
+from grassroots.accounts.schemas import (
+    CodeIn,
+    LoginIn,
+    MeOut,
+    NewTokenOut,
+    PasswordChangeIn,
+    RecoveryCodesOut,
+    TokenIn,
+    TokenOut,
+    TotpEnrolOut,
+)
+from grassroots.accounts.token_actions import do_create_token, do_revoke_token
+from grassroots.deps import Authn, DbSession, FullAuth, requires
+from grassroots.errors import Problem
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+SelfUser = Annotated[User, requires("account.self")]
+
+
+def me_out(user: User, pending: str | None, csrf: str) -> MeOut:
+    return MeOut(
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        jurisdiction_code=user.jurisdiction.code if user.jurisdiction else None,
+        unit_code=user.unit.code if user.unit else None,
+        permissions=sorted(permissions_of(user.role)),
+        second_factor=pending,
+        totp_enrolled=user.totp_enabled_at is not None,
+        csrf_token=csrf,
+    )
+
+
+@router.post("/login", dependencies=[rate_limit("login")])
+def login(body: LoginIn, request: Request, response: Response, session: DbSession) -> MeOut:
+    """Password step. Sets the session cookie; `second_factor` says what is still owed."""
+    settings = request.app.state.settings
+    new = do_login(
+        session,
+        body.username,
+        body.password,
+        ip=client_ip(request),
+        old_session_id=request.cookies.get(SESSION_COOKIE),
+        settings=settings,
+    )
+    set_session_cookies(response, new.session_id, settings)
+    pending = second_factor_state(new.row.user, new.row, settings)
+    return me_out(new.row.user, pending, csrf_token_for(new.session_id))
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, auth: Authn, session: DbSession) -> Response:
+    response = Response(status_code=204)
+    if auth.session is not None:
+        do_logout(session, auth.session, ip=client_ip(request))
+        clear_session_cookies(response)
+    return response
+
+
+@router.get("/me")
+def me(auth: Authn) -> MeOut:
+    return me_out(auth.user, auth.pending, auth.csrf_token)
+
+
+@router.post("/totp/enrol")
+def totp_enrol(auth: Authn, session: DbSession) -> TotpEnrolOut:
+    """Start enrolment: a new secret as otpauth URI and QR code (SVG) for the authenticator."""
+    secret = do_start_totp_enrolment(session, auth.user)
+    uri = totp.provisioning_uri(secret, auth.user.username)
+    return TotpEnrolOut(secret=secret, otpauth_uri=uri, qr_svg=totp.qr_svg(uri))
+
+
+@router.post("/totp/confirm")
+def totp_confirm(
+    body: CodeIn, request: Request, response: Response, auth: Authn, session: DbSession
+) -> RecoveryCodesOut:
+    """Finish enrolment with a code from the authenticator; returns the recovery codes."""
+    if auth.session is None:
+        raise _session_only()
+    new, codes = do_confirm_totp(session, auth.session, body.code, ip=client_ip(request))
+    set_session_cookies(response, new.session_id, request.app.state.settings)
+    return RecoveryCodesOut(recovery_codes=codes, csrf_token=csrf_token_for(new.session_id))
+
+
+@router.post("/totp/verify", dependencies=[rate_limit("login")])
+def totp_verify(
+    body: CodeIn, request: Request, response: Response, auth: Authn, session: DbSession
+) -> MeOut:
+    """Second step of login: a TOTP code or an unused recovery code."""
+    if auth.session is None:
+        raise _session_only()
+    settings = request.app.state.settings
+    new = do_verify_second_factor(
+        session, auth.session, body.code, ip=client_ip(request), settings=settings
+    )
+    set_session_cookies(response, new.session_id, settings)
+    return me_out(new.row.user, None, csrf_token_for(new.session_id))
+
+
+@router.post("/password", status_code=204)
+def change_password(
+    body: PasswordChangeIn, request: Request, auth: FullAuth, user: SelfUser, session: DbSession
+) -> Response:
+    """Change your own password; your other sessions end."""
+    keep = auth.session.id if auth.session else -1
+    do_change_own_password(
+        session,
+        user,
+        body.current_password,
+        body.new_password,
+        keep_session_id=keep,
+        ip=client_ip(request),
+    )
+    return Response(status_code=204)
+
+
+@router.get("/tokens")
+def list_tokens(user: SelfUser, session: DbSession) -> list[TokenOut]:
+    return [TokenOut.model_validate(t, from_attributes=True) for t in tokens_of(session, user)]
+
+
+@router.post("/tokens", status_code=201)
+def create_token(
+    body: TokenIn, request: Request, user: SelfUser, session: DbSession
+) -> NewTokenOut:
+    """A bearer token for an integration, limited to `scopes` (a subset of your permissions)."""
+    token, raw = do_create_token(
+        session,
+        user,
+        name=body.name,
+        scopes=body.scopes,
+        expires_at=body.expires_at,
+        actor=user,
+        ip=client_ip(request),
+    )
+    out = TokenOut.model_validate(token, from_attributes=True)
+    return NewTokenOut(**out.model_dump(), token=raw)
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, request: Request, user: SelfUser, session: DbSession) -> Response:
+    token = access_own_token(session, user, token_id)
+    do_revoke_token(session, token, actor=user, ip=client_ip(request))
+    return Response(status_code=204)
+
+
+def _session_only() -> Problem:
+    return Problem(409, "session_only", "仅限浏览器会话 / only for a browser session")

@@ -1,0 +1,300 @@
+"""Logging in and out, lockout, and the TOTP second factor. Each do_* owns one transaction.
+
+A failed attempt is audited and counted in its own committed transaction, and only then
+refused, so that a refusal never rolls back the record of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from grassroots.accounts import totp
+from grassroots.accounts.credentials import digest, new_recovery_codes, new_session_id
+from grassroots.accounts.credentials import recovery_digest as recovery_hash
+from grassroots.accounts.models import AuthSession, RecoveryCode, User
+from grassroots.accounts.passwords import hash_password, needs_rehash, verify_password
+from grassroots.audit.actions import record_audit
+from grassroots.config import Settings, get_settings
+from grassroots.db import transaction, utcnow
+from grassroots.errors import Problem
+
+# One message for unknown user, wrong password, disabled and locked: nothing is revealed.
+LOGIN_FAILED = (
+    "用户名或密码错误，或账户已被暂时锁定 / "
+    "wrong username or password, or the account is temporarily locked"
+)
+CODE_FAILED = "验证码错误或已使用 / wrong or already used code"
+
+
+@dataclass(frozen=True)
+class NewSession:
+    session_id: str  # the raw id: goes into the cookie, never into the database
+    row: AuthSession
+
+
+def do_login(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    ip: str = "",
+    old_session_id: str | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> NewSession:
+    """Check the password and open a NEW session (a session id never survives a login)."""
+    now, settings = now or utcnow(), settings or get_settings()
+    with transaction(session):
+        user = session.scalar(select(User).where(User.username == username))
+        if not _password_accepted(session, user, password, ip, now, settings):
+            result = None
+        else:
+            assert user is not None
+            _forget_session(session, old_session_id)
+            result = _open_session(session, user, ip, now, second_factor_done=False)
+            record_audit(
+                session,
+                actor=user,
+                action="login.success",
+                object_type="user",
+                object_id=user.username,
+                ip=ip,
+            )
+    if result is None:
+        raise Problem(401, "login_failed", LOGIN_FAILED)
+    return result
+
+
+def _password_accepted(
+    session: Session, user: User | None, password: str, ip: str, now: datetime, s: Settings
+) -> bool:
+    """One argon2 verification on every path (same timing whether or not the user exists)."""
+    matches = verify_password(user.password_hash if user else None, password)
+    if user is None:
+        record_audit(
+            session, actor=None, action="login.failed", details={"reason": "unknown"}, ip=ip
+        )
+        return False
+    locked = user.locked_until is not None and user.locked_until > now
+    if matches and user.is_active and not locked:
+        user.failed_logins = 0
+        user.locked_until = None
+        if user.password_hash and needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        return True
+    reason = "locked" if locked else ("disabled" if not user.is_active else "password")
+    if reason == "password":
+        _count_failure(session, user, ip, now, s)
+    record_audit(
+        session,
+        actor=user,
+        action="login.failed",
+        object_type="user",
+        object_id=user.username,
+        result="failed",
+        details={"reason": reason},
+        ip=ip,
+    )
+    return False
+
+
+def _count_failure(session: Session, user: User, ip: str, now: datetime, s: Settings) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= s.login_max_failures:
+        user.failed_logins = 0
+        user.locked_until = now + timedelta(minutes=s.lockout_minutes)
+        record_audit(
+            session,
+            actor=user,
+            action="login.lockout",
+            object_type="user",
+            object_id=user.username,
+            result="denied",
+            details={"minutes": s.lockout_minutes},
+            ip=ip,
+        )
+
+
+def _open_session(
+    session: Session, user: User, ip: str, now: datetime, *, second_factor_done: bool
+) -> NewSession:
+    raw = new_session_id()
+    row = AuthSession(
+        user=user,
+        token_hash=digest(raw),
+        created_at=now,
+        last_seen_at=now,
+        second_factor_done=second_factor_done,
+        ip=ip,
+    )
+    session.add(row)
+    session.flush()
+    return NewSession(raw, row)
+
+
+def _forget_session(session: Session, raw_session_id: str | None) -> None:
+    if raw_session_id:
+        session.execute(delete(AuthSession).where(AuthSession.token_hash == digest(raw_session_id)))
+
+
+def do_logout(session: Session, auth_session: AuthSession, *, ip: str = "") -> None:
+    with transaction(session):
+        user = auth_session.user
+        session.delete(auth_session)
+        record_audit(
+            session,
+            actor=user,
+            action="logout",
+            object_type="user",
+            object_id=user.username,
+            ip=ip,
+        )
+
+
+def second_factor_state(user: User, auth_session: AuthSession | None, s: Settings) -> str | None:
+    """What the session still owes: "verify" (enrolled), "enrol" (required, not enrolled) or
+    None (nothing: done, or not required for this user)."""
+    if auth_session is None or auth_session.second_factor_done:
+        return None
+    if user.totp_enabled_at is not None:
+        return "verify"
+    if user.role in s.totp_required_roles:
+        return "enrol"
+    return None
+
+
+def do_start_totp_enrolment(session: Session, user: User) -> str:
+    """A fresh secret, kept pending until a code from it is confirmed; returns the secret."""
+    if user.totp_enabled_at is not None:
+        raise Problem(409, "totp_enrolled", "已启用动态口令 / TOTP already enrolled")
+    secret = totp.new_secret()
+    with transaction(session):
+        user.totp_pending_enc = totp.seal(secret)
+    return secret
+
+
+def do_confirm_totp(
+    session: Session,
+    auth_session: AuthSession,
+    code: str,
+    *,
+    ip: str = "",
+    now: datetime | None = None,
+) -> tuple[NewSession, list[str]]:
+    """Enable TOTP with a code from the pending secret; new recovery codes; renewed session."""
+    user, now = auth_session.user, now or utcnow()
+    if user.totp_pending_enc is None or user.totp_enabled_at is not None:
+        raise Problem(409, "no_pending_totp", "请先开始绑定 / start the enrolment first")
+    secret = totp.unseal(user.totp_pending_enc)
+    step = totp.matching_step(secret, code, now, None)
+    if step is None:
+        raise Problem(422, "wrong_code", CODE_FAILED)
+    codes = new_recovery_codes()
+    with transaction(session):
+        user.totp_secret_enc, user.totp_pending_enc = user.totp_pending_enc, None
+        user.totp_enabled_at, user.totp_last_step = now, step
+        session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        session.add_all(RecoveryCode(user_id=user.id, code_hash=recovery_hash(c)) for c in codes)
+        renewed = _renew(session, auth_session, ip, now)
+        record_audit(
+            session,
+            actor=user,
+            action="totp.enrol",
+            object_type="user",
+            object_id=user.username,
+            ip=ip,
+        )
+    return renewed, codes
+
+
+def do_verify_second_factor(
+    session: Session,
+    auth_session: AuthSession,
+    code: str,
+    *,
+    ip: str = "",
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> NewSession:
+    """Accept a TOTP code (not a replayed one) or an unused recovery code; renew the session.
+    Wrong codes count towards the lockout like wrong passwords."""
+    user, now, s = auth_session.user, now or utcnow(), settings or get_settings()
+    if user.totp_secret_enc is None:
+        raise Problem(409, "totp_not_enrolled", "尚未绑定动态口令 / TOTP not enrolled")
+    with transaction(session):
+        locked = user.locked_until is not None and user.locked_until > now
+        how = None if locked else _accept_code(session, user, code, now)
+        if how is None:
+            _count_failure(session, user, ip, now, s)
+            record_audit(
+                session,
+                actor=user,
+                action="login.second_factor_failed",
+                object_type="user",
+                object_id=user.username,
+                result="failed",
+                ip=ip,
+            )
+            renewed = None
+        else:
+            renewed = _renew(session, auth_session, ip, now)
+            record_audit(
+                session,
+                actor=user,
+                action="login.second_factor",
+                object_type="user",
+                object_id=user.username,
+                details={"by": how},
+                ip=ip,
+            )
+    if renewed is None:
+        raise Problem(401, "wrong_code", CODE_FAILED)
+    return renewed
+
+
+def _accept_code(session: Session, user: User, code: str, now: datetime) -> str | None:
+    assert user.totp_secret_enc is not None
+    step = totp.matching_step(totp.unseal(user.totp_secret_enc), code, now, user.totp_last_step)
+    if step is not None:
+        user.totp_last_step = step
+        return "totp"
+    row = session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == recovery_hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
+    if row is None:
+        return None
+    row.used_at = now
+    user.failed_logins = 0
+    return "recovery_code"
+
+
+def _renew(session: Session, auth_session: AuthSession, ip: str, now: datetime) -> NewSession:
+    """Replace the half-authenticated session by a new, fully authenticated one."""
+    user = auth_session.user
+    session.delete(auth_session)
+    return _open_session(session, user, ip, now, second_factor_done=True)
+
+
+def do_reset_totp(session: Session, user: User, *, actor: User, ip: str = "") -> None:
+    """Security admin: clear a lost second factor; the user enrols again at next login."""
+    with transaction(session):
+        user.totp_secret_enc = user.totp_pending_enc = None
+        user.totp_enabled_at = user.totp_last_step = None
+        session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+        record_audit(
+            session,
+            actor=actor,
+            action="totp.reset",
+            object_type="user",
+            object_id=user.username,
+            ip=ip,
+        )

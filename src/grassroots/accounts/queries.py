@@ -1,0 +1,68 @@
+"""Reads for accounts. access_user is the only way a route gets another user's account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session, aliased
+
+from grassroots.accounts.credentials import digest
+from grassroots.accounts.models import ApiToken, AuthSession, Role, User
+from grassroots.errors import Problem
+from grassroots.geo.models import Jurisdiction
+
+NOT_FOUND_USER = "用户不存在 / no such user"
+
+
+def user_by_name(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def user_scope(actor: User) -> ColumnElement[bool]:
+    """Accounts an administrator may see: those posted in their jurisdiction's subtree."""
+    if actor.jurisdiction is None:
+        return true()
+    post = aliased(Jurisdiction)
+    in_subtree = (
+        select(post.id)
+        .where(post.id == User.jurisdiction_id, post.code.startswith(actor.jurisdiction.prefix))
+        .exists()
+    )
+    return in_subtree & (User.role != Role.system.value)
+
+
+def list_users(session: Session, actor: User) -> Sequence[User]:
+    return session.scalars(select(User).where(user_scope(actor)).order_by(User.username)).all()
+
+
+def access_user(session: Session, actor: User, username: str) -> User:
+    """The account `username` if the actor may administer it; 404 alike for absent or out of
+    scope."""
+    user = session.scalar(select(User).where(User.username == username, user_scope(actor)))
+    if user is None or user.role == Role.system.value:
+        raise Problem(404, "not_found", NOT_FOUND_USER)
+    return user
+
+
+def session_by_id(session: Session, raw_session_id: str) -> AuthSession | None:
+    return session.scalar(
+        select(AuthSession).where(AuthSession.token_hash == digest(raw_session_id))
+    )
+
+
+def token_by_value(session: Session, raw_token: str) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw_token)))
+
+
+def tokens_of(session: Session, user: User) -> Sequence[ApiToken]:
+    return session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    ).all()
+
+
+def access_own_token(session: Session, user: User, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise Problem(404, "not_found", "令牌不存在 / no such token")
+    return token
