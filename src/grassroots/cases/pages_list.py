@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -11,7 +12,9 @@ from starlette.responses import HTMLResponse, Response
 
 from grassroots.accounts.models import User
 from grassroots.cases.export import COLUMNS, rows_of, to_csv, to_xlsx
-from grassroots.cases.listing import CaseFilters, case_page, export_rows
+from grassroots.cases.listing import EXPORT_LIMIT, PAGE_SIZE, PageFilters, case_filter
+from grassroots.cases.models import OPEN_STATES
+from grassroots.cases.queries import list_cases
 from grassroots.deps import DbSession, requires
 from grassroots.i18n import gettext_for, request_locale
 from grassroots.stats.queries import today_local
@@ -34,11 +37,11 @@ def case_filters(
     date_to: Annotated[date | None, Query()] = None,
     q: Annotated[str, Query(max_length=100)] = "",
     grid: Annotated[str, Query(pattern=r"^(\d{15})?$")] = "",
-) -> CaseFilters:
-    return CaseFilters(state, category, level, jurisdiction, light, date_from, date_to, q, grid)
+) -> PageFilters:
+    return PageFilters(state, category, level, jurisdiction, grid, light, date_from, date_to, q)
 
 
-Filters = Annotated[CaseFilters, Depends(case_filters)]
+Filters = Annotated[PageFilters, Depends(case_filters)]
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -47,10 +50,11 @@ def case_list(
     session: DbSession,
     user: CaseReader,
     filters: Filters,
-    after: Annotated[int | None, Query(ge=1)] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     today = today_local()
-    rows, next_after = case_page(session, user, filters, today, after)
+    f = case_filter(session, filters)
+    rows, next_cursor = list_cases(session, user, f, today, cursor=cursor, limit=PAGE_SIZE)
     query = filters.query_items()
     context = {
         "rows": [(c, light_of(c, today)) for c in rows],
@@ -59,8 +63,8 @@ def case_list(
         "states": STATE_LABELS,
         "levels": LEVEL_LABELS,
         "lights": {k: v for k, v in LIGHT_LABELS.items() if k != "none"},
-        "next_url": f"/cases?{urlencode([*query, ('after', next_after)])}" if next_after else "",
-        "first_url": f"/cases?{urlencode(query)}" if after else "",
+        "next_url": f"/cases?{urlencode([*query, ('cursor', next_cursor)])}" if next_cursor else "",
+        "first_url": f"/cases?{urlencode(query)}" if cursor else "",
         "export_query": urlencode(query),
     }
     template = "cases/_rows.html" if request.headers.get("HX-Request") else "cases/list.html"
@@ -73,18 +77,20 @@ def grid_cases(
 ) -> HTMLResponse:
     """htmx fragment for the dashboard map: the open cases of one grid in the user's scope."""
     today = today_local()
-    rows, _ = case_page(session, user, CaseFilters(grid=grid_code), today, None)
-    open_rows = [(c, light_of(c, today)) for c in rows if c.clock_due_on is not None]
+    f = case_filter(session, PageFilters(grid=grid_code))
+    rows, _ = list_cases(session, user, replace(f, state=tuple(OPEN_STATES)), today, limit=50)
+    open_rows = [(c, light_of(c, today)) for c in rows]
     context = {"rows": open_rows, "grid_code": grid_code}
     return render(request, "cases/_grid_cases.html", context, user=user)
 
 
 def _export(
-    session: DbSession, user: User, filters: CaseFilters, request: Request
+    session: DbSession, user: User, filters: PageFilters, request: Request
 ) -> tuple[list[str], list[list[str]]]:
     t = gettext_for(request_locale(request))
     categories = {c.code: c.name for c in active_categories(session)}
-    cases = export_rows(session, user, filters, today_local())
+    f = case_filter(session, filters)
+    cases, _ = list_cases(session, user, f, today_local(), limit=EXPORT_LIMIT)
     return [t(c) for c in COLUMNS], rows_of(cases, categories, today_local(), t)
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.cases.models import Case, Category, Source
-from grassroots.geo.models import Level, code_prefix
+from grassroots.cases.models import OPEN_STATES, Case, Category, Source
+from grassroots.cases.queries import case_scope
 
 
 def active_categories(session: Session) -> Sequence[Category]:
@@ -26,22 +26,9 @@ def active_sources(session: Session) -> Sequence[Source]:
     return session.scalars(stmt).all()
 
 
-OPEN_STATES = ("registered", "accepted", "in_progress", "suspended")
-
-
 def case_visibility(user: User) -> ColumnElement[bool]:
-    """The cases a user may see. INTERIM until the case domain's case_scope lands: the
-    subtree of the user's post by code prefix (no joint-case shares)."""
-    node = user.jurisdiction
-    if node is None:
-        return Case.id.is_(None)
-    prefix = code_prefix(Level(node.level), node.code)
-    column = Case.grid_code if node.level == Level.grid.value else Case.village_code
-    if node.level in (Level.province.value, Level.city.value, Level.county.value):
-        column = Case.county_code
-    elif node.level == Level.township.value:
-        column = Case.township_code
-    return column.startswith(prefix, autoescape=True)
+    """The cases a user may see: the case domain's one scope."""
+    return case_scope(user)
 
 
 def open_by_grid(session: Session, user: User, today: date) -> dict[str, dict[str, int]]:
