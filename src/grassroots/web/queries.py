@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.cases.models import OPEN_STATES, Case, Category, Source
 from grassroots.cases.queries import case_scope
+from grassroots.geo.models import Unit
 
 
 def active_categories(session: Session) -> Sequence[Category]:
@@ -65,3 +66,21 @@ def my_tasks(session: Session, user: User, limit: int = 10) -> Sequence[Case]:
         .limit(limit)
     )
     return session.scalars(stmt).all()
+
+
+def units_at(session: Session, jurisdiction_id: int) -> Sequence[Unit]:
+    """Active units attached to one jurisdiction (where a case held there can be routed)."""
+    stmt = select(Unit).where(Unit.jurisdiction_id == jurisdiction_id, Unit.active)
+    return session.scalars(stmt.order_by(Unit.code)).all()
+
+
+def mediators_at(session: Session, jurisdiction_id: int) -> Sequence[User]:
+    stmt = select(User).where(
+        User.jurisdiction_id == jurisdiction_id, User.role == "mediator", User.is_active
+    )
+    return session.scalars(stmt.order_by(User.username)).all()
+
+
+def display_names(session: Session, ids: set[int]) -> dict[int, str]:
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {i: n for i, n in rows}

@@ -24,13 +24,16 @@ from starlette.responses import HTMLResponse
 
 from grassroots.accounts.authn import SESSION_COOKIE
 from grassroots.accounts.credentials import csrf_token_for
-from grassroots.accounts.models import User
+from grassroots.accounts.models import Role, User
+from grassroots.accounts.permissions import ROLE_PERMISSIONS
 from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
 from grassroots.web.assets import VENDOR, static_url
 from grassroots.web.flash import pop_flash
 from grassroots.web.labels import (
+    FIELD_LABELS,
     KIND_LABELS,
     LIGHT_LABELS,
+    OPTION_LABELS,
     PARTY_ROLE_LABELS,
     level_label,
     state_label,
@@ -82,6 +85,8 @@ def environment() -> Environment:
         light_labels=LIGHT_LABELS,
         kind_labels=KIND_LABELS,
         party_role_labels=PARTY_ROLE_LABELS,
+        field_labels=FIELD_LABELS,
+        option_labels=OPTION_LABELS,
     )
     return env
 
@@ -100,6 +105,7 @@ def base_context(request: Request, user: User | None) -> dict[str, Any]:
         "request": request,
         "user": user,
         "nav": nav_for(user),
+        "permissions": ROLE_PERMISSIONS.get(Role(user.role), frozenset()) if user else frozenset(),
         "locale": locale,
         "html_lang": html_lang(locale),
         "csrf_token": csrf_token(request),
