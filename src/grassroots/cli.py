@@ -14,6 +14,7 @@ from grassroots.audit.cli import app as audit_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.logging_filter import install_log_masking
 from grassroots.parties.cli import app as keys_app
@@ -31,6 +32,7 @@ app.add_typer(jobs_app, name="jobs")
 
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(geo_app, name="geo")
 
 
 def _engine() -> Engine:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -95,3 +96,39 @@ def test_locate_agrees_with_brute_force(session: Session, random_points, special
         expected = brute_force(codes, polygons, lat, lng)
         assert (found.grid_code if found else None) == expected
         assert locate_point(session, lat, lng) == found
+
+
+def test_index_follows_boundary_changes_written_elsewhere(session: Session, monkeypatch):
+    """Another process's import cannot invalidate this process's index: the fingerprint
+    check (here with no waiting interval) notices the new grid all the same."""
+    from shapely.geometry import box
+
+    from grassroots.geo import locate
+
+    monkeypatch.setattr(locate, "CHECK_INTERVAL_SECONDS", 0.0)
+    assert locate_point(session, 10.5, 10.5) is None
+    village = current_jurisdiction(session, "990101001001")
+    assert village is not None
+    grid = Jurisdiction(code="990101001001099", name="新网格", level="grid", parent=village)
+    session.add(grid)
+    session.add(Boundary(jurisdiction=grid, wkb=shapely.to_wkb(box(10, 10, 11, 11))))
+    session.flush()  # written as another writer would, without calling invalidate()
+    found = locate_point(session, 10.5, 10.5)
+    assert found is not None and found.grid_code == "990101001001099"
+    assert found.village_code == village.code
+
+
+def test_exact_shared_edge_goes_to_lowest_code(session: Session, users):
+    """Grids A [120, 120.25] and B [120.25, 120.5] share the line lng = 120.25 exactly."""
+    from grassroots.geo.actions import do_import_geojson
+    from tests.geo import shapes
+
+    do_import_geojson(session, shapes.small_county(), users["admin"])
+    lats = [30.0, 30.1, 30.25, 30.5, 30.25, 30.25]
+    lngs = [120.25, 120.25, 120.25, 120.25, 120.2500001, 120.2499999]
+    codes = [f.grid_code if f else None for f in locate_many(session, lats, lngs)]
+    a, b = shapes.GRID_A, shapes.GRID_B
+    assert codes == [a, a, a, a, b, a]
+    assert locate_point(session, 30.5000001, 120.25) is None  # just north of the village
+    with pytest.raises(ValueError, match="same length"):
+        locate_many(session, [30.0, 30.1], [120.0])

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from shapely import from_wkb
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from grassroots.errors import Problem
+from grassroots.geo.geojson_parse import FeatureIn
 from grassroots.geo.models import (
     SIGNIFICANT_DIGITS,
     Boundary,
@@ -18,6 +20,7 @@ from grassroots.geo.models import (
     Unit,
     code_prefix,
 )
+from grassroots.geo.validate import Context, ExistingNode
 
 
 def is_current() -> ColumnElement[bool]:
@@ -119,10 +122,79 @@ def with_boundaries(
     return rows
 
 
-def units_query(jurisdiction: Jurisdiction | None, kind: str | None) -> Select[Unit]:
-    stmt = select(Unit).where(Unit.active)
+def units(session: Session, jurisdiction: Jurisdiction | None, kind: str | None) -> Sequence[Unit]:
+    """Active units, optionally of one jurisdiction and/or one kind, with their jurisdiction."""
+    stmt = select(Unit).options(joinedload(Unit.jurisdiction)).where(Unit.active)
     if jurisdiction is not None:
         stmt = stmt.where(Unit.jurisdiction_id == jurisdiction.id)
     if kind:
         stmt = stmt.where(Unit.kind == kind)
-    return stmt.order_by(Unit.code)
+    return session.scalars(stmt.order_by(Unit.code)).all()
+
+
+def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def existing_nodes(session: Session, codes: set[str]) -> dict[str, ExistingNode]:
+    """Current nodes carrying any of `codes`, with their current boundary."""
+    found: dict[str, ExistingNode] = {}
+    for chunk in _chunks(sorted(codes)):
+        stmt = (
+            select(
+                Jurisdiction.id,
+                Jurisdiction.code,
+                Jurisdiction.name,
+                Jurisdiction.level,
+                Boundary.wkb,
+            )
+            .outerjoin(
+                Boundary,
+                (Boundary.jurisdiction_id == Jurisdiction.id) & Boundary.valid_to.is_(None),
+            )
+            .where(Jurisdiction.code.in_(chunk), is_current())
+        )
+        for row_id, code, name, level, wkb in session.execute(stmt).all():
+            geometry = from_wkb(wkb) if wkb is not None else None
+            found[code] = ExistingNode(row_id, code, name, Level(level), geometry)
+    return found
+
+
+def children_with_boundaries(
+    session: Session, parents: list[ExistingNode]
+) -> dict[str, list[tuple[str, BaseGeometry]]]:
+    """parent code → its current children's (code, boundary), for children with a boundary."""
+    code_of = {p.id: p.code for p in parents}
+    out: dict[str, list[tuple[str, BaseGeometry]]] = {}
+    for chunk in _chunks(sorted(code_of)):
+        stmt = (
+            select(Jurisdiction.parent_id, Jurisdiction.code, Boundary.wkb)
+            .join(Boundary, Boundary.jurisdiction_id == Jurisdiction.id)
+            .where(Jurisdiction.parent_id.in_(chunk), is_current(), Boundary.valid_to.is_(None))
+        )
+        for parent_id, code, wkb in session.execute(stmt).all():
+            if parent_id is not None:
+                out.setdefault(code_of[parent_id], []).append((code, from_wkb(wkb)))
+    return out
+
+
+def import_context(session: Session, features: list[FeatureIn]) -> Context:
+    """What the database holds for every code a file names (own codes and parents)."""
+    codes = {f.code for f in features if f.code} | {
+        f.parent_code for f in features if f.parent_code
+    }
+    existing = existing_nodes(session, codes)
+    reshaped = [existing[f.code] for f in features if f.code in existing and f.geometry is not None]
+    return Context(existing=existing, children=children_with_boundaries(session, reshaped))
+
+
+def jurisdictions_by_id(session: Session, ids: list[int]) -> dict[int, Jurisdiction]:
+    out: dict[int, Jurisdiction] = {}
+    for chunk in _chunks(ids):
+        out.update(
+            {
+                j.id: j
+                for j in session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(chunk)))
+            }
+        )
+    return out
