@@ -13,7 +13,9 @@ from grassroots.accounts.api import router as auth_router
 from grassroots.accounts.docs import add_protected_docs
 from grassroots.accounts.pages import router as accounts_pages
 from grassroots.accounts.users_api import router as users_router
+from grassroots.admin.pages import router as admin_pages
 from grassroots.audit.api import router as audit_router
+from grassroots.audit.pages import router as audit_pages
 from grassroots.cases.api import router as cases_router
 from grassroots.cases.deadlines_api import router as deadlines_router
 from grassroots.cases.pages import router as case_pages
@@ -76,6 +78,8 @@ def create_app(
     app.include_router(web_pages)
     app.include_router(geo_pages)
     app.include_router(case_pages)
+    app.include_router(admin_pages)
+    app.include_router(audit_pages)
     app.include_router(stats_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(parties_router, prefix=API_PREFIX)

@@ -86,7 +86,11 @@ def test_a_dispute_from_the_map_to_closed(open_as):
     screenshot(li, "agreement")
 
     wang.goto(f"/cases/{code}")
-    act(wang, "回访", select={"协议履行情况": "performed", "满意度": "satisfied", "遗留风险": "none"})
+    act(
+        wang,
+        "回访",
+        select={"协议履行情况": "performed", "满意度": "satisfied", "遗留风险": "none"},
+    )
 
     zhao.goto(f"/cases/{code}")
     act(zhao, "结案")

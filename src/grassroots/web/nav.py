@@ -22,9 +22,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("cases", N_("Cases"), "/cases", ("case.read",)),
     NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
-    NavItem(
-        "admin", N_("Administration"), "/admin", ("config.write", "users.manage", "users.read")
-    ),
+    NavItem("admin", N_("Administration"), "/admin", ("config.write",)),
+    NavItem("users", N_("Users and roles"), "/admin/users", ("users.read",)),
     NavItem("audit", N_("Audit"), "/audit", ("audit.read",)),
 )
 
@@ -57,3 +56,11 @@ ROLE_LABELS: dict[str, str] = {
 def role_label(role: str) -> str:
     """The msgid naming a role (translated by the template)."""
     return ROLE_LABELS.get(role, role)
+
+
+def active_item(items: list[NavItem], path: str) -> str:
+    """The key of the item whose page the path is on (longest matching link wins)."""
+    matching = [
+        i for i in items if path == i.href or (i.href != "/" and path.startswith(i.href + "/"))
+    ]
+    return max(matching, key=lambda i: len(i.href)).key if matching else ""

@@ -6,6 +6,7 @@ src/grassroots/cases/templates/list.html); the shared layout is "base.html" (web
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from grassroots.accounts.credentials import csrf_token_for
 from grassroots.accounts.models import Role, User
 from grassroots.accounts.permissions import ROLE_PERMISSIONS
 from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
+from grassroots.stats.calendar_days import CHINA_TZ
 from grassroots.web.assets import VENDOR, static_url
 from grassroots.web.flash import pop_flash
 from grassroots.web.labels import (
@@ -38,7 +40,7 @@ from grassroots.web.labels import (
     level_label,
     state_label,
 )
-from grassroots.web.nav import nav_for, role_label
+from grassroots.web.nav import active_item, nav_for, role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "admin")
@@ -65,6 +67,11 @@ def _loader() -> ChoiceLoader:
     return ChoiceLoader([plain, prefixed])
 
 
+def local_time(moment: datetime | None) -> str:
+    """A stored UTC time as China's wall-clock time (UTC+8), to the minute."""
+    return "" if moment is None else moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -74,6 +81,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["local"] = local_time
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         static_url=static_url,
@@ -101,10 +109,12 @@ def csrf_token(request: Request) -> str:
 def base_context(request: Request, user: User | None) -> dict[str, Any]:
     locale = request_locale(request)
     settings = request.app.state.settings
+    nav = nav_for(user)
     return {
         "request": request,
         "user": user,
-        "nav": nav_for(user),
+        "nav": nav,
+        "nav_active": active_item(nav, request.url.path),
         "permissions": ROLE_PERMISSIONS.get(Role(user.role), frozenset()) if user else frozenset(),
         "locale": locale,
         "html_lang": html_lang(locale),
