@@ -120,8 +120,13 @@ def _guard_context(context, guard: Guard) -> None:  # type: ignore[no-untyped-de
     context.route("**/*", route)
 
 
+# username → unused recovery codes, for roles that enrolled a second factor in this run
+RECOVERY_CODES: dict[str, list[str]] = {}
+
+
 def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    """Through the login form, with the demo password; roles that must use TOTP enrol."""
+    """Through the login form, with the demo password. Roles that must use TOTP enrol on
+    their first login (keeping the recovery codes) and give a recovery code later."""
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORDS[username])
@@ -132,7 +137,11 @@ def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
         secret = page.locator("code").first.inner_text()
         page.get_by_label("动态口令").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="确认绑定").click()
+        RECOVERY_CODES[username] = page.locator(".recovery-codes code").all_inner_texts()
         page.get_by_role("link", name="继续").click()
+    elif page.url.split("?")[0].endswith("/login/totp"):
+        page.get_by_label("动态口令").fill(RECOVERY_CODES[username].pop())
+        page.get_by_role("button", name="验证").click()
     assert "/login" not in page.url, f"login as {username} failed: {page.url}"
 
 

@@ -14,7 +14,7 @@ from grassroots.cases.schemas import NewCase
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
-from grassroots.i18n import gettext_for, request_locale
+from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import blank_to_none, field_errors, form_fields, problem_errors
 from grassroots.web.queries import active_categories, active_sources
@@ -114,6 +114,8 @@ def register_case(
         case = do_register(session, NewCase.model_validate(data), actor=user)
     except ValidationError as exc:
         errors = field_errors(exc, t, _party_field, "lat")
+        if data.get("lat") is None or data.get("lng") is None:  # the model checks it last
+            errors.setdefault("lat", t(N_("Place the case on the map or type its coordinates.")))
     except Problem as exc:
         errors = problem_errors(exc, "lat", PLACE_FIELDS)
     if errors:
