@@ -176,3 +176,20 @@ def test_nothing_but_public_routes_answers_anonymously(client):
     assert client.get(ME).status_code == 401
     assert client.get("/api/v1/users").status_code == 401
     assert client.get("/api/v1/docs").status_code == 401
+
+
+def test_the_system_user_cannot_log_in(client):
+    assert login(client, "system", "anything-Goes-1").status_code == 401
+
+
+def test_expired_sessions_are_purged(client, client_as, session):
+    from grassroots.accounts.jobs import purge_expired_sessions
+
+    login(client, "zhao")
+    stale = session_row(session, client)
+    stale.last_seen_at = utcnow() - timedelta(minutes=31)
+    session.commit()
+    fresh = client_as("li")
+    assert purge_expired_sessions(session) >= 1
+    assert purge_expired_sessions(session) == 0  # idempotent
+    assert fresh.get(ME).status_code == 200

@@ -94,6 +94,8 @@ def me(auth: Authn) -> MeOut:
 @router.post("/totp/enrol")
 def totp_enrol(auth: Authn, session: DbSession) -> TotpEnrolOut:
     """Start enrolment: a new secret as otpauth URI and QR code (SVG) for the authenticator."""
+    if auth.session is None:
+        raise _session_only()
     secret = do_start_totp_enrolment(session, auth.user)
     uri = totp.provisioning_uri(secret, auth.user.username)
     return TotpEnrolOut(secret=secret, otpauth_uri=uri, qr_svg=totp.qr_svg(uri))

@@ -81,6 +81,9 @@ def users_add(
       echo 'S3cure-Pass' | grassroots users add lisi --name 李四 --role grid_worker \\
           --jurisdiction 990101002201 --password-stdin
     """
+    if role is Role.system:
+        typer.echo("错误 / error: the system role is the platform's own", err=True)
+        raise typer.Exit(1)
     password, generated = _password(password_stdin)
     with _session() as session:
         do_create_user(

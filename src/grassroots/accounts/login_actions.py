@@ -49,7 +49,9 @@ def do_login(
     """Check the password and open a NEW session (a session id never survives a login)."""
     now, settings = now or utcnow(), settings or get_settings()
     with transaction(session):
-        user = session.scalar(select(User).where(User.username == username))
+        # FOR UPDATE: concurrent failures on PostgreSQL must not lose counts (SQLite's
+        # BEGIN IMMEDIATE already serialises writers).
+        user = session.scalar(select(User).where(User.username == username).with_for_update())
         if not _password_accepted(session, user, password, ip, now, settings):
             result = None
         else:

@@ -1,0 +1,29 @@
+"""Scheduled housekeeping for accounts (idempotent; safe to run twice or from two processes)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import AuthSession
+from grassroots.config import Settings, get_settings
+from grassroots.db import transaction, utcnow
+
+
+def purge_expired_sessions(
+    session: Session, now: datetime | None = None, settings: Settings | None = None
+) -> int:
+    """Delete sessions past their idle or absolute limit (they no longer work anyway: this
+    keeps the table small). Returns how many were deleted."""
+    now, s = now or utcnow(), settings or get_settings()
+    idle_before = now - timedelta(minutes=s.session_idle_minutes)
+    born_before = now - timedelta(hours=s.session_absolute_hours)
+    with transaction(session):
+        result = session.execute(
+            delete(AuthSession).where(
+                or_(AuthSession.last_seen_at < idle_before, AuthSession.created_at < born_before)
+            )
+        )
+    return int(getattr(result, "rowcount", 0) or 0)

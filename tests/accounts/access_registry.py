@@ -1,0 +1,232 @@
+"""The access matrix's registry: what the matrix needs to know beyond the route table.
+
+Extend it when a route brings something new; tests/accounts/test_access_matrix.py says
+exactly what is missing when it fails:
+
+- PUBLIC: (method, path) that answer without authentication (login, public intake).
+- SAMPLES: path parameter name → Sample(inside, outside): a value in the acting user's scope
+  and one beyond it (or an absent one when the user sees everything); fixed("v") for a
+  parameter that names nothing scoped. ROUTE_SAMPLES overrides per (path, parameter).
+- BODIES / FORMS: a valid JSON / form body for routes whose scope check only runs on valid
+  input. INSIDE_MAY_404: routes whose in-scope sample may legitimately be absent, with why.
+
+Samples for the cases domain import it lazily: they run only where its routes exist.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.actions import do_create_user
+from grassroots.accounts.models import Role, User
+from grassroots.accounts.token_actions import do_create_token
+from grassroots.geo.models import Jurisdiction, Level
+
+# Routes that answer without authentication (DESIGN: /healthz, login and public intake).
+PUBLIC: set[tuple[str, str]] = {
+    ("GET", "/healthz"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/api/v1/auth/login"),
+}
+# Mounted sub-apps (static files) that are public by design.
+PUBLIC_MOUNTS: set[str] = {"/static"}
+
+# One seed user per role acts in the matrix.
+ACTORS: dict[Role, str] = {
+    Role.grid_worker: "wang",
+    Role.mediator: "li",
+    Role.centre_staff: "zhao",
+    Role.unit_handler: "sun",
+    Role.leader: "chen",
+    Role.system_admin: "admin",
+    Role.security_admin: "security",
+    Role.auditor: "audit",
+}
+
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Values for one path parameter, given the session and the acting user.
+
+    `outside` is None when the parameter names nothing scoped (a year, an action name, a
+    dictionary code): then only the inside value is sent and must be allowed.
+    """
+
+    # (session, acting user, values already chosen for earlier parameters of the path) → value
+    inside: Callable[[Session, User, dict[str, str]], str]  # an object the actor may reach
+    outside: Callable[[Session, User, dict[str, str]], str] | None = None  # beyond, or absent
+
+
+def fixed(value: str) -> Sample:
+    """An unscoped parameter that takes the same value for everyone."""
+    return Sample(lambda _session, _actor, _values: value)
+
+
+def _fresh_user(session: Session, jurisdiction_code: str) -> str:
+    name = f"matrix{next(_counter)}"
+    do_create_user(
+        session,
+        username=name,
+        display_name="矩阵",
+        role=Role.grid_worker,
+        jurisdiction_code=jurisdiction_code,
+        password="Juzhen-Ceshi-01",
+    )
+    return name
+
+
+def _code_outside(session: Session, actor: User) -> str | None:
+    """A current township/village code beyond the actor's post, if there is one."""
+    prefix = actor.jurisdiction.prefix if actor.jurisdiction else ""
+    return session.scalar(
+        select(Jurisdiction.code)
+        .where(
+            Jurisdiction.valid_to.is_(None),
+            Jurisdiction.level.in_([Level.township.value, Level.village.value]),
+            ~Jurisdiction.code.startswith(prefix),
+        )
+        .limit(1)
+    )
+
+
+def user_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    assert actor.jurisdiction is not None
+    return _fresh_user(session, actor.jurisdiction.code)
+
+
+def user_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    code = _code_outside(session, actor)
+    return _fresh_user(session, code) if code else "no-such-user"
+
+
+def token_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    token, _ = do_create_token(session, actor, name="m", scopes=["account.self"], actor=actor)
+    return str(token.id)
+
+
+def token_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    other_name = "wang" if actor.username != "wang" else "zhao"
+    other = session.scalars(select(User).where(User.username == other_name)).one()
+    token, _ = do_create_token(session, other, name="m", scopes=["account.self"], actor=other)
+    return str(token.id)
+
+
+def _grid(session: Session, prefix: str, inside: bool) -> str | None:
+    condition = Jurisdiction.code.startswith(prefix)
+    return session.scalar(
+        select(Jurisdiction.code)
+        .where(
+            Jurisdiction.level == Level.grid.value,
+            Jurisdiction.valid_to.is_(None),
+            condition if inside else ~condition,
+        )
+        .order_by(Jurisdiction.code)
+        .limit(1)
+    )
+
+
+def _register_case(session: Session, grid_code: str) -> Any:
+    """A case registered by the county centre (qian) in `grid_code`, with one party."""
+    from grassroots.cases.actions import do_register  # the cases domain (core)
+    from grassroots.cases.schemas import NewCase
+
+    qian = session.scalars(select(User).where(User.username == "qian")).one()
+    data = NewCase(
+        category_code="neighbour", source_code="grid_patrol", title="矩阵样本",
+        description="访问矩阵的样本案件", grid_code=grid_code,
+        parties=[{"role": "applicant", "name": "样本", "phone": "13800138000"}],
+    )  # fmt: skip
+    return do_register(session, data, actor=qian)
+
+
+def case_inside(session: Session, actor: User) -> Any:
+    prefix = actor.jurisdiction.prefix if actor.jurisdiction else ""
+    case = _register_case(session, _grid(session, prefix, inside=True) or "")
+    if actor.role == Role.unit_handler.value:  # a unit handler sees what is routed to the unit
+        case.unit_id = actor.unit_id
+        session.commit()
+    return case
+
+
+def case_outside(session: Session, actor: User) -> Any:
+    grid = _grid(session, actor.jurisdiction.prefix if actor.jurisdiction else "", inside=False)
+    return _register_case(session, grid) if grid else None
+
+
+def _party(session: Session, values: dict[str, str]) -> int | None:
+    from grassroots.cases.models import Case
+
+    if "code" not in values:
+        return None
+    case = session.scalar(select(Case).where(Case.code == values["code"]))
+    return case.parties[0].id if case is not None else int(ABSENT_ID)
+
+
+ABSENT_CASE = "990101-2099-999999"
+ABSENT_ID = "999999999"
+
+# Path parameter name → samples. Add a line when a route brings a new parameter.
+SAMPLES: dict[str, Sample] = {
+    "username": Sample(user_inside, user_outside),
+    "token_id": Sample(token_inside, token_outside),
+    # cases (core)
+    "code": Sample(
+        lambda s, u, _v: case_inside(s, u).code,
+        lambda s, u, _v: c.code if (c := case_outside(s, u)) else ABSENT_CASE,
+    ),
+    # A party of the case in the same path when there is one, else of a new case.
+    "party_id": Sample(
+        lambda s, u, v: str(_party(s, v) or case_inside(s, u).parties[0].id),
+        lambda s, u, v: str(
+            _party(s, v) or (c.parties[0].id if (c := case_outside(s, u)) else ABSENT_ID)
+        ),
+    ),
+    # The grid page shows only the cases in the user's scope; the grid itself is geo.read data.
+    "grid_code": Sample(lambda s, _u, _v: _grid(s, "99", True) or ""),
+    "action": fixed("accept"),
+    # calendar and deadline policies (clock)
+    "year": fixed("2026"),
+    "day": fixed("2026-10-08"),
+    "policy_id": fixed(ABSENT_ID),
+}
+# (route path, parameter) → samples, where one name means different things on different
+# routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
+ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
+    ("/api/v1/case-categories/{code}", "code"): fixed("neighbour"),
+    ("/api/v1/case-sources/{code}", "code"): fixed("grid_patrol"),
+}
+
+
+def sample_for(path: str, name: str) -> Sample | None:
+    return ROUTE_SAMPLES.get((path, name)) or SAMPLES.get(name)
+
+
+# A valid body for routes whose handler (and so whose scope check) only runs on valid input:
+# (method, path) → JSON. Routes not listed get {} (a 422 there counts as allowed).
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("PUT", "/api/v1/users/{username}/role"): {"role": "leader"},
+    ("POST", "/api/v1/parties/{party_id}/reveal"): {"field": "phone", "reason": "矩阵测试查看"},
+}
+# The same for HTML form posts (sent form-encoded).
+FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/cases/{code}/parties/{party_id}/reveal"): {
+        "field": "phone",
+        "reason": "矩阵测试查看",
+    },
+}
+# Routes whose in-scope sample may still be absent (404) for a reason of their own; their
+# out-of-scope check still runs. Say why; prefer a sample that makes the object exist.
+INSIDE_MAY_404: dict[tuple[str, str], str] = {
+    ("GET", "/cases/{code}/agreement"): "no agreement before a mediated resolution",
+    ("DELETE", "/api/v1/calendar/days/{day}"): "no admin entry for that day in the seed",
+    ("DELETE", "/api/v1/deadline-policies/{policy_id}"): "no policy row in the seed",
+}
