@@ -29,6 +29,8 @@ from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.support.postgres import NoPostgres, postgres_server, temporary_database
 
+pytest_plugins = ["tests.audit.logcapture"]  # proof: no personal data in any log line
+
 DATABASES = ["sqlite", "postgresql"]
 
 # A data folder and key file of the test run's own, before anything reads the settings.

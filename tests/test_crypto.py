@@ -29,3 +29,31 @@ def test_masks():
     assert mask_phone("13812348000") == "138****8000"
     masked = mask_id_number("11010519491231002X")
     assert masked.endswith("002X") and "110105" not in masked and "19491231" not in masked
+
+
+def test_new_key_version_keeps_old_ciphertext_readable(tmp_path):
+    from grassroots.crypto import add_key_version, load_keyring, new_key_file, retire_key_versions
+
+    path = tmp_path / "k.key"
+    new_key_file(path)
+    v1 = load_keyring(path)
+    old_blob = v1.encrypt("phone", "13900001111")
+    assert add_key_version(path) == 2
+    v2 = keyring(path)
+    assert v2.version == 2 and v2.key_version_of(v2.encrypt("phone", "1")) == 2
+    assert v2.decrypt("phone", old_blob) == "13900001111"  # old key kept
+    assert v2.index_key == v1.index_key  # the blind index does not change
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert retire_key_versions(path, keep={2}) == [1]
+    with pytest.raises(KeyError):
+        load_keyring(path).decrypt("phone", old_blob)
+
+
+def test_keyring_reloads_after_the_file_is_replaced(tmp_path):
+    from grassroots.crypto import add_key_version, new_key_file
+
+    path = tmp_path / "k.key"
+    new_key_file(path)
+    assert keyring(path).version == 1
+    add_key_version(path)
+    assert keyring(path).version == 2

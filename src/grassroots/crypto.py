@@ -55,8 +55,12 @@ class Keyring:
 
 
 def normalise(field: str, plain: str) -> str:
+    """The form that is encrypted and indexed: no spaces or dashes, ID numbers upper-case,
+    phones without the +86 / 0086 country prefix."""
     value = re.sub(r"[\s-]", "", plain)
-    return value.upper() if field == "id_number" else value
+    if field == "id_number":
+        return value.upper()
+    return re.sub(r"^(?:\+86|0086)(?=\d{7})", "", value)
 
 
 def _new_key() -> str:
@@ -138,15 +142,18 @@ def keyring(path: Path | None = None) -> Keyring:
 
 
 def mask_phone(phone: str) -> str:
+    """Mobiles as 138****8000; shorter numbers keep only what still hides at least 4 digits."""
     digits = normalise("phone", phone)
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+    if len(digits) >= 11:
+        return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+    if len(digits) >= 8:
+        return "*" * (len(digits) - 4) + digits[-4:]
+    return "*" * len(digits)
 
 
 def mask_id_number(id_number: str) -> str:
     """Hide birthplace (digits 1-6) and birth date (7-14): only the last 4 stay visible."""
     value = normalise("id_number", id_number)
-    if len(value) <= 4:
+    if len(value) < 15:  # not an ID number's shape: show nothing of it
         return "*" * len(value)
     return "*" * (len(value) - 4) + value[-4:]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from grassroots.accounts.models import User
 from grassroots.deps import DbSession, requires
 from grassroots.parties.actions import do_lookup, do_reveal
-from grassroots.parties.queries import access_party, masked_view
+from grassroots.parties.queries import access_party, masked_view, parties_of_case
 from grassroots.parties.schemas import (
     LookupRequest,
     LookupResult,
@@ -26,6 +26,12 @@ Revealer = Annotated[User, requires("party.reveal")]
 
 def _ip(request: Request) -> str:
     return request.client.host if request.client else ""
+
+
+@router.get("")
+def list_parties(case: str, session: DbSession, user: CaseReader) -> list[PartyMasked]:
+    """某案件的当事人（脱敏，含 id 以便查看完整号码） / a case's parties, masked, with ids."""
+    return [masked_view(p) for p in parties_of_case(session, user, case)]
 
 
 @router.get("/{party_id}")

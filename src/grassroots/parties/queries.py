@@ -11,19 +11,19 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.cases.models import Case, Party
+from grassroots.cases.queries import access_case, case_scope
 from grassroots.crypto import Keyring, keyring, mask_id_number, mask_phone
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.parties.idcard import id_number_warnings
 from grassroots.parties.schemas import ContactField, PartyMasked
-from grassroots.parties.scope import case_scope
 
 BATCH = 500
 
 
 def access_party(session: Session, user: User, party_id: int, ip: str = "") -> Party:
-    """The party, if its case is in the user's scope; else 404 like a party that does not
-    exist (the refusal is audited)."""
+    """The party, if its case is in the user's scope (core's case_scope); else 404 like a
+    party that does not exist (the refusal is audited, as access_case does for cases)."""
     party = session.scalar(select(Party).join(Case).where(Party.id == party_id, case_scope(user)))
     if party is not None:
         return party
@@ -32,13 +32,18 @@ def access_party(session: Session, user: User, party_id: int, ip: str = "") -> P
             record_audit(
                 session,
                 actor=user,
-                action="access.denied",
+                action="party.read",
                 object_type="party",
                 object_id=party_id,
                 result="denied",
                 ip=ip,
             )
     raise Problem(404, "party_not_found", "当事人不存在 / party not found")
+
+
+def parties_of_case(session: Session, user: User, case_code: str) -> list[Party]:
+    """The parties of one case, through core's access_case (404 and audited if out of scope)."""
+    return list(access_case(session, user, case_code).parties)
 
 
 def clear_value(party: Party, field: ContactField, ring: Keyring | None = None) -> str | None:

@@ -26,7 +26,7 @@ SQLITE_TRIGGERS = [
     """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused'); END""",
     """CREATE TRIGGER audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head
-    BEGIN SELECT RAISE(ABORT, 'audit_chain_head: DELETE refused'); END""",
+    BEGIN SELECT RAISE(ABORT, 'audit_chain_head only moves forward: DELETE refused'); END""",
     """CREATE TRIGGER audit_chain_head_forward_only BEFORE UPDATE ON audit_chain_head
     WHEN NEW.last_id < OLD.last_id OR NEW.id <> OLD.id
     BEGIN SELECT RAISE(ABORT, 'audit_chain_head only moves forward'); END""",

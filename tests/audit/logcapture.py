@@ -1,0 +1,170 @@
+"""Pytest plugin: the whole suite's log output must not contain personal data.
+
+Registered from tests/conftest.py. For the whole session it
+- installs the production masking (grassroots.logging_filter.install_log_masking, what
+  create_app and the CLI do at start-up; tests/audit/test_logging.py checks they do),
+- opens every logger we know of down to DEBUG (ours, uvicorn, SQLAlchemy with SQL, parameters
+  and result rows, httpx, alembic) and puts one capturing handler on the root logger and on
+  every logger that does not propagate,
+- records every clear value that goes through encryption or the blind index, besides the
+  seeded list of tests/support/personal_data.py,
+and at the end fails the run if any of those values appears in any captured line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections import deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grassroots.crypto import Keyring, mask_phone
+from grassroots.logging_filter import install_log_masking
+from tests.support.personal_data import SEEDED_VALUES
+
+VERBOSE_LOGGERS = (
+    "grassroots",
+    "uvicorn",
+    "uvicorn.error",
+    "uvicorn.access",
+    "sqlalchemy.engine",  # DEBUG: statements, parameters and result rows
+    "sqlalchemy.pool",
+    "alembic",
+    "httpx",
+    "fastapi",
+)
+# Lines worth keeping for the final scan: they hold a run of 7+ digits (every value we look
+# for does), possibly split by spaces or dashes.
+_NUMBERISH = re.compile(r"\d(?:[ -]?\d){6}")
+
+
+class CapturingHandler(logging.Handler):
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.NOTSET)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.path = path
+        self.file = path.open("w", encoding="utf-8")
+        self.lines = 0
+        # GRASSROOTS_LOGCAPTURE_ALL=1 keeps every line (to inspect what the suite logs)
+        self.keep_all = os.environ.get("GRASSROOTS_LOGCAPTURE_ALL") == "1"
+        self.recent: deque[str] = deque(maxlen=2000)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+        except Exception:  # a broken record: still look at its raw parts
+            text = f"{record.name} {record.msg!r} {record.args!r}"
+        self.lines += 1
+        self.recent.append(text)
+        if self.keep_all or _NUMBERISH.search(text):
+            self.file.write(text.replace("\n", "\\n") + "\n")
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
+
+
+def find_leaks(lines: Iterable[str], values: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number, value) for every value found in the lines."""
+    wanted = sorted({v for v in values if len(v) >= 7}, key=len, reverse=True)
+    if not wanted:
+        return
+    pattern = re.compile("|".join(re.escape(v) for v in wanted), re.IGNORECASE)
+    for number, line in enumerate(lines, 1):
+        for match in pattern.finditer(line):
+            yield number, match.group(0)
+
+
+class PersonalDataWatch:
+    def __init__(self) -> None:
+        self.values: set[str] = set(SEEDED_VALUES)
+        self.handler = CapturingHandler(
+            Path(tempfile.mkdtemp(prefix="grassroots-logs-")) / "captured.log"
+        )
+        self._originals: dict[str, Any] = {}
+        self.leaks: list[tuple[int, str]] = []
+
+    def start(self) -> None:
+        install_log_masking()
+        root = logging.getLogger()
+        root.setLevel(logging.DEBUG)
+        root.addHandler(self.handler)
+        for name in VERBOSE_LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        self._watch_plaintexts()
+        self.attach_to_non_propagating()
+
+    def _watch_plaintexts(self) -> None:
+        """Remember every clear value sealed or indexed during the run (behaviour unchanged)."""
+        values = self.values
+        encrypt, blind_index = Keyring.encrypt, Keyring.blind_index
+        self._originals = {"encrypt": encrypt, "blind_index": blind_index}
+
+        def watched_encrypt(ring: Keyring, field: str, plain: str) -> bytes:
+            values.add(plain)
+            return encrypt(ring, field, plain)
+
+        def watched_blind_index(ring: Keyring, field: str, plain: str) -> str:
+            values.add(plain)
+            return blind_index(ring, field, plain)
+
+        Keyring.encrypt = watched_encrypt  # type: ignore[method-assign]
+        Keyring.blind_index = watched_blind_index  # type: ignore[method-assign]
+
+    def attach_to_non_propagating(self) -> None:
+        for logger in list(logging.Logger.manager.loggerDict.values()):
+            quiet = isinstance(logger, logging.Logger) and not logger.propagate
+            if quiet and self.handler not in logger.handlers:  # type: ignore[union-attr]
+                logger.addHandler(self.handler)  # type: ignore[union-attr]
+
+    def finish(self) -> list[tuple[int, str]]:
+        self.handler.file.flush()
+        with self.handler.path.open(encoding="utf-8") as f:
+            return list(find_leaks(f, self.values))
+
+
+WATCH_KEY = pytest.StashKey[PersonalDataWatch]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    watch = PersonalDataWatch()
+    config.stash[WATCH_KEY] = watch
+    watch.start()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.config.stash[WATCH_KEY].attach_to_non_propagating()
+
+
+@pytest.fixture
+def personal_data_watch(request: pytest.FixtureRequest) -> PersonalDataWatch:
+    return request.config.stash[WATCH_KEY]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    watch = session.config.stash[WATCH_KEY]
+    watch.leaks = watch.finish()
+    if watch.leaks:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    watch = terminalreporter.config.stash[WATCH_KEY]
+    leaks = watch.leaks
+    terminalreporter.write_sep(
+        "-",
+        f"personal data in logs: {watch.handler.lines} log lines captured, "
+        f"{len(watch.values)} clear values watched, {len(leaks)} found",
+        red=bool(leaks),
+        green=not leaks,
+    )
+    for number, value in leaks[:20]:
+        terminalreporter.write_line(
+            f"  {watch.handler.path}:{number} holds {mask_phone(value)} (masked here)", red=True
+        )

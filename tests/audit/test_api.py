@@ -1,0 +1,83 @@
+"""The auditor's routes: search and verify; nobody else may read the log."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from grassroots.audit.actions import record_audit
+from grassroots.db import transaction
+
+
+def _seed(session: Session, users) -> None:  # type: ignore[no-untyped-def]
+    with transaction(session):
+        for i in range(3):
+            record_audit(
+                session,
+                actor=users["zhao"],
+                action="case.accept",
+                object_type="case",
+                object_id=f"990101-2026-{i:06d}",
+            )
+        record_audit(
+            session,
+            actor=users["li"],
+            action="party.reveal",
+            object_type="party",
+            object_id=7,
+            details={"field": "phone", "reason": "回访联系"},
+        )
+
+
+def test_auditor_searches_the_log(session, users, client_as):
+    _seed(session, users)
+    auditor = client_as("audit")
+    page = auditor.get("/api/v1/audit/entries", params={"actor": "zhao", "page_size": 2}).json()
+    assert page["total"] == 3 and len(page["rows"]) == 2
+    assert [r["object_id"] for r in page["rows"]] == ["990101-2026-000002", "990101-2026-000001"]
+    second = auditor.get(
+        "/api/v1/audit/entries", params={"actor": "zhao", "page_size": 2, "page": 2}
+    ).json()
+    assert [r["object_id"] for r in second["rows"]] == ["990101-2026-000000"]
+    reveal = auditor.get(
+        "/api/v1/audit/entries", params={"action": "party.reveal", "object_id": "7"}
+    ).json()
+    assert reveal["rows"][0]["details"] == {"field": "phone", "reason": "回访联系"}
+
+
+def test_search_by_time_range(session, users, client_as):
+    _seed(session, users)
+    auditor = client_as("audit")
+    future = auditor.get(
+        "/api/v1/audit/entries", params={"since": "2100-01-01T00:00:00+08:00"}
+    ).json()
+    assert future["total"] == 0
+    everything = auditor.get(
+        "/api/v1/audit/entries",
+        params={"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"},
+    ).json()
+    assert everything["total"] >= 4
+    naive = auditor.get("/api/v1/audit/entries", params={"since": "2000-01-01T00:00:00"})
+    assert naive.status_code == 422 and naive.json()["code"] == "naive_time"
+
+
+def test_auditor_runs_verify(session, users, client_as):
+    _seed(session, users)
+    body = client_as("audit").get("/api/v1/audit/verify").json()
+    assert body["intact"] is True and body["broken_id"] is None
+    assert body["message"] == f"intact, {body['rows']} rows, head {body['head']}"
+
+
+def test_others_may_not_read_the_log_and_the_refusal_is_audited(session, users, client_as):
+    for name in ("admin", "zhao", "chen"):
+        assert client_as(name).get("/api/v1/audit/entries").status_code == 403
+        assert client_as(name).get("/api/v1/audit/verify").status_code == 403
+    denied = (
+        client_as("audit")
+        .get("/api/v1/audit/entries", params={"action": "access.denied", "actor": "admin"})
+        .json()
+    )
+    assert denied["total"] == 2
+    assert {r["object_id"] for r in denied["rows"]} == {
+        "/api/v1/audit/entries",
+        "/api/v1/audit/verify",
+    }

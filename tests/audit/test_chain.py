@@ -1,0 +1,223 @@
+"""The hash chain: linked rows, append-only triggers, tamper detection, concurrent writers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import User
+from grassroots.audit.actions import record_audit
+from grassroots.audit.chain import HASHED_FIELDS, row_hash
+from grassroots.audit.models import GENESIS_HASH, AuditEntry
+from grassroots.audit.verify import chain_head, verify_chain
+from grassroots.db import make_session_factory, transaction, writer_engine
+from tests.audit.conftest import drop_append_only_triggers
+
+
+def test_rows_link_to_each_other(session: Session, users: dict[str, User]):
+    before, _ = chain_head(session)
+    with transaction(session):
+        first = record_audit(session, actor=users["zhao"], action="case.accept", object_id=1)
+        second = record_audit(session, actor=None, action="jobs.sweep", details={"n": 2})
+    assert second.prev_hash == first.row_hash
+    assert (first.id, second.id) == (before + 1, before + 2)
+    assert chain_head(session) == (second.id, second.row_hash)
+    report = verify_chain(session)
+    assert report.intact, report.message()
+    assert report.message() == f"intact, {second.id} rows, head {second.row_hash}"
+
+
+def test_first_row_follows_genesis(fresh_engine: Engine):
+    with make_session_factory(writer_engine(fresh_engine))() as session:
+        with transaction(session):
+            entry = record_audit(session, actor=None, action="init")
+        assert (entry.id, entry.prev_hash) == (1, GENESIS_HASH)
+        fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
+        assert entry.row_hash == row_hash(GENESIS_HASH, fields)
+
+
+def test_stored_row_hashes_to_its_hash_after_round_trip(session: Session, users):
+    """What the database gives back (time, JSON, unicode) hashes exactly as written."""
+    with transaction(session):
+        entry = record_audit(
+            session,
+            actor=users["li"],
+            action="case.mediate",
+            object_id="990101-2026-000001",
+            details={
+                "说明": "调解成功",
+                "amount": 1200.5,
+                "when": date(2026, 1, 2),
+            },
+        )
+    session.expire_all()
+    stored = session.get(AuditEntry, entry.id)
+    assert stored is not None and stored.details["when"] == "2026-01-02"
+    fields = {name: getattr(stored, name) for name in HASHED_FIELDS}
+    assert row_hash(stored.prev_hash, fields) == stored.row_hash
+
+
+def test_overlong_values_are_cut_to_fit(session: Session, users):
+    with transaction(session):
+        entry = record_audit(
+            session, actor=users["zhao"], action="access.denied", object_id="/x" * 80
+        )
+    assert len(entry.object_id) == 64
+    assert verify_chain(session).intact
+
+
+def test_works_in_a_session_not_opened_as_writer(fresh_engine: Engine):
+    """A GET request's refusal is audited on the read session (plain BEGIN on SQLite)."""
+    with make_session_factory(fresh_engine)() as session:
+        session.scalar(select(func.count()).select_from(AuditEntry))  # a read first
+        with transaction(session):
+            record_audit(session, actor=None, action="access.denied", result="denied")
+        with transaction(session):
+            record_audit(session, actor=None, action="access.denied", result="denied")
+    with make_session_factory(fresh_engine)() as session:
+        assert verify_chain(session).message().startswith("intact, 2 rows")
+
+
+def test_triggers_refuse_update_and_delete(fresh_engine: Engine, write_audit_rows):
+    write_audit_rows(2)
+    for statement in (
+        "UPDATE audit_log SET actor_name = 'nobody' WHERE id = 1",
+        "DELETE FROM audit_log WHERE id = 2",
+        "UPDATE audit_chain_head SET last_id = 0",
+        "DELETE FROM audit_chain_head",
+    ):
+        with pytest.raises(DBAPIError, match=r"append-only|forward"), fresh_engine.begin() as conn:
+            conn.execute(text(statement))
+    with make_session_factory(fresh_engine)() as session:
+        assert verify_chain(session).message().startswith("intact, 2 rows")
+
+
+@pytest.mark.postgres_only
+def test_truncate_refused_on_postgresql(fresh_engine: Engine, write_audit_rows):
+    if fresh_engine.dialect.name != "postgresql":
+        pytest.skip("TRUNCATE exists on PostgreSQL only")
+    write_audit_rows(1)
+    with pytest.raises(DBAPIError, match="append-only"), fresh_engine.begin() as conn:
+        conn.execute(text("TRUNCATE audit_log"))
+
+
+def _swap_rows(conn, a: int, b: int) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(text("UPDATE audit_log SET id = -1 WHERE id = :a"), {"a": a})
+    conn.execute(text("UPDATE audit_log SET id = :a WHERE id = :b"), {"a": a, "b": b})
+    conn.execute(text("UPDATE audit_log SET id = :b WHERE id = -1"), {"b": b})
+
+
+def _forge_row(conn, row_id: int, prev_hash: str, correct_hash: bool) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    fields = {
+        "id": row_id,
+        "at": datetime(2026, 11, 28, 1, 2, 3, tzinfo=UTC),
+        "actor_id": None,
+        "actor_name": "ghost",
+        "ip": "",
+        "action": "case.close",
+        "object_type": "case",
+        "object_id": "990101-2026-999999",
+        "result": "ok",
+        "details": {},
+    }
+    digest = row_hash(prev_hash, fields) if correct_hash else "f" * 64
+    conn.execute(
+        AuditEntry.__table__.insert().values(**fields, prev_hash=prev_hash, row_hash=digest)
+    )
+
+
+def _hash_of(conn, row_id: int) -> str:  # type: ignore[no-untyped-def]
+    return str(conn.execute(text(f"SELECT row_hash FROM audit_log WHERE id = {row_id}")).scalar())
+
+
+TAMPERING: dict[str, tuple[Callable[..., None], int, str]] = {
+    "edit": (
+        lambda c: c.execute(text("UPDATE audit_log SET result = 'denied' WHERE id = 3")),
+        3,
+        "row edited",
+    ),
+    "edit details": (
+        lambda c: c.execute(text("UPDATE audit_log SET details = '{\"n\": 99}' WHERE id = 4")),
+        4,
+        "row edited",
+    ),
+    "delete": (lambda c: c.execute(text("DELETE FROM audit_log WHERE id = 3")), 4, "rows missing"),
+    "delete last": (
+        lambda c: c.execute(text("DELETE FROM audit_log WHERE id = 5")),
+        5,
+        "recorded head",
+    ),
+    "reorder": (lambda c: _swap_rows(c, 2, 3), 2, "row before it"),
+    "forged at end": (lambda c: _forge_row(c, 6, _hash_of(c, 5), False), 6, "row edited"),
+    "well-forged at end": (lambda c: _forge_row(c, 6, _hash_of(c, 5), True), 6, "recorded head"),
+    "forged in between": (
+        lambda c: (
+            c.execute(text("UPDATE audit_log SET id = id + 100 WHERE id >= 3")),
+            c.execute(text("UPDATE audit_log SET id = id - 99 WHERE id >= 103")),
+            _forge_row(c, 3, _hash_of(c, 2), True),
+        ),
+        4,
+        "row before it",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(TAMPERING))
+def test_verify_names_first_broken_row(fresh_engine: Engine, write_audit_rows, kind: str):
+    write_audit_rows(5)
+    drop_append_only_triggers(fresh_engine)
+    tamper, broken_id, reason = TAMPERING[kind]
+    with fresh_engine.begin() as conn:
+        tamper(conn)
+    with make_session_factory(fresh_engine)() as session:
+        report = verify_chain(session)
+    assert not report.intact
+    assert report.broken_id == broken_id, report.message()
+    assert reason in report.reason
+
+
+def test_anchor_must_be_in_the_chain(fresh_engine: Engine, write_audit_rows):
+    write_audit_rows(3)
+    with make_session_factory(fresh_engine)() as session:
+        _, anchored = chain_head(session)
+        assert verify_chain(session, anchored).intact
+        assert not verify_chain(session, "0" * 63 + "1").intact
+
+
+def test_concurrent_writers_keep_one_linear_chain(fresh_engine: Engine):
+    """Writers in parallel threads, each row in its own transaction: one straight chain."""
+    sessions = make_session_factory(writer_engine(fresh_engine))
+    threads_n, rows_each = 4, 15
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            with sessions() as session:
+                for i in range(rows_each):
+                    with transaction(session):
+                        record_audit(session, actor=None, action="thread", object_id=f"{n}-{i}")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with sessions() as session:
+        report = verify_chain(session)
+        ids = session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all()
+        threads_seen = {oid.split("-")[0] for oid in session.scalars(select(AuditEntry.object_id))}
+    assert report.intact, report.message()
+    assert report.rows == threads_n * rows_each
+    assert ids == list(range(1, threads_n * rows_each + 1))
+    assert threads_seen == {str(n) for n in range(threads_n)}
