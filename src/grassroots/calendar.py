@@ -69,6 +69,7 @@ def package_knows(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def _package_day(d: date) -> tuple[DayKind, str]:
     on_holiday, name = chinese_calendar.get_holiday_detail(d)
     label = _holiday_name(name)
