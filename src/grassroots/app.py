@@ -31,6 +31,8 @@ from grassroots.geo.pages import router as geo_pages
 from grassroots.i18n import install_locale
 from grassroots.logging_filter import install_log_masking
 from grassroots.parties.api import router as parties_router
+from grassroots.reports.api import router as reports_router
+from grassroots.reports.pages import router as reports_pages
 from grassroots.stats.api import router as stats_router
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
@@ -89,6 +91,8 @@ def create_app(
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(accounts_pages)
     add_protected_docs(app, API_PREFIX)
+    app.include_router(reports_router, prefix=API_PREFIX)
+    app.include_router(reports_pages)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -18,6 +18,7 @@ from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.logging_filter import install_log_masking
 from grassroots.parties.cli import app as keys_app
+from grassroots.reports.cli import report as report_command
 from grassroots.stats.cli import app as stats_app
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(geo_app, name="geo")
+app.command("report")(report_command)
 
 
 def _engine() -> Engine:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from grassroots.cases.jobs import sweep_deadlines
 from grassroots.db import utcnow
+from grassroots.reports.jobs import scheduled_reports_job
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,12 @@ JOBS: list[Job] = [
         "时限巡检：临期、超期督办，按规则自动上报 / flag cases near or past deadlines, "
         "escalate overdue ones where the policy says so",
         sweep_deadlines,
+    ),
+    Job(
+        "scheduled_reports",
+        "定时报告：每月、每季度结束后生成县及各乡镇的工作报告并保存 / monthly and quarterly "
+        "reports for the county and each township, kept for download",
+        scheduled_reports_job,
     ),
 ]
 

@@ -6,6 +6,7 @@ from grassroots.cases import deadline_models
 from grassroots.cases import models as cases_models
 from grassroots.db import Base
 from grassroots.geo import models as geo_models
+from grassroots.reports import models as reports_models
 from grassroots.stats import models as stats_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "cases_models",
     "deadline_models",
     "geo_models",
+    "reports_models",
     "stats_models",
 ]

@@ -14,7 +14,7 @@ from grassroots.stats.models import (
     OpenAggregate,
 )
 from grassroots.stats.periods import Period
-from grassroots.stats.scope import Scope
+from grassroots.stats.scope import LEVEL_COLUMN, Scope
 
 Counters = dict[str, int]
 ByGroup = dict[str, Counters]  # group code ("" = the whole scope) → counters
@@ -30,9 +30,9 @@ def _grouped(
     names: tuple[str, ...],
     scope: Scope,
     where: list[ColumnElement[bool]],
-    by_child: bool,
+    group_by: str | None,
 ) -> ByGroup:
-    group = scope.child_column(table) if by_child else None
+    group = table.c[group_by] if group_by else None
     key = group if group is not None else literal("")
     sums = [func.coalesce(func.sum(table.c[n]), 0).label(n) for n in names]
     stmt = select(key.label("g"), *sums).where(scope.condition(table), *where)
@@ -46,14 +46,22 @@ def _grouped(
 
 
 def counters(
-    session: Session, scope: Scope, period: Period, today: date, by_child: bool = False
+    session: Session,
+    scope: Scope,
+    period: Period,
+    today: date,
+    by_child: bool = False,
+    group_by: str | None = None,
 ) -> ByGroup:
-    """All counters for the scope and period, summed (or per child jurisdiction)."""
+    """All counters for the scope and period, summed, or per child jurisdiction (by_child),
+    or per value of a key column (group_by: township_code / village_code / category_code)."""
+    if by_child and scope.child_level:
+        group_by = LEVEL_COLUMN[scope.child_level]
     in_months = [COHORT.c.month >= period.first, COHORT.c.month < period.after]
-    cohort = _grouped(session, COHORT, COHORT_COUNTERS, scope, in_months, by_child)
+    cohort = _grouped(session, COHORT, COHORT_COUNTERS, scope, in_months, group_by)
     due_in = [DUE.c.month >= period.first, DUE.c.month < period.after]
-    due = _grouped(session, DUE, ("due", "on_time"), scope, due_in, by_child)
-    overdue = _grouped(session, OPEN, ("open_count",), scope, [OPEN.c.due_day < today], by_child)
+    due = _grouped(session, DUE, ("due", "on_time"), scope, due_in, group_by)
+    overdue = _grouped(session, OPEN, ("open_count",), scope, [OPEN.c.due_day < today], group_by)
     return merge(cohort, due, {g: {"overdue": c["open_count"]} for g, c in overdue.items()})
 
 

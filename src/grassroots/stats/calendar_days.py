@@ -1,20 +1,23 @@
-"""Local dates and working-day counts for statistics.
+"""Local dates and O(1) working-day counts for statistics, on clock's official calendar.
 
-Statistics count in China Standard Time (UTC+8, no daylight saving): a case registered at
-23:30 on 31 March Beijing time belongs to March. Working days follow the official calendar
-(statutory holidays and make-up working weekends, via the chinesecalendar package); years the
-package does not know fall back to Monday–Friday. Counting is O(1) per case (a cumulative
-index per year), because the flush listener and the bulk rebuild call it for every case.
+Statistics count in China Standard Time (UTC+8): a case registered at 23:30 on 31 March
+Beijing time belongs to March. Working days come from grassroots.calendar (administrator's
+entries, then the chinesecalendar package, then Monday–Friday with a warning). The flush
+listener and the bulk rebuild count for every case, so WorkdayIndex keeps a cumulative count
+per year instead of walking day by day.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, timedelta
 
-import chinese_calendar
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+from grassroots.calendar import CHINA_TZ, WorkCalendar
+from grassroots.cases.deadline_models import CalendarDay, CalendarYear
+
+__all__ = ["CHINA_TZ", "WorkdayIndex", "calendar_from", "local_date", "local_midnight_utc"]
 
 
 def local_date(moment: datetime) -> date:
@@ -28,40 +31,39 @@ def local_midnight_utc(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ).astimezone(UTC)
 
 
-def _is_working_day(day: date) -> bool:
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # a year the package has no data for
-        return day.weekday() < 5
+def calendar_from(bind: Connection | Session) -> WorkCalendar:
+    """grassroots.calendar.load_calendar, readable from the flush's own connection."""
+    days = {
+        r.day: (r.is_working, r.name)
+        for r in bind.execute(select(CalendarDay.day, CalendarDay.is_working, CalendarDay.name))
+    }
+    years = [r[0] for r in bind.execute(select(CalendarYear.year))]
+    return WorkCalendar(days, years)
 
 
-@lru_cache(maxsize=64)
-def _year_index(year: int) -> tuple[int, ...]:
-    """cumulative[i] = working days from 1 Jan up to and including day i of the year."""
-    start = date(year, 1, 1)
-    days = (date(year + 1, 1, 1) - start).days
-    total, out = 0, []
-    for i in range(days):
-        total += _is_working_day(start + timedelta(days=i))
-        out.append(total)
-    return tuple(out)
+class WorkdayIndex:
+    """working_days_between in O(1) after a one-off pass over each year used."""
 
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self._cumulative: dict[int, list[int]] = {}
 
-@lru_cache(maxsize=64)
-def _days_before_year(year: int) -> int:
-    """Working days from 2000-01-01 up to the end of the year before `year`."""
-    if year <= 2000:
-        return 0
-    return _days_before_year(year - 1) + _year_index(year - 1)[-1]
+    def _year(self, year: int) -> list[int]:
+        cum = self._cumulative.get(year)
+        if cum is None:
+            start, total, cum = date(year, 1, 1), 0, []
+            for i in range((date(year + 1, 1, 1) - start).days):
+                total += self.calendar.is_working_day(start + timedelta(days=i))
+                cum.append(total)
+            self._cumulative[year] = cum
+        return cum
 
+    def _through(self, d: date, base_year: int) -> int:
+        full_years = sum(self._year(y)[-1] for y in range(base_year, d.year))
+        return full_years + self._year(d.year)[d.timetuple().tm_yday - 1]
 
-def _ordinal(day: date) -> int:
-    """Working days from 2000-01-01 through `day` inclusive."""
-    return _days_before_year(day.year) + _year_index(day.year)[day.timetuple().tm_yday - 1]
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days in (start, end]; 0 when end is not after start."""
-    if end <= start:
-        return 0
-    return _ordinal(end) - _ordinal(start)
+    def between(self, start: date, end: date) -> int:
+        """Working days in (start, end]; 0 when end is not after start."""
+        if end <= start:
+            return 0
+        return self._through(end, start.year) - self._through(start, start.year)

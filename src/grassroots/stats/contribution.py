@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from grassroots.stats.calendar_days import local_date, working_days_between
+from grassroots.cases.models import OPEN_STATES
+from grassroots.stats.calendar_days import WorkdayIndex, local_date
 
 # Case fields the counters read (the listener loads their old values on change).
 FIELDS: tuple[str, ...] = (
@@ -32,7 +33,6 @@ FIELDS: tuple[str, ...] = (
     "violence_risk",
 )
 
-OPEN_STATES = frozenset({"registered", "accepted", "in_progress"})
 SATISFIED = frozenset({"satisfied", "basically_satisfied"})
 RESOLVED_LEVELS = ("village", "township", "county", "city")
 
@@ -62,7 +62,7 @@ def _key(when: date, p: Place) -> Key:
     return (when, p.county, p.township, p.village, p.category)
 
 
-def cohort_counters(c: Mapping[str, Any]) -> dict[str, int]:
+def cohort_counters(c: Mapping[str, Any], days: WorkdayIndex) -> dict[str, int]:
     resolved = c["outcome"] == "resolved"
     counters = {
         "registered": 1,
@@ -75,19 +75,19 @@ def cohort_counters(c: Mapping[str, Any]) -> dict[str, int]:
         "satisfied": int(c["satisfaction"] in SATISFIED),
         "violence_risk": int(bool(c["violence_risk"])),
         "violence_resolved": int(bool(c["violence_risk"]) and resolved),
-        "duration_days": _duration(c) if resolved else 0,
+        "duration_days": _duration(c, days) if resolved else 0,
     }
     for level in RESOLVED_LEVELS:
         counters[f"resolved_{level}"] = int(resolved and c["resolved_level"] == level)
     return counters
 
 
-def _duration(c: Mapping[str, Any]) -> int:
+def _duration(c: Mapping[str, Any], days: WorkdayIndex) -> int:
     registered: datetime = c["registered_at"]
     resolved_at: datetime | None = c["resolved_at"]
     if resolved_at is None:
         return 0
-    return working_days_between(local_date(registered), local_date(resolved_at))
+    return days.between(local_date(registered), local_date(resolved_at))
 
 
 def on_time(c: Mapping[str, Any]) -> bool:
@@ -101,11 +101,11 @@ def on_time(c: Mapping[str, Any]) -> bool:
     )
 
 
-def contributions(c: Mapping[str, Any]) -> Contribution:
+def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
     """Everything one case (as a dict of FIELDS) adds to the aggregate tables."""
     p = _place(c)
     out: Contribution = {
-        ("cohort", _key(month_of(local_date(c["registered_at"])), p)): cohort_counters(c)
+        ("cohort", _key(month_of(local_date(c["registered_at"])), p)): cohort_counters(c, days)
     }
     due: date | None = c["resolve_due"]
     if due is not None:

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, event, inspect, select
+from sqlalchemy import Connection, Table, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm import Mapper, Session, object_session
 
 from grassroots.cases.models import Case
+from grassroots.stats.calendar_days import WorkdayIndex, calendar_from
 from grassroots.stats.contribution import FIELDS, Contribution, add_into, contributions
 from grassroots.stats.models import CohortAggregate, DueAggregate, OpenAggregate
 
@@ -29,6 +30,8 @@ TABLES: dict[str, Table] = {
     "due": DueAggregate.__table__,  # type: ignore[dict-item]
     "open": OpenAggregate.__table__,  # type: ignore[dict-item]
 }
+_CALENDAR_KEY = "grassroots.stats.workdays"
+_OLD_KEY = "grassroots.stats.stored_case_rows"
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "cohort": ("month", "county_code", "township_code", "village_code", "category_code"),
     "due": ("month", "county_code", "township_code", "village_code", "category_code"),
@@ -40,14 +43,21 @@ def snapshot(case: Case) -> dict[str, Any]:
     return {f: getattr(case, f) for f in FIELDS}
 
 
-def old_snapshot(case: Case) -> dict[str, Any]:
-    """The field values as they were loaded, before this flush's changes."""
-    attrs = inspect(case).attrs
-    old: dict[str, Any] = {}
-    for f in FIELDS:
-        hist = attrs[f].history
-        old[f] = hist.deleted[0] if hist.deleted else getattr(case, f)
-    return old
+def _stored(connection: Connection, case: Case) -> dict[str, Any]:
+    """The case's row as stored before this flush's UPDATE/DELETE: the truth the aggregates
+    were built from (attribute history can miss values that were never loaded)."""
+    table = Case.__table__
+    cols = [table.c[f] for f in FIELDS]
+    row = connection.execute(select(*cols).where(table.c.id == case.id)).one()
+    return dict(zip(FIELDS, row, strict=True))
+
+
+def _remember_stored(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
+    connection.info.setdefault(_OLD_KEY, {})[id(case)] = _stored(connection, case)
+
+
+def _recall_stored(connection: Connection, case: Case) -> dict[str, Any]:
+    return connection.info[_OLD_KEY].pop(id(case))  # type: ignore[no-any-return]
 
 
 def apply(connection: Connection, delta: Contribution) -> None:
@@ -71,26 +81,37 @@ def apply(connection: Connection, delta: Contribution) -> None:
             connection.execute(delete(table).where(*where, table.c.open_count == 0))
 
 
+def _days(connection: Connection, case: Case) -> WorkdayIndex:
+    """The working-day index, loaded once per transaction of the case's session."""
+    session = object_session(case)
+    if session is None:
+        return WorkdayIndex(calendar_from(connection))
+    index = session.info.get(_CALENDAR_KEY)
+    if index is None:
+        index = session.info[_CALENDAR_KEY] = WorkdayIndex(calendar_from(connection))
+    return index  # type: ignore[no-any-return]
+
+
 def _after_insert(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
-    apply(connection, contributions(snapshot(case)))
+    apply(connection, contributions(snapshot(case), _days(connection, case)))
 
 
 def _after_update(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
+    days = _days(connection, case)
     delta: Contribution = {}
-    add_into(delta, contributions(old_snapshot(case)), -1)
-    add_into(delta, contributions(snapshot(case)))
+    add_into(delta, contributions(_recall_stored(connection, case), days), -1)
+    add_into(delta, contributions(snapshot(case), days))
     apply(connection, delta)
 
 
 def _after_delete(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
-    apply(
-        connection,
-        {k: {c: -n for c, n in v.items()} for k, v in contributions(old_snapshot(case)).items()},
-    )
+    delta: Contribution = {}
+    add_into(delta, contributions(_recall_stored(connection, case), _days(connection, case)), -1)
+    apply(connection, delta)
 
 
-def _load_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
-    return value
+def _forget_calendar(session: Session, _transaction: Any) -> None:
+    session.info.pop(_CALENDAR_KEY, None)
 
 
 def install() -> None:
@@ -98,12 +119,11 @@ def install() -> None:
     if event.contains(Case, "after_insert", _after_insert):
         return
     event.listen(Case, "after_insert", _after_insert)
+    event.listen(Case, "before_update", _remember_stored)
+    event.listen(Case, "before_delete", _remember_stored)
     event.listen(Case, "after_update", _after_update)
     event.listen(Case, "after_delete", _after_delete)
-    # active_history: setting a field loads its old value first, so the old contribution is
-    # known even when the attribute had been expired (e.g. after a commit).
-    for f in FIELDS:
-        event.listen(getattr(Case, f), "set", _load_old_value, active_history=True, retval=True)
+    event.listen(Session, "after_transaction_end", _forget_calendar)
 
 
 def _rows(session: Session) -> Iterable[Mapping[str, Any]]:
@@ -113,10 +133,10 @@ def _rows(session: Session) -> Iterable[Mapping[str, Any]]:
         yield dict(row._mapping)
 
 
-def compute_all(rows: Iterable[Mapping[str, Any]]) -> Contribution:
+def compute_all(rows: Iterable[Mapping[str, Any]], days: WorkdayIndex) -> Contribution:
     total: Contribution = {}
     for row in rows:
-        add_into(total, contributions(row))
+        add_into(total, contributions(row, days))
     return total
 
 
@@ -138,6 +158,6 @@ def rebuild(session: Session) -> int:
     connection = session.connection()
     for table in TABLES.values():
         connection.execute(delete(table))
-    total = compute_all(_rows(session))
+    total = compute_all(_rows(session), WorkdayIndex(calendar_from(connection)))
     write_all(connection, total)
     return len(total)

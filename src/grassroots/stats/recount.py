@@ -14,14 +14,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from grassroots.cases.models import Case
+from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.stats.aggregates import ByGroup, merge
-from grassroots.stats.calendar_days import local_date, local_midnight_utc, working_days_between
+from grassroots.stats.calendar_days import (
+    WorkdayIndex,
+    calendar_from,
+    local_date,
+    local_midnight_utc,
+)
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 
 T = Case.__table__
-OPEN = ("registered", "accepted", "in_progress")
+OPEN = sorted(OPEN_STATES)
 
 
 def _n(cond: ColumnElement[bool]) -> Any:
@@ -75,8 +80,9 @@ def _durations(session: Session, scope: Scope, period: Period, by_child: bool) -
         scope.condition(T), *_registered_in(period), Case.outcome == "resolved"
     )
     out: ByGroup = {}
+    index = WorkdayIndex(calendar_from(session))
     for g, registered, resolved in session.execute(stmt):
-        days = working_days_between(local_date(registered), local_date(resolved)) if resolved else 0
+        days = index.between(local_date(registered), local_date(resolved)) if resolved else 0
         slot = out.setdefault(str(g), {"duration_days": 0})
         slot["duration_days"] += days
     return out

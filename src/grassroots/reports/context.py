@@ -1,0 +1,178 @@
+"""The placeholders a report template may use, and their values for one report.
+
+PLACEHOLDERS is the documented list (docs/reports.md shows it with examples); a template
+naming anything else is refused with the unknown name (grassroots.reports.word).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grassroots.reports.charts import NO_FONT_NOTE, bar_chart, cjk_font, pie_chart
+from grassroots.reports.data import LEVEL_NAMES, LEVELS, ReportData, Row
+from grassroots.reports.formatting import chinese_date, count_change, number, pct, rate_change
+
+# name → (说明, 示例)
+PLACEHOLDERS: dict[str, tuple[str, str]] = {
+    "jurisdiction_name": ("区划名称", "示范县"),
+    "jurisdiction_code": ("区划代码", "990101000000"),
+    "period_title": ("统计期间（中文）", "2026年第三季度"),
+    "period_label": ("统计期间（代码）", "2026-Q3"),
+    "as_of": ("统计截止日期（超期数的口径日）", "2026年10月8日"),
+    "generated_date": ("成文日期", "2026年10月8日"),
+    "author_unit": ("落款单位", "示范县综治中心"),
+    "child_level_name": ("下级区划称谓", "乡镇（街道）"),
+    "registered": ("排查数", "1234"),
+    "accepted": ("受理数", "1200"),
+    "resolved": ("化解数", "1100"),
+    "resolution_rate": ("化解率", "89.1%"),
+    "registered_yoy": ("排查数同比", "增长12.5%"),
+    "registered_mom": ("排查数环比", "下降3.0%"),
+    "resolved_yoy": ("化解数同比", "增长8.0%"),
+    "resolved_mom": ("化解数环比", "持平"),
+    "resolution_rate_yoy": ("化解率同比", "上升2.1个百分点"),
+    "resolution_rate_mom": ("化解率环比", "无可比数据"),
+    "avg_duration": ("平均办理时长（工作日）", "7.4"),
+    "resolved_village": ("村级化解数", "700"),
+    "resolved_township": ("乡镇级化解数", "300"),
+    "resolved_county": ("县级化解数", "90"),
+    "resolved_city": ("县以上化解数", "10"),
+    "village_share": ("村级化解占比", "63.6%"),
+    "township_share": ("乡镇级化解占比", "27.3%"),
+    "county_share": ("县级化解占比", "8.2%"),
+    "local_resolution_rate": ("就地化解率", "63.6%"),
+    "escalated_beyond": ("上报至县以上件数", "12"),
+    "beyond_county_share": ("矛盾上交率", "1.0%"),
+    "due": ("本期到期件数", "1000"),
+    "on_time": ("按期办结件数", "950"),
+    "on_time_rate": ("按期办结率", "95.0%"),
+    "overdue": ("超期未办结件数", "8"),
+    "followed_up": ("回访件数", "900"),
+    "satisfied": ("满意（含基本满意）件数", "880"),
+    "satisfaction_rate": ("满意率", "97.8%"),
+    "violence_risk": ("民转刑风险纠纷数", "15"),
+    "violence_prevented": ("防止民转刑数（风险纠纷已化解）", "14"),
+    "violence_prevented_rate": ("民转刑风险化解率", "93.3%"),
+    "top_categories_text": ("主要纠纷类型一段话", "排在前三位的是邻里纠纷300件……"),
+    "top_categories": (
+        "主要类型列表：name, count, share, yoy, mom",
+        "{% for c in top_categories %}",
+    ),
+    "rows": (
+        "下级区划统计表各行：name, registered, resolved, resolution_rate, "
+        "local_resolution_rate, overdue（最后一行为合计）",
+        "{%tr for r in rows %}",
+    ),
+    "chart_categories": ("图：纠纷类型分布（图片）", "{{ chart_categories }}"),
+    "chart_levels": ("图：分级化解占比（图片）", "{{ chart_levels }}"),
+    "charts_note": ("图表说明（缺少中文字体时提示，否则为空）", ""),
+}
+
+CHILD_LEVEL_NAMES = {"county": "乡镇（街道）", "township": "村（社区）"}
+
+
+def _row(r: Row) -> dict[str, str]:
+    v = r.values
+    return {
+        "name": r.name,
+        "registered": str(r.counters.get("registered", 0)),
+        "resolved": str(r.counters.get("resolved", 0)),
+        "resolution_rate": pct(v["resolution_rate"]),
+        "local_resolution_rate": pct(v["local_resolution_rate"]),
+        "overdue": str(r.counters.get("overdue", 0)),
+    }
+
+
+def _top_categories(data: ReportData, limit: int = 5) -> list[dict[str, str]]:
+    total = data.dashboard.counters.get("registered", 0)
+    out = []
+    for c in data.categories[:limit]:
+        n = c.counters["registered"]
+        out.append(
+            {
+                "name": c.name,
+                "count": str(n),
+                "share": pct(n / total if total else None),
+                "yoy": count_change(c.yoy),
+                "mom": count_change(c.mom),
+            }
+        )
+    return out
+
+
+def _top_text(top: list[dict[str, str]]) -> str:
+    if not top:
+        return "本期未排查到矛盾纠纷。"
+    parts = [f"{c['name']}纠纷{c['count']}件（占{c['share']}，同比{c['yoy']}）" for c in top]
+    return f"排在前{len(top)}位的依次是：" + "；".join(parts) + "。"
+
+
+def figures(data: ReportData) -> dict[str, Any]:
+    """Every placeholder's value as text (charts are added by the renderer)."""
+    d, c, v = data.dashboard, data.dashboard.counters, data.dashboard.values
+    j, today = data.jurisdiction, d.today
+    top = _top_categories(data)
+    out: dict[str, Any] = {
+        "jurisdiction_name": j.name,
+        "jurisdiction_code": j.code,
+        "period_title": d.period.title_zh,
+        "period_label": d.period.label,
+        "as_of": chinese_date(today.year, today.month, today.day),
+        "generated_date": chinese_date(today.year, today.month, today.day),
+        "author_unit": f"{j.name}综治中心",
+        "child_level_name": CHILD_LEVEL_NAMES.get(j.level, "单位"),
+        "avg_duration": number(v["avg_duration"]),
+        "registered_yoy": count_change(d.yoy["registered"]),
+        "registered_mom": count_change(d.mom["registered"]),
+        "resolved_yoy": count_change(d.yoy["resolved"]),
+        "resolved_mom": count_change(d.mom["resolved"]),
+        "resolution_rate_yoy": rate_change(d.yoy["resolution_rate"]),
+        "resolution_rate_mom": rate_change(d.mom["resolution_rate"]),
+        "violence_prevented": str(c.get("violence_resolved", 0)),
+        "top_categories": top,
+        "top_categories_text": _top_text(top),
+        "rows": [_row(r) for r in data.rows],
+        "charts_note": "" if cjk_font() else NO_FONT_NOTE,
+    }
+    for name in (
+        "registered",
+        "accepted",
+        "resolved",
+        "due",
+        "on_time",
+        "overdue",
+        "followed_up",
+        "satisfied",
+        "violence_risk",
+        "escalated_beyond",
+        *(f"resolved_{lv}" for lv in LEVELS),
+    ):
+        out[name] = str(c.get(name, 0))
+    for name in (
+        "resolution_rate",
+        "village_share",
+        "township_share",
+        "county_share",
+        "local_resolution_rate",
+        "beyond_county_share",
+        "on_time_rate",
+        "satisfaction_rate",
+        "violence_prevented_rate",
+    ):
+        out[name] = pct(v[name])
+    return out
+
+
+def chart_pngs(data: ReportData) -> dict[str, bytes | None]:
+    cats = data.categories[:10]
+    c = data.dashboard.counters
+    return {
+        "chart_categories": bar_chart(
+            "纠纷类型分布（件）", [x.name for x in cats], [x.counters["registered"] for x in cats]
+        ),
+        "chart_levels": pie_chart(
+            "分级化解占比",
+            [LEVEL_NAMES[lv] for lv in LEVELS],
+            [c.get(f"resolved_{lv}", 0) for lv in LEVELS],
+        ),
+    }

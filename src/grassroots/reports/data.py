@@ -1,0 +1,139 @@
+"""Everything a report shows, gathered once from the aggregates (never from the cases)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grassroots.cases.models import Category
+from grassroots.geo.models import Jurisdiction
+from grassroots.stats import aggregates
+from grassroots.stats.metrics import BY_KEY, Counters, change, values
+from grassroots.stats.periods import Period
+from grassroots.stats.queries import Dashboard, Values, children_of, dashboard, scope_of
+
+LEVELS = ("village", "township", "county", "city")
+LEVEL_NAMES = {"village": "村级", "township": "乡镇级", "county": "县级", "city": "县以上"}
+
+
+@dataclass
+class Row:
+    code: str
+    name: str
+    counters: Counters
+    values: Values
+    ytd: Values  # 本年累计 (1 January through the period's end)
+    ytd_counters: Counters
+    subtotal: bool = False
+
+
+@dataclass
+class CategoryRow:
+    code: str
+    name: str
+    counters: Counters
+    yoy: float | None  # relative change of 排查数 against the same period a year before
+    mom: float | None
+
+
+@dataclass
+class ReportData:
+    dashboard: Dashboard
+    rows: list[Row]  # one per child jurisdiction, then 合计
+    villages: list[Row] = field(default_factory=list)  # per village, 小计 per township, 合计
+    categories: list[CategoryRow] = field(default_factory=list)  # by 排查数, largest first
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        return self.dashboard.jurisdiction
+
+    @property
+    def period(self) -> Period:
+        return self.dashboard.period
+
+
+def _row(code: str, name: str, cur: Counters, ytd: Counters, subtotal: bool = False) -> Row:
+    return Row(code, name, cur, values(cur), values(ytd), ytd, subtotal)
+
+
+def _children_rows(
+    session: Session, parent: Jurisdiction, period: Period, today: date, column: str
+) -> list[Row]:
+    scope = scope_of(parent)
+    cur = aggregates.counters(session, scope, period, today, group_by=column)
+    ytd = aggregates.counters(session, scope, period.year_to_date(), today, group_by=column)
+    return [
+        _row(c.code, c.name, cur.get(c.code, {}), ytd.get(c.code, {}))
+        for c in children_of(session, parent)
+    ]
+
+
+def _total(rows: list[Row], code: str, name: str, subtotal: bool) -> Row:
+    cur: Counters = {}
+    ytd: Counters = {}
+    for r in rows:
+        for k, v in r.counters.items():
+            cur[k] = cur.get(k, 0) + v
+        for k, v in r.ytd_counters.items():
+            ytd[k] = ytd.get(k, 0) + v
+    return _row(code, name, cur, ytd, subtotal)
+
+
+def _village_rows(session: Session, j: Jurisdiction, period: Period, today: date) -> list[Row]:
+    townships = [j] if j.level == "township" else children_of(session, j)
+    out: list[Row] = []
+    for t in townships:
+        rows = _children_rows(session, t, period, today, "village_code")
+        out.extend(rows)
+        out.append(_total(rows, t.code, f"{t.name}小计", True))
+    return out
+
+
+def _categories(session: Session, d: Dashboard) -> list[CategoryRow]:
+    scope = scope_of(d.jurisdiction)
+    p, today = d.period, d.today
+    cur = aggregates.counters(session, scope, p, today, group_by="category_code")
+    before = aggregates.counters(session, scope, p.year_ago(), today, group_by="category_code")
+    prev = aggregates.counters(session, scope, p.previous(), today, group_by="category_code")
+    names = {code: name for code, name in session.execute(select(Category.code, Category.name))}
+    reg = BY_KEY["registered"]
+    rows = [
+        CategoryRow(
+            code,
+            names.get(code, code),
+            c,
+            change(reg, c.get("registered", 0), before.get(code, {}).get("registered", 0)),
+            change(reg, c.get("registered", 0), prev.get(code, {}).get("registered", 0)),
+        )
+        for code, c in cur.items()
+        if c.get("registered", 0) > 0
+    ]
+    return sorted(rows, key=lambda r: (-r.counters["registered"], r.code))
+
+
+def gather(session: Session, j: Jurisdiction, period: Period, today: date) -> ReportData:
+    d = dashboard(session, j, period, today=today, with_children=False)
+    if j.level in ("county", "township"):
+        column = "township_code" if j.level == "county" else "village_code"
+        rows = _children_rows(session, j, period, today, column)
+    else:
+        rows = []
+    totals = (
+        _total(rows, j.code, "合计", True)
+        if rows
+        else _row(
+            j.code,
+            j.name,
+            d.counters,
+            aggregates.counters(session, scope_of(j), period.year_to_date(), today).get("", {}),
+            True,
+        )
+    )
+    data = ReportData(d, [*rows, totals])
+    if j.level in ("county", "township"):
+        data.villages = [*_village_rows(session, j, period, today), totals]
+    data.categories = _categories(session, d)
+    return data

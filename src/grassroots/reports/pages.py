@@ -1,0 +1,97 @@
+"""HTML routes: the 报告 page (generate, download) and the HTML preview of a report."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from grassroots.accounts.models import User
+from grassroots.deps import DbSession, requires
+from grassroots.reports.actions import do_generate_report
+from grassroots.reports.api import reports_folder
+from grassroots.reports.context import chart_pngs, figures
+from grassroots.reports.data import gather
+from grassroots.reports.queries import access_template, list_reports, list_templates
+from grassroots.reports.render import parse_formats
+from grassroots.stats.periods import add_months, parse_period
+from grassroots.stats.queries import access_jurisdiction, children_of, today_local
+
+HERE = Path(__file__).resolve().parent
+WEB = HERE.parent / "web" / "templates"
+templates = Jinja2Templates(
+    env=Environment(
+        loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB)]),
+        autoescape=select_autoescape(["html"]),
+    )
+)
+router = APIRouter(tags=["reports-pages"])
+
+
+def _last_month() -> str:
+    first = add_months(today_local().replace(day=1), -1)
+    return f"{first.year}-{first.month:02d}"
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(
+    request: Request, session: DbSession, user: User = requires("report.read")
+) -> HTMLResponse:
+    """报告页：选择区划与期间，生成、预览、下载。"""
+    own = user.jurisdiction
+    jurisdictions = [own, *children_of(session, own)] if own is not None else []
+    return templates.TemplateResponse(
+        request,
+        "reports.html",
+        {
+            "jurisdictions": jurisdictions,
+            "default_period": _last_month(),
+            "templates": list_templates(session, user),
+            "reports": list_reports(session, user),
+        },
+    )
+
+
+@router.get("/reports/preview", response_class=HTMLResponse)
+def preview(
+    request: Request,
+    session: DbSession,
+    jurisdiction: str = Query(...),
+    period: str = Query(...),
+    user: User = requires("report.read"),
+) -> HTMLResponse:
+    """报告的网页预览（与 Word 报告同一组数字）。"""
+    j = access_jurisdiction(session, user, jurisdiction)
+    data = gather(session, j, parse_period(period), today_local())
+    charts = {k: base64.b64encode(v).decode() if v else "" for k, v in chart_pngs(data).items()}
+    return templates.TemplateResponse(
+        request, "report_preview.html", {"f": figures(data), "charts": charts}
+    )
+
+
+@router.post("/reports/generate")
+def generate_from_form(
+    request: Request,
+    session: DbSession,
+    jurisdiction: str = Form(...),
+    period: str = Form(...),
+    formats: list[str] = Form(["docx", "xlsx"]),
+    template_id: str = Form(""),
+    user: User = requires("report.write"),
+) -> RedirectResponse:
+    j = access_jurisdiction(session, user, jurisdiction)
+    template = access_template(session, user, int(template_id)) if template_id else None
+    do_generate_report(
+        session,
+        j,
+        parse_period(period),
+        parse_formats(formats),
+        actor=user,
+        folder=reports_folder(request),
+        template=template,
+    )
+    return RedirectResponse("/reports", status_code=303)

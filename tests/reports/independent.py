@@ -1,0 +1,86 @@
+"""The test's own count of every report figure, straight from the case rows (no stats code)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grassroots.cases.models import Case
+
+OPEN = {"registered", "accepted", "in_progress", "suspended"}
+
+
+def beijing_day(moment: datetime) -> date:
+    """Stored instants are UTC; Beijing is 8 hours ahead all year."""
+    return (moment + timedelta(hours=8)).date()
+
+
+@dataclass
+class Figures:
+    registered: int = 0
+    accepted: int = 0
+    resolved: int = 0
+    by_level: Counter[str] = field(default_factory=Counter)
+    escalated_beyond: int = 0
+    due: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    followed_up: int = 0
+    satisfied: int = 0
+    violence_risk: int = 0
+    violence_resolved: int = 0
+    by_category: Counter[str] = field(default_factory=Counter)
+    by_child: Counter[str] = field(default_factory=Counter)
+    resolved_by_child: Counter[str] = field(default_factory=Counter)
+
+
+def months(first: date, count: int) -> set[tuple[int, int]]:
+    out, y, m = set(), first.year, first.month
+    for _ in range(count):
+        out.add((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def count(
+    session: Session, prefix: str, child_digits: int, first: date, n_months: int, today: date
+) -> Figures:
+    """prefix: significant code digits of the jurisdiction; child_digits: digits naming a child
+    (9 for townships, 12 for villages)."""
+    span = months(first, n_months)
+    f = Figures()
+    for c in session.scalars(select(Case).where(Case.county_code.startswith(prefix[:6]))):
+        place = c.village_code or c.township_code or c.county_code
+        if not place.startswith(prefix):
+            continue
+        if c.state in OPEN and c.resolve_due is not None and c.resolve_due < today:
+            f.overdue += 1
+        if c.resolve_due is not None and (c.resolve_due.year, c.resolve_due.month) in span:
+            f.due += 1
+            f.on_time += bool(
+                c.outcome == "resolved"
+                and c.resolved_at is not None
+                and beijing_day(c.resolved_at) <= c.resolve_due
+            )
+        reg = beijing_day(c.registered_at)
+        if (reg.year, reg.month) not in span:
+            continue
+        resolved = c.outcome == "resolved"
+        f.registered += 1
+        f.accepted += c.accepted_at is not None
+        f.resolved += resolved
+        if resolved:
+            f.by_level[c.resolved_level or ""] += 1
+            f.resolved_by_child[place[:child_digits]] += 1
+        f.escalated_beyond += c.level == "city"
+        f.followed_up += c.satisfaction is not None
+        f.satisfied += c.satisfaction in ("satisfied", "basically_satisfied")
+        f.violence_risk += bool(c.violence_risk)
+        f.violence_resolved += bool(c.violence_risk) and resolved
+        f.by_category[c.category_code] += 1
+        f.by_child[place[:child_digits]] += 1
+    return f

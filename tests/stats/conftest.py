@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from grassroots.stats import aggregates, recount
+from grassroots.stats.periods import Period
+from grassroots.stats.scope import Scope
+
+COUNTY = "990101000000"
+QINGSHI = "990101002000"  # 青石镇, zhao's township
+
+
+def nonzero(by_group: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    out = {}
+    for g, counters in by_group.items():
+        kept = {k: v for k, v in counters.items() if v}
+        if kept:
+            out[g] = kept
+    return out
+
+
+def assert_agree(session: Session, scope: Scope, period: Period, today: date) -> None:
+    for by_child in (False, True):
+        maintained = aggregates.counters(session, scope, period, today, by_child)
+        reference = recount.counters(session, scope, period, today, by_child)
+        assert nonzero(maintained) == nonzero(reference), (scope, period.label, by_child)
