@@ -22,6 +22,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("cases", N_("Cases"), "/cases", ("case.read",)),
     NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
+    NavItem("reports", N_("Reports"), "/reports", ("report.read",)),
     NavItem("admin", N_("Administration"), "/admin", ("config.write",)),
     NavItem("users", N_("Users and roles"), "/admin/users", ("users.read",)),
     NavItem("audit", N_("Audit"), "/audit", ("audit.read",)),

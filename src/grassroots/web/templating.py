@@ -43,7 +43,7 @@ from grassroots.web.labels import (
 from grassroots.web.nav import active_item, nav_for, role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "admin")
+DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "admin", "reports")
 
 
 @pass_context
