@@ -197,12 +197,18 @@ SAMPLES: dict[str, Sample] = {
     "year": fixed("2026"),
     "day": fixed("2026-10-08"),
     "policy_id": fixed(ABSENT_ID),
+    # reports (stats) — stop-gap added when web merged access and stats: an absent report,
+    # so the matrix checks the permission; a scoped inside/outside sample belongs here.
+    "report_id": fixed(ABSENT_ID),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
 ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/api/v1/case-categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/case-sources/{code}", "code"): fixed("grid_patrol"),
+    ("/admin/categories/{code}", "code"): fixed("neighbour"),
+    ("/api/v1/jurisdictions/{code}", "code"): fixed("990101002000"),
+    ("/api/v1/jurisdictions/{code}/children", "code"): fixed("990101002000"),
 }
 
 
@@ -229,4 +235,5 @@ INSIDE_MAY_404: dict[tuple[str, str], str] = {
     ("GET", "/cases/{code}/agreement"): "no agreement before a mediated resolution",
     ("DELETE", "/api/v1/calendar/days/{day}"): "no admin entry for that day in the seed",
     ("DELETE", "/api/v1/deadline-policies/{policy_id}"): "no policy row in the seed",
+    ("GET", "/api/v1/reports/{report_id}/download"): "stop-gap: no report generated in the seed",
 }

@@ -102,6 +102,8 @@ def test_a_dispute_from_the_map_to_closed(open_as):
     zhao.goto("/")
     assert int(figure(zhao, "registered")) == int(registered_before) + 1
     assert int(figure(zhao, "resolved")) == int(resolved_before) + 1
+    zhao.wait_for_selector("#category-chart svg")
+    screenshot(zhao, "dashboard-after-story")
 
     zhou = open_as("zhou")
     response = zhou.goto(f"/cases/{code}")

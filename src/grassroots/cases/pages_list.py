@@ -8,6 +8,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
 from starlette.responses import HTMLResponse, Response
 
 from grassroots.accounts.models import User
@@ -116,3 +117,24 @@ def export_xlsx(
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": 'attachment; filename="cases.xlsx"'},
     )
+
+
+OPEN_CASE_MARKERS = 2000
+
+
+@router.get("/cases/open.geojson")
+def open_cases_geojson(session: DbSession, user: CaseReader) -> JSONResponse:
+    """The user's open cases with a location, as GeoJSON points for the maps."""
+    today = today_local()
+    f = replace(case_filter(session, PageFilters()), state=tuple(OPEN_STATES))
+    rows, _ = list_cases(session, user, f, today, limit=OPEN_CASE_MARKERS)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.lng, c.lat]},
+            "properties": {"code": c.code, "title": c.title, "light": light_of(c, today)},
+        }
+        for c in rows
+        if c.lat is not None and c.lng is not None
+    ]
+    return JSONResponse({"type": "FeatureCollection", "features": features})

@@ -15,7 +15,7 @@
   if (data.trend.months) {
     chart("trend-chart", {
       tooltip: { trigger: "axis" },
-      legend: { data: [L10N.registered, L10N.resolved] },
+      legend: { top: 0, data: [L10N.registered, L10N.resolved] },
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "category", data: data.trend.months.map((m) => m.slice(2)) },
       yAxis: { type: "value", minInterval: 1 },
@@ -25,7 +25,9 @@
       ],
     });
   }
-  chart("category-chart", {
+  if (!data.categories.length) {
+    document.getElementById("category-chart").textContent = L10N.empty;
+  } else chart("category-chart", {
     tooltip: {},
     grid: { left: 110, right: 16, top: 10, bottom: 24 },
     xAxis: { type: "value", minInterval: 1 },
