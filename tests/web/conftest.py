@@ -68,8 +68,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     settings = Settings(data_dir=data, database_url=url)
     app = create_app(settings, engine=engine)
     port = free_port()
+    # log_config=None: uvicorn must not reconfigure logging (dictConfig would close the
+    # handlers of the suite's personal-data log watch, tests/audit/logcapture.py).
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -31,7 +31,9 @@ def registered(client_as, session, users):
 def test_list_search_and_grid_fragment_find_the_case(client_as, registered):
     code, grid = registered
     zhao = client_as("zhao")
-    assert code in zhao.get(f"/cases?q={code[-6:]}", headers=HTML).text
+    assert code in zhao.get("/cases?q=排水", headers=HTML).text
+    jump = zhao.get(f"/cases?q={code}", headers=HTML, follow_redirects=False)
+    assert jump.status_code == 303 and jump.headers["location"] == f"/cases/{code}"
     fragment = zhao.get(f"/cases/grid/{grid}", headers={**HTML, "HX-Request": "true"})
     assert code in fragment.text and "<html" not in fragment.text
     markers = zhao.get("/cases/open.geojson").json()["features"]

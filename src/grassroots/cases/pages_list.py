@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Annotated
@@ -9,7 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
 from grassroots.cases.export import COLUMNS, rows_of, to_csv, to_xlsx
@@ -26,6 +27,7 @@ from grassroots.web.templating import render
 router = APIRouter(include_in_schema=False)
 CaseReader = Annotated[User, requires("case.read")]
 CODE = r"^\d{12,15}$"
+CASE_CODE = re.compile(r"\d{6}-\d{4}-\d{6}")
 
 
 def case_filters(
@@ -52,7 +54,9 @@ def case_list(
     user: CaseReader,
     filters: Filters,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> HTMLResponse:
+) -> Response:
+    if CASE_CODE.fullmatch(filters.q.strip()):  # a whole case code: open that case
+        return RedirectResponse(f"/cases/{filters.q.strip()}", status_code=303)
     today = today_local()
     f = case_filter(session, filters)
     rows, next_cursor = list_cases(session, user, f, today, cursor=cursor, limit=PAGE_SIZE)
