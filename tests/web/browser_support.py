@@ -39,6 +39,7 @@ AXE_RULES = [
 
 def accessibility_violations(page: Any) -> list[str]:
     """axe-core's findings on the current page for AXE_RULES, one line each."""
+    page.wait_for_load_state("load")  # stylesheets applied: contrast is computed from them
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async (rules) => {
