@@ -54,6 +54,7 @@ class Stats:
     in_progress_409: int = 0
     server_errors: int = 0
     retried_acks: int = 0  # 201 after at least one failed attempt with the same key
+    replayed: int = 0  # 201 replayed from the stored first response (Idempotent-Replayed)
     other: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -149,6 +150,7 @@ def _attempt(client: httpx.Client, url: str, p: Pending, stats: Stats) -> str:
             if first != r.json()["code"]:
                 stats.other.append(f"key {p.key} answered {first} then {r.json()['code']}")
             stats.retried_acks += p.attempts > 1
+            stats.replayed += r.headers.get("Idempotent-Replayed") == "true"
         return "done"
     with stats.lock:
         if r.status_code == 409:
@@ -274,7 +276,7 @@ def _print(
     print(f"\n== {kind}: {rounds} rounds of kill -9, {CLIENTS} clients ==")
     print(
         f"requests sent {stats.sent}, acknowledged (201) keys {len(stats.acked)}, "
-        f"acknowledged after a retry {stats.retried_acks}"
+        f"acknowledged after a retry {stats.retried_acks} (of which replayed {stats.replayed})"
     )
     print(
         f"transport errors {stats.transport_errors}, 409 in progress {stats.in_progress_409}, "

@@ -212,13 +212,34 @@ def _warn_once(year: int) -> None:
         log.warning("calendar: %s", unknown_year_message(year))
 
 
+# Calendars built from the same administrator entries are the same: keep a few, with their
+# per-day caches, so that every action does not start counting days from scratch.
+_BUILT: dict[tuple[object, ...], WorkCalendar] = {}
+
+# A long batch (the demo history) may ask its session to keep what it loaded:
+# session.info[CACHE_KEY] = {}. Ordinary request sessions read afresh every time.
+CACHE_KEY = "grassroots.clock_cache"
+
+
 def load_calendar(session: Session) -> WorkCalendar:
     """The working-day calendar with the administrator's entries from the database."""
-    days = {
-        row.day: (row.is_working, row.name)
-        for row in session.execute(
-            select(CalendarDay.day, CalendarDay.is_working, CalendarDay.name)
-        )
-    }
-    years = session.scalars(select(CalendarYear.year)).all()
-    return WorkCalendar(days, years)
+    cache = session.info.get(CACHE_KEY)
+    if cache is not None and "calendar" in cache:
+        return cache["calendar"]  # type: ignore[no-any-return]
+    cal = _load_calendar(session)
+    if cache is not None:
+        cache["calendar"] = cal
+    return cal
+
+
+def _load_calendar(session: Session) -> WorkCalendar:
+    query = select(CalendarDay.day, CalendarDay.is_working, CalendarDay.name)
+    days = tuple(session.execute(query.order_by(CalendarDay.day)).tuples())
+    years = tuple(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
+    key = (days, years)
+    cal = _BUILT.get(key)
+    if cal is None:
+        if len(_BUILT) >= 16:
+            _BUILT.clear()
+        cal = _BUILT[key] = WorkCalendar({d: (w, n) for d, w, n in days}, years)
+    return cal

@@ -41,3 +41,67 @@ def new_case_body(session: Session, users: dict[str, User]) -> dict[str, Any]:
         ],
         "people_involved": 2,
     }  # fmt: skip
+
+
+def act(client: Any, code: str, action: str, version: int | None, **body: Any) -> Any:
+    """POST one action of the transition table over HTTP."""
+    payload = {"expected_version": version, **body} if version is not None else body
+    return client.post(f"/api/v1/cases/{code}/actions/{action}", json=payload)
+
+
+VALID: dict[str, dict[str, Any]] = {
+    "accept": {},
+    "reject": {"channel": "litigation", "reason": "属于法院受理范围"},
+    "share": {"jurisdiction_code": "990101003000", "role": "co"},
+    "record_session": {"held_on": "2026-03-03", "summary": "第一次调解"},
+    "record_agreement": {
+        "terms": "赔偿 2000 元",
+        "performance_manner": "现金一次付清",
+        "performance_deadline": "2026-03-31",
+    },
+    "resolve": {"outcome_note": "达成调解协议"},
+    "terminate": {"reason": "一方拒绝调解", "routes_told": ["litigation"]},
+    "escalate": {"reason": "涉及多个村"},
+    "refer_down": {"reason": "由属地调解"},
+    "extend": {"days": 5, "approved_by": "陈国栋", "reason": "等待鉴定"},
+    "suspend": {"reason": "当事人住院"},
+    "resume": {},
+    "follow_up": {
+        "performance": "performed",
+        "satisfaction": "satisfied",
+        "remaining_risk": "none",
+    },
+    "close": {},
+    "reopen": {"reason": "回访不满意"},
+}
+
+# How to bring a case (registered by wang, at village level) into each state, as zhao.
+ROUTE: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    "registered": [],
+    "accepted": [("accept", {})],
+    "in_progress": [("accept", {}), ("assign", {"unit_code": "{village}-mediation"})],
+}
+ROUTE["suspended"] = [*ROUTE["in_progress"], ("suspend", VALID["suspend"])]
+ROUTE["resolved"] = [*ROUTE["in_progress"], ("resolve", VALID["resolve"])]
+ROUTE["closed"] = [*ROUTE["resolved"], ("follow_up", VALID["follow_up"]), ("close", {})]
+ROUTE["rejected"] = [("reject", VALID["reject"])]
+ROUTE["terminated"] = [*ROUTE["in_progress"], ("terminate", VALID["terminate"])]
+
+
+@pytest.fixture
+def case_in(client_as: Any, new_case_body: dict[str, Any]) -> Any:
+    """case_in("resolved") → (code, version) of a fresh case of wang's, brought there by zhao."""
+
+    def make(state: str) -> tuple[str, int]:
+        wang, zhao = client_as("wang"), client_as("zhao")
+        created = wang.post("/api/v1/cases", json=new_case_body).json()
+        code, version = created["code"], created["version"]
+        for action, body in ROUTE[state]:
+            filled = {k: v.format(village=created["village_code"]) if isinstance(v, str) else v
+                      for k, v in body.items()}  # fmt: skip
+            r = act(zhao, code, action, version, **filled)
+            assert r.status_code == 200, r.text
+            version = r.json()["version"]
+        return code, version
+
+    return make

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from grassroots.accounts.models import User
@@ -107,6 +108,7 @@ def _act(
             details.update(change(case, ctx) or {})
             case.state = t.target or case.state
             case.updated_at = moment
+            flag_modified(case, "updated_at")  # an UPDATE (a version step) even if equal
             write_event(session, case, action, ctx, from_state, params.note, details)
         try:
             session.flush()

@@ -5,15 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
 from grassroots.cases.action_engine import Change, Ctx, _act
-from grassroots.cases.models import Case, CaseEvent
-from grassroots.errors import Problem
+from grassroots.cases.models import Case
 
 
 def _extend(params: s.Extend) -> Change:
@@ -44,23 +42,7 @@ def _follow_up(params: s.FollowUp) -> Change:
     return change
 
 
-def _has_follow_up_since_resolve(session: Session, case: Case) -> bool:
-    actions = session.scalars(
-        select(CaseEvent.action)
-        .where(CaseEvent.case_id == case.id, CaseEvent.action.in_(("resolve", "follow_up")))
-        .order_by(CaseEvent.id.desc())
-        .limit(1)
-    ).first()
-    return actions == "follow_up"
-
-
 def _close(case: Case, ctx: Ctx) -> None:
-    if not _has_follow_up_since_resolve(ctx.session, case):
-        raise Problem(
-            422,
-            "follow_up_required",
-            "结案前须先回访当事人 / a follow-up must be recorded before closing",
-        )
     case.closed_at = ctx.moment
     clk.stop_clock(case)
 

@@ -94,8 +94,7 @@ def _move_to(case: Case, ctx: Ctx, holder: Jurisdiction) -> None:
 
 def _escalate(case: Case, ctx: Ctx) -> dict[str, Any]:
     parent = case.holder.parent
-    if parent is None or case.holder.level == Level.city:
-        raise Problem(409, "no_higher_level", "已是最高层级，不能再上报 / no higher level")
+    assert parent is not None  # the table's guard refused the top level
     from_level = case.level
     _move_to(case, ctx, parent)
     case.escalation_count += 1

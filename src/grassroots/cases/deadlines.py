@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grassroots.calendar import WorkCalendar, china_today
+from grassroots.calendar import CACHE_KEY, WorkCalendar, china_today
 from grassroots.cases.deadline_models import DeadlinePolicy
 
 # Levels a case can be held at (a case escalated beyond the county sits at "city").
@@ -74,6 +74,17 @@ def policy_for(session: Session, category_code: str, level: str, violence_risk: 
     """
     if level not in CASE_LEVELS:
         raise ValueError(f"unknown case level {level!r}")
+    cache = session.info.get(CACHE_KEY)
+    key = ("policy", category_code, level, violence_risk)
+    if cache is not None and key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    policy = _lookup(session, category_code, level, violence_risk)
+    if cache is not None:
+        cache[key] = policy
+    return policy
+
+
+def _lookup(session: Session, category_code: str, level: str, violence_risk: bool) -> Policy:
     rows = session.scalars(
         select(DeadlinePolicy).where(
             DeadlinePolicy.level == level, DeadlinePolicy.category_code.in_([category_code, ""])

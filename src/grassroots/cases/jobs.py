@@ -142,29 +142,41 @@ def _sweep_one(
     today: date,
     summary: SweepSummary,
 ) -> None:
-    """One case, one transaction (on SQLite BEGIN IMMEDIATE: the re-read below is current)."""
+    """One case, one transaction (on SQLite BEGIN IMMEDIATE: the re-read is current)."""
     with sessions() as session:
         session.add(system)
-        case = session.get(Case, case_id)
-        found = _signal(case, today) if case is not None else None
-        if case is None or found is None:
-            return
-        kind, signal, due = found
-        if _marked(session, case_id, kind, due, signal):
-            summary.already_done += 1
-            session.rollback()
-            return
         try:
-            escalated = _act(session, case, kind, signal, due, system, moment)
-        except IntegrityError:  # another process marked it between our read and our write
-            summary.already_done += 1
-            return
+            outcome = sweep_case(session, case_id, system, moment, today)
         except Problem as exc:
-            summary.errors.append(f"{case.code}: {exc.code}")
-            log.warning("deadline sweep: %s: %s", case.code, exc.message)
+            summary.errors.append(f"case {case_id}: {exc.code}")
+            log.warning("deadline sweep: case %s: %s", case_id, exc.message)
             return
-        summary.escalated += escalated
-        setattr(summary, signal, getattr(summary, signal) + 1)
+    if outcome == "escalated":
+        summary.escalated += 1
+        summary.red += 1
+    elif outcome in ("yellow", "red"):
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+    elif outcome == "already_done":
+        summary.already_done += 1
+
+
+def sweep_case(session: Session, case_id: int, system: User, moment: datetime, today: date) -> str:
+    """Sweep one case: "yellow" / "red" (flagged), "escalated", "already_done" or "none".
+    Also used by the demo history to let the real sweep act on a case at a past moment."""
+    case = session.get(Case, case_id)
+    found = _signal(case, today) if case is not None else None
+    if case is None or found is None:
+        session.rollback()
+        return "none"
+    kind, signal, due = found
+    if _marked(session, case_id, kind, due, signal):
+        session.rollback()
+        return "already_done"
+    try:
+        escalated = _act(session, case, kind, signal, due, system, moment)
+    except IntegrityError:  # another process marked it between our read and our write
+        return "already_done"
+    return "escalated" if escalated else signal
 
 
 def _marked(session: Session, case_id: int, kind: str, due: date, signal: str) -> bool:

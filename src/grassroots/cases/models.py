@@ -134,7 +134,7 @@ class Case(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     resolved_level: Mapped[str | None] = mapped_column(String(16))
-    satisfaction: Mapped[str | None] = mapped_column(String(16))
+    satisfaction: Mapped[str | None] = mapped_column(String(32))  # basically_satisfied
     escalation_count: Mapped[int] = mapped_column(default=0)
     reopen_count: Mapped[int] = mapped_column(default=0)
 

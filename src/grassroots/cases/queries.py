@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, selectinload
 from grassroots.accounts.models import Role, User
 from grassroots.audit.actions import record_audit
 from grassroots.cases.clockwork import LOCAL_TZ
-from grassroots.cases.models import Case, CaseEvent, CaseShare, Category, Source
+from grassroots.cases.idempotency import Claim
+from grassroots.cases.models import Case, CaseEvent, CaseShare, Category, IdempotencyKey, Source
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Level, Unit
@@ -237,3 +238,14 @@ def place_codes(session: Session, events: Sequence[CaseEvent]) -> PlaceCodes:
     )
     units = session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(unit_ids)))
     return PlaceCodes({i: c for i, c in holders}, {i: c for i, c in units})
+
+
+def stored_response(session: Session, claim: Claim) -> bytes:
+    """The response stored with a completed Idempotency-Key."""
+    body = session.scalar(
+        select(IdempotencyKey.response_body).where(
+            IdempotencyKey.user_id == claim.user_id, IdempotencyKey.key == claim.key
+        )
+    )
+    assert body is not None
+    return body

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,7 +32,8 @@ from grassroots.geo.queries import current_jurisdiction
 
 @dataclass(frozen=True)
 class Place:
-    grid: Jurisdiction
+    grid_id: int
+    grid_code: str
     codes: dict[str, str]  # level → code, grid up to county
 
 
@@ -39,39 +41,46 @@ def _field_problem(field: str, code: str, message: str) -> Problem:
     return Problem(422, code, message, errors=[{"field": field, "message": message}])
 
 
-def _path(session: Session, grid: Jurisdiction) -> Place:
+def _path(grid: Jurisdiction) -> Place:
     codes: dict[str, str] = {}
     node: Jurisdiction | None = grid
     while node is not None:
         codes[node.level] = node.code
         node = node.parent
-    return Place(grid, codes)
+    return Place(grid.id, grid.code, codes)
 
 
 def locate(session: Session, data: s.NewCase) -> Place:
-    """The point decides (geo's locate_point); without one, the explicit grid code."""
+    """The point decides (geo's locate_point, which knows the whole path); without one,
+    the explicit grid code."""
     if data.lat is not None and data.lng is not None:
         found = locate_point(session, data.lat, data.lng)
         if found is None:
-            raise _field_problem(
-                "lat", "outside_jurisdiction", "位置不在任何网格内 / outside every grid"
-            )
-        grid = session.get(Jurisdiction, found.grid_id)
-    else:
-        assert data.grid_code is not None
-        grid = current_jurisdiction(session, data.grid_code)
+            message = "位置不在任何网格内 / outside every grid"
+            raise _field_problem("lat", "outside_jurisdiction", message)
+        codes: dict[str, str] = {
+            Level.grid: found.grid_code, Level.village: found.village_code,
+            Level.township: found.township_code, Level.county: found.county_code,
+        }  # fmt: skip
+        return Place(found.grid_id, found.grid_code, codes)
+    assert data.grid_code is not None
+    grid = current_jurisdiction(session, data.grid_code)
     if grid is None or grid.level != Level.grid:
         raise _field_problem("grid_code", "unknown_grid", "网格不存在 / unknown grid")
-    return _path(session, grid)
+    return _path(grid)
 
 
 def _check_dictionaries(session: Session, data: s.NewCase) -> None:
+    active = session.execute(
+        select(
+            select(Category.active).where(Category.code == data.category_code).scalar_subquery(),
+            select(Source.active).where(Source.code == data.source_code).scalar_subquery(),
+        )
+    ).one()
     errors = []
-    category = session.get(Category, data.category_code)
-    if category is None or not category.active:
+    if not active[0]:
         errors.append({"field": "category_code", "message": "未知的纠纷类别 / unknown category"})
-    source = session.get(Source, data.source_code)
-    if source is None or not source.active:
+    if not active[1]:
         errors.append({"field": "source_code", "message": "未知的来源 / unknown source"})
     if errors:
         names = ", ".join(e["field"] for e in errors)
@@ -85,6 +94,9 @@ def starting_holder(actor: User, place: Place, session: Session) -> Jurisdiction
     level = {Level.grid: Level.village}.get(post, post)
     if level not in (Level.village, Level.township, Level.county):
         level = Level.county
+    own = actor.jurisdiction
+    if own is not None and own.valid_to is None and own.code == place.codes[level]:
+        return own  # the usual case, without a query
     holder = current_jurisdiction(session, place.codes[level])
     assert holder is not None
     return holder
@@ -130,11 +142,11 @@ def _new_case(data: s.NewCase, place: Place, holder: Jurisdiction, ctx: Ctx, cod
         lat=data.lat,
         lng=data.lng,
         address=data.address,
-        grid_id=place.grid.id,
+        grid_id=place.grid_id,
         county_code=place.codes[Level.county],
         township_code=place.codes.get(Level.township),
         village_code=place.codes.get(Level.village),
-        grid_code=place.grid.code,
+        grid_code=place.grid_code,
         state="registered",
         level=holder.level,
         holder=holder,
@@ -153,7 +165,7 @@ def _may_register(actor: User, place: Place) -> None:
     t = TABLE["register"]
     if actor.role not in t.roles:
         raise Problem(403, "role_not_allowed", "您的岗位不能登记案件 / your role may not register")
-    if actor.jurisdiction is None or not place.grid.code.startswith(actor.jurisdiction.prefix):
+    if actor.jurisdiction is None or not place.grid_code.startswith(actor.jurisdiction.prefix):
         raise Problem(
             403,
             "not_case_handler",

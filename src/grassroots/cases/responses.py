@@ -12,6 +12,9 @@ from grassroots.cases.models import OPEN_STATES, Case, CaseEvent, Party
 from grassroots.cases.transitions import STATE_LABELS, TABLE, Transition
 from grassroots.crypto import keyring, mask_id_number, mask_phone
 
+# Timeline entries that are not transitions (they change no state).
+NOTE_LABELS = {"supervise": "督办"}
+
 
 class PartyOut(BaseModel):
     role: str
@@ -175,7 +178,9 @@ def case_out(case: Case, cal: WorkCalendar, today: date) -> CaseOut:
 def event_out(event: CaseEvent, actor: str, holder_code: str, unit_code: str | None) -> EventOut:
     return EventOut(
         action=event.action,
-        label=TABLE[event.action].label if event.action in TABLE else event.action,
+        label=TABLE[event.action].label
+        if event.action in TABLE
+        else NOTE_LABELS.get(event.action, event.action),
         actor=actor,
         at=event.at,
         from_state=event.from_state,

@@ -168,7 +168,35 @@ def refusal(case: Case, user: User, t: Transition) -> Problem | None:
             f"您不是本案当前的承办方，不能{t.label} / you do not handle this case at its "
             "current level",
         )
+    guard = GUARDS.get(t.action)
+    return guard(case) if guard else None
+
+
+def _no_higher_level(case: Case) -> Problem | None:
+    if case.level == "city" or case.holder.parent_id is None:
+        return Problem(409, "no_higher_level", "已是最高层级，不能再上报 / no higher level")
     return None
+
+
+def _no_lower_level(case: Case) -> Problem | None:
+    if case.level == "village":
+        return Problem(409, "no_lower_level", "已是最低层级，不能再下派 / no lower level")
+    return None
+
+
+def _no_follow_up(case: Case) -> Problem | None:
+    # follow_up sets the satisfaction; resolve after a reopen finds it cleared.
+    if case.satisfaction is None:
+        return Problem(
+            422,
+            "follow_up_required",
+            "结案前须先回访当事人 / a follow-up must be recorded before closing",
+        )
+    return None
+
+
+# Conditions on the case itself that some rows add to their from-states.
+GUARDS = {"escalate": _no_higher_level, "refer_down": _no_lower_level, "close": _no_follow_up}
 
 
 def allowed_actions(case: Case, user: User) -> list[Transition]:
@@ -189,12 +217,18 @@ class Replayed:
 
 def replay(events: Sequence[EventLike]) -> Replayed:
     """Re-run a timeline through the table: every step must be a row of it, starting from
-    the state the previous step left. Raises ValueError at the first step that is not."""
+    the state the previous step left; other events (notes such as the sweep's 督办) must
+    leave the state as it was. `steps` counts the transitions, which is the case's version.
+    Raises ValueError at the first event that does not fit."""
     state: str | None = None
+    steps = 0
     for i, event in enumerate(events):
         t = TABLE.get(event.action)
-        if t is None:
-            raise ValueError(f"step {i}: unknown action {event.action}")
+        if t is None:  # a note on the timeline (e.g. the sweep's 督办): changes nothing
+            if state is None or event.from_state != state or event.to_state != state:
+                raise ValueError(f"step {i}: note {event.action} changed the state")
+            continue
+        steps += 1
         legal_from = state in t.sources if t.sources else state is None
         if event.from_state != state or not legal_from:
             raise ValueError(f"step {i}: {event.action} from {event.from_state}, state {state}")
@@ -204,4 +238,4 @@ def replay(events: Sequence[EventLike]) -> Replayed:
         state = event.to_state
     if state is None:
         raise ValueError("empty timeline")
-    return Replayed(state=state, steps=len(events))
+    return Replayed(state=state, steps=steps)

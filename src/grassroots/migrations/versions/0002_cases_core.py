@@ -82,6 +82,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("clock_due_on", sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f("ix_case_file_clock_due_on"), ["clock_due_on"])
         batch_op.create_index("ix_case_file_registered_id", ["registered_at", "id"])
+        # "basically_satisfied" does not fit the 16 characters of 0001.
+        batch_op.alter_column(
+            "satisfaction",
+            existing_type=sa.String(length=16),
+            type_=sa.String(length=32),
+            existing_nullable=True,
+        )
 
     op.create_table(
         "case_share",
@@ -149,6 +156,12 @@ def downgrade() -> None:
     op.drop_table("case_share")
     with op.batch_alter_table("case_file", schema=None) as batch_op:
         batch_op.drop_index("ix_case_file_registered_id")
+        batch_op.alter_column(
+            "satisfaction",
+            existing_type=sa.String(length=32),
+            type_=sa.String(length=16),
+            existing_nullable=True,
+        )
         batch_op.drop_index(batch_op.f("ix_case_file_clock_due_on"))
         batch_op.drop_column("clock_due_on")
         batch_op.drop_column("clock_yellow_on")
