@@ -232,27 +232,17 @@ def do_verify_second_factor(
         how = None if locked else _accept_code(session, user, code, now)
         if how is None:
             _count_failure(session, user, ip, now, s)
-            record_audit(
-                session,
-                actor=user,
-                action="login.second_factor_failed",
-                object_type="user",
-                object_id=user.username,
-                result="failed",
-                ip=ip,
-            )
-            renewed = None
-        else:
-            renewed = _renew(session, auth_session, ip, now)
-            record_audit(
-                session,
-                actor=user,
-                action="login.second_factor",
-                object_type="user",
-                object_id=user.username,
-                details={"by": how},
-                ip=ip,
-            )
+        renewed = _renew(session, auth_session, ip, now) if how else None
+        record_audit(
+            session,
+            actor=user,
+            action="login.second_factor" if how else "login.second_factor_failed",
+            object_type="user",
+            object_id=user.username,
+            result="ok" if how else "failed",
+            details={"by": how} if how else {},
+            ip=ip,
+        )
     if renewed is None:
         raise Problem(401, "wrong_code", CODE_FAILED)
     return renewed

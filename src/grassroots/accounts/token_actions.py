@@ -27,16 +27,7 @@ def do_create_token(
 ) -> tuple[ApiToken, str]:
     """A new token for `user` limited to `scopes` (a subset of the user's permissions).
     Returns the row and the token itself, which is shown once and never stored."""
-    wanted = sorted(set(scopes))
-    allowed = permissions_of(user.role)
-    beyond = [p for p in wanted if p not in allowed]
-    if not wanted or beyond:
-        raise Problem(
-            422,
-            "bad_scopes",
-            "令牌权限须为该用户权限的非空子集 / scopes must be a non-empty subset of the user's "
-            f"permissions; not allowed: {', '.join(beyond) or '(none given)'}",
-        )
+    wanted = _checked_scopes(user, scopes)
     if expires_at is not None and expires_at <= utcnow():
         raise Problem(422, "bad_expiry", "过期时间须在将来 / expiry must be in the future")
     raw = new_api_token()
@@ -61,6 +52,19 @@ def do_create_token(
             ip=ip,
         )
     return token, raw
+
+
+def _checked_scopes(user: User, scopes: Iterable[str]) -> list[str]:
+    wanted = sorted(set(scopes))
+    beyond = [p for p in wanted if p not in permissions_of(user.role)]
+    if not wanted or beyond:
+        raise Problem(
+            422,
+            "bad_scopes",
+            "令牌权限须为该用户权限的非空子集 / scopes must be a non-empty subset of the user's "
+            f"permissions; not allowed: {', '.join(beyond) or '(none given)'}",
+        )
+    return wanted
 
 
 def do_revoke_token(session: Session, token: ApiToken, *, actor: User | None, ip: str = "") -> None:
