@@ -184,8 +184,8 @@ def client_loop(
                 with stats.lock:
                     parked.append(pending)
                 pending = None
-            else:
-                time.sleep(0.05)
+            else:  # server down or failing: retry the same key and body shortly
+                time.sleep(0.2)
         if pending is not None:
             with stats.lock:
                 parked.append(pending)

@@ -234,7 +234,7 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 def _load_calendar(session: Session) -> WorkCalendar:
     query = select(CalendarDay.day, CalendarDay.is_working, CalendarDay.name)
-    days = tuple(session.execute(query.order_by(CalendarDay.day)).tuples())
+    days = tuple((d, w, n) for d, w, n in session.execute(query.order_by(CalendarDay.day)))
     years = tuple(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
     key = (days, years)
     cal = _BUILT.get(key)
