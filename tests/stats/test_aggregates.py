@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 from grassroots.cases.models import Case
 from grassroots.errors import Problem
 from grassroots.stats import maintain
-from grassroots.stats.models import CohortAggregate, DueAggregate, OpenAggregate
+from grassroots.stats.models import (
+    CohortAggregate,
+    DueAggregate,
+    OpenAggregate,
+    OpenMonthAggregate,
+)
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats import history as h
@@ -85,7 +90,7 @@ def test_aggregates_equal_recount_after_any_actions(session: Session, ops: list)
 
 def _table_rows(session: Session) -> set[tuple]:  # type: ignore[type-arg]
     rows: set[tuple] = set()  # type: ignore[type-arg]
-    for model in (CohortAggregate, DueAggregate, OpenAggregate):
+    for model in (CohortAggregate, DueAggregate, OpenAggregate, OpenMonthAggregate):
         cols = list(model.__table__.c)  # type: ignore[attr-defined]
         for r in session.execute(select(*cols)):
             if any(isinstance(x, int) and x for x in r[5:]):

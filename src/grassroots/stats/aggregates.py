@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Table, func, literal, select
+from sqlalchemy import ColumnElement, Table, and_, func, literal, select
 from sqlalchemy.orm import Session
 
+from grassroots.stats.contribution import ALL_CATEGORIES
 from grassroots.stats.models import (
     COHORT_COUNTERS,
     CohortAggregate,
     DueAggregate,
     OpenAggregate,
+    OpenMonthAggregate,
 )
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import LEVEL_COLUMN, Scope
@@ -22,6 +24,7 @@ ByGroup = dict[str, Counters]  # group code ("" = the whole scope) → counters
 COHORT: Table = CohortAggregate.__table__  # type: ignore[assignment]
 DUE: Table = DueAggregate.__table__  # type: ignore[assignment]
 OPEN: Table = OpenAggregate.__table__  # type: ignore[assignment]
+OPEN_MONTH: Table = OpenMonthAggregate.__table__  # type: ignore[assignment]
 
 
 def _grouped(
@@ -35,7 +38,11 @@ def _grouped(
     group = table.c[group_by] if group_by else None
     key = group if group is not None else literal("")
     sums = [func.coalesce(func.sum(table.c[n]), 0).label(n) for n in names]
-    stmt = select(key.label("g"), *sums).where(scope.condition(table), *where)
+    if group_by == "category_code":  # one row per real category, never the roll-up
+        place = and_(scope.condition(table), table.c.category_code != ALL_CATEGORIES)
+    else:
+        place = scope.condition(table, rollup=ALL_CATEGORIES)
+    stmt = select(key.label("g"), *sums).where(place, *where)
     if group is not None:
         stmt = stmt.group_by(group)
     out: ByGroup = {}
@@ -52,6 +59,7 @@ def counters(
     today: date,
     by_child: bool = False,
     group_by: str | None = None,
+    with_overdue: bool = True,
 ) -> ByGroup:
     """All counters for the scope and period, summed, or per child jurisdiction (by_child),
     or per value of a key column (group_by: township_code / village_code / category_code)."""
@@ -61,8 +69,26 @@ def counters(
     cohort = _grouped(session, COHORT, COHORT_COUNTERS, scope, in_months, group_by)
     due_in = [DUE.c.month >= period.first, DUE.c.month < period.after]
     due = _grouped(session, DUE, ("due", "on_time"), scope, due_in, group_by)
-    overdue = _grouped(session, OPEN, ("open_count",), scope, [OPEN.c.due_day < today], group_by)
-    return merge(cohort, due, {g: {"overdue": c["open_count"]} for g, c in overdue.items()})
+    if not with_overdue:  # 超期数 is "as of today", the same for every period
+        return merge(cohort, due)
+    this_month = today.replace(day=1)
+    names = ("open_count",)
+    months = _grouped(
+        session, OPEN_MONTH, names, scope, [OPEN_MONTH.c.month < this_month], group_by
+    )
+    days = _grouped(
+        session,
+        OPEN,
+        names,
+        scope,
+        [OPEN.c.due_day >= this_month, OPEN.c.due_day < today],
+        group_by,
+    )
+    overdue: ByGroup = {}
+    for part in (months, days):
+        for g, c in part.items():
+            overdue.setdefault(g, {"overdue": 0})["overdue"] += c["open_count"]
+    return merge(cohort, due, overdue)
 
 
 def merge(*parts: ByGroup) -> ByGroup:

@@ -52,9 +52,12 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def _place(c: Mapping[str, Any]) -> Place:
+def _place(c: Mapping[str, Any], category: str | None = None) -> Place:
     return Place(
-        c["county_code"], c["township_code"] or "", c["village_code"] or "", c["category_code"]
+        c["county_code"],
+        c["township_code"] or "",
+        c["village_code"] or "",
+        category or c["category_code"],
     )
 
 
@@ -101,9 +104,19 @@ def on_time(c: Mapping[str, Any]) -> bool:
     )
 
 
+ALL_CATEGORIES = "*"  # the maintained roll-up row over every category
+
+
 def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
-    """Everything one case (as a dict of FIELDS) adds to the aggregate tables."""
-    p = _place(c)
+    """Everything one case (as a dict of FIELDS) adds to the aggregate tables: its own
+    category's row and the all-categories row ("*"), which dashboards read when no category
+    is chosen (15× fewer rows to sum)."""
+    own = _contributions(c, days, _place(c))
+    rollup = _contributions(c, days, _place(c, ALL_CATEGORIES))
+    return own | rollup
+
+
+def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contribution:
     out: Contribution = {
         ("cohort", _key(month_of(local_date(c["registered_at"])), p)): cohort_counters(c, days)
     }
@@ -112,6 +125,7 @@ def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
         out[("due", _key(month_of(due), p))] = {"due": 1, "on_time": int(on_time(c))}
         if c["state"] in OPEN_STATES:
             out[("open", _key(due, p))] = {"open_count": 1}
+            out[("open_month", _key(month_of(due), p))] = {"open_count": 1}
     return out
 
 

@@ -23,12 +23,18 @@ from sqlalchemy.orm import Mapper, Session, object_session
 from grassroots.cases.models import Case
 from grassroots.stats.calendar_days import WorkdayIndex, calendar_from
 from grassroots.stats.contribution import FIELDS, Contribution, add_into, contributions
-from grassroots.stats.models import CohortAggregate, DueAggregate, OpenAggregate
+from grassroots.stats.models import (
+    CohortAggregate,
+    DueAggregate,
+    OpenAggregate,
+    OpenMonthAggregate,
+)
 
 TABLES: dict[str, Table] = {
     "cohort": CohortAggregate.__table__,  # type: ignore[dict-item]
     "due": DueAggregate.__table__,  # type: ignore[dict-item]
     "open": OpenAggregate.__table__,  # type: ignore[dict-item]
+    "open_month": OpenMonthAggregate.__table__,  # type: ignore[dict-item]
 }
 _CALENDAR_KEY = "grassroots.stats.workdays"
 _OLD_KEY = "grassroots.stats.stored_case_rows"
@@ -36,6 +42,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "cohort": ("month", "county_code", "township_code", "village_code", "category_code"),
     "due": ("month", "county_code", "township_code", "village_code", "category_code"),
     "open": ("due_day", "county_code", "township_code", "village_code", "category_code"),
+    "open_month": ("month", "county_code", "township_code", "village_code", "category_code"),
 }
 
 
@@ -76,7 +83,7 @@ def apply(connection: Connection, delta: Contribution) -> None:
             set_={c: table.c[c] + stmt.excluded[c] for c in changes},
         )
         connection.execute(stmt)
-        if table_name == "open":
+        if table_name.startswith("open"):
             where = [table.c[c] == v for c, v in zip(key_cols, key, strict=True)]
             connection.execute(delete(table).where(*where, table.c.open_count == 0))
 
@@ -144,7 +151,7 @@ def write_all(connection: Connection, total: Contribution) -> None:
     """Insert fresh aggregate rows (tables assumed empty), in batches."""
     batches: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for (table_name, key), counters in total.items():
-        if table_name == "open" and counters.get("open_count", 0) == 0:
+        if table_name.startswith("open") and counters.get("open_count", 0) == 0:
             continue
         row = dict(zip(KEY_COLUMNS[table_name], key, strict=True)) | counters
         batches[table_name].append(row)

@@ -14,7 +14,7 @@ from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Level, code_prefix
 from grassroots.stats import aggregates
 from grassroots.stats.calendar_days import CHINA_TZ
-from grassroots.stats.metrics import METRICS, Counters, change, values
+from grassroots.stats.metrics import BY_KEY, METRICS, Counters, change, values
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 
@@ -88,8 +88,15 @@ def scope_of(j: Jurisdiction, category: str | None = None) -> Scope:
     return Scope(j.level, j.code, category)
 
 
-def totals(session: Session, scope: Scope, period: Period, today: date) -> Counters:
-    return aggregates.counters(session, scope, period, today).get("", {})
+def totals(
+    session: Session, scope: Scope, period: Period, today: date, with_overdue: bool = True
+) -> Counters:
+    return aggregates.counters(session, scope, period, today, with_overdue=with_overdue).get("", {})
+
+
+def _snapshot_free(v: Values) -> Values:
+    """Values of an earlier period: "as of now" metrics (超期数) have no earlier value."""
+    return {k: (None if not BY_KEY[k].periodic else x) for k, x in v.items()}
 
 
 def child_rows(
@@ -122,8 +129,8 @@ def dashboard(
         today=today,
         counters=current,
         values=values(current),
-        previous=values(totals(session, scope, period.previous(), today)),
-        year_ago=values(totals(session, scope, period.year_ago(), today)),
+        previous=_snapshot_free(values(totals(session, scope, period.previous(), today, False))),
+        year_ago=_snapshot_free(values(totals(session, scope, period.year_ago(), today, False))),
     )
     for m in METRICS:
         d.mom[m.key] = change(m, d.values[m.key], d.previous[m.key])

@@ -96,7 +96,12 @@ def _registered_in(period: Period) -> list[ColumnElement[bool]]:
 
 
 def counters(
-    session: Session, scope: Scope, period: Period, today: date, by_child: bool = False
+    session: Session,
+    scope: Scope,
+    period: Period,
+    today: date,
+    by_child: bool = False,
+    with_overdue: bool = True,
 ) -> ByGroup:
     """The same counters as grassroots.stats.aggregates.counters, from the cases table."""
     cohort_cols = _cohort_columns()
@@ -120,6 +125,9 @@ def counters(
         ),
         list(due_cols),
     )
+    durations = _durations(session, scope, period, by_child)
+    if not with_overdue:
+        return merge(cohort, due, durations)
     overdue = _run(
         session,
         _select(
@@ -131,4 +139,4 @@ def counters(
         ),
         ["overdue"],
     )
-    return merge(cohort, due, overdue, _durations(session, scope, period, by_child))
+    return merge(cohort, due, overdue, durations)

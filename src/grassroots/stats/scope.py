@@ -24,15 +24,25 @@ class Scope:
     def child_level(self) -> str | None:
         return CHILD_LEVEL.get(self.level)
 
-    def condition(self, table: Any) -> ColumnElement[bool]:
-        """Filter for a table with county/township/village/category code columns."""
+    def condition(self, table: Any, rollup: str | None = None) -> ColumnElement[bool]:
+        """Filter for a table with county/township/village/category code columns.
+
+        rollup: on aggregate tables, the all-categories row's code: used when no category
+        is chosen; rows per category are then left out (they are counted in the roll-up)."""
         c = table.c if hasattr(table, "c") else table
+        if rollup is not None and not self.category:
+            return and_(self._place(c), c["category_code"] == rollup)
+        return (
+            self._place(c)
+            if not self.category
+            else and_(self._place(c), c["category_code"] == self.category)
+        )
+
+    def _place(self, c: Any) -> ColumnElement[bool]:
         if self.level in LEVEL_COLUMN:
             cond: ColumnElement[bool] = c[LEVEL_COLUMN[self.level]] == self.code
         else:
             cond = c["county_code"].startswith(code_prefix(Level(self.level), self.code))
-        if self.category:
-            return and_(cond, c["category_code"] == self.category)
         return and_(cond, true())
 
     def child_column(self, table: Any) -> Any:
