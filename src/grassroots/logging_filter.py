@@ -15,8 +15,9 @@ from typing import Any
 
 from grassroots.crypto import mask_id_number, mask_phone
 
-# 18-digit (GB 11643) and 15-digit ID numbers; not part of a longer run of digits.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+# 18-digit (GB 11643) and 15-digit ID numbers, not part of a longer run of digits (letters
+# around them do not matter: "ID11010519491231002X" is masked too).
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?!\d)")
 # Mainland mobiles, optionally written with spaces or dashes (138 1234 8000), +86 allowed.
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)")
 # Landlines with area code: 0571-88881234, 010 12345678.
@@ -69,8 +70,18 @@ class PersonalDataFilter(logging.Filter):
         return True
 
 
+def _quiet_sql_echo() -> None:
+    """SQLAlchemy's engine log prints statement parameters and result rows: party names and
+    addresses, which the masking does not recognise. Unless someone chose a level for it
+    explicitly, keep it at WARNING even when the root logger runs at DEBUG."""
+    engine_log = logging.getLogger("sqlalchemy.engine")
+    if engine_log.level == logging.NOTSET:
+        engine_log.setLevel(logging.WARNING)
+
+
 def install_log_masking() -> None:
-    """Wrap the process's log-record factory once (idempotent)."""
+    """Wrap the process's log-record factory once (idempotent); quiet SQL parameter echo."""
+    _quiet_sql_echo()
     current: Callable[..., logging.LogRecord] = logging.getLogRecordFactory()
     if getattr(current, "masks_personal_data", False):
         return

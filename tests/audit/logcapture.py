@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -123,6 +124,12 @@ class PersonalDataWatch:
             if quiet and self.handler not in logger.handlers:  # type: ignore[union-attr]
                 logger.addHandler(self.handler)  # type: ignore[union-attr]
 
+    def detach(self) -> None:
+        for logger in [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]:
+            if isinstance(logger, logging.Logger) and self.handler in logger.handlers:
+                logger.removeHandler(self.handler)
+        self.handler.close()
+
     def finish(self) -> list[tuple[int, str]]:
         self.handler.file.flush()
         with self.handler.path.open(encoding="utf-8") as f:
@@ -150,8 +157,11 @@ def personal_data_watch(request: pytest.FixtureRequest) -> PersonalDataWatch:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     watch = session.config.stash[WATCH_KEY]
     watch.leaks = watch.finish()
+    watch.detach()
     if watch.leaks:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif not watch.handler.keep_all:  # keep the file only when there is something to see
+        shutil.rmtree(watch.handler.path.parent, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

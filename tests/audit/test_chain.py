@@ -221,3 +221,95 @@ def test_concurrent_writers_keep_one_linear_chain(fresh_engine: Engine):
     assert report.rows == threads_n * rows_each
     assert ids == list(range(1, threads_n * rows_each + 1))
     assert threads_seen == {str(n) for n in range(threads_n)}
+
+
+def test_rolled_back_transaction_leaves_no_row(session: Session, users):
+    before = chain_head(session)
+    with pytest.raises(RuntimeError), transaction(session):
+        record_audit(session, actor=users["zhao"], action="case.accept", object_id="x")
+        raise RuntimeError("the change failed")
+    with transaction(session):
+        kept = record_audit(session, actor=users["zhao"], action="case.accept", object_id="y")
+    assert kept.id == before[0] + 1 and kept.prev_hash == before[1]
+    assert session.scalars(select(AuditEntry.object_id).where(AuditEntry.id > before[0])).all() == [
+        "y"
+    ]
+
+
+def test_savepoint_rollback_drops_only_its_rows(session: Session, users):
+    before, _ = chain_head(session)
+    with transaction(session):
+        record_audit(session, actor=None, action="outer.before")
+        savepoint = session.begin_nested()
+        record_audit(session, actor=None, action="inner")
+        savepoint.rollback()
+        with session.begin_nested():
+            record_audit(session, actor=None, action="inner.kept")
+        record_audit(session, actor=None, action="outer.after")
+    actions = session.scalars(
+        select(AuditEntry.action).where(AuditEntry.id > before).order_by(AuditEntry.id)
+    ).all()
+    assert actions == ["outer.before", "inner.kept", "outer.after"]
+    assert verify_chain(session).intact
+
+
+def test_commit_with_a_savepoint_still_open_keeps_the_rows(session: Session):
+    before, _ = chain_head(session)
+    session.begin_nested()
+    record_audit(session, actor=None, action="inside.open.savepoint")
+    session.commit()
+    assert session.scalars(select(AuditEntry.action).where(AuditEntry.id > before)).all() == [
+        "inside.open.savepoint"
+    ]
+    assert verify_chain(session).intact
+
+
+def _waiting_on_a_lock(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            ).scalar()
+        )
+
+
+def test_head_lock_is_taken_last_so_no_deadlock(fresh_engine: Engine, write_audit_rows):
+    """X locks a row, then audits; Y audits, then wants X's row. Were the head locked when
+    record_audit is called, this interleaving would deadlock; it is taken at commit."""
+    if fresh_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writers never overlap (BEGIN IMMEDIATE)")
+    write_audit_rows(1)  # also creates the user "tester"
+    sessions = make_session_factory(fresh_engine)
+    x, y = sessions(), sessions()
+    for s in (x, y):
+        s.execute(text("SET lock_timeout = '20s'"))  # a regression fails instead of hanging
+    rename = text("UPDATE app_user SET display_name = :n WHERE username = 'tester'")
+    x.execute(rename, {"n": "X"})
+    record_audit(y, actor=None, action="y.first")
+    record_audit(x, actor=None, action="x.second")
+    errors: list[BaseException] = []
+
+    def y_continues() -> None:
+        try:
+            y.execute(rename, {"n": "Y"})  # waits for X's row lock
+            y.commit()
+        except BaseException as exc:
+            errors.append(exc)
+
+    waiter = threading.Thread(target=y_continues)
+    waiter.start()
+    for _ in range(200):  # until Y waits on X's row (bounded)
+        if _waiting_on_a_lock(fresh_engine):
+            break
+        threading.Event().wait(0.05)
+    x.commit()
+    waiter.join()
+    x.close()
+    y.close()
+    assert errors == []
+    with sessions() as session:
+        assert verify_chain(session).message().startswith("intact, 3 rows")
+        assert session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()[1:] == [
+            "x.second",
+            "y.first",
+        ]

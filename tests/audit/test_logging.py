@@ -30,6 +30,7 @@ PHONE, ID_NUMBER = SEEDED_PHONES[0], SEEDED_ID_NUMBERS[0]
         (f"id={ID_NUMBER}&x=1", ID_NUMBER),
         ("身份证11010519491231002x", "19491231"),
         ("old 110105491231002 card", "491231"),
+        ("ID110105194912310028x", "19491231"),
         ("office 0571-88881234", "8888"),
     ],
 )
@@ -72,6 +73,16 @@ def test_non_string_arguments_and_exceptions_are_masked():
     text = logging.Formatter().format(record)
     assert PHONE not in text and ID_NUMBER not in text
     assert "ValueError" in text
+
+
+def test_sql_echo_stays_quiet_unless_chosen():
+    out = _python(
+        "import logging; logging.basicConfig(level=logging.DEBUG)\n"
+        "from grassroots.logging_filter import install_log_masking; install_log_masking()\n"
+        "print(logging.getLogger('sqlalchemy.engine').getEffectiveLevel())"
+    )
+    assert out == str(logging.WARNING)
+    assert logging.getLogger("sqlalchemy.engine").level == logging.DEBUG  # chosen by the proof
 
 
 def test_suite_capture_sees_masked_lines(personal_data_watch: PersonalDataWatch):

@@ -90,10 +90,7 @@ def test_failed_rotation_changes_no_row_and_keeps_everything_readable(
     assert ring_now.decrypt("phone", before[first][0]) == SEEDED_PHONES[4]
 
 
-def test_cli_rotate_and_status(fresh_engine: Engine, tmp_path: Path):
-    key_file = tmp_path / "cli.key"
-    new_key_file(key_file)
-    ring = load_keyring(key_file)
+def _one_party(fresh_engine: Engine, ring) -> None:  # type: ignore[no-untyped-def]
     with make_session_factory(writer_engine(fresh_engine))() as session:
         with transaction(session):
             county = Jurisdiction(code="990101000000", name="示范县", level="county")
@@ -102,26 +99,32 @@ def test_cli_rotate_and_status(fresh_engine: Engine, tmp_path: Path):
         with transaction(session):
             case = new_case(session, county, clerk, "990101-2026-900103")
             add_party(case, "张三", SEEDED_PHONES[1], SEEDED_ID_NUMBERS[3], ring)
+
+
+def _keys_cli(engine: Engine, key_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "GRASSROOTS_DATABASE_URL": fresh_engine.url.render_as_string(False),
+        "GRASSROOTS_DATABASE_URL": engine.url.render_as_string(False),
         "GRASSROOTS_KEY_FILE": str(key_file),
     }
+    return subprocess.run(
+        [sys.executable, "-m", "grassroots.cli", "keys", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "grassroots.cli", "keys", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
 
-    rotated = cli("rotate", "--retire-old")
+def test_cli_rotate_and_status(fresh_engine: Engine, tmp_path: Path):
+    key_file = tmp_path / "cli.key"
+    new_key_file(key_file)
+    _one_party(fresh_engine, load_keyring(key_file))
+    rotated = _keys_cli(fresh_engine, key_file, "rotate", "--retire-old")
     assert rotated.returncode == 0, rotated.stderr
     assert "key version 2 current; 2 fields of 1 parties re-encrypted" in rotated.stdout
     assert "retired key versions: [1]" in rotated.stdout
-    status = cli("status")
+    status = _keys_cli(fresh_engine, key_file, "status")
     assert "current version 2; versions [2]" in status.stdout
     assert "version 2: 2 fields" in status.stdout
     with make_session_factory(fresh_engine)() as session:
@@ -130,3 +133,18 @@ def test_cli_rotate_and_status(fresh_engine: Engine, tmp_path: Path):
             load_keyring(key_file).decrypt("id_number", party.id_number_enc) == SEEDED_ID_NUMBERS[3]
         )
         assert verify_chain(session).message().startswith("intact, 1 rows")
+
+
+def test_cli_rotate_with_the_wrong_key_file_changes_nothing(fresh_engine: Engine, tmp_path: Path):
+    right, wrong = tmp_path / "right.key", tmp_path / "wrong.key"
+    new_key_file(right)
+    new_key_file(wrong)
+    _one_party(fresh_engine, load_keyring(right))
+    with make_session_factory(fresh_engine)() as session:
+        before = _fields(session)
+    failed = _keys_cli(fresh_engine, wrong, "rotate")
+    assert failed.returncode == 1
+    assert "no row was changed" in failed.stderr and "Traceback" not in failed.stderr
+    with make_session_factory(fresh_engine)() as session:
+        assert _fields(session) == before
+        assert verify_chain(session).message().startswith("intact, 0 rows")

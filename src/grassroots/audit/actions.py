@@ -1,21 +1,38 @@
 """Writing audit rows. record_audit adds to the caller's transaction and never commits:
-the row lands with the change it records, or not at all."""
+the row lands with the change it records, or not at all.
+
+The row is chained when the caller's transaction commits (a before_commit hook): only then
+is the chain head locked, ids assigned and hashes computed. So the head lock is always the
+LAST lock a transaction takes and is held only for the commit itself: no deadlock can run
+through it, whatever order an action locks its own rows in.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import insert, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, event, insert, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from grassroots.accounts.models import User
-from grassroots.audit.chain import json_safe, row_hash
+from grassroots.audit.chain import HASHED_FIELDS, json_safe, row_hash
 from grassroots.audit.models import CHAIN_HEAD_ID, GENESIS_HASH, AuditChainHead, AuditEntry
 from grassroots.db import utcnow
 
 # Column widths of audit_log: longer values are cut (PostgreSQL would refuse them and the
 # change being audited with them).
 _WIDTHS = {"actor_name": 64, "ip": 64, "action": 64, "object_type": 32, "object_id": 64}
+_PENDING = "grassroots.audit.pending"
+_LOG = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditChainHead.__table__)
+_COLUMNS = (*HASHED_FIELDS, "prev_hash", "row_hash")
+
+
+@dataclass
+class _Pending:
+    entry: AuditEntry
+    transaction: SessionTransaction  # innermost at record time: a savepoint rollback drops it
 
 
 def record_audit(
@@ -31,12 +48,9 @@ def record_audit(
 ) -> AuditEntry:
     """Append one audit row to the current transaction. Never put personal data in details.
 
-    Takes the chain lock (the head row) until the caller's transaction ends, so call it as
-    the last statement of a do_* action to keep that lock short.
+    The returned entry gets its id, prev_hash and row_hash when the transaction commits.
     """
-    prev_id, prev_hash = _lock_chain_head(session)
     fields: dict[str, Any] = {
-        "id": prev_id + 1,
         "at": utcnow(),
         "actor_id": actor.id if actor is not None else None,
         "actor_name": actor.username if actor is not None else "",
@@ -49,16 +63,59 @@ def record_audit(
     }
     for name, width in _WIDTHS.items():
         fields[name] = fields[name][:width]
-    digest = row_hash(prev_hash, fields)
-    entry = AuditEntry(**fields, prev_hash=prev_hash, row_hash=digest)
-    session.add(entry)
-    session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == CHAIN_HEAD_ID)
-        .values(last_id=fields["id"], last_hash=digest)
-        .execution_options(synchronize_session=False)
-    )
+    entry = AuditEntry(**fields)
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:
+        session.connection()  # begin now, so the entry belongs to this transaction
+        transaction = session.get_transaction()
+    assert transaction is not None
+    session.info.setdefault(_PENDING, []).append(_Pending(entry, transaction))
     return entry
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_pending(session: Session) -> None:
+    if session.in_nested_transaction():  # releasing a savepoint: wait for the real commit
+        return
+    pending: list[_Pending] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    session.flush()  # the caller's own changes first: their row locks come before the head
+    last_id, last_hash = _lock_chain_head(session)
+    rows = []
+    for item in pending:
+        entry = item.entry
+        entry.id, entry.prev_hash = last_id + 1, last_hash
+        entry.row_hash = row_hash(last_hash, {name: getattr(entry, name) for name in HASHED_FIELDS})
+        last_id, last_hash = entry.id, entry.row_hash
+        rows.append({name: getattr(entry, name) for name in _COLUMNS})
+    # Core statements, not the ORM: no second flush (and no flush events) inside the commit.
+    session.execute(insert(_LOG), rows)
+    session.execute(
+        update(_HEAD)
+        .where(_HEAD.c.id == CHAIN_HEAD_ID)
+        .values(last_id=last_id, last_hash=last_hash)
+    )
+
+
+def _descends_from(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    pending: list[_Pending] = session.info.get(_PENDING, [])
+    pending[:] = [p for p in pending if not _descends_from(p.transaction, previous_transaction)]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_on_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction is over (committed or not)
+        session.info.pop(_PENDING, None)
 
 
 def _lock_chain_head(session: Session) -> tuple[int, str]:
@@ -69,15 +126,12 @@ def _lock_chain_head(session: Session) -> tuple[int, str]:
     the write lock on SQLite even when the session was not opened with BEGIN IMMEDIATE.
     """
     row = session.execute(
-        update(AuditChainHead)
-        .where(AuditChainHead.id == CHAIN_HEAD_ID)
-        .values(last_id=AuditChainHead.last_id)
-        .returning(AuditChainHead.last_id, AuditChainHead.last_hash)
-        .execution_options(synchronize_session=False)
+        update(_HEAD)
+        .where(_HEAD.c.id == CHAIN_HEAD_ID)
+        .values(last_id=_HEAD.c.last_id)
+        .returning(_HEAD.c.last_id, _HEAD.c.last_hash)
     ).one_or_none()
     if row is None:  # a database made without migration 0005: start the chain
-        session.execute(
-            insert(AuditChainHead).values(id=CHAIN_HEAD_ID, last_id=0, last_hash=GENESIS_HASH)
-        )
+        session.execute(insert(_HEAD).values(id=CHAIN_HEAD_ID, last_id=0, last_hash=GENESIS_HASH))
         return 0, GENESIS_HASH
     return int(row.last_id), str(row.last_hash)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,7 +43,17 @@ def rotate(
     key_file = get_settings().key_file_path
     with _sessions()() as session:
         system = session.scalar(select(User).where(User.role == Role.system.value))
-        result = do_rotate_keys(session, key_file, system)
+        try:
+            result = do_rotate_keys(session, key_file, system)
+        except (InvalidTag, KeyError) as exc:
+            typer.echo(
+                "有密文无法用该密钥文件解密，数据未作任何修改（已新增一个密钥版本）。"
+                "请确认密钥文件是否正确。 / "
+                "some ciphertext cannot be opened with this key file: no row was changed (a new "
+                "key version was added). Check that this is the right key file.",
+                err=True,
+            )
+            raise typer.Exit(1) from exc
         typer.echo(
             f"已启用密钥版本 {result.new_version}，重新加密 {result.re_encrypted_fields} 项 / "
             f"key version {result.new_version} current; {result.re_encrypted_fields} fields "
