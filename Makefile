@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint check-python system-deps
+.PHONY: demo test lint check-python system-deps messages
 
 check-python:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "grassroots needs Python 3.11 or newer (set PY=python3.11)")'
@@ -37,3 +37,10 @@ system-deps:
 
 test: lint system-deps
 	$(BIN)/python -m pytest
+
+# UI translations: extract msgids from code and templates, merge into the .po catalogues,
+# compile the .mo files (committed; tests/web/test_i18n.py checks they match the .po).
+messages: $(VENV)/.dev-installed
+	cd src/grassroots && ../../$(BIN)/pybabel -q extract -F locale/babel.cfg --no-location --sort-output -o locale/messages.pot .
+	$(BIN)/pybabel -q update -i src/grassroots/locale/messages.pot -d src/grassroots/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q compile -d src/grassroots/locale --use-fuzzy

@@ -13,9 +13,12 @@ from grassroots.accounts.api import router as auth_router
 from grassroots.accounts.docs import add_protected_docs
 from grassroots.accounts.pages import router as accounts_pages
 from grassroots.accounts.users_api import router as users_router
+from grassroots.admin.pages import router as admin_pages
 from grassroots.audit.api import router as audit_router
+from grassroots.audit.pages import router as audit_pages
 from grassroots.cases.api import router as cases_router
 from grassroots.cases.deadlines_api import router as deadlines_router
+from grassroots.cases.pages import router as case_pages
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
     check_schema_current,
@@ -23,13 +26,17 @@ from grassroots.db import (
     make_session_factory,
     writer_engine,
 )
-from grassroots.errors import install_handlers
 from grassroots.geo.api import router as geo_router
+from grassroots.geo.pages import router as geo_pages
+from grassroots.i18n import install_locale
 from grassroots.logging_filter import install_log_masking
 from grassroots.parties.api import router as parties_router
 from grassroots.reports.api import router as reports_router
 from grassroots.reports.pages import router as reports_pages
 from grassroots.stats.api import router as stats_router
+from grassroots.web.assets import mount_static
+from grassroots.web.errors import install_page_handlers
+from grassroots.web.pages import router as web_pages
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +73,24 @@ def create_app(
     app.state.engine = engine
     app.state.read_sessions = read_sessions or make_session_factory(engine)
     app.state.write_sessions = write_sessions or make_session_factory(writer_engine(engine))
-    install_handlers(app)
+    install_page_handlers(app)  # problem+json for the API, HTML for pages
+    install_locale(app)
+    mount_static(app)
     app.include_router(geo_router, prefix=API_PREFIX)
-    app.include_router(auth_router, prefix=API_PREFIX)
-    app.include_router(users_router, prefix=API_PREFIX)
-    app.include_router(accounts_pages)
-    add_protected_docs(app, API_PREFIX)
+    app.include_router(web_pages)
+    app.include_router(geo_pages)
+    app.include_router(case_pages)
+    app.include_router(admin_pages)
+    app.include_router(audit_pages)
+    app.include_router(stats_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)
     app.include_router(parties_router, prefix=API_PREFIX)
     app.include_router(cases_router, prefix=API_PREFIX)
     app.include_router(deadlines_router, prefix=API_PREFIX)
-    app.include_router(stats_router, prefix=API_PREFIX)
+    app.include_router(auth_router, prefix=API_PREFIX)
+    app.include_router(users_router, prefix=API_PREFIX)
+    app.include_router(accounts_pages)
+    add_protected_docs(app, API_PREFIX)
     app.include_router(reports_router, prefix=API_PREFIX)
     app.include_router(reports_pages)
 

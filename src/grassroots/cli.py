@@ -26,15 +26,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(stats_app, name="stats")
 app.add_typer(audit_app, name="audit")
 app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
-app.add_typer(geo_app, name="geo")
-app.add_typer(stats_app, name="stats")
-app.command("report")(report_command)
 
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(geo_app, name="geo")
+app.command("report")(report_command)
 
 
 def _engine() -> Engine:

@@ -231,6 +231,7 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/api/v1/case-categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/case-sources/{code}", "code"): fixed("grid_patrol"),
     # jurisdictions are readable by every holder of geo.read (the map is not personal data)
+    ("/admin/categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/jurisdictions/{code}", "code"): fixed("990101002000"),
     ("/api/v1/jurisdictions/{code}/children", "code"): fixed("990101002000"),
 }

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from grassroots.accounts import totp
 from grassroots.accounts.authn import (
@@ -29,16 +27,9 @@ from grassroots.accounts.login_actions import (
 from grassroots.accounts.ratelimit import rate_limit
 from grassroots.deps import Authn, DbSession
 from grassroots.errors import Problem
+from grassroots.web.templating import render as web_render
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader(
-            [PackageLoader("grassroots.accounts"), PackageLoader("grassroots.web")]
-        ),
-        autoescape=select_autoescape(),
-    )
-)
 FormStr = Annotated[str, Form()]
 STEP_PAGES = {"verify": "/login/totp", "enrol": "/login/totp/enrol"}
 
@@ -51,7 +42,7 @@ def safe_next(value: str | None) -> str:
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, f"accounts/{name}", context, status_code=status)
+    return web_render(request, f"accounts/{name}", context, status_code=status)
 
 
 def _after_login(next_url: str, session_id: str, pending: str | None, request: Request) -> Response:

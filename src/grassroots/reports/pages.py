@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from grassroots.accounts.models import User
 from grassroots.deps import DbSession, requires
@@ -20,15 +17,8 @@ from grassroots.reports.queries import access_template, list_reports, list_templ
 from grassroots.reports.render import parse_formats
 from grassroots.stats.periods import add_months, parse_period
 from grassroots.stats.queries import access_jurisdiction, children_of, today_local
+from grassroots.web.templating import render
 
-HERE = Path(__file__).resolve().parent
-WEB = HERE.parent / "web" / "templates"
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader([FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB)]),
-        autoescape=select_autoescape(["html"]),
-    )
-)
 router = APIRouter(tags=["reports-pages"])
 
 
@@ -44,16 +34,13 @@ def reports_page(
     """报告页：选择区划与期间，生成、预览、下载。"""
     own = user.jurisdiction
     jurisdictions = [own, *children_of(session, own)] if own is not None else []
-    return templates.TemplateResponse(
-        request,
-        "reports.html",
-        {
-            "jurisdictions": jurisdictions,
-            "default_period": _last_month(),
-            "templates": list_templates(session, user),
-            "reports": list_reports(session, user),
-        },
-    )
+    context = {
+        "jurisdictions": jurisdictions,
+        "default_period": _last_month(),
+        "templates": list_templates(session, user),
+        "reports": list_reports(session, user),
+    }
+    return render(request, "reports.html", context, user=user)
 
 
 @router.get("/reports/preview", response_class=HTMLResponse)
@@ -68,9 +55,8 @@ def preview(
     j = access_jurisdiction(session, user, jurisdiction)
     data = gather(session, j, parse_period(period), today_local())
     charts = {k: base64.b64encode(v).decode() if v else "" for k, v in chart_pngs(data).items()}
-    return templates.TemplateResponse(
-        request, "report_preview.html", {"f": figures(data), "charts": charts}
-    )
+    context = {"f": figures(data), "charts": charts}
+    return render(request, "report_preview.html", context, user=user)
 
 
 @router.post("/reports/generate")

@@ -1,0 +1,1 @@
+"""管理: the administrators' pages (configuration, users, boundary import)."""

@@ -1,0 +1,162 @@
+"""事件详情: the case, its timeline, masked parties with reveal, and the actions the user may
+take now — each a form derived from the action's input model, run through the same do_*."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from pydantic import ValidationError
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from grassroots.accounts.models import User
+from grassroots.cases.dispatch import run_action
+from grassroots.cases.models import Case, CaseEvent
+from grassroots.cases.queries import access_case, timeline
+from grassroots.cases.transitions import allowed_actions, transition
+from grassroots.deps import DbSession, requires
+from grassroots.errors import Problem
+from grassroots.i18n import N_, gettext_for, request_locale
+from grassroots.parties.actions import do_reveal
+from grassroots.parties.queries import access_party, masked_view
+from grassroots.stats.queries import today_local
+from grassroots.web.action_forms import FieldSpec, answers, form_of
+from grassroots.web.flash import set_flash
+from grassroots.web.forms import field_errors, form_fields, problem_errors
+from grassroots.web.labels import ACTION_LABELS, light_of
+from grassroots.web.queries import active_categories, display_names, mediators_at, units_at
+from grassroots.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+CaseReader = Annotated[User, requires("case.read")]
+CaseActor = Annotated[User, requires("case.act")]
+Revealer = Annotated[User, requires("party.reveal")]
+FormFields = Annotated[dict[str, Any], Depends(form_fields)]
+
+
+def action_options(session: DbSession, case: Case) -> dict[str, list[tuple[str, str]]]:
+    """Choices for the routing fields: the units and mediators where the case is held."""
+    return {
+        "unit_code": [(u.code, u.name) for u in units_at(session, case.holder_jurisdiction_id)],
+        "mediator": [
+            (m.username, m.display_name) for m in mediators_at(session, case.holder_jurisdiction_id)
+        ],
+    }
+
+
+def action_forms(session: DbSession, case: Case, user: User) -> list[tuple[str, list[FieldSpec]]]:
+    options = action_options(session, case)
+    return [(t.action, form_of(t.params, options)) for t in allowed_actions(case, user)]
+
+
+def detail_context(session: DbSession, case: Case, user: User, request: Request) -> dict[str, Any]:
+    events = timeline(session, case)
+    ip = request.client.host if request.client else ""
+    return {
+        "case": case,
+        "light": light_of(case, today_local()),
+        "events": events,
+        "actors": display_names(session, {e.actor_id for e in events}),
+        "parties": [masked_view(access_party(session, user, p.id, ip)) for p in case.parties],
+        "category_name": {c.code: c.name for c in active_categories(session)}.get(
+            case.category_code, case.category_code
+        ),
+        "forms": action_forms(session, case, user),
+        "action_labels": ACTION_LABELS,
+        "agreement": latest_agreement(events),
+        "open_action": "",
+        "errors": {},
+        "values": {},
+    }
+
+
+def latest_agreement(events: list[CaseEvent]) -> CaseEvent | None:
+    found = [e for e in events if e.action == "record_agreement"]
+    return found[-1] if found else None
+
+
+@router.get("/cases/{code}", response_class=HTMLResponse)
+def case_detail(request: Request, session: DbSession, user: CaseReader, code: str) -> HTMLResponse:
+    case = access_case(session, user, code)
+    return render(
+        request, "cases/detail.html", detail_context(session, case, user, request), user=user
+    )
+
+
+def run_from_form(
+    session: DbSession, user: User, code: str, action: str, form: dict[str, Any], t: Any
+) -> dict[str, str]:
+    """Validate with the action's model and run it; the errors by field ({} = done)."""
+    version = str(form.get("expected_version", ""))
+    if not version.isdigit():
+        return {"_form": t(N_("The page is out of date: reload it and try again."))}
+    model = transition(action).params
+    try:
+        params = model.model_validate(answers(model, form))
+        run_action(session, code, action, params, actor=user, expected_version=int(version))
+    except ValidationError as exc:
+        return field_errors(exc, t, lambda loc: str(loc[0]), "_form")
+    except Problem as exc:
+        return problem_errors(exc, "_form", {})
+    return {}
+
+
+@router.post("/cases/{code}/act/{action}", response_class=HTMLResponse)
+def act(
+    request: Request, session: DbSession, user: CaseActor, code: str, action: str, form: FormFields
+) -> Response:
+    """One action of the transition table; errors come back next to the action's fields."""
+    access_case(session, user, code)
+    t = gettext_for(request_locale(request))
+    errors = run_from_form(session, user, code, action, form, t)
+    if not errors:
+        response = RedirectResponse(f"/cases/{code}", status_code=303)
+        set_flash(response, "case_updated", code)
+        return response
+    session.rollback()
+    case = access_case(session, user, code)
+    context = detail_context(session, case, user, request)
+    context.update(open_action=action, errors=errors, values=form)
+    return render(request, "cases/detail.html", context, user=user, status_code=422)
+
+
+@router.post("/cases/{code}/parties/{party_id}/reveal", response_class=HTMLResponse)
+def reveal(
+    request: Request,
+    session: DbSession,
+    user: Revealer,
+    code: str,
+    party_id: int,
+    field: Annotated[str, Form(pattern="^(phone|id_number)$")],
+    reason: Annotated[str, Form(max_length=200)] = "",
+) -> HTMLResponse:
+    """htmx: the clear value of one field, for a stated reason (audited by do_reveal)."""
+    ip = request.client.host if request.client else ""
+    party = access_party(session, user, party_id, ip)
+    if party.case.code != code:
+        raise Problem(404, "party_not_found", "当事人不存在 / party not found")
+    context: dict[str, Any] = {"party_id": party_id, "field": field, "value": "", "error": ""}
+    try:
+        context["value"] = do_reveal(session, party, field, reason, user, ip)  # type: ignore[arg-type]
+    except Problem as exc:
+        context["error"] = exc.message
+    response = render(request, "cases/_revealed.html", context, user=user)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/cases/{code}/agreement", response_class=HTMLResponse)
+def agreement(request: Request, session: DbSession, user: CaseReader, code: str) -> HTMLResponse:
+    """Printable 调解协议书 from the latest recorded agreement."""
+    case = access_case(session, user, code)
+    events = timeline(session, case)
+    found = latest_agreement(events)
+    if found is None:
+        raise Problem(404, "no_agreement", "本案尚未记录调解协议 / no agreement recorded")
+    context = {
+        "case": case,
+        "agreement": found,
+        "parties": [masked_view(p) for p in case.parties],
+        "mediator": display_names(session, {found.actor_id}).get(found.actor_id, ""),
+    }
+    return render(request, "cases/agreement.html", context, user=user)

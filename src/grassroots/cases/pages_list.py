@@ -1,0 +1,144 @@
+"""事件列表: filters, traffic-light badges, keyset paging, export of the current filter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from grassroots.accounts.models import User
+from grassroots.cases.export import COLUMNS, rows_of, to_csv, to_xlsx
+from grassroots.cases.listing import EXPORT_LIMIT, PAGE_SIZE, PageFilters, case_filter
+from grassroots.cases.models import OPEN_STATES
+from grassroots.cases.queries import list_cases
+from grassroots.deps import DbSession, requires
+from grassroots.i18n import gettext_for, request_locale
+from grassroots.stats.queries import today_local
+from grassroots.web.labels import LEVEL_LABELS, LIGHT_LABELS, STATE_LABELS, light_of
+from grassroots.web.queries import active_categories
+from grassroots.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+CaseReader = Annotated[User, requires("case.read")]
+CODE = r"^\d{12,15}$"
+CASE_CODE = re.compile(r"\d{6}-\d{4}-\d{6}")
+
+
+def case_filters(
+    state: Annotated[str, Query(max_length=16)] = "",
+    category: Annotated[str, Query(max_length=32)] = "",
+    level: Annotated[str, Query(max_length=16)] = "",
+    jurisdiction: Annotated[str, Query(pattern=f"({CODE})|^$")] = "",
+    light: Annotated[str, Query(pattern="^(green|yellow|red)?$")] = "",
+    date_from: Annotated[date | None, Query()] = None,
+    date_to: Annotated[date | None, Query()] = None,
+    q: Annotated[str, Query(max_length=100)] = "",
+    grid: Annotated[str, Query(pattern=r"^(\d{15})?$")] = "",
+) -> PageFilters:
+    return PageFilters(state, category, level, jurisdiction, grid, light, date_from, date_to, q)
+
+
+Filters = Annotated[PageFilters, Depends(case_filters)]
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def case_list(
+    request: Request,
+    session: DbSession,
+    user: CaseReader,
+    filters: Filters,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    if CASE_CODE.fullmatch(filters.q.strip()):  # a whole case code: open that case
+        return RedirectResponse(f"/cases/{filters.q.strip()}", status_code=303)
+    today = today_local()
+    f = case_filter(session, filters)
+    rows, next_cursor = list_cases(session, user, f, today, cursor=cursor, limit=PAGE_SIZE)
+    query = filters.query_items()
+    context = {
+        "rows": [(c, light_of(c, today)) for c in rows],
+        "filters": filters,
+        "categories": {c.code: c.name for c in active_categories(session)},
+        "states": STATE_LABELS,
+        "levels": LEVEL_LABELS,
+        "lights": {k: v for k, v in LIGHT_LABELS.items() if k != "none"},
+        "next_url": f"/cases?{urlencode([*query, ('cursor', next_cursor)])}" if next_cursor else "",
+        "first_url": f"/cases?{urlencode(query)}" if cursor else "",
+        "export_query": urlencode(query),
+    }
+    template = "cases/_rows.html" if request.headers.get("HX-Request") else "cases/list.html"
+    return render(request, template, context, user=user)
+
+
+@router.get("/cases/grid/{grid_code}", response_class=HTMLResponse)
+def grid_cases(
+    request: Request, session: DbSession, user: CaseReader, grid_code: str
+) -> HTMLResponse:
+    """htmx fragment for the dashboard map: the open cases of one grid in the user's scope."""
+    today = today_local()
+    f = case_filter(session, PageFilters(grid=grid_code))
+    rows, _ = list_cases(session, user, replace(f, state=tuple(OPEN_STATES)), today, limit=50)
+    open_rows = [(c, light_of(c, today)) for c in rows]
+    context = {"rows": open_rows, "grid_code": grid_code}
+    return render(request, "cases/_grid_cases.html", context, user=user)
+
+
+def _export(
+    session: DbSession, user: User, filters: PageFilters, request: Request
+) -> tuple[list[str], list[list[str]]]:
+    t = gettext_for(request_locale(request))
+    categories = {c.code: c.name for c in active_categories(session)}
+    f = case_filter(session, filters)
+    cases, _ = list_cases(session, user, f, today_local(), limit=EXPORT_LIMIT)
+    return [t(c) for c in COLUMNS], rows_of(cases, categories, today_local(), t)
+
+
+@router.get("/cases/export.csv")
+def export_csv(
+    request: Request, session: DbSession, user: CaseReader, filters: Filters
+) -> Response:
+    header, rows = _export(session, user, filters, request)
+    return Response(
+        to_csv(header, rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
+    )
+
+
+@router.get("/cases/export.xlsx")
+def export_xlsx(
+    request: Request, session: DbSession, user: CaseReader, filters: Filters
+) -> Response:
+    header, rows = _export(session, user, filters, request)
+    return Response(
+        to_xlsx(header, rows, "cases"),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="cases.xlsx"'},
+    )
+
+
+OPEN_CASE_MARKERS = 2000
+
+
+@router.get("/cases/open.geojson")
+def open_cases_geojson(session: DbSession, user: CaseReader) -> JSONResponse:
+    """The user's open cases with a location, as GeoJSON points for the maps."""
+    today = today_local()
+    f = replace(case_filter(session, PageFilters()), state=tuple(OPEN_STATES))
+    rows, _ = list_cases(session, user, f, today, limit=OPEN_CASE_MARKERS)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.lng, c.lat]},
+            "properties": {"code": c.code, "title": c.title, "light": light_of(c, today)},
+        }
+        for c in rows
+        if c.lat is not None and c.lng is not None
+    ]
+    return JSONResponse({"type": "FeatureCollection", "features": features})

@@ -1,0 +1,82 @@
+"""Languages of the user interface: gettext catalogues through Babel, zh-CN by default.
+
+The msgids are English; `locale/zh_CN` carries the Chinese the staff see by default and
+`locale/en` the (identity) English catalogue. The chosen language comes from `?lang=` (which
+also sets the cookie) or the `lang` cookie; nothing else, so a fresh browser gets Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import Translations
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+DEFAULT_LOCALE = "zh_CN"
+LOCALES: tuple[str, ...] = ("zh_CN", "en")
+LOCALE_NAMES: dict[str, str] = {"zh_CN": "中文", "en": "English"}
+COOKIE = "lang"
+_ALIASES = {"zh": "zh_CN", "zh-cn": "zh_CN", "zh_cn": "zh_CN", "en": "en", "en-us": "en"}
+
+
+def normalise(value: str | None) -> str | None:
+    """'zh-CN', 'zh', 'en-US' … → a locale we have, or None."""
+    if not value:
+        return None
+    return _ALIASES.get(value.strip().lower())
+
+
+def html_lang(locale: str) -> str:
+    """The value for <html lang>: BCP 47 spelling."""
+    return locale.replace("_", "-")
+
+
+@lru_cache(maxsize=len(LOCALES))
+def translations(locale: str) -> Translations:
+    loaded = Translations.load(str(LOCALE_DIR), [locale], domain=DOMAIN)
+    if not isinstance(loaded, Translations):  # no .mo found: identity
+        return Translations()
+    return loaded
+
+
+def gettext_for(locale: str) -> Callable[[str], str]:
+    return translations(locale).gettext
+
+
+def request_locale(request: Request) -> str:
+    """The request's language: set by the middleware, else the default."""
+    return str(getattr(request.state, "locale", DEFAULT_LOCALE))
+
+
+def _chosen_locale(request: Request) -> tuple[str, bool]:
+    asked = normalise(request.query_params.get("lang"))
+    if asked:
+        return asked, True
+    return normalise(request.cookies.get(COOKIE)) or DEFAULT_LOCALE, False
+
+
+def install_locale(app: FastAPI) -> None:
+    """Middleware: pick the language per request; `?lang=` remembers it in a cookie."""
+
+    @app.middleware("http")
+    async def _locale(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        locale, from_query = _chosen_locale(request)
+        request.state.locale = locale
+        response = await call_next(request)
+        if from_query:
+            response.set_cookie(
+                COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax", httponly=True
+            )
+        return response
+
+
+def N_(message: str) -> str:  # noqa: N802  (the gettext convention pybabel extracts)
+    """Mark a msgid for extraction where it is defined; it is translated where shown."""
+    return message

@@ -1,0 +1,69 @@
+"""Errors on pages: HTML for people, problem+json stays for the API.
+
+A page asked for without a session goes to the login form; any other Problem on a page
+renders the error page with the same status (404 for "not found" and "not allowed" alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import RedirectResponse, Response
+
+from grassroots.accounts.authn import SESSION_COOKIE
+from grassroots.errors import Problem, install_handlers, problem_response
+from grassroots.web.templating import render
+
+API_PREFIXES = ("/api/", "/static/", "/healthz")
+
+
+def wants_html(request: Request) -> bool:
+    if request.url.path.startswith(API_PREFIXES):
+        return False
+    return "text/html" in request.headers.get("accept", "") or "HX-Request" in request.headers
+
+
+def page_problem(request: Request, problem: Problem) -> Response:
+    if problem.status == 401:
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        expired = "&expired=1" if request.cookies.get(SESSION_COOKIE) else ""
+        return RedirectResponse(f"/login?next={target}{expired}", status_code=303)
+    return render(request, "error.html", {"problem": problem}, status_code=problem.status)
+
+
+def install_page_handlers(app: FastAPI) -> None:
+    """Wrap the problem+json handlers: same answers for the API, pages get HTML."""
+    install_handlers(app)
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> Response:
+        if wants_html(request):
+            return page_problem(request, exc)
+        return problem_response(exc, request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(
+            exc.status_code, "http_error"
+        )
+        problem = Problem(exc.status_code, code, str(exc.detail))
+        if wants_html(request):
+            return page_problem(request, problem)
+        response = problem_response(problem, request.url.path)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    validation_handler = app.exception_handlers[RequestValidationError]
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if wants_html(request):
+            problem = Problem(422, "validation_failed", "输入有误 / invalid input")
+            return page_problem(request, problem)
+        answer = validation_handler(request, exc)
+        return await answer if isinstance(answer, Awaitable) else answer

@@ -1,0 +1,67 @@
+"""The navigation bar: the pages a role may open, in the order staff use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grassroots.accounts.models import User
+from grassroots.accounts.permissions import has_permission
+from grassroots.i18n import N_
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # msgid; translated in the template
+    href: str
+    permissions: tuple[str, ...]  # any one of them shows the item
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("dashboard", N_("Dashboard"), "/", ("stats.read",)),
+    NavItem("cases", N_("Cases"), "/cases", ("case.read",)),
+    NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
+    NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
+    NavItem("reports", N_("Reports"), "/reports", ("report.read",)),
+    NavItem("admin", N_("Administration"), "/admin", ("config.write",)),
+    NavItem("users", N_("Users and roles"), "/admin/users", ("users.read",)),
+    NavItem("audit", N_("Audit"), "/audit", ("audit.read",)),
+)
+
+
+def nav_for(user: User | None) -> list[NavItem]:
+    if user is None:
+        return []
+    return [i for i in NAV_ITEMS if any(has_permission(user.role, p) for p in i.permissions)]
+
+
+def home_for(user: User) -> str:
+    """Where a user lands after login: the first page their role may open."""
+    items = nav_for(user)
+    return items[0].href if items else "/account"
+
+
+ROLE_LABELS: dict[str, str] = {
+    "grid_worker": N_("Grid worker"),
+    "mediator": N_("Mediator"),
+    "centre_staff": N_("Centre staff"),
+    "unit_handler": N_("Unit handler"),
+    "leader": N_("Leader"),
+    "system_admin": N_("System administrator"),
+    "security_admin": N_("Security administrator"),
+    "auditor": N_("Auditor"),
+    "system": N_("System"),
+}
+
+
+def role_label(role: str) -> str:
+    """The msgid naming a role (translated by the template)."""
+    return ROLE_LABELS.get(role, role)
+
+
+def active_item(items: list[NavItem], path: str) -> str:
+    """The key of the item whose page the path is on (longest matching link wins)."""
+    matching = [
+        i for i in items if path == i.href or (i.href != "/" and path.startswith(i.href + "/"))
+    ]
+    return max(matching, key=lambda i: len(i.href)).key if matching else ""

@@ -1,0 +1,61 @@
+// 事件登记: clicking the map (or typing coordinates) places the point; htmx shows its grid.
+"use strict";
+(async function () {
+  const el = document.getElementById("register-map");
+  if (!el) return;
+  const lat = document.getElementById("f-lat");
+  const lng = document.getElementById("f-lng");
+  const map = grMaps.create(el);
+  let marker = null;
+
+  function place(latlng) {
+    if (marker) marker.setLatLng(latlng);
+    else marker = L.marker(latlng, { keyboard: false, alt: "" }).addTo(map);
+  }
+
+  function fromInputs() {
+    const a = parseFloat(lat.value), b = parseFloat(lng.value);
+    if (Number.isFinite(a) && Number.isFinite(b)) place([a, b]);
+  }
+
+  map.on("click", (ev) => {
+    lat.value = ev.latlng.lat.toFixed(6);
+    lng.value = ev.latlng.lng.toFixed(6);
+    place(ev.latlng);
+    lat.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  lat.addEventListener("change", fromInputs);
+  lng.addEventListener("change", fromInputs);
+
+  const grids = await grMaps.boundaries(map, el.dataset.grids,
+    () => ({ color: "#1f6f43", weight: 1, fillColor: "#cfe3d6", fillOpacity: 0.3 }),
+    (feature, layer) => {
+      layer.bindTooltip(grMaps.escapeHtml(feature.properties.name), { sticky: true });
+      layer.on("click", (ev) => map.fire("click", ev));
+    });
+  grMaps.fit(map, grids);
+  fromInputs();
+  if (marker) map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13));
+
+  // One more party row: copy the last fieldset, renumber its fields, clear them.
+  document.getElementById("add-party").addEventListener("click", () => {
+    const rows = document.querySelectorAll("#parties fieldset.party");
+    const last = rows[rows.length - 1];
+    const index = rows.length;
+    const copy = last.cloneNode(true);
+    copy.dataset.index = String(index);
+    copy.querySelector("legend").textContent = copy.querySelector("legend").textContent.replace(/\d+$/, String(index + 1));
+    copy.querySelectorAll("[name], [for], [id]").forEach((node) => {
+      for (const attr of ["name", "for", "id"]) {
+        const v = node.getAttribute(attr);
+        if (v) node.setAttribute(attr, v.replace(/party-\d+-/, "party-" + index + "-"));
+      }
+      if (node.tagName === "INPUT") node.value = "";
+      node.removeAttribute("aria-invalid");
+      node.removeAttribute("aria-describedby");
+    });
+    copy.querySelectorAll(".help.is-danger").forEach((n) => n.remove());
+    last.after(copy);
+    copy.querySelector("input").focus();
+  });
+})();

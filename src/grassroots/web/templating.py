@@ -1,0 +1,143 @@
+"""The one Jinja environment of the web UI: every domain's templates/ folder, gettext, globals.
+
+Templates are named "<domain>/<file>.html" (e.g. "cases/list.html" is
+src/grassroots/cases/templates/list.html); the shared layout is "base.html" (web/templates).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from grassroots.accounts.authn import SESSION_COOKIE
+from grassroots.accounts.credentials import csrf_token_for
+from grassroots.accounts.models import Role, User
+from grassroots.accounts.permissions import ROLE_PERMISSIONS
+from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
+from grassroots.stats.calendar_days import CHINA_TZ
+from grassroots.web.assets import VENDOR, static_url
+from grassroots.web.flash import pop_flash
+from grassroots.web.labels import (
+    FIELD_LABELS,
+    KIND_LABELS,
+    LIGHT_LABELS,
+    OPTION_LABELS,
+    PARTY_ROLE_LABELS,
+    level_label,
+    state_label,
+)
+from grassroots.web.nav import active_item, nav_for, role_label
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "admin", "reports")
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return gettext_for(context.get("locale", "zh_CN"))(message)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return translations(context.get("locale", "zh_CN")).ngettext(singular, plural, n)
+
+
+def _loader() -> ChoiceLoader:
+    folders = {d: PACKAGE_DIR / d / "templates" for d in DOMAINS_WITH_TEMPLATES}
+    prefixed = PrefixLoader(
+        {d: FileSystemLoader(str(path)) for d, path in folders.items() if path.is_dir()}
+    )
+    # Unprefixed fallback: "base.html", and domains that keep "<domain>/x.html" inside
+    # their templates/ folder (accounts/templates/accounts/login.html).
+    plain = FileSystemLoader([str(p) for p in folders.values() if p.is_dir()])
+    return ChoiceLoader([plain, prefixed])
+
+
+def local_time(moment: datetime | None) -> str:
+    """A stored UTC time as China's wall-clock time (UTC+8), to the minute."""
+    return "" if moment is None else moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=_loader(),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["local"] = local_time
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        static_url=static_url,
+        vendor=VENDOR,
+        locale_names=LOCALE_NAMES,
+        role_label=role_label,
+        state_label=state_label,
+        level_label=level_label,
+        light_labels=LIGHT_LABELS,
+        kind_labels=KIND_LABELS,
+        party_role_labels=PARTY_ROLE_LABELS,
+        field_labels=FIELD_LABELS,
+        option_labels=OPTION_LABELS,
+    )
+    return env
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token of the request's login session, which forms carry (access control
+    checks it on every cookie-authenticated write); empty without a session."""
+    raw = request.cookies.get(SESSION_COOKIE, "")
+    return csrf_token_for(raw) if raw else ""
+
+
+def base_context(request: Request, user: User | None) -> dict[str, Any]:
+    locale = request_locale(request)
+    settings = request.app.state.settings
+    nav = nav_for(user)
+    return {
+        "request": request,
+        "user": user,
+        "nav": nav,
+        "nav_active": active_item(nav, request.url.path),
+        "permissions": ROLE_PERMISSIONS.get(Role(user.role), frozenset()) if user else frozenset(),
+        "locale": locale,
+        "html_lang": html_lang(locale),
+        "csrf_token": csrf_token(request),
+        "tile_url": settings.tile_url,
+        "tile_attribution": settings.tile_attribution,
+        "current_path": request.url.path,
+    }
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    user: User | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a page (or an htmx fragment) in the request's language."""
+    response = HTMLResponse(status_code=status_code)
+    full = base_context(request, user)
+    full["flash"] = pop_flash(request, response)
+    full.update(context or {})
+    response.body = response.render(environment().get_template(name).render(full))
+    response.headers["content-length"] = str(len(response.body))
+    return response

@@ -1,0 +1,177 @@
+"""Browser tests: a real uvicorn server on 127.0.0.1 and Debian's chromium driven by Playwright.
+
+The server runs in a thread of the test process against its own SQLite file with the demo
+geography and staff. Every page is opened in a context that refuses (and records) any
+request to a host other than the server, and records JavaScript errors; both fail the test.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from grassroots.app import create_app
+from grassroots.config import Settings
+from grassroots.db import make_engine, upgrade_schema
+from grassroots.demo.build import build_demo_geography
+from grassroots.demo.staff import DEMO_PASSWORDS
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    engine: Engine
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """uvicorn serving the app on a free local port, on a fresh SQLite demo database."""
+    data = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{data / 'grassroots.db'}"
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        build_demo_geography(session)
+    settings = Settings(data_dir=data, database_url=url)
+    app = create_app(settings, engine=engine)
+    port = free_port()
+    # log_config=None: uvicorn must not reconfigure logging (dictConfig would close the
+    # handlers of the suite's personal-data log watch, tests/audit/logcapture.py).
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield LiveServer(f"http://127.0.0.1:{port}", engine)
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (system-packages.txt)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Guard:
+    """What a page did that it must not: outside requests and script errors."""
+
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        assert not self.external, f"requests to outside hosts: {self.external}"
+        assert not self.errors, f"JavaScript errors: {self.errors}"
+
+
+def _guard_context(context, guard: Guard) -> None:  # type: ignore[no-untyped-def]
+    def route(route, request):  # type: ignore[no-untyped-def]
+        host = urlsplit(request.url).hostname or ""
+        if request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            guard.external.append(request.url)
+            route.abort()
+
+    context.route("**/*", route)
+
+
+# username → unused recovery codes, for roles that enrolled a second factor in this run
+RECOVERY_CODES: dict[str, list[str]] = {}
+
+
+def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Through the login form, with the demo password. Roles that must use TOTP enrol on
+    their first login (keeping the recovery codes) and give a recovery code later."""
+    page.goto("/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORDS[username])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    if page.url.split("?")[0].endswith("/login/totp/enrol"):
+        page.get_by_role("button", name="开始绑定").click()
+        secret = page.locator("code").first.inner_text()
+        page.get_by_label("动态口令").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="确认绑定").click()
+        RECOVERY_CODES[username] = page.locator(".recovery-codes code").all_inner_texts()
+        page.get_by_role("link", name="继续").click()
+    elif page.url.split("?")[0].endswith("/login/totp"):
+        page.get_by_label("动态口令").fill(RECOVERY_CODES[username].pop())
+        page.get_by_role("button", name="验证").click()
+    assert "/login" not in page.url, f"login as {username} failed: {page.url}"
+
+
+@pytest.fixture
+def open_as(browser, live_server: LiveServer) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
+    """open_as("wang") → a Playwright page signed in as the seed user, desktop-sized."""
+    contexts = []
+    guards: list[Guard] = []
+
+    def make(username: str, viewport: dict[str, int] | None = None):  # type: ignore[no-untyped-def]
+        guard = Guard()
+        context = browser.new_context(
+            viewport=viewport or DESKTOP,
+            base_url=live_server.url,
+            locale="zh-CN",
+        )
+        _guard_context(context, guard)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: guard.errors.append(str(exc)))
+        contexts.append(context)
+        guards.append(guard)
+        log_in(page, username)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    for guard in guards:
+        guard.check()

@@ -1,0 +1,94 @@
+"""Case pages over a registered case, through the real HTTP app (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grassroots.geo.queries import children, current_geometry
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture
+def registered(client_as, session, users):
+    """wang registers a case through the API at a point inside one of his village's grids."""
+    grid = children(session, users["wang"].jurisdiction)[0]
+    point = current_geometry(session, grid.id).representative_point()
+    body = {
+        "category_code": "neighbour",
+        "source_code": "grid_patrol",
+        "title": "测试纠纷",
+        "description": "排水沟",
+        "lat": point.y,
+        "lng": point.x,
+        "parties": [{"role": "applicant", "name": "张三", "phone": "13800138000"}],
+    }
+    r = client_as("wang").post("/api/v1/cases", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()["code"], grid.code
+
+
+def test_list_search_and_grid_fragment_find_the_case(client_as, registered):
+    code, grid = registered
+    zhao = client_as("zhao")
+    assert code in zhao.get("/cases?q=排水", headers=HTML).text
+    jump = zhao.get(f"/cases?q={code}", headers=HTML, follow_redirects=False)
+    assert jump.status_code == 303 and jump.headers["location"] == f"/cases/{code}"
+    fragment = zhao.get(f"/cases/grid/{grid}", headers={**HTML, "HX-Request": "true"})
+    assert code in fragment.text and "<html" not in fragment.text
+    markers = zhao.get("/cases/open.geojson").json()["features"]
+    assert [f["properties"]["code"] for f in markers] == [code]
+    assert code in zhao.get("/cases/export.csv?state=registered").text
+
+
+def test_another_township_sees_nothing(client_as, registered):
+    code, grid = registered
+    zhou = client_as("zhou")
+    assert zhou.get(f"/cases/{code}", headers=HTML).status_code == 404
+    assert zhou.get("/cases/open.geojson").json()["features"] == []
+    assert code not in zhou.get(f"/cases/grid/{grid}", headers=HTML).text
+    assert code not in zhou.get("/cases/export.csv").text
+
+
+def test_detail_masks_parties_and_reveal_needs_a_reason(client_as, registered):
+    code, _ = registered
+    zhao = client_as("zhao")
+    page = zhao.get(f"/cases/{code}", headers=HTML).text
+    assert "138****8000" in page and "13800138000" not in page
+    party_id = page.split('id="party-', 1)[1].split("-", 1)[0]
+    url = f"/cases/{code}/parties/{party_id}/reveal"
+    short = zhao.post(url, data={"field": "phone", "reason": "看"}, headers=HTML)
+    assert "13800138000" not in short.text and 'role="alert"' in short.text
+    ok = zhao.post(url, data={"field": "phone", "reason": "回访需要联系申请人"}, headers=HTML)
+    assert "13800138000" in ok.text and ok.headers["cache-control"] == "no-store"
+
+
+def test_grid_worker_may_not_reveal(client_as, registered):
+    code, _ = registered
+    wang = client_as("wang")
+    page = wang.get(f"/cases/{code}", headers=HTML).text
+    assert "查看完整信息" not in page
+
+
+def test_a_stale_form_is_refused_and_changes_nothing(client_as, registered):
+    code, _ = registered
+    zhao = client_as("zhao")
+    r = zhao.post(f"/cases/{code}/act/accept", data={"expected_version": "99"}, headers=HTML)
+    assert r.status_code == 422
+    assert 'id="case-state"' in r.text and "已登记" in r.text
+
+
+def test_an_action_form_error_sits_beside_its_field(client_as, registered):
+    code, _ = registered
+    zhao = client_as("zhao")
+    r = zhao.post(
+        f"/cases/{code}/act/reject", data={"expected_version": "1", "reason": ""}, headers=HTML
+    )
+    assert r.status_code == 422
+    assert 'id="reject-reason-error"' in r.text and 'id="reject-channel-error"' in r.text
+    accepted = zhao.post(
+        f"/cases/{code}/act/accept", data={"expected_version": "1"}, headers=HTML,
+        follow_redirects=False,
+    )  # fmt: skip
+    assert accepted.status_code == 303
+    assert "已受理" in zhao.get(f"/cases/{code}", headers=HTML).text

@@ -1,0 +1,27 @@
+"""工作台 and 事件列表 in a real browser: charts and maps render, pages are accessible."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.browser_support import assert_accessible, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_dashboard_renders_cards_charts_and_grid_map(open_as):
+    page = open_as("zhao")
+    page.goto("/")
+    page.wait_for_selector("#dashboard-map path.leaflet-interactive")
+    page.wait_for_selector("#trend-chart svg")
+    assert page.locator(".figure-card").count() == 6
+    assert_accessible(page)
+    screenshot(page, "dashboard")
+
+
+def test_case_list_page(open_as):
+    page = open_as("zhao")
+    page.goto("/cases")
+    assert page.locator("h1").inner_text() == "事件列表"
+    assert_accessible(page)
+    screenshot(page, "cases")

@@ -1,0 +1,21 @@
+"""The 网格地图 page in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.browser_support import assert_accessible, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_grid_map_draws_the_township_grids_without_tiles(open_as):
+    page = open_as("zhao")
+    page.goto("/map")
+    page.wait_for_selector("#grid-map path.leaflet-interactive")
+    drawn = page.locator("#grid-map path.leaflet-interactive").count()
+    assert drawn > 10  # every grid of 青石镇, on a plain background
+    assert page.locator("#grid-map .leaflet-tile").count() == 0
+    assert page.locator("h1").inner_text().startswith("网格地图")
+    assert_accessible(page)
+    screenshot(page, "map")
