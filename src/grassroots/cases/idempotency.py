@@ -78,7 +78,7 @@ def _in_progress() -> Problem:
     )
 
 
-def _lock_id(user_id: int, key: str) -> int:
+def advisory_lock_id(user_id: int, key: str) -> int:
     """A signed 64-bit number for pg_try_advisory_xact_lock from (user, key)."""
     h = hashlib.sha256(f"{user_id}\x00{key}".encode()).digest()
     return int.from_bytes(h[:8], "big", signed=True)
@@ -92,7 +92,7 @@ def claim_key(
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise Problem(422, "bad_idempotency_key", "Idempotency-Key 长度须为 1–128 / 1–128 chars")
     if session.get_bind().dialect.name == "postgresql":
-        lock = func.pg_try_advisory_xact_lock(_lock_id(user.id, key))
+        lock = func.pg_try_advisory_xact_lock(advisory_lock_id(user.id, key))
         if not session.execute(select(lock)).scalar_one():
             raise _in_progress()
     values = {"user_id": user.id, "key": key, "request_hash": digest}
