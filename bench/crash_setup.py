@@ -28,7 +28,7 @@ USER = "zhao"  # 受理员, 青石镇: registers cases in its own township
 @dataclass(frozen=True)
 class Auth:
     headers: dict[str, str]
-    kind: str  # bearer / interim-header
+    kind: str  # bearer
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,7 @@ def prepare_database(kind: str, work: Path, stack: ExitStack) -> Setup:
 
 
 def _credentials(env: dict[str, str]) -> Auth:
-    """A bearer token from `grassroots tokens create` where that exists, else the interim
-    header the foundation's app trusts (bench.crash_app turns it on)."""
+    """A bearer token from `grassroots tokens create` (tokens need no CSRF header)."""
     cmd = [sys.executable, "-m", "grassroots.cli", "tokens", "create", USER,
            "--name", "crash-bench", "--scope", "case.register"]  # fmt: skip
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
@@ -95,4 +94,4 @@ def _credentials(env: dict[str, str]) -> Auth:
         tokens = re.findall(r"\b[A-Za-z0-9_\-\.]{32,}\b", done.stdout)
         if tokens:
             return Auth({"Authorization": f"Bearer {tokens[-1]}"}, "bearer")
-    return Auth({"X-Grassroots-User": USER}, "interim-header")
+    raise RuntimeError(f"grassroots tokens create failed: {done.stdout}{done.stderr}")

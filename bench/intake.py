@@ -44,7 +44,7 @@ LEVELS = (1, 8, 32)
 def bench_app() -> FastAPI:
     """The real app plus one bench-only route: same auth, permission and transaction, one
     INSERT (an audit row) and a small JSON answer."""
-    app = create_app(trust_user_header=True)
+    app = create_app()
 
     @app.post(f"{API_PREFIX}/bench/bare", status_code=201)
     def bare(session: DbSession, user: User = requires("case.register")) -> dict[str, Any]:
@@ -61,8 +61,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _prepare(url: str, data_dir: Path) -> dict[str, Any]:
-    """Schema, key file, demo geography; returns a case body located inside wang's grid."""
+def _prepare(url: str, data_dir: Path) -> tuple[dict[str, Any], str]:
+    """Schema, key file, demo geography; returns a case body located inside wang's grid and
+    a bearer token of wang's (case.register only; tokens need no CSRF header)."""
     os.environ["GRASSROOTS_DATA_DIR"] = str(data_dir)
     from grassroots.crypto import new_key_file
     from grassroots.db import make_engine, make_session_factory, upgrade_schema
@@ -75,8 +76,9 @@ def _prepare(url: str, data_dir: Path) -> dict[str, Any]:
     with make_session_factory(engine)() as session:
         build_demo_geography(session)
         point = _point_in_wangs_grid(session, Boundary, Jurisdiction)
+        token = _token(session)
     engine.dispose()
-    return {
+    body = {
         "category_code": "neighbour", "source_code": "grid_patrol", "title": "邻里排水纠纷",
         "description": "两户因院墙排水沟堵塞发生争执，网格员巡查发现", "lat": point[1],
         "lng": point[0], "parties": [
@@ -84,6 +86,17 @@ def _prepare(url: str, data_dir: Path) -> dict[str, Any]:
             {"role": "respondent", "name": "李四", "id_number": "99010119800101001X"},
         ], "people_involved": 2,
     }  # fmt: skip
+    return body, token
+
+
+def _token(session: Session) -> str:
+    from grassroots.accounts.token_actions import do_create_token
+
+    wang = session.scalars(select(User).where(User.username == "wang")).one()
+    _, raw = do_create_token(
+        session, wang, name="intake-bench", scopes=["case.register"], actor=None
+    )
+    return raw
 
 
 def _point_in_wangs_grid(session: Session, boundary: Any, jurisdiction: Any) -> tuple[float, float]:
@@ -127,7 +140,9 @@ def _server(url: str, data_dir: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def _run(base: str, path: str, body: dict[str, Any], clients: int, total: int) -> dict[str, float]:
+def _run(
+    base: str, token: str, path: str, body: dict[str, Any], clients: int, total: int
+) -> dict[str, float]:
     """`total` POSTs spread over `clients` threads; every answer must be 201."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -135,7 +150,7 @@ def _run(base: str, path: str, body: dict[str, Any], clients: int, total: int) -
 
     def client(n: int) -> None:
         mine = []
-        headers = {"X-Grassroots-User": "wang"}
+        headers = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
             for _ in range(n):
                 key = {"Idempotency-Key": uuid.uuid4().hex}
@@ -162,14 +177,14 @@ def _run(base: str, path: str, body: dict[str, Any], clients: int, total: int) -
 
 def _bench_database(kind: str, url: str, total: int) -> list[str]:
     data_dir = Path(tempfile.mkdtemp(prefix=f"grassroots-bench-{kind}-"))
-    body = _prepare(url, data_dir)
+    body, token = _prepare(url, data_dir)
     lines = []
     with _server(url, data_dir) as base:
-        _run(base, "/api/v1/cases", body, 4, 40)  # warm-up: imports, grid index, pools
-        _run(base, "/api/v1/bench/bare", {}, 4, 40)
+        _run(base, token, "/api/v1/cases", body, 4, 40)  # warm-up: imports, grid index, pools
+        _run(base, token, "/api/v1/bench/bare", {}, 4, 40)
         for clients in LEVELS:
-            bare = _run(base, "/api/v1/bench/bare", {}, clients, total)
-            intake = _run(base, "/api/v1/cases", body, clients, total)
+            bare = _run(base, token, "/api/v1/bench/bare", {}, clients, total)
+            intake = _run(base, token, "/api/v1/cases", body, clients, total)
             ratio = intake["rps"] / bare["rps"]
             lines.append(
                 f"{kind:<10} {clients:>3}  bare {bare['rps']:7.1f}/s p50 {bare['p50']:6.1f} ms "

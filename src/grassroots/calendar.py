@@ -19,7 +19,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 import chinese_calendar
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from grassroots.cases.deadline_models import CalendarDay, CalendarYear
@@ -219,23 +219,34 @@ _BUILT: dict[tuple[object, ...], WorkCalendar] = {}
 # A long batch (the demo history) may ask its session to keep what it loaded:
 # session.info[CACHE_KEY] = {}. Ordinary request sessions read afresh every time.
 CACHE_KEY = "grassroots.clock_cache"
+_TRANSACTION_KEY = "grassroots.calendar.transaction"
 
 
-def load_calendar(session: Session) -> WorkCalendar:
-    """The working-day calendar with the administrator's entries from the database."""
+def load_calendar(session: Session, bind: Connection | None = None) -> WorkCalendar:
+    """The working-day calendar with the administrator's entries from the database.
+
+    Read once per transaction of `session` (an action and the statistics listener inside
+    its flush share it); `bind` is the connection to read with while the session flushes."""
     cache = session.info.get(CACHE_KEY)
     if cache is not None and "calendar" in cache:
         return cache["calendar"]  # type: ignore[no-any-return]
-    cal = _load_calendar(session)
+    memo = session.info.get(_TRANSACTION_KEY)
+    current = session.get_transaction()
+    if memo is not None and current is not None and memo[0] is current:
+        return memo[1]  # type: ignore[no-any-return]
+    cal = _load_calendar(bind if bind is not None else session)
+    current = session.get_transaction()
+    if current is not None:
+        session.info[_TRANSACTION_KEY] = (current, cal)
     if cache is not None:
         cache["calendar"] = cal
     return cal
 
 
-def _load_calendar(session: Session) -> WorkCalendar:
+def _load_calendar(bind: Session | Connection) -> WorkCalendar:
     query = select(CalendarDay.day, CalendarDay.is_working, CalendarDay.name)
-    days = tuple((d, w, n) for d, w, n in session.execute(query.order_by(CalendarDay.day)))
-    years = tuple(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
+    days = tuple((d, w, n) for d, w, n in bind.execute(query.order_by(CalendarDay.day)))
+    years = tuple(bind.scalars(select(CalendarYear.year).order_by(CalendarYear.year)))
     key = (days, years)
     cal = _BUILT.get(key)
     if cal is None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
-from grassroots.cases.idempotency import do_claim_key, request_hash
+from grassroots.cases.idempotency import advisory_lock_id, do_claim_key, request_hash
 from grassroots.cases.models import Case
 from grassroots.cases.schemas import NewCase
 from grassroots.db import utcnow
@@ -58,6 +59,24 @@ def test_retry_while_the_first_is_running_gets_409(client_as, new_case_body, ses
     r = post(client_as("wang"), new_case_body, "k-4")
     assert r.status_code == 409
     assert r.json()["code"] == "request_in_progress"
+
+
+def test_postgresql_retry_while_the_first_holds_its_transaction_gets_409(
+    client_as, new_case_body, engine, users
+):
+    """The first request's registering transaction holds the (user, key) advisory lock until
+    it commits; here another connection plays that transaction."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's single writer makes the retry wait, then replay")
+    wang = client_as("wang")
+    with engine.connect() as first:
+        lock = func.pg_try_advisory_xact_lock(advisory_lock_id(users["wang"].id, "k-pg"))
+        assert first.execute(select(lock)).scalar_one()
+        r = post(wang, new_case_body, "k-pg")
+        assert r.status_code == 409
+        assert r.json()["code"] == "request_in_progress"
+        first.rollback()
+    assert post(wang, new_case_body, "k-pg").status_code == 201
 
 
 def test_a_crashed_request_expires_and_the_retry_registers(

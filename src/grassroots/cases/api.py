@@ -14,9 +14,9 @@ from grassroots.cases import clockwork as clk
 from grassroots.cases import queries as q
 from grassroots.cases.actions_dictionary import DictionaryEntryIn, do_put_entry
 from grassroots.cases.dispatch import run_action
-from grassroots.cases.idempotency import Replay, do_claim_key, do_release_key, request_hash
+from grassroots.cases.idempotency import Replay, request_hash
 from grassroots.cases.models import Category, Source
-from grassroots.cases.registration import do_register
+from grassroots.cases.registration import do_register, do_register_once
 from grassroots.cases.responses import (
     ActionOut,
     CaseOut,
@@ -66,24 +66,17 @@ def create_case(
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> Any:  # fmt: skip
     """登记案件. With an Idempotency-Key header a retry replays the first response."""
-    claim = None
     if idempotency_key is not None:
         digest = request_hash(data.model_dump(mode="json"))
-        outcome = do_claim_key(session, user, idempotency_key, digest)
+        outcome = do_register_once(session, data, actor=user, key=idempotency_key, digest=digest)
         if isinstance(outcome, Replay):
             headers = {"Idempotent-Replayed": "true"}
             return Response(outcome.body, outcome.status, headers, "application/json")
-        claim = outcome
-    try:
-        case = do_register(session, data, actor=user, claim=claim)
-    except Exception:
-        if claim is not None:
-            do_release_key(session, claim)
-        raise
-    location = {"Location": f"/api/v1/cases/{case.code}"}
-    if claim is not None:  # exactly the bytes a retry will replay
-        return Response(q.stored_response(session, claim), 201, location, "application/json")
-    response.headers.update(location)
+        case, body = outcome  # exactly the bytes a retry will replay
+        location = {"Location": f"/api/v1/cases/{case.code}"}
+        return Response(body, 201, location, "application/json")
+    case = do_register(session, data, actor=user)
+    response.headers["Location"] = f"/api/v1/cases/{case.code}"
     return case_out(case, clk.load_calendar(session), _today())
 
 

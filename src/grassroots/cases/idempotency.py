@@ -1,10 +1,13 @@
-"""Idempotency-Key on POST /cases: claim a key before registering, replay its response.
+"""Idempotency-Key on POST /cases: claim a key while registering, replay its response.
 
-The key row is claimed (state in_flight) in its own short transaction, so a retry that
-arrives while the first request runs sees it and gets 409. The registering transaction
-stores the response in the row (state done) together with the case: an acknowledged case
-always has its stored response, and a retry can never register it twice. A request that
-crashed mid-way leaves an in_flight row; after IN_FLIGHT_EXPIRY a retry takes it over.
+The key is claimed inside the registering transaction (claim_key), which also stores the
+response in the row (state done) with the case: one commit per intake, an acknowledged case
+always has its stored response, a retry can never register it twice, and a refused
+registration leaves no row behind. A retry while the first request still runs gets 409: on
+PostgreSQL the first holds a transaction-scoped advisory lock on (user, key) that the retry
+fails to take; SQLite's single writer (BEGIN IMMEDIATE) makes the retry wait and then
+replay. Rows left in_flight (do_claim_key in its own transaction, or older versions) count
+as running until IN_FLIGHT_EXPIRY, after which a retry takes them over.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import rfc8785
-from sqlalchemy import Table, delete, text, update
+from sqlalchemy import Table, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -64,34 +67,55 @@ def _refuse_or_replay(session: Session, row: IdempotencyKey, digest: str, now: d
         )
     if row.state == "done" and row.response_body is not None:
         return Replay(row.response_status or 201, row.response_body)
-    raise Problem(
+    raise _in_progress()
+
+
+def _in_progress() -> Problem:
+    return Problem(
         409,
         "request_in_progress",
         "相同请求仍在处理中，请稍后重试 / the same request is still running: retry later",
     )
 
 
+def advisory_lock_id(user_id: int, key: str) -> int:
+    """A signed 64-bit number for pg_try_advisory_xact_lock from (user, key)."""
+    h = hashlib.sha256(f"{user_id}\x00{key}".encode()).digest()
+    return int.from_bytes(h[:8], "big", signed=True)
+
+
+def claim_key(
+    session: Session, user: User, key: str, digest: str, moment: datetime
+) -> Claim | Replay:
+    """Inside the caller's (registering) transaction: claim `key` for this request, or the
+    stored response to replay, or a Problem (422 other body, 409 still running)."""
+    if not 1 <= len(key) <= MAX_KEY_LENGTH:
+        raise Problem(422, "bad_idempotency_key", "Idempotency-Key 长度须为 1–128 / 1–128 chars")
+    if session.get_bind().dialect.name == "postgresql":
+        lock = func.pg_try_advisory_xact_lock(advisory_lock_id(user.id, key))
+        if not session.execute(select(lock)).scalar_one():
+            raise _in_progress()
+    values = {"user_id": user.id, "key": key, "request_hash": digest}
+    if _insert_if_absent(session, {**values, "state": "in_flight", "started_at": moment}):
+        return Claim(user.id, key)
+    row = session.get(IdempotencyKey, (user.id, key), populate_existing=True)
+    assert row is not None
+    stale = row.state == "in_flight" and row.started_at < moment - IN_FLIGHT_EXPIRY
+    if stale and row.request_hash == digest and _take_over(session, row, moment):
+        return Claim(user.id, key)
+    return _refuse_or_replay(session, row, digest, moment)
+
+
 def do_claim_key(
     session: Session, user: User, key: str, digest: str, now: datetime | None = None
 ) -> Claim | Replay:
-    """Claim `key` for this request, or the stored response to replay, or a Problem."""
-    if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise Problem(422, "bad_idempotency_key", "Idempotency-Key 长度须为 1–128 / 1–128 chars")
-    moment = now or utcnow()
-    values = {"user_id": user.id, "key": key, "request_hash": digest}
+    """Claim `key` in a transaction of its own (a request that registers later, elsewhere):
+    the committed in_flight row makes retries 409 until it is completed or expires."""
     with transaction(session):
         if session.get_bind().dialect.name == "postgresql":
-            # A lost claim is harmless (the retry claims again); only the registering
-            # commit must wait for the disk.
+            # A lost claim is harmless (the retry claims again).
             session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-        if _insert_if_absent(session, {**values, "state": "in_flight", "started_at": moment}):
-            return Claim(user.id, key)
-        row = session.get(IdempotencyKey, (user.id, key), populate_existing=True)
-        assert row is not None
-        stale = row.state == "in_flight" and row.started_at < moment - IN_FLIGHT_EXPIRY
-        if stale and row.request_hash == digest and _take_over(session, row, moment):
-            return Claim(user.id, key)
-        return _refuse_or_replay(session, row, digest, moment)
+        return claim_key(session, user, key, digest, now or utcnow())
 
 
 def _take_over(session: Session, row: IdempotencyKey, moment: datetime) -> bool:

@@ -18,7 +18,7 @@ from grassroots.accounts.models import User
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
 from grassroots.cases.action_engine import Ctx, write_event
-from grassroots.cases.idempotency import Claim, complete_claim
+from grassroots.cases.idempotency import Claim, Replay, claim_key, complete_claim
 from grassroots.cases.models import Case, CaseSequence, Category, Party, Source
 from grassroots.cases.responses import case_out
 from grassroots.cases.transitions import TABLE
@@ -175,7 +175,7 @@ def _may_register(actor: User, place: Place) -> None:
 
 def do_register(
     session: Session, data: s.NewCase, *, actor: User, expected_version: int | None = None,
-    now: datetime | None = None, claim: Claim | None = None,
+    now: datetime | None = None,
 ) -> Case:  # fmt: skip
     """登记 a case: code, location path, parties, accept clock, first event, audit row.
     `expected_version` is accepted for the common signature and must be None."""
@@ -183,19 +183,43 @@ def do_register(
         raise Problem(422, "no_version", "新案件没有版本号 / a new case has no version")
     moment = clk.utc(now)
     with transaction(session):
-        place = locate(session, data)
-        _may_register(actor, place)
-        _check_dictionaries(session, data)
-        ctx = Ctx(session, clk.load_calendar(session), moment, clk.local_day(moment), actor)
-        code = next_case_code(session, place.codes[Level.county], ctx.today.year)
-        case = _new_case(data, place, starting_holder(actor, place, session), ctx, code)
-        with session.no_autoflush:  # one INSERT, at version 1
-            clk.start_accept_clock(session, ctx.cal, case, ctx.today)
-            session.add(case)
-            details = {"grid_code": case.grid_code, "parties": len(case.parties)}
-            write_event(session, case, "register", ctx, None, data.note, details)
-        session.flush()
-        if claim is not None:
-            body = case_out(case, ctx.cal, ctx.today).model_dump_json().encode()
-            complete_claim(session, claim, case.id, 201, body)
+        case, _ = _register(session, data, actor, moment, None)
     return case
+
+
+def do_register_once(
+    session: Session, data: s.NewCase, *, actor: User, key: str, digest: str,
+    now: datetime | None = None,
+) -> Replay | tuple[Case, bytes]:  # fmt: skip
+    """do_register under an Idempotency-Key, claimed and completed in the same transaction:
+    the new case with the response bytes stored for replays, or the Replay of the first."""
+    moment = clk.utc(now)
+    with transaction(session):
+        outcome = claim_key(session, actor, key, digest, moment)
+        if isinstance(outcome, Replay):
+            return outcome
+        case, body = _register(session, data, actor, moment, outcome)
+    assert body is not None
+    return case, body
+
+
+def _register(
+    session: Session, data: s.NewCase, actor: User, moment: datetime, claim: Claim | None
+) -> tuple[Case, bytes | None]:
+    place = locate(session, data)
+    _may_register(actor, place)
+    _check_dictionaries(session, data)
+    ctx = Ctx(session, clk.load_calendar(session), moment, clk.local_day(moment), actor)
+    code = next_case_code(session, place.codes[Level.county], ctx.today.year)
+    case = _new_case(data, place, starting_holder(actor, place, session), ctx, code)
+    with session.no_autoflush:  # one INSERT, at version 1
+        clk.start_accept_clock(session, ctx.cal, case, ctx.today)
+        session.add(case)
+        details = {"grid_code": case.grid_code, "parties": len(case.parties)}
+        write_event(session, case, "register", ctx, None, data.note, details)
+    session.flush()
+    if claim is None:
+        return case, None
+    body = case_out(case, ctx.cal, ctx.today).model_dump_json().encode()
+    complete_claim(session, claim, case.id, 201, body)
+    return case, body

@@ -13,13 +13,15 @@ run `grassroots stats rebuild`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, event, select
+from sqlalchemy import Connection, Executable, Table, bindparam, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapper, Session, object_session
 
+from grassroots.calendar import WorkCalendar, load_calendar
 from grassroots.cases.models import Case
 from grassroots.stats.calendar_days import WorkdayIndex, calendar_from
 from grassroots.stats.contribution import FIELDS, Contribution, add_into, contributions
@@ -69,34 +71,63 @@ def _recall_stored(connection: Connection, case: Case) -> dict[str, Any]:
 
 def apply(connection: Connection, delta: Contribution) -> None:
     """Add `delta` to the tables (upsert), dropping open rows that reach zero."""
+    dialect = connection.dialect.name
     for (table_name, key), counters in delta.items():
         changes = {k: v for k, v in counters.items() if v}
         if not changes:
             continue
-        table = TABLES[table_name]
         key_cols = KEY_COLUMNS[table_name]
-        values = dict(zip(key_cols, key, strict=True)) | changes
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(table).values(values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(key_cols),
-            set_={c: table.c[c] + stmt.excluded[c] for c in changes},
-        )
-        connection.execute(stmt)
+        keys = dict(zip(key_cols, key, strict=True))
+        connection.execute(_upsert(dialect, table_name, tuple(sorted(changes))), keys | changes)
         if table_name.startswith("open"):
-            where = [table.c[c] == v for c, v in zip(key_cols, key, strict=True)]
-            connection.execute(delete(table).where(*where, table.c.open_count == 0))
+            connection.execute(_drop_empty(table_name), {f"k_{c}": v for c, v in keys.items()})
+
+
+@lru_cache(maxsize=256)
+def _upsert(dialect: str, table_name: str, counters: tuple[str, ...]) -> Executable:
+    """INSERT … ON CONFLICT DO UPDATE adding `counters`, built once per shape (building the
+    `excluded` alias costs more than running the statement)."""
+    table = TABLES[table_name]
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS[table_name]),
+        set_={c: table.c[c] + stmt.excluded[c] for c in counters},
+    )
+
+
+@lru_cache(maxsize=8)
+def _drop_empty(table_name: str) -> Executable:
+    table = TABLES[table_name]
+    where = [table.c[c] == bindparam(f"k_{c}") for c in KEY_COLUMNS[table_name]]
+    return delete(table).where(*where, table.c.open_count == 0)
 
 
 def _days(connection: Connection, case: Case) -> WorkdayIndex:
-    """The working-day index, loaded once per transaction of the case's session."""
+    """The working-day index of the calendar the case's transaction reads (one read per
+    transaction, shared with the action; one index per distinct calendar per process)."""
     session = object_session(case)
     if session is None:
         return WorkdayIndex(calendar_from(connection))
     index = session.info.get(_CALENDAR_KEY)
     if index is None:
-        index = session.info[_CALENDAR_KEY] = WorkdayIndex(calendar_from(connection))
+        index = session.info[_CALENDAR_KEY] = _index_of(load_calendar(session, connection))
     return index  # type: ignore[no-any-return]
+
+
+_INDEXES: dict[int, tuple[WorkCalendar, WorkdayIndex]] = {}
+
+
+def _index_of(cal: WorkCalendar) -> WorkdayIndex:
+    """load_calendar hands out the same WorkCalendar while the entries are unchanged, so
+    its index (a pass over each year) is kept with it."""
+    kept = _INDEXES.get(id(cal))
+    if kept is not None and kept[0] is cal:
+        return kept[1]
+    if len(_INDEXES) >= 16:
+        _INDEXES.clear()
+    index = WorkdayIndex(cal)
+    _INDEXES[id(cal)] = (cal, index)
+    return index
 
 
 def _after_insert(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
