@@ -1,7 +1,7 @@
 """管理 pages: every read and write goes through the owning domain's queries and do_*.
 
 Configuration (system_admin, config.write): categories, units, deadline policies, the
-holiday calendar; geography (geo.write): boundary import; accounts (users.read): users.
+holiday calendar; geography (geo.write): boundary import. Users and roles: admin/users_pages.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
-from grassroots.accounts.queries import list_users
 from grassroots.cases.actions_dictionary import DictionaryEntryIn, do_put_entry
 from grassroots.cases.deadline_actions import do_set_calendar_day
 from grassroots.cases.deadline_queries import calendar_status, list_policies, year_entries
@@ -34,7 +33,6 @@ from grassroots.web.templating import render
 router = APIRouter(include_in_schema=False)
 Configurer = Annotated[User, requires("config.write")]
 GeoWriter = Annotated[User, requires("geo.write")]
-UserReader = Annotated[User, requires("users.read")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -85,11 +83,6 @@ def set_calendar_day(
     entry = DayIn(day=day, is_working=is_working == "1", name=name)
     do_set_calendar_day(session, entry, actor=user)
     return _saved("/admin#calendar")
-
-
-@router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, session: DbSession, user: UserReader) -> HTMLResponse:
-    return render(request, "admin/users.html", {"users": list_users(session, user)}, user=user)
 
 
 @router.get("/admin/boundaries", response_class=HTMLResponse)
