@@ -16,18 +16,21 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
 from grassroots.cases.actions_dictionary import DictionaryEntryIn, do_put_entry
-from grassroots.cases.deadline_actions import do_set_calendar_day
+from grassroots.cases.deadline_actions import do_delete_policy, do_set_calendar_day, do_set_policy
 from grassroots.cases.deadline_queries import calendar_status, list_policies, year_entries
-from grassroots.cases.deadline_schemas import DayIn
+from grassroots.cases.deadline_schemas import DayIn, PolicyIn
+from grassroots.cases.deadlines import CASE_LEVELS
 from grassroots.cases.models import Category
 from grassroots.cases.queries import categories
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.geo.actions import do_import_geojson
 from grassroots.geo.queries import units
+from grassroots.i18n import gettext_for, request_locale
 from grassroots.stats.queries import today_local
 from grassroots.web.flash import set_flash
-from grassroots.web.forms import form_fields
+from grassroots.web.forms import field_errors, form_fields, problem_errors
+from grassroots.web.labels import level_label
 from grassroots.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +38,7 @@ Configurer = Annotated[User, requires("config.write")]
 GeoWriter = Annotated[User, requires("geo.write")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
 MAX_UPLOAD = 20 * 1024 * 1024
+POLICY_FIELDS = ("category_code", "level", "accept_days", "resolve_days", "follow_up_days", "basis")
 
 
 def _saved(url: str) -> Response:
@@ -43,19 +47,65 @@ def _saved(url: str) -> Response:
     return response
 
 
-@router.get("/admin", response_class=HTMLResponse)
-def admin_home(request: Request, session: DbSession, user: Configurer) -> HTMLResponse:
+def _home(
+    request: Request,
+    session: DbSession,
+    user: User,
+    policy_values: dict[str, Any] | None = None,
+    policy_errors: dict[str, str] | None = None,
+) -> HTMLResponse:
     today = today_local()
+    t = gettext_for(request_locale(request))
     context = {
         "categories": categories(session),
         "units": units(session, None, None),
         "policies": list_policies(session),
+        "category_options": [(c.code, f"{c.name} {c.code}") for c in categories(session)],
+        "level_options": [(v, t(level_label(v))) for v in CASE_LEVELS],
         "calendar": calendar_status(session, today),
         "days": year_entries(session, today.year),
         "year": today.year,
         "errors": {},
+        "policy_values": policy_values or {"level": "village", "resolve_days": "22"},
+        "policy_errors": policy_errors or {},
     }
-    return render(request, "admin/home.html", context, user=user)
+    status = 422 if policy_errors else 200
+    return render(request, "admin/home.html", context, user=user, status_code=status)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_home(request: Request, session: DbSession, user: Configurer) -> HTMLResponse:
+    return _home(request, session, user)
+
+
+@router.post("/admin/policies", response_class=HTMLResponse)
+def set_policy(
+    request: Request, session: DbSession, user: Configurer, form: FormFields
+) -> Response:
+    """Create or replace the policy of (category, level, violence_risk) with do_set_policy;
+    on an error the form comes back with what was typed and the message under its field."""
+    data = {k: form.get(k, "") for k in POLICY_FIELDS}
+    for flag in ("violence_risk", "auto_escalate"):
+        data[flag] = bool(form.get(flag))
+    t = gettext_for(request_locale(request))
+    try:
+        do_set_policy(session, PolicyIn.model_validate(data), actor=user)
+    except ValidationError as exc:
+        return _home(request, session, user, form, field_errors(exc, t, _first, "level"))
+    except Problem as exc:
+        return _home(request, session, user, form, problem_errors(exc, "level", {}))
+    return _saved("/admin#policies")
+
+
+@router.post("/admin/policies/{policy_id}/delete")
+def delete_policy(session: DbSession, user: Configurer, policy_id: int) -> Response:
+    """A category's own row; a level's default can be changed, not deleted (409)."""
+    do_delete_policy(session, policy_id, actor=user)
+    return _saved("/admin#policies")
+
+
+def _first(loc: tuple[Any, ...]) -> str:
+    return str(loc[0])
 
 
 @router.post("/admin/categories/{code}")
