@@ -14,6 +14,7 @@ from grassroots.accounts.docs import add_protected_docs
 from grassroots.accounts.pages import router as accounts_pages
 from grassroots.accounts.users_api import router as users_router
 from grassroots.admin.pages import router as admin_pages
+from grassroots.admin.users_pages import router as admin_users_pages
 from grassroots.audit.api import router as audit_router
 from grassroots.audit.pages import router as audit_pages
 from grassroots.cases.api import router as cases_router
@@ -81,6 +82,7 @@ def create_app(
     app.include_router(geo_pages)
     app.include_router(case_pages)
     app.include_router(admin_pages)
+    app.include_router(admin_users_pages)
     app.include_router(audit_pages)
     app.include_router(stats_router, prefix=API_PREFIX)
     app.include_router(audit_router, prefix=API_PREFIX)

@@ -260,4 +260,5 @@ INSIDE_MAY_404: dict[tuple[str, str], str] = {
     ("GET", "/cases/{code}/agreement"): "no agreement before a mediated resolution",
     ("DELETE", "/api/v1/calendar/days/{day}"): "no admin entry for that day in the seed",
     ("DELETE", "/api/v1/deadline-policies/{policy_id}"): "no policy row in the seed",
+    ("POST", "/admin/policies/{policy_id}/delete"): "no policy row in the seed",
 }

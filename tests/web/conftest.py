@@ -1,7 +1,8 @@
 """Browser tests: a real uvicorn server on 127.0.0.1 and Debian's chromium driven by Playwright.
 
-The server runs in a thread of the test process against its own SQLite file with the demo
-geography and staff. Every page is opened in a context that refuses (and records) any
+The server runs in a thread of the test process against its own fresh database with the demo
+geography and staff: a SQLite file, or (for the story, which runs on both databases) a
+temporary PostgreSQL database. Every page is opened in a context that refuses (and records) any
 request to a host other than the server, and records JavaScript errors; both fail the test.
 """
 
@@ -11,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +28,7 @@ from grassroots.config import Settings
 from grassroots.db import make_engine, upgrade_schema
 from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
+from tests.support.postgres import temporary_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -56,17 +59,35 @@ class LiveServer:
     engine: Engine
 
 
+def _live_database(kind: str, data: Path, stack: ExitStack, request: pytest.FixtureRequest) -> str:
+    """A fresh database of `kind`: a SQLite file, or a temporary PostgreSQL database (which
+    skips outside CI, and fails under CI=true, when there is no PostgreSQL — tests/conftest.py)."""
+    if kind == "sqlite":
+        return f"sqlite:///{data / 'grassroots.db'}"
+    admin = request.getfixturevalue("postgres_admin_url")
+    return stack.enter_context(temporary_database(admin, "live"))
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """uvicorn serving the app on a free local port, on a fresh SQLite demo database."""
-    data = tmp_path_factory.mktemp("live")
-    url = f"sqlite:///{data / 'grassroots.db'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        build_demo_geography(session)
-    settings = Settings(data_dir=data, database_url=url)
-    app = create_app(settings, engine=engine)
+def live_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """uvicorn serving the app on a free local port, on a fresh demo database: SQLite unless
+    a test asks for another kind (parametrize("live_server", [...], indirect=True))."""
+    kind = getattr(request, "param", "sqlite")
+    with ExitStack() as stack:
+        data = tmp_path_factory.mktemp(f"live-{kind}")
+        url = _live_database(kind, data, stack, request)
+        engine = make_engine(url)
+        stack.callback(engine.dispose)  # before the temporary database is dropped
+        upgrade_schema(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            build_demo_geography(session)
+        settings = Settings(data_dir=data, database_url=url)
+        yield from _serve(create_app(settings, engine=engine), engine)
+
+
+def _serve(app: object, engine: Engine) -> Iterator[LiveServer]:
     port = free_port()
     # log_config=None: uvicorn must not reconfigure logging (dictConfig would close the
     # handlers of the suite's personal-data log watch, tests/audit/logcapture.py).
@@ -85,7 +106,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     yield LiveServer(f"http://127.0.0.1:{port}", engine)
     server.should_exit = True
     thread.join(timeout=10)
-    engine.dispose()
 
 
 @pytest.fixture(scope="session")

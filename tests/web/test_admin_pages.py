@@ -69,3 +69,71 @@ def test_security_admin_sees_users_not_configuration(client_as):
     r = security.get("/admin/users", headers=HTML)
     assert r.status_code == 200 and "wang" in r.text and "网格员" in r.text
     assert security.get("/admin", headers=HTML).status_code == 403
+
+
+def _policy(session, category: str, level: str, risk: bool = False):
+    from sqlalchemy import select
+
+    from grassroots.cases.deadline_models import DeadlinePolicy
+
+    session.expire_all()
+    return session.scalar(
+        select(DeadlinePolicy).where(
+            DeadlinePolicy.category_code == category,
+            DeadlinePolicy.level == level,
+            DeadlinePolicy.violence_risk == risk,
+        )
+    )
+
+
+POLICY = {
+    "category_code": "neighbour",
+    "level": "township",
+    "violence_risk": "1",
+    "accept_days": "1",
+    "resolve_days": "10",
+    "follow_up_days": "3",
+    "auto_escalate": "1",
+    "basis": "县综治中心规定",
+}
+
+
+def test_deadline_policy_is_set_edited_and_deleted_through_the_actions(client_as, session):
+    admin = client_as("admin")
+    r = admin.post("/admin/policies", data=POLICY, headers=HTML, follow_redirects=False)
+    assert r.status_code == 303
+    row = _policy(session, "neighbour", "township", True)
+    assert (row.accept_days, row.resolve_days, row.follow_up_days) == (1, 10, 3)
+    assert row.auto_escalate is True
+    edit = {**POLICY, "resolve_days": "12"}
+    del edit["auto_escalate"]
+    admin.post("/admin/policies", data=edit, headers=HTML, follow_redirects=False)
+    row = _policy(session, "neighbour", "township", True)
+    assert row.resolve_days == 12 and row.auto_escalate is False
+    page = admin.get("/admin", headers=HTML).text
+    assert f'action="/admin/policies/{row.id}/delete"' in page
+    gone = admin.post(f"/admin/policies/{row.id}/delete", headers=HTML, follow_redirects=False)
+    assert gone.status_code == 303 and _policy(session, "neighbour", "township", True) is None
+
+
+def test_bad_policy_input_is_shown_next_to_the_field_and_kept(client_as, session):
+    before = _policy(session, "", "village")
+    bad = {**POLICY, "category_code": "", "level": "village", "resolve_days": "0"}
+    r = client_as("admin").post("/admin/policies", data=bad, headers=HTML)
+    assert r.status_code == 422 and 'id="resolve_days-error"' in r.text
+    assert 'value="县综治中心规定"' in r.text
+    after = _policy(session, "", "village")
+    assert after.resolve_days == before.resolve_days
+
+
+def test_a_levels_default_policy_cannot_be_deleted(client_as, session):
+    row = _policy(session, "", "village")
+    r = client_as("admin").post(f"/admin/policies/{row.id}/delete", headers=HTML)
+    assert r.status_code == 409 and _policy(session, "", "village") is not None
+
+
+def test_only_configuration_holders_set_policies(client_as, session):
+    for name in ("security", "zhao"):
+        r = client_as(name).post("/admin/policies", data=POLICY, headers=HTML)
+        assert r.status_code == 403
+    assert _policy(session, "neighbour", "township", True) is None

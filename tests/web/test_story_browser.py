@@ -63,6 +63,8 @@ def register_by_map(page) -> str:  # type: ignore[no-untyped-def]
     return page.url.rsplit("/", 1)[-1]
 
 
+# The story runs on both databases (DESIGN §6): a live server each, SQLite and PostgreSQL.
+@pytest.mark.parametrize("live_server", ["sqlite", "postgresql"], indirect=True)
 def test_a_dispute_from_the_map_to_closed(open_as):
     zhao = open_as("zhao")
     zhao.goto("/")

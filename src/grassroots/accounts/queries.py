@@ -66,3 +66,14 @@ def access_own_token(session: Session, user: User, token_id: int) -> ApiToken:
     if token is None or token.user_id != user.id:
         raise Problem(404, "not_found", "令牌不存在 / no such token")
     return token
+
+
+def postable_jurisdictions(session: Session, actor: User) -> Sequence[Jurisdiction]:
+    """Current county/township/village nodes an administrator may post a new account in."""
+    stmt = select(Jurisdiction).where(
+        Jurisdiction.valid_to.is_(None),
+        Jurisdiction.level.in_(["county", "township", "village"]),
+    )
+    if actor.jurisdiction is not None:
+        stmt = stmt.where(Jurisdiction.code.startswith(actor.jurisdiction.prefix))
+    return session.scalars(stmt.order_by(Jurisdiction.code)).all()

@@ -1,7 +1,7 @@
 """管理 pages: every read and write goes through the owning domain's queries and do_*.
 
 Configuration (system_admin, config.write): categories, units, deadline policies, the
-holiday calendar; geography (geo.write): boundary import; accounts (users.read): users.
+holiday calendar; geography (geo.write): boundary import. Users and roles: admin/users_pages.py.
 """
 
 from __future__ import annotations
@@ -15,28 +15,30 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
-from grassroots.accounts.queries import list_users
 from grassroots.cases.actions_dictionary import DictionaryEntryIn, do_put_entry
-from grassroots.cases.deadline_actions import do_set_calendar_day
+from grassroots.cases.deadline_actions import do_delete_policy, do_set_calendar_day, do_set_policy
 from grassroots.cases.deadline_queries import calendar_status, list_policies, year_entries
-from grassroots.cases.deadline_schemas import DayIn
+from grassroots.cases.deadline_schemas import DayIn, PolicyIn
+from grassroots.cases.deadlines import CASE_LEVELS
 from grassroots.cases.models import Category
 from grassroots.cases.queries import categories
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.geo.actions import do_import_geojson
 from grassroots.geo.queries import units
+from grassroots.i18n import gettext_for, request_locale
 from grassroots.stats.queries import today_local
 from grassroots.web.flash import set_flash
-from grassroots.web.forms import form_fields
+from grassroots.web.forms import field_errors, form_fields, problem_errors
+from grassroots.web.labels import level_label
 from grassroots.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Configurer = Annotated[User, requires("config.write")]
 GeoWriter = Annotated[User, requires("geo.write")]
-UserReader = Annotated[User, requires("users.read")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
 MAX_UPLOAD = 20 * 1024 * 1024
+POLICY_FIELDS = ("category_code", "level", "accept_days", "resolve_days", "follow_up_days", "basis")
 
 
 def _saved(url: str) -> Response:
@@ -45,19 +47,65 @@ def _saved(url: str) -> Response:
     return response
 
 
-@router.get("/admin", response_class=HTMLResponse)
-def admin_home(request: Request, session: DbSession, user: Configurer) -> HTMLResponse:
+def _home(
+    request: Request,
+    session: DbSession,
+    user: User,
+    policy_values: dict[str, Any] | None = None,
+    policy_errors: dict[str, str] | None = None,
+) -> HTMLResponse:
     today = today_local()
+    t = gettext_for(request_locale(request))
     context = {
         "categories": categories(session),
         "units": units(session, None, None),
         "policies": list_policies(session),
+        "category_options": [(c.code, f"{c.name} {c.code}") for c in categories(session)],
+        "level_options": [(v, t(level_label(v))) for v in CASE_LEVELS],
         "calendar": calendar_status(session, today),
         "days": year_entries(session, today.year),
         "year": today.year,
         "errors": {},
+        "policy_values": policy_values or {"level": "village", "resolve_days": "22"},
+        "policy_errors": policy_errors or {},
     }
-    return render(request, "admin/home.html", context, user=user)
+    status = 422 if policy_errors else 200
+    return render(request, "admin/home.html", context, user=user, status_code=status)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_home(request: Request, session: DbSession, user: Configurer) -> HTMLResponse:
+    return _home(request, session, user)
+
+
+@router.post("/admin/policies", response_class=HTMLResponse)
+def set_policy(
+    request: Request, session: DbSession, user: Configurer, form: FormFields
+) -> Response:
+    """Create or replace the policy of (category, level, violence_risk) with do_set_policy;
+    on an error the form comes back with what was typed and the message under its field."""
+    data = {k: form.get(k, "") for k in POLICY_FIELDS}
+    for flag in ("violence_risk", "auto_escalate"):
+        data[flag] = bool(form.get(flag))
+    t = gettext_for(request_locale(request))
+    try:
+        do_set_policy(session, PolicyIn.model_validate(data), actor=user)
+    except ValidationError as exc:
+        return _home(request, session, user, form, field_errors(exc, t, _first, "level"))
+    except Problem as exc:
+        return _home(request, session, user, form, problem_errors(exc, "level", {}))
+    return _saved("/admin#policies")
+
+
+@router.post("/admin/policies/{policy_id}/delete")
+def delete_policy(session: DbSession, user: Configurer, policy_id: int) -> Response:
+    """A category's own row; a level's default can be changed, not deleted (409)."""
+    do_delete_policy(session, policy_id, actor=user)
+    return _saved("/admin#policies")
+
+
+def _first(loc: tuple[Any, ...]) -> str:
+    return str(loc[0])
 
 
 @router.post("/admin/categories/{code}")
@@ -85,11 +133,6 @@ def set_calendar_day(
     entry = DayIn(day=day, is_working=is_working == "1", name=name)
     do_set_calendar_day(session, entry, actor=user)
     return _saved("/admin#calendar")
-
-
-@router.get("/admin/users", response_class=HTMLResponse)
-def users_page(request: Request, session: DbSession, user: UserReader) -> HTMLResponse:
-    return render(request, "admin/users.html", {"users": list_users(session, user)}, user=user)
 
 
 @router.get("/admin/boundaries", response_class=HTMLResponse)

@@ -16,6 +16,9 @@ VENDOR: dict[str, str] = {
     "leaflet_css": "vendor/leaflet-1.9.4/leaflet.css",
     "echarts_js": "vendor/echarts-6.1.0/echarts.common.min.js",
     "bulma_css": "vendor/bulma-1.0.4/bulma.min.css",
+    "swagger_js": "vendor/swagger-ui-5.35.0/swagger-ui-bundle.js",
+    "swagger_css": "vendor/swagger-ui-5.35.0/swagger-ui.css",
+    "swagger_favicon": "vendor/swagger-ui-5.35.0/favicon-32x32.png",
 }
 
 

@@ -21,6 +21,7 @@ FLASH_MESSAGES: dict[str, tuple[str, str]] = {
     "case_registered": ("success", N_("Case {arg} registered.")),
     "case_updated": ("success", N_("Case {arg} updated.")),
     "saved": ("success", N_("Saved.")),
+    "user_created": ("success", N_("Account {arg} created.")),
     "signed_out": ("info", N_("You have signed out.")),
     "verify_ok": ("success", N_("Audit chain verified: {arg} rows intact.")),
     "verify_broken": ("danger", N_("Audit chain broken at row {arg}.")),
