@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from grassroots.accounts.login_actions import end_sessions
 from grassroots.accounts.models import ApiToken, AuthSession, Role, User
 from grassroots.accounts.passwords import check_policy, hash_password, verify_password
 from grassroots.audit.actions import record_audit
@@ -124,7 +125,7 @@ def do_reset_password(
         _set_password(user, new_password)
         user.failed_logins = 0
         user.locked_until = None
-        session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+        end_sessions(session, user)
         record_audit(
             session,
             actor=actor,
@@ -166,7 +167,7 @@ def _set_password(user: User, password: str) -> None:
 
 
 def _end_sessions_and_tokens(session: Session, user: User, now: datetime | None = None) -> None:
-    session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    end_sessions(session, user)
     session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))

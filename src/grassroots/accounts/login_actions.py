@@ -281,7 +281,7 @@ def do_reset_totp(session: Session, user: User, *, actor: User, ip: str = "") ->
         user.totp_secret_enc = user.totp_pending_enc = None
         user.totp_enabled_at = user.totp_last_step = None
         session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-        session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+        end_sessions(session, user)
         record_audit(
             session,
             actor=actor,
@@ -290,3 +290,8 @@ def do_reset_totp(session: Session, user: User, *, actor: User, ip: str = "") ->
             object_id=user.username,
             ip=ip,
         )
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Log the user out everywhere (inside the caller's transaction)."""
+    session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
