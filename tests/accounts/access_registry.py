@@ -196,6 +196,12 @@ def report_outside(session: Session, actor: User, _values: dict[str, str]) -> st
     return _report(session, _code_outside(session, actor))
 
 
+def unit_inside(_session: Session, actor: User, _values: dict[str, str]) -> str:
+    """A unit at the actor's post (every seed administrator is posted at the county)."""
+    code = actor.jurisdiction.code if actor.jurisdiction else "990101000000"
+    return f"{code[:6]}-mediation"
+
+
 ABSENT_CASE = "990101-2099-999999"
 ABSENT_ID = "999999999"
 
@@ -224,6 +230,8 @@ SAMPLES: dict[str, Sample] = {
     "policy_id": fixed(ABSENT_ID),
     # stored reports (stats/reports)
     "report_id": Sample(report_inside, report_outside),
+    # organisational units (geo): every seed unit lies in the county, so "outside" is absent
+    "unit_code": Sample(unit_inside, lambda _s, _u, _v: "no-such-unit"),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -249,6 +257,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/admin/units/{unit_code}"): {"name": "示范县人民调解委员会"},
     ("POST", "/cases/{code}/parties/{party_id}/reveal"): {
         "field": "phone",
         "reason": "矩阵测试查看",

@@ -19,11 +19,15 @@ from grassroots.geo.schemas import (
     JurisdictionOut,
     JurisdictionPage,
     LocateOut,
+    UnitIn,
     UnitOut,
+    UnitPatch,
 )
+from grassroots.geo.unit_actions import do_create_unit, do_set_unit_active, do_update_unit
 
 router = APIRouter(tags=["geo"])
 READ = [requires("geo.read")]
+Configurer = Annotated[User, requires("config.write")]
 GEOJSON = "application/geo+json"
 
 
@@ -94,9 +98,33 @@ def list_units(
     jurisdiction: Annotated[str | None, Query(description="所属区划代码")] = None,
     kind: UnitKind | None = None,
 ) -> list[UnitOut]:
-    """单位列表 / organisational units, by jurisdiction and kind."""
+    """单位列表 / active organisational units, by jurisdiction and kind."""
     owner = queries.jurisdiction_or_404(session, jurisdiction) if jurisdiction else None
     return [UnitOut.of(u) for u in queries.units(session, owner, kind.value if kind else None)]
+
+
+@router.post("/units", status_code=201, response_model=UnitOut)
+def create_unit(session: DbSession, user: Configurer, data: UnitIn) -> UnitOut:
+    """新建单位 / a new unit in the administrator's jurisdiction subtree (409: code taken)."""
+    return UnitOut.of(do_create_unit(session, data, actor=user))
+
+
+@router.patch("/units/{unit_code}", response_model=UnitOut)
+def update_unit(session: DbSession, user: Configurer, unit_code: str, data: UnitPatch) -> UnitOut:
+    """修改单位 / rename a unit or change its kind."""
+    return UnitOut.of(do_update_unit(session, unit_code, data, actor=user))
+
+
+@router.post("/units/{unit_code}/deactivate", response_model=UnitOut)
+def deactivate_unit(session: DbSession, user: Configurer, unit_code: str) -> UnitOut:
+    """停用单位 / no longer offered for assignment; 409 while it holds open cases."""
+    return UnitOut.of(do_set_unit_active(session, unit_code, False, actor=user))
+
+
+@router.post("/units/{unit_code}/reactivate", response_model=UnitOut)
+def reactivate_unit(session: DbSession, user: Configurer, unit_code: str) -> UnitOut:
+    """启用单位 / offer a deactivated unit again."""
+    return UnitOut.of(do_set_unit_active(session, unit_code, True, actor=user))
 
 
 @router.post("/geo/import", response_model=ImportSummaryOut)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from grassroots.geo.locate import Located
-from grassroots.geo.models import Jurisdiction, Unit
+from grassroots.geo.models import Jurisdiction, Unit, UnitKind
+
+UNIT_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$"
 
 
 class JurisdictionOut(BaseModel):
@@ -77,12 +79,37 @@ class UnitOut(BaseModel):
     name: str
     kind: str
     jurisdiction_code: str
+    active: bool = True
 
     @classmethod
     def of(cls, unit: Unit) -> UnitOut:
         return cls(
-            code=unit.code, name=unit.name, kind=unit.kind, jurisdiction_code=unit.jurisdiction.code
+            code=unit.code,
+            name=unit.name,
+            kind=unit.kind,
+            jurisdiction_code=unit.jurisdiction.code,
+            active=unit.active,
         )
+
+
+class UnitIn(BaseModel):
+    """A new unit: its code is permanent (cases and accounts refer to it)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(pattern=UNIT_CODE_PATTERN, description="单位代码：字母、数字、- 或 _")
+    name: str = Field(min_length=1, max_length=100)
+    kind: UnitKind
+    jurisdiction_code: str = Field(min_length=1, max_length=15)
+
+
+class UnitPatch(BaseModel):
+    """Rename a unit or change its kind; the code and jurisdiction stay."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    kind: UnitKind | None = None
 
 
 class ImportSummaryOut(BaseModel):
