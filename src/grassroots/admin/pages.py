@@ -1,7 +1,8 @@
 """管理 pages: every read and write goes through the owning domain's queries and do_*.
 
-Configuration (system_admin, config.write): categories, units, deadline policies, the
-holiday calendar; geography (geo.write): boundary import. Users and roles: admin/users_pages.py.
+Configuration (system_admin, config.write): categories, deadline policies, one calendar day;
+units: admin/units_pages.py; a whole year's calendar: admin/calendar_pages.py; geography
+(geo.write): boundary import. Users and roles: admin/users_pages.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
+from grassroots.admin.calendar_pages import router as calendar_router
+from grassroots.admin.units_pages import router as units_router
 from grassroots.cases.actions_dictionary import DictionaryEntryIn, do_put_entry
 from grassroots.cases.deadline_actions import do_delete_policy, do_set_calendar_day, do_set_policy
 from grassroots.cases.deadline_queries import calendar_status, list_policies, year_entries
@@ -158,3 +161,8 @@ def boundaries_import(
         context["problem"] = exc
     status = 200 if context["problem"] is None else 422
     return render(request, "admin/boundaries.html", context, user=user, status_code=status)
+
+
+# After this module's routes: POST /admin/calendar/day must match before /admin/calendar/{year}.
+router.include_router(units_router)
+router.include_router(calendar_router)
