@@ -27,6 +27,7 @@ from grassroots.accounts.login_actions import (
 from grassroots.accounts.ratelimit import rate_limit
 from grassroots.deps import Authn, DbSession
 from grassroots.errors import Problem
+from grassroots.web.nav import home_for
 from grassroots.web.templating import render as web_render
 
 router = APIRouter(include_in_schema=False)
@@ -80,7 +81,10 @@ def login_submit(
             request, "login.html", 401, next=safe_next(next), username=username, error=exc.message
         )
     pending = second_factor_state(new.row.user, new.row, settings)
-    return _after_login(safe_next(next), new.session_id, pending, request)
+    target = safe_next(next)
+    if target == "/":  # no page asked for: the role's own start page (admins have no 工作台)
+        target = home_for(new.row.user)
+    return _after_login(target, new.session_id, pending, request)
 
 
 @router.post("/logout")

@@ -35,10 +35,18 @@ def nav_for(user: User | None) -> list[NavItem]:
     return [i for i in NAV_ITEMS if any(has_permission(user.role, p) for p in i.permissions)]
 
 
-def home_for(user: User) -> str:
-    """Where a user lands after login: the first page their role may open."""
-    items = nav_for(user)
-    return items[0].href if items else "/account"
+# Where each role starts its day: staff on the dashboard (工作台), the system administrator
+# on 管理, the security administrator on users and roles, the auditor on 审计.
+LANDING_ORDER: tuple[str, ...] = ("dashboard", "admin", "users", "audit")
+
+
+def home_for(user: User | None) -> str:
+    """Where a user lands after login (and the brand link leads): a page their role may open."""
+    items = {i.key: i for i in nav_for(user)}
+    for key in LANDING_ORDER:
+        if key in items:
+            return items[key].href
+    return next(iter(items.values())).href if items else "/"
 
 
 ROLE_LABELS: dict[str, str] = {

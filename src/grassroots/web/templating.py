@@ -40,7 +40,7 @@ from grassroots.web.labels import (
     level_label,
     state_label,
 )
-from grassroots.web.nav import active_item, nav_for, role_label
+from grassroots.web.nav import active_item, home_for, nav_for, role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "admin", "reports")
@@ -115,6 +115,7 @@ def base_context(request: Request, user: User | None) -> dict[str, Any]:
         "user": user,
         "nav": nav,
         "nav_active": active_item(nav, request.url.path),
+        "home_href": home_for(user),
         "permissions": ROLE_PERMISSIONS.get(Role(user.role), frozenset()) if user else frozenset(),
         "locale": locale,
         "html_lang": html_lang(locale),
