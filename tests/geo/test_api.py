@@ -116,13 +116,17 @@ def test_every_geo_route_declares_exactly_one_permission():
     from grassroots.geo.api import router
 
     expected = {
-        "/jurisdictions": "geo.read",
-        "/jurisdictions/{code}": "geo.read",
-        "/jurisdictions/{code}/children": "geo.read",
-        "/grids.geojson": "geo.read",
-        "/locate": "geo.read",
-        "/units": "geo.read",
-        "/geo/import": "geo.write",
+        ("GET", "/jurisdictions"): "geo.read",
+        ("GET", "/jurisdictions/{code}"): "geo.read",
+        ("GET", "/jurisdictions/{code}/children"): "geo.read",
+        ("GET", "/grids.geojson"): "geo.read",
+        ("GET", "/locate"): "geo.read",
+        ("GET", "/units"): "geo.read",
+        ("POST", "/units"): "config.write",
+        ("PATCH", "/units/{unit_code}"): "config.write",
+        ("POST", "/units/{unit_code}/deactivate"): "config.write",
+        ("POST", "/units/{unit_code}/reactivate"): "config.write",
+        ("POST", "/geo/import"): "geo.write",
     }
     found = {}
     for route in router.routes:
@@ -130,5 +134,6 @@ def test_every_geo_route_declares_exactly_one_permission():
         calls = [d.call for d in route.dependant.dependencies]
         perms = [c.permission for c in calls if hasattr(c, "permission")]
         assert len(perms) == 1, route.path
-        found[route.path] = perms[0]
+        for method in route.methods:
+            found[(method, route.path)] = perms[0]
     assert found == expected

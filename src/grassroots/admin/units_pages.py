@@ -97,15 +97,16 @@ def create_unit(
 ) -> Response:
     """A new unit; on an error the form comes back with what was typed, messages per field."""
     data = {k: str(form.get(k, "")) for k in NEW_UNIT_FIELDS}
+    place = data["jurisdiction_code"]  # the list beside the form shows that jurisdiction
     t = gettext_for(request_locale(request))
     try:
         unit = do_create_unit(session, UnitIn.model_validate(data), actor=user)
     except ValidationError as exc:
         errors = field_errors(exc, t, _first, "code")
-        return _page(request, session, user, form=(data, errors), status=422)
+        return _page(request, session, user, place, (data, errors), status=422)
     except Problem as exc:
         errors = problem_errors(exc, "code", {})
-        return _page(request, session, user, form=(data, errors), status=exc.status)
+        return _page(request, session, user, place, (data, errors), status=exc.status)
     return _saved(unit.jurisdiction.code, f"#unit-{unit.code}")
 
 
