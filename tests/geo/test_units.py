@@ -140,7 +140,7 @@ def test_a_unit_holding_open_cases_cannot_be_deactivated(client_as, session, use
     assert session.scalars(select(Unit.active).where(Unit.code == unit)).one() is True
 
 
-def test_a_deactivated_unit_is_refused_in_assign(client_as, session, users):
+def test_a_deactivated_unit_is_no_longer_offered_nor_accepted_in_assign(client_as, session, users):
     body = {
         "category_code": "neighbour", "source_code": "grid_patrol", "title": "邻里排水纠纷",
         "description": "两户因院墙排水沟堵塞发生争执", "grid_code": grid_in(session, users["wang"]),
@@ -148,18 +148,20 @@ def test_a_deactivated_unit_is_refused_in_assign(client_as, session, users):
     }  # fmt: skip
     created = client_as("wang").post("/api/v1/cases", json=body).json()
     unit = f"{created['village_code']}-mediation"
-    assert client_as("admin").post(f"/api/v1/units/{unit}/deactivate").status_code == 200
     zhao, code = client_as("zhao"), created["code"]
     r = zhao.post(
         f"/api/v1/cases/{code}/actions/accept", json={"expected_version": created["version"]}
     )
+    assert r.status_code == 200, r.text
+    offered = f'value="{unit}"'
+    assert offered in zhao.get(f"/cases/{code}", headers={"accept": "text/html"}).text
+    assert client_as("admin").post(f"/api/v1/units/{unit}/deactivate").status_code == 200
+    assert offered not in zhao.get(f"/cases/{code}", headers={"accept": "text/html"}).text
     r = zhao.post(
         f"/api/v1/cases/{code}/actions/assign",
         json={"expected_version": r.json()["version"], "unit_code": unit},
     )
     assert r.status_code == 422, r.text
-    page = zhao.get(f"/cases/{code}", headers={"accept": "text/html"})
-    assert page.status_code == 200 and f'value="{unit}"' not in page.text
 
 
 def test_api_create_patch_list_and_permissions(client_as):
