@@ -15,6 +15,7 @@ from grassroots.admin.calendar_text import (
     EMPTY,
     LONG_LABEL,
     OTHER_YEAR,
+    TOO_LONG,
     parse_schedule,
     schedule_text,
 )
@@ -71,6 +72,11 @@ def test_every_bad_line_is_reported_with_its_number_and_nothing_kept():
 
 def test_empty_text_is_an_error():
     assert [e.msgid for e in parse_schedule("# only a comment\n\n", 2027).errors] == [EMPTY]
+
+
+def test_a_text_longer_than_any_year_is_refused_whole():
+    text = "2027-01-01 元旦\n" * 2000
+    assert [e.msgid for e in parse_schedule(text, 2027).errors] == [TOO_LONG]
 
 
 def test_working_markers():

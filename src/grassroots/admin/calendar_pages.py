@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
-from grassroots.admin.calendar_text import Parsed, parse_schedule, schedule_text
+from grassroots.admin.calendar_text import MAX_TEXT, Parsed, parse_schedule, schedule_text
 from grassroots.calendar import DayKind, DaySource, load_calendar, package_knows
 from grassroots.cases.deadline_actions import FIRST_YEAR, LAST_YEAR, do_set_year_schedule
 from grassroots.cases.deadline_models import CalendarYear
@@ -30,7 +30,6 @@ from grassroots.web.templating import render
 router = APIRouter(include_in_schema=False)
 Configurer = Annotated[User, requires("config.write")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
-MAX_TEXT = 20_000
 
 
 def _year(value: int) -> int:
@@ -98,9 +97,10 @@ def calendar_submit(
     """intent=preview shows the parsed days; intent=save saves them all, or nothing when any
     line is wrong or the notice is missing (422, the page lists each line's error)."""
     _year(year)
-    values = {k: str(form.get(k, ""))[:MAX_TEXT] for k in ("notice", "schedule")}
-    values["notice"] = values["notice"].strip()[:200]
+    values = {k: str(form.get(k, "")) for k in ("notice", "schedule")}
     parsed = parse_schedule(values["schedule"], year)
+    values["schedule"] = values["schedule"][: MAX_TEXT + 1000]  # shown back, never saved
+    values["notice"] = values["notice"].strip()[:200]
     notice_missing = not values["notice"]
     if form.get("intent") != "save" or not parsed.ok or notice_missing:
         failed = form.get("intent") == "save" and (not parsed.ok or notice_missing)

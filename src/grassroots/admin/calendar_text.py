@@ -21,6 +21,7 @@ from grassroots.cases.deadline_schemas import DayIn
 from grassroots.i18n import N_
 
 MAX_LABEL = 64
+MAX_TEXT = 20_000  # a whole year with long labels is well under this
 _LINE = re.compile(
     r"^(?P<first>\d{4}-\d{1,2}-\d{1,2})"
     r"(?:\s*(?:\.\.|~|～|至)\s*(?P<last>\d{4}-\d{1,2}-\d{1,2}))?"
@@ -35,6 +36,7 @@ OTHER_YEAR = N_("The day {arg} is not in this year.")
 DUPLICATE = N_("The day {arg} is already given on another line.")
 LONG_LABEL = N_("The label is too long (at most 64 characters).")
 EMPTY = N_("Enter at least one holiday or make-up working day.")
+TOO_LONG = N_("The text is too long for one year's schedule.")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ def _line_days(number: int, text: str, year: int) -> tuple[list[DayIn], LineErro
 
 def parse_schedule(text: str, year: int) -> Parsed:
     parsed = Parsed()
+    if len(text) > MAX_TEXT:
+        parsed.errors.append(LineError(0, "", TOO_LONG))
+        return parsed
     seen: set[date] = set()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip().replace("\u3000", " ")
