@@ -7,6 +7,7 @@ routing; it is refused while the unit still holds open cases.
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
@@ -28,6 +29,15 @@ def _invalid(field: str, message: str) -> Problem:
     )
 
 
+def _taken(code: str) -> Problem:
+    return Problem(
+        409,
+        "unit_exists",
+        f"单位代码 {code} 已被使用 / unit code already in use",
+        errors=[{"field": "code", "message": "单位代码已被使用 / code already in use"}],
+    )
+
+
 def do_create_unit(session: Session, data: UnitIn, *, actor: User) -> Unit:
     """A new active unit in a current jurisdiction of the actor's subtree, under a new code."""
     with transaction(session):
@@ -37,15 +47,13 @@ def do_create_unit(session: Session, data: UnitIn, *, actor: User) -> Unit:
                 "jurisdiction_code", f"区划 {data.jurisdiction_code} 不存在 / no such jurisdiction"
             )
         if unit_code_taken(session, data.code):
-            raise Problem(
-                409,
-                "unit_exists",
-                f"单位代码 {data.code} 已被使用 / unit code already in use",
-                errors=[{"field": "code", "message": "单位代码已被使用 / code already in use"}],
-            )
+            raise _taken(data.code)
         unit = Unit(code=data.code, name=data.name, kind=data.kind.value, jurisdiction=place)
         session.add(unit)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:  # another administrator took the code just now
+            raise _taken(data.code) from exc
         record_audit(
             session,
             actor=actor,
