@@ -134,6 +134,7 @@ def requires(permission: str) -> Any:
             scopes is None or permission in scopes
         )
         if not allowed:
+            request.state.refused_user = auth.user  # pages send the user to their own start page
             audit_refusal(request, session, auth.user, "access.denied", {"permission": permission})
             raise Problem(403, "forbidden", "无权执行此操作 / not allowed")
         return auth.user

@@ -79,3 +79,13 @@ def test_an_explicit_next_still_wins(client):
         follow_redirects=False,
     )
     assert r.headers["location"] == "/cases"
+
+
+@pytest.mark.parametrize("username", ["admin", "security", "audit"])
+def test_opening_the_dashboard_without_its_permission_leads_to_the_own_start_page(client, username):
+    target = _log_in(client, username)
+    r = client.get("/", headers=HTML, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == target
+    # the API keeps answering 403 as problem+json
+    api = client.get("/api/v1/stats/dashboard", params={"jurisdiction": "990101000000"})
+    assert api.status_code == 403

@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from grassroots.accounts.authn import SESSION_COOKIE
 from grassroots.errors import Problem, install_handlers, problem_response
+from grassroots.web.nav import home_for
 from grassroots.web.templating import render
 
 API_PREFIXES = ("/api/", "/static/", "/healthz")
@@ -32,6 +33,10 @@ def page_problem(request: Request, problem: Problem) -> Response:
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
         expired = "&expired=1" if request.cookies.get(SESSION_COOKIE) else ""
         return RedirectResponse(f"/login?next={target}{expired}", status_code=303)
+    refused = getattr(request.state, "refused_user", None)
+    if problem.status == 403 and request.url.path == "/" and refused is not None:
+        # The dashboard is the staff's start page; other roles go to the page their role opens.
+        return RedirectResponse(home_for(refused), status_code=303)
     return render(request, "error.html", {"problem": problem}, status_code=problem.status)
 
 
