@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, Category, Source
 from grassroots.i18n import N_
 
 STATE_LABELS: dict[str, str] = {
@@ -36,6 +37,17 @@ PARTY_ROLE_LABELS: dict[str, str] = {
     "respondent": N_("Respondent"),
     "third_party": N_("Third party"),
 }
+
+
+def dictionary_name(entry: Category | Source, locale: str) -> str:
+    """A category's or source's name in the UI language: the English name when the UI is
+    English and one is set, else the Chinese name (dictionary data, edited by admins)."""
+    return entry.name_en if locale == "en" and entry.name_en else entry.name
+
+
+def dictionary_names(entries: Iterable[Category | Source], locale: str) -> dict[str, str]:
+    """code → name in the UI language, in the entries' order."""
+    return {e.code: dictionary_name(e, locale) for e in entries}
 
 
 def state_label(state: str) -> str:
