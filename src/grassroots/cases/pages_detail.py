@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
+from grassroots.cases.agreement_actions import print_context
 from grassroots.cases.dispatch import run_action
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.queries import access_case, timeline
@@ -158,5 +159,6 @@ def agreement(request: Request, session: DbSession, user: CaseReader, code: str)
         "agreement": found,
         "parties": [masked_view(p) for p in case.parties],
         "mediator": display_names(session, {found.actor_id}).get(found.actor_id, ""),
+        **print_context(session, case, found),
     }
     return render(request, "cases/agreement.html", context, user=user)
