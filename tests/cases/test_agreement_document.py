@@ -139,3 +139,23 @@ def test_pdf_through_libreoffice(agreed: str, client_as: Any, session: Session) 
 
 def test_mask_name_keeps_only_the_first_character() -> None:
     assert mask_name("张三") == "张*" and mask_name("欧阳小明") == "欧***" and mask_name("") == ""
+
+
+def test_the_printable_view_masks_names_the_same_way(agreed: str, client_as: Any) -> None:
+    full = client_as("zhao").get(f"/cases/{agreed}/agreement", headers=HTML).text
+    assert "申请人：张三" in full and "第三十一条" in full
+    assert "清山村村民调解委员会（印章）" in full and "于2026年3月31日前履行完毕" in full
+    masked = client_as("wang").get(f"/cases/{agreed}/agreement", headers=HTML).text
+    assert "申请人：张*" in masked and "申请人：张三" not in masked
+
+
+def test_in_english_the_document_stays_chinese_under_an_english_heading(
+    agreed: str, client_as: Any
+) -> None:
+    zhao = client_as("zhao")
+    page = zhao.get(f"/cases/{agreed}/agreement?lang=en", headers=HTML).text
+    assert "mediation agreement" in page and "The agreement itself stays in Chinese" in page
+    assert '<article class="agreement panel-box" lang="zh-CN">' in page
+    assert 'lang="zh-CN"' in page and "经调解，当事人自愿达成如下协议" in page
+    r = _download(zhao, agreed, format="docx", reason="party asked for a copy")
+    assert "人民调解协议书" in _text(r.content)

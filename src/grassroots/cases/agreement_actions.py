@@ -67,10 +67,12 @@ def committee_name(session: Session, case: Case) -> str:
 
 
 def print_context(session: Session, case: Case, event: CaseEvent) -> dict[str, str]:
-    """What the printable HTML view shares with the Word file: committee and date."""
+    """What the printable HTML view shares with the Word file: committee and dates."""
+    deadline = str((event.details or {}).get("performance_deadline", ""))
     return {
         "committee": committee_name(session, case),
         "signed_on": chinese_date(event.at.astimezone(CHINA_TZ).date()),
+        "performance_deadline": _chinese_iso_date(deadline),
     }
 
 

@@ -27,6 +27,7 @@ from grassroots.accounts.authn import SESSION_COOKIE
 from grassroots.accounts.credentials import csrf_token_for
 from grassroots.accounts.models import Role, User
 from grassroots.accounts.permissions import ROLE_PERMISSIONS
+from grassroots.cases.agreement_actions import mask_name
 from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
 from grassroots.stats.calendar_days import CHINA_TZ
 from grassroots.web.assets import VENDOR, static_url
@@ -90,6 +91,7 @@ def environment() -> Environment:
     )
     env.filters["local"] = local_time
     env.filters["ui_language"] = _in_ui_language
+    env.filters["mask_name"] = mask_name
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         static_url=static_url,
