@@ -178,3 +178,14 @@ def test_bilingual_messages_show_the_ui_language_half() -> None:
     assert in_language(message, "zh_CN") == "案件 X 不存在"
     for unchanged in ("Saved.", "已保存", "2026-01 / 2026-02", "甲 / 乙"):
         assert in_language(unchanged, "en") == unchanged
+
+
+def test_login_and_dashboard_charts_in_english(
+    story: dict[str, str], client: Any, client_as: Any, session: Session
+) -> None:
+    login = client.get("/login?lang=en", headers=HTML).text
+    assert untranslated(login, []) == [] and "Sign in" in login
+    zhao = client_as("zhao")
+    dashboard = zhao.get("/?lang=en", headers=HTML).text
+    charts = dashboard[dashboard.index('"categories"') :][:400]
+    assert "Neighbours" in charts and "邻里" not in charts
