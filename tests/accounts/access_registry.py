@@ -258,6 +258,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/units/{unit_code}"): {"name": "示范县人民调解委员会"},
+    ("POST", "/cases/{code}/agreement/document"): {"format": "docx", "reason": "矩阵测试导出"},
     ("POST", "/cases/{code}/parties/{party_id}/reveal"): {
         "field": "phone",
         "reason": "矩阵测试查看",
@@ -267,6 +268,7 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
 # out-of-scope check still runs. Say why; prefer a sample that makes the object exist.
 INSIDE_MAY_404: dict[tuple[str, str], str] = {
     ("GET", "/cases/{code}/agreement"): "no agreement before a mediated resolution",
+    ("POST", "/cases/{code}/agreement/document"): "no agreement before a mediated resolution",
     ("DELETE", "/api/v1/calendar/days/{day}"): "no admin entry for that day in the seed",
     ("DELETE", "/api/v1/deadline-policies/{policy_id}"): "no policy row in the seed",
     ("POST", "/admin/policies/{policy_id}/delete"): "no policy row in the seed",

@@ -116,6 +116,7 @@ def put_category(
     request: Request, session: DbSession, user: Configurer, code: str, form: FormFields
 ) -> Response:
     data = {"name": form.get("name", ""), "sort_order": form.get("sort_order") or 0}
+    data["name_en"] = form.get("name_en")
     data["active"] = bool(form.get("active"))
     try:
         do_put_entry(session, Category, code, DictionaryEntryIn.model_validate(data), actor=user)

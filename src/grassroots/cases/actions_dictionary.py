@@ -19,6 +19,8 @@ class DictionaryEntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=64)
+    # English name shown in the English UI; None keeps the stored one, "" clears it.
+    name_en: str | None = Field(None, max_length=64)
     sort_order: int = Field(0, ge=0, le=10000)
     active: bool = True
 
@@ -35,6 +37,10 @@ def do_put_entry(
             row = kind(code=code)
             session.add(row)
         row.name, row.sort_order, row.active = data.name, data.sort_order, data.active
+        if data.name_en is not None:
+            row.name_en = data.name_en.strip()
+        elif created:
+            row.name_en = ""
         record_audit(
             session, actor=actor, action=f"config.{kind.__tablename__}",
             object_type=kind.__tablename__, object_id=code,

@@ -52,6 +52,7 @@ class CasePage(BaseModel):
 class DictionaryEntry(BaseModel):
     code: str
     name: str
+    name_en: str = ""
     sort_order: int
     active: bool
 
@@ -213,8 +214,8 @@ def act(
 
 
 def _entries(rows: list[Category] | list[Source]) -> list[DictionaryEntry]:
-    return [DictionaryEntry(code=r.code, name=r.name, sort_order=r.sort_order, active=r.active)
-            for r in rows]  # fmt: skip
+    return [DictionaryEntry(code=r.code, name=r.name, name_en=r.name_en,
+                            sort_order=r.sort_order, active=r.active) for r in rows]  # fmt: skip
 
 
 @router.get("/case-categories", response_model=list[DictionaryEntry])

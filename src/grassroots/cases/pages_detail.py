@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
+from grassroots.cases.agreement_actions import print_context
 from grassroots.cases.dispatch import run_action
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.queries import access_case, timeline
@@ -23,7 +24,7 @@ from grassroots.stats.queries import today_local
 from grassroots.web.action_forms import FieldSpec, answers, form_of
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import field_errors, form_fields, problem_errors
-from grassroots.web.labels import ACTION_LABELS, light_of
+from grassroots.web.labels import ACTION_LABELS, dictionary_names, light_of
 from grassroots.web.queries import active_categories, display_names, mediators_at, units_at
 from grassroots.web.templating import render
 
@@ -58,7 +59,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
         "events": events,
         "actors": display_names(session, {e.actor_id for e in events}),
         "parties": [masked_view(access_party(session, user, p.id, ip)) for p in case.parties],
-        "category_name": {c.code: c.name for c in active_categories(session)}.get(
+        "category_name": dictionary_names(active_categories(session), request_locale(request)).get(
             case.category_code, case.category_code
         ),
         "forms": action_forms(session, case, user),
@@ -158,5 +159,6 @@ def agreement(request: Request, session: DbSession, user: CaseReader, code: str)
         "agreement": found,
         "parties": [masked_view(p) for p in case.parties],
         "mediator": display_names(session, {found.actor_id}).get(found.actor_id, ""),
+        **print_context(session, case, found),
     }
     return render(request, "cases/agreement.html", context, user=user)

@@ -20,7 +20,13 @@ from grassroots.cases.queries import list_cases
 from grassroots.deps import DbSession, requires
 from grassroots.i18n import gettext_for, request_locale
 from grassroots.stats.queries import today_local
-from grassroots.web.labels import LEVEL_LABELS, LIGHT_LABELS, STATE_LABELS, light_of
+from grassroots.web.labels import (
+    LEVEL_LABELS,
+    LIGHT_LABELS,
+    STATE_LABELS,
+    dictionary_names,
+    light_of,
+)
 from grassroots.web.queries import active_categories
 from grassroots.web.templating import render
 
@@ -64,7 +70,7 @@ def case_list(
     context = {
         "rows": [(c, light_of(c, today)) for c in rows],
         "filters": filters,
-        "categories": {c.code: c.name for c in active_categories(session)},
+        "categories": dictionary_names(active_categories(session), request_locale(request)),
         "states": STATE_LABELS,
         "levels": LEVEL_LABELS,
         "lights": {k: v for k, v in LIGHT_LABELS.items() if k != "none"},
@@ -93,7 +99,7 @@ def _export(
     session: DbSession, user: User, filters: PageFilters, request: Request
 ) -> tuple[list[str], list[list[str]]]:
     t = gettext_for(request_locale(request))
-    categories = {c.code: c.name for c in active_categories(session)}
+    categories = dictionary_names(active_categories(session), request_locale(request))
     f = case_filter(session, filters)
     cases, _ = list_cases(session, user, f, today_local(), limit=EXPORT_LIMIT)
     return [t(c) for c in COLUMNS], rows_of(cases, categories, today_local(), t)

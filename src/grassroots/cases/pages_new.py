@@ -17,6 +17,7 @@ from grassroots.geo.locate import locate_point
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import blank_to_none, field_errors, form_fields, problem_errors
+from grassroots.web.labels import dictionary_names
 from grassroots.web.queries import active_categories, active_sources
 from grassroots.web.templating import render
 
@@ -32,11 +33,11 @@ EMPTY_PARTIES: list[dict[str, str]] = [
 
 
 def form_context(
-    session: DbSession, values: dict[str, Any], errors: dict[str, str]
+    session: DbSession, values: dict[str, Any], errors: dict[str, str], locale: str = "zh_CN"
 ) -> dict[str, Any]:
     return {
-        "category_options": [(c.code, c.name) for c in active_categories(session)],
-        "source_options": [(s.code, s.name) for s in active_sources(session)],
+        "category_options": list(dictionary_names(active_categories(session), locale).items()),
+        "source_options": list(dictionary_names(active_sources(session), locale).items()),
         "values": values,
         "parties": values.get("parties") or EMPTY_PARTIES,
         "party_roles": PARTY_ROLES,
@@ -47,7 +48,8 @@ def form_context(
 @router.get("/cases/new", response_class=HTMLResponse)
 def new_case_form(request: Request, session: DbSession, user: Registrar) -> HTMLResponse:
     values = {"kind": "dispute", "source_code": "grid_patrol", "people_involved": "2"}
-    return render(request, "cases/new.html", form_context(session, values, {}), user=user)
+    context = form_context(session, values, {}, request_locale(request))
+    return render(request, "cases/new.html", context, user=user)
 
 
 @router.get("/cases/new/locate", response_class=HTMLResponse)
@@ -120,7 +122,7 @@ def register_case(
         errors = problem_errors(exc, "lat", PLACE_FIELDS)
     if errors:
         values = {**form, "parties": parties or EMPTY_PARTIES}
-        context = form_context(session, values, errors)
+        context = form_context(session, values, errors, request_locale(request))
         context["located"] = None
         return render(request, "cases/new.html", context, user=user, status_code=422)
     response = RedirectResponse(f"/cases/{case.code}", status_code=303)

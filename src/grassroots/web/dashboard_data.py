@@ -77,14 +77,20 @@ def trend(session: Session, node: Jurisdiction, months: int = 12) -> dict[str, l
     }
 
 
-def by_category(session: Session, node: Jurisdiction) -> list[tuple[str, int]]:
-    """(category name, cases registered this year), largest first."""
+def by_category(
+    session: Session, node: Jurisdiction, locale: str = "zh_CN"
+) -> list[tuple[str, int]]:
+    """(category name in the UI language, cases registered this year), largest first."""
     first = today_local().replace(month=1, day=1)
     stmt = (
-        select(Category.name, func.sum(COHORT.c.registered).label("n"))
+        select(Category.name, Category.name_en, func.sum(COHORT.c.registered).label("n"))
         .join(Category, Category.code == COHORT.c.category_code)
         .where(_scope(node).condition(COHORT), COHORT.c.month >= first)
-        .group_by(Category.name)
+        .group_by(Category.name, Category.name_en)
         .order_by(func.sum(COHORT.c.registered).desc())
     )
-    return [(name, int(n)) for name, n in session.execute(stmt) if n]
+    return [
+        (name_en if locale == "en" and name_en else name, int(n))
+        for name, name_en, n in session.execute(stmt)
+        if n
+    ]

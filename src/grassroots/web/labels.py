@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date
 
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, Category, Source
 from grassroots.i18n import N_
 
 STATE_LABELS: dict[str, str] = {
@@ -18,6 +20,7 @@ STATE_LABELS: dict[str, str] = {
     "terminated": N_("Terminated"),
 }
 LEVEL_LABELS: dict[str, str] = {
+    "province": N_("Province"),
     "grid": N_("Grid"),
     "village": N_("Village"),
     "township": N_("Township"),
@@ -31,11 +34,44 @@ LIGHT_LABELS: dict[str, str] = {
     "none": N_("No deadline"),
 }
 KIND_LABELS: dict[str, str] = {"dispute": N_("Dispute"), "request": N_("Request")}
+# geo.models.UnitKind → msgid
+UNIT_KIND_LABELS: dict[str, str] = {
+    "centre": N_("Comprehensive governance centre"),
+    "judicial_office": N_("Judicial office"),
+    "police_station": N_("Police station"),
+    "mediation_committee": N_("People's mediation committee"),
+    "department": N_("County department"),
+    "court": N_("People's court"),
+    "letters_office": N_("Letters and visits bureau"),
+}
 PARTY_ROLE_LABELS: dict[str, str] = {
     "applicant": N_("Applicant"),
     "respondent": N_("Respondent"),
     "third_party": N_("Third party"),
 }
+
+
+def dictionary_name(entry: Category | Source, locale: str) -> str:
+    """A category's or source's name in the UI language: the English name when the UI is
+    English and one is set, else the Chinese name (dictionary data, edited by admins)."""
+    return entry.name_en if locale == "en" and entry.name_en else entry.name
+
+
+def dictionary_names(entries: Iterable[Category | Source], locale: str) -> dict[str, str]:
+    """code → name in the UI language, in the entries' order."""
+    return {e.code: dictionary_name(e, locale) for e in entries}
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def in_language(message: str, locale: str) -> str:
+    """The half of a bilingual "中文 / English" message (Problem messages are written so)
+    for the UI language; any other message unchanged."""
+    chinese, sep, english = message.rpartition(" / ")
+    if not sep or not _CJK.search(chinese) or _CJK.search(english) or not english.strip():
+        return message
+    return chinese if locale == "zh_CN" else english
 
 
 def state_label(state: str) -> str:

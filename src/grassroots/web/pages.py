@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse
 
 from grassroots.accounts.models import User
 from grassroots.deps import DbSession, requires
-from grassroots.i18n import N_
+from grassroots.i18n import N_, request_locale
 from grassroots.stats.queries import today_local
 from grassroots.web.dashboard_data import Card, by_category, month_cards, trend
 from grassroots.web.queries import awaiting_follow_up, my_tasks, open_by_grid
@@ -33,7 +33,9 @@ def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLRe
         "tasks": my_tasks(session, user),
         "charts": {
             "trend": trend(session, node) if node is not None else {},
-            "categories": by_category(session, node) if node is not None else [],
+            "categories": (
+                by_category(session, node, request_locale(request)) if node is not None else []
+            ),
         },
     }
     return render(request, "dashboard.html", context, user=user)

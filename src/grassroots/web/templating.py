@@ -27,6 +27,7 @@ from grassroots.accounts.authn import SESSION_COOKIE
 from grassroots.accounts.credentials import csrf_token_for
 from grassroots.accounts.models import Role, User
 from grassroots.accounts.permissions import ROLE_PERMISSIONS
+from grassroots.cases.agreement_actions import mask_name
 from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
 from grassroots.stats.calendar_days import CHINA_TZ
 from grassroots.web.assets import VENDOR, static_url
@@ -37,6 +38,8 @@ from grassroots.web.labels import (
     LIGHT_LABELS,
     OPTION_LABELS,
     PARTY_ROLE_LABELS,
+    UNIT_KIND_LABELS,
+    in_language,
     level_label,
     state_label,
 )
@@ -49,6 +52,11 @@ DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "
 @pass_context
 def _gettext(context: Context, message: str) -> str:
     return gettext_for(context.get("locale", "zh_CN"))(message)
+
+
+@pass_context
+def _in_ui_language(context: Context, message: str) -> str:
+    return in_language(str(message), context.get("locale", "zh_CN"))
 
 
 @pass_context
@@ -82,6 +90,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["local"] = local_time
+    env.filters["ui_language"] = _in_ui_language
+    env.filters["mask_name"] = mask_name
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         static_url=static_url,
@@ -93,6 +103,7 @@ def environment() -> Environment:
         light_labels=LIGHT_LABELS,
         kind_labels=KIND_LABELS,
         party_role_labels=PARTY_ROLE_LABELS,
+        unit_kind_labels=UNIT_KIND_LABELS,
         field_labels=FIELD_LABELS,
         option_labels=OPTION_LABELS,
     )
