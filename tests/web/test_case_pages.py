@@ -92,3 +92,21 @@ def test_an_action_form_error_sits_beside_its_field(client_as, registered):
     )  # fmt: skip
     assert accepted.status_code == 303
     assert "已受理" in zhao.get(f"/cases/{code}", headers=HTML).text
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "absent"), [("zh_CN", "不在", "outside"), ("en", "outside", "不在")]
+)
+def test_a_register_error_beside_its_field_speaks_the_ui_language(
+    client_as, lang, expected, absent
+):
+    wang = client_as("wang")
+    wang.get(f"/cases/new?lang={'en' if lang == 'en' else 'zh'}", headers=HTML)
+    form = {
+        "category_code": "neighbour", "source_code": "grid_patrol", "title": "界外",
+        "description": "坐标在本县以外", "lat": "10.0", "lng": "10.0",
+    }  # fmt: skip
+    r = wang.post("/cases/new", data=form, headers=HTML)
+    assert r.status_code == 422
+    error = r.text.split('id="lat-error">', 1)[1].split("</p>", 1)[0]
+    assert expected in error and absent not in error and " / " not in error
