@@ -40,19 +40,19 @@ def test_link_by_code_shows_on_both_pages_and_can_be_removed(client_as, case_bod
     wang, zhao = client_as("wang"), client_as("zhao")
     dup, original = register(wang, case_body), register(wang, case_body)
     page = zhao.get(f"/cases/{dup}", headers=HTML).text
-    assert "关联案件与联调" in page and "暂无关联案件。" in page
+    assert "关联事件与联调" in page and "暂无关联事件。" in page
     assert 'id="action-link"' in page and 'id="link-other_code"' in page
     r = post(zhao, dup, "link", other_code=original, kind="duplicate")
     assert r.status_code == 303, r.text
     page = zhao.get(f"/cases/{dup}", headers=HTML).text
     row = page.split(f'id="link-{original}"', 1)[1].split("</tr>", 1)[0]
-    assert f'href="/cases/{original}"' in row and "本案是其重复件" in row and "已登记" in row
+    assert f'href="/cases/{original}"' in row and "本事件是其重复件" in row and "已登记" in row
     other = zhao.get(f"/cases/{original}", headers=HTML).text
     row = other.split(f'id="link-{dup}"', 1)[1].split("</tr>", 1)[0]
-    assert "本案的重复件" in row
+    assert "本事件的重复件" in row
     # Its remove button acts on the duplicate, which carries the mark.
     assert f'action="/cases/{dup}/act/unlink"' in row and f'value="{original}"' in row
-    assert "被其他案件关联" in other  # the note on the original's timeline
+    assert "被其他事件关联" in other  # the note on the original's timeline
     r = post(zhao, dup, "unlink", other_code=original)
     assert r.status_code == 303, r.text
     assert f'id="link-{original}"' not in zhao.get(f"/cases/{dup}", headers=HTML).text
