@@ -19,6 +19,7 @@ from grassroots.audit.api import router as audit_router
 from grassroots.audit.pages import router as audit_pages
 from grassroots.cases.api import router as cases_router
 from grassroots.cases.deadlines_api import router as deadlines_router
+from grassroots.cases.links_api import router as case_links_router
 from grassroots.cases.pages import router as case_pages
 from grassroots.config import Settings, get_settings
 from grassroots.db import (
@@ -89,6 +90,7 @@ def create_app(
     app.include_router(parties_router, prefix=API_PREFIX)
     app.include_router(cases_router, prefix=API_PREFIX)
     app.include_router(deadlines_router, prefix=API_PREFIX)
+    app.include_router(case_links_router, prefix=API_PREFIX)
     app.include_router(auth_router, prefix=API_PREFIX)
     app.include_router(users_router, prefix=API_PREFIX)
     app.include_router(accounts_pages)

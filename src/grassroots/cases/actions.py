@@ -3,7 +3,8 @@ the import path the other domains use for every do_*).
 
 All run through action_engine._act (one transaction, version check, table check, one
 CaseEvent + one audit row). The routing and after-care actions live in actions_routing.py
-and actions_closing.py, registration in registration.py; they are re-exported here.
+and actions_closing.py, links between cases in links_actions.py, registration in
+registration.py; they are re-exported here.
 """
 
 from __future__ import annotations
@@ -24,14 +25,22 @@ from grassroots.cases.actions_closing import (
     do_resume,
     do_suspend,
 )
-from grassroots.cases.actions_routing import do_assign, do_escalate, do_refer_down, do_share
+from grassroots.cases.actions_routing import (
+    do_assign,
+    do_escalate,
+    do_refer_down,
+    do_share,
+    do_unshare,
+)
+from grassroots.cases.links_actions import do_link_cases, do_unlink_cases
 from grassroots.cases.models import Case
 from grassroots.cases.registration import do_register
 
 __all__ = [
     "do_accept", "do_assign", "do_close", "do_escalate", "do_extend", "do_follow_up",
-    "do_record_agreement", "do_record_session", "do_refer_down", "do_register", "do_reject",
-    "do_reopen", "do_resolve", "do_resume", "do_share", "do_suspend", "do_terminate",
+    "do_link_cases", "do_record_agreement", "do_record_session", "do_refer_down",
+    "do_register", "do_reject", "do_reopen", "do_resolve", "do_resume", "do_share",
+    "do_suspend", "do_terminate", "do_unlink_cases", "do_unshare",
 ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Routing actions: assign (分流派遣), share (联调), escalate (上报), refer_down (交办下派)."""
+"""Routing actions: assign (分流派遣), share and unshare (联调), escalate (上报),
+refer_down (交办下派)."""
 
 from __future__ import annotations
 
@@ -61,23 +62,44 @@ def _assign(params: s.Assign) -> Change:
     return change
 
 
+def _share_target(
+    session: Session, params: s.Share | s.Unshare
+) -> tuple[Jurisdiction | None, Unit | None]:
+    """The jurisdiction or the unit a (un)share names; 422 naming the field if unknown."""
+    if params.unit_code is not None:
+        unit = session.scalar(select(Unit).where(Unit.code == params.unit_code))
+        if unit is None:
+            raise _bad("unit_code", f"单位 {params.unit_code} 不存在 / unknown unit")
+        return None, unit
+    assert params.jurisdiction_code is not None
+    place = current_jurisdiction(session, params.jurisdiction_code)
+    if place is None:
+        raise _bad("jurisdiction_code", "区划不存在 / unknown jurisdiction")
+    return place, None
+
+
 def _share(params: s.Share) -> Change:
     def change(case: Case, ctx: Ctx) -> None:
-        place = unit = None
-        if params.unit_code is not None:
-            unit = ctx.session.scalar(select(Unit).where(Unit.code == params.unit_code))
-            if unit is None:
-                raise _bad("unit_code", f"单位 {params.unit_code} 不存在 / unknown unit")
-        else:
-            assert params.jurisdiction_code is not None
-            place = current_jurisdiction(ctx.session, params.jurisdiction_code)
-            if place is None:
-                raise _bad("jurisdiction_code", "区划不存在 / unknown jurisdiction")
+        place, unit = _share_target(ctx.session, params)
         for share in case.shares:
             if share.unit == unit and share.jurisdiction == place:
                 share.role = params.role.value
                 return
         case.shares.append(CaseShare(jurisdiction=place, unit=unit, role=params.role.value))
+
+    return change
+
+
+def _unshare(params: s.Unshare) -> Change:
+    def change(case: Case, ctx: Ctx) -> dict[str, Any]:
+        place, unit = _share_target(ctx.session, params)
+        found = [sh for sh in case.shares if sh.unit == unit and sh.jurisdiction == place]
+        if not found:
+            field = "unit_code" if unit is not None else "jurisdiction_code"
+            message = "本案未与其联调 / the case is not shared with it"
+            raise Problem(409, "not_shared", message, errors=[{"field": field, "message": message}])
+        case.shares.remove(found[0])  # delete-orphan: the share row goes
+        return {"role": found[0].role}
 
     return change
 
@@ -127,6 +149,16 @@ def do_share(
 ) -> Case:  # fmt: skip
     """联调: share the case with another jurisdiction's centre or a unit (lead or co)."""
     return _act(session, code, "share", params, _share(params), actor=actor,
+                expected_version=expected_version, now=now)  # fmt: skip
+
+
+def do_unshare(
+    session: Session, code: str, params: s.Unshare, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """取消联调: the jurisdiction's centre or the unit no longer shares the case (nor sees it,
+    unless it sees it for another reason)."""
+    return _act(session, code, "unshare", params, _unshare(params), actor=actor,
                 expected_version=expected_version, now=now)  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.cases import actions, actions_closing, actions_routing
+from grassroots.cases import actions, actions_closing, actions_routing, links_actions
 from grassroots.cases.models import Case
 from grassroots.cases.transitions import TABLE
 
@@ -30,6 +30,9 @@ DO: dict[str, Callable[..., Case]] = {
     "follow_up": actions_closing.do_follow_up,
     "close": actions_closing.do_close,
     "reopen": actions_closing.do_reopen,
+    "unshare": actions_routing.do_unshare,
+    "link": links_actions.do_link_cases,
+    "unlink": links_actions.do_unlink_cases,
 }
 assert set(DO) == {a for a, t in TABLE.items() if t.sources}, "every table row has its do_*"
 

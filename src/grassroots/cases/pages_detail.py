@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from grassroots.accounts.models import User
 from grassroots.cases.agreement_actions import print_context
 from grassroots.cases.dispatch import run_action
+from grassroots.cases.links_queries import case_links, case_shares
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.queries import access_case, timeline
 from grassroots.cases.transitions import allowed_actions, transition
@@ -45,9 +46,37 @@ def action_options(session: DbSession, case: Case) -> dict[str, list[tuple[str, 
     }
 
 
+# Shown in the "linked cases and joint handling" section, next to what they change.
+LINK_ACTIONS = frozenset({"link", "unlink", "unshare"})
+LINK_LABELS = {
+    "related": N_("Related case"),
+    "duplicate_of": N_("This case is a duplicate of it"),
+    "original_of": N_("Duplicate of this case"),
+    "lead": N_("Lead handler"),
+    "co": N_("Co-handler"),
+}
+
+
 def action_forms(session: DbSession, case: Case, user: User) -> list[tuple[str, list[FieldSpec]]]:
     options = action_options(session, case)
-    return [(t.action, form_of(t.params, options)) for t in allowed_actions(case, user)]
+    return [
+        (t.action, form_of(t.params, options))
+        for t in allowed_actions(case, user)
+        if t.action not in LINK_ACTIONS
+    ]
+
+
+def links_context(session: DbSession, case: Case, user: User) -> dict[str, Any]:
+    """Links (other cases beyond the user's scope by code only), shares, and the link form."""
+    allowed = {t.action for t in allowed_actions(case, user)}
+    return {
+        "links": case_links(session, user, case),
+        "shares": case_shares(session, case),
+        "link_labels": LINK_LABELS,
+        "link_form": form_of(transition("link").params) if "link" in allowed else None,
+        "may_unlink": "unlink" in allowed,
+        "may_unshare": "unshare" in allowed,
+    }
 
 
 def detail_context(session: DbSession, case: Case, user: User, request: Request) -> dict[str, Any]:
@@ -63,6 +92,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
             case.category_code, case.category_code
         ),
         "forms": action_forms(session, case, user),
+        **links_context(session, case, user),
         "action_labels": ACTION_LABELS,
         "agreement": latest_agreement(events),
         "open_action": "",

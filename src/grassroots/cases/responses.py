@@ -13,7 +13,7 @@ from grassroots.cases.transitions import STATE_LABELS, TABLE, Transition
 from grassroots.crypto import keyring, mask_id_number, mask_phone
 
 # Timeline entries that are not transitions (they change no state).
-NOTE_LABELS = {"supervise": "督办"}
+NOTE_LABELS = {"supervise": "督办", "linked": "被其他案件关联", "unlinked": "其他案件取消关联"}
 
 
 class PartyOut(BaseModel):

@@ -140,6 +140,38 @@ class Share(ActionInput):
         return self
 
 
+class Unshare(ActionInput):
+    """End joint handling (取消联调) with one jurisdiction's centre or one unit."""
+
+    jurisdiction_code: Code | None = None
+    unit_code: Code | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Unshare:
+        if (self.jurisdiction_code is None) == (self.unit_code is None):
+            raise ValueError("exactly one of jurisdiction_code, unit_code / 需指定区划或单位之一")
+        return self
+
+
+class LinkKind(StrEnum):
+    related = "related"  # 关联案件
+    duplicate = "duplicate"  # 本案是另一案件的重复件 (the other is the original)
+
+
+CaseCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class Link(ActionInput):
+    """Link this case to another: related, or this case is a duplicate of the other."""
+
+    other_code: CaseCode
+    kind: LinkKind = LinkKind.related
+
+
+class Unlink(ActionInput):
+    other_code: CaseCode
+
+
 class PartyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

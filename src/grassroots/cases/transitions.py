@@ -90,6 +90,9 @@ TABLE: dict[str, Transition] = {
            "follow_up", s.FollowUp),
         _t("close", "结案", [V], CaseState.closed, CENTRE, "manage", s.Close),
         _t("reopen", "返工", [V, CaseState.closed], P, CENTRE, "manage", s.Reopen),
+        _t("unshare", "取消联调", [R, A, P, S], None, CENTRE, "manage", s.Unshare),
+        _t("link", "关联案件", [R, A, P, S, V], None, CENTRE, "manage", s.Link),
+        _t("unlink", "取消关联", [R, A, P, S, V], None, CENTRE, "manage", s.Unlink),
     )
 }  # fmt: skip
 
@@ -195,8 +198,17 @@ def _no_follow_up(case: Case) -> Problem | None:
     return None
 
 
+def _no_share(case: Case) -> Problem | None:
+    if not case.shares:
+        return Problem(409, "not_shared", "本案没有联调单位 / the case is not shared with anyone")
+    return None
+
+
 # Conditions on the case itself that some rows add to their from-states.
-GUARDS = {"escalate": _no_higher_level, "refer_down": _no_lower_level, "close": _no_follow_up}
+GUARDS = {
+    "escalate": _no_higher_level, "refer_down": _no_lower_level, "close": _no_follow_up,
+    "unshare": _no_share,
+}  # fmt: skip
 
 
 def allowed_actions(case: Case, user: User) -> list[Transition]:

@@ -112,6 +112,11 @@ ACTION_LABELS: dict[str, str] = {
     "close": N_("Close"),
     "reopen": N_("Reopen"),
     "sweep": N_("Deadline sweep"),
+    "unshare": N_("End joint handling"),
+    "link": N_("Link a case"),
+    "unlink": N_("Remove a link"),
+    "linked": N_("Linked by another case"),
+    "unlinked": N_("Link removed by another case"),
 }
 
 # Fields of the action inputs (grassroots.cases.schemas) → msgid of their label.
@@ -138,10 +143,14 @@ FIELD_LABELS: dict[str, str] = {
     "remaining_risk": N_("Remaining risk"),
     "jurisdiction_code": N_("Jurisdiction code"),
     "role": N_("Role"),
+    "other_code": N_("Code of the other case"),
+    "kind": N_("Kind of link"),
 }
 
 # Values of the enumerations and literals in the action inputs → msgid.
 OPTION_LABELS: dict[str, str] = {
+    "related": N_("Related case"),
+    "duplicate": N_("This case is a duplicate of it (repeated registration)"),
     "litigation": N_("Litigation"),
     "arbitration": N_("Arbitration"),
     "labour_arbitration": N_("Labour dispute arbitration"),

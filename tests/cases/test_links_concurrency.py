@@ -1,0 +1,86 @@
+"""Two centre staff link the same two cases at the same moment, each from their own side:
+exactly one link is made, never a cycle (A duplicate of B and B duplicate of A). Real
+commits on a fresh database, two threads with their own connections."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import User
+from grassroots.cases import schemas as s
+from grassroots.cases.actions import do_link_cases, do_register
+from grassroots.cases.models import Case, CaseLink
+from grassroots.db import make_session_factory, writer_engine
+from grassroots.demo.build import build_demo_geography
+from grassroots.errors import Problem
+from tests.cases.conftest import grid_in
+
+
+@pytest.fixture
+def world(fresh_engine: Engine) -> Callable[[], Session]:
+    factory = make_session_factory(writer_engine(fresh_engine))
+    with factory() as session:
+        build_demo_geography(session)
+    return factory
+
+
+def two_cases(factory: Callable[[], Session]) -> tuple[str, str]:
+    with factory() as session:
+        wang = session.scalars(select(User).where(User.username == "wang")).one()
+        data = s.NewCase(category_code="neighbour", source_code="visit", title="重复登记",
+                         description="登记两次", grid_code=grid_in(session, wang))  # fmt: skip
+        return do_register(session, data, actor=wang).code, do_register(
+            session, data, actor=wang
+        ).code
+
+
+def link_at_once(
+    factory: Callable[[], Session], pairs: list[tuple[str, str]], kind: str, overlap: bool
+) -> list[Any]:
+    """Each thread links its pair. With `overlap`, both have read both cases before either
+    takes the row locks (a barrier before the FOR UPDATE) — the race itself."""
+    barrier = threading.Barrier(2, timeout=10)
+
+    def before_lock(state: Any) -> None:
+        if getattr(state.statement, "_for_update_arg", None) is not None:
+            barrier.wait()
+
+    def one(pair: tuple[str, str]) -> Any:
+        with factory() as session:
+            if overlap:
+                event.listen(session, "do_orm_execute", before_lock)
+            zhao = session.scalars(select(User).where(User.username == "zhao")).one()
+            params = s.Link(other_code=pair[1], kind=s.LinkKind(kind))
+            try:
+                return do_link_cases(
+                    session, pair[0], params, actor=zhao, expected_version=1
+                ).version
+            except Problem as problem:
+                return problem.code
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(one, pairs))
+
+
+def stored(factory: Callable[[], Session]) -> tuple[int, int]:
+    """(links, cases marked duplicate)."""
+    with factory() as session:
+        links = len(session.scalars(select(CaseLink)).all())
+        marked = len(session.scalars(select(Case).where(Case.duplicate_of_id.is_not(None))).all())
+        return links, marked
+
+
+@pytest.mark.parametrize("kind", ["duplicate", "related"])
+def test_linking_both_ways_at_once_makes_one_link(world, fresh_engine, kind):
+    a, b = two_cases(world)
+    overlap = fresh_engine.dialect.name == "postgresql"  # SQLite: one writer, no overlap
+    results = link_at_once(world, [(a, b), (b, a)], kind, overlap)
+    assert sorted(map(str, results)) == ["2", "already_linked"]
+    assert stored(world) == (1, 1 if kind == "duplicate" else 0)
