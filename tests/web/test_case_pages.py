@@ -110,3 +110,13 @@ def test_a_register_error_beside_its_field_speaks_the_ui_language(
     assert r.status_code == 422
     error = r.text.split('id="lat-error">', 1)[1].split("</p>", 1)[0]
     assert expected in error and absent not in error and " / " not in error
+
+
+def test_a_refused_action_without_a_form_on_the_page_still_says_why(client_as, registered):
+    code, _ = registered
+    zhao = client_as("zhao")
+    r = zhao.post(f"/cases/{code}/act/resume", data={"expected_version": "1"}, headers=HTML)
+    assert r.status_code in (409, 422)
+    assert 'id="page-error"' in r.text
+    message = r.text.split('id="page-error">', 1)[1].split("</div>", 1)[0].strip()
+    assert message and " / " not in message
