@@ -87,6 +87,17 @@ def test_export_has_exactly_the_filtered_cases_of_the_list(client_as, registered
     assert set(registered) <= set(everything)
 
 
+def test_the_filter_form_as_submitted_lists_and_exports(client_as, registered):
+    """A browser submits every field of the form: empty ones mean no filter."""
+    zhao = client_as("zhao")
+    submitted = f"{FILTER}&level=&light=&jurisdiction=&date_from=&date_to="
+    page = zhao.get(f"/cases?{submitted}", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert all(code in page.text for code in registered[:3])
+    assert csv_codes(zhao, submitted) == api_codes(zhao, FILTER)
+    assert zhao.get("/cases?date_from=2026-13-01").status_code == 422
+
+
 def test_export_carries_no_party_data(client_as, registered):
     body = client_as("zhao").get(f"/cases/export.csv?{FILTER}").content.decode("utf-8-sig")
     for personal in ("张三", "李四", "13800138000", "8000", "99010119800101001X"):

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BeforeValidator
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from grassroots.accounts.authn import client_ip
@@ -40,6 +41,8 @@ router = APIRouter(include_in_schema=False)
 CaseReader = Annotated[User, requires("case.read")]
 CODE = r"^\d{12,15}$"
 CASE_CODE = re.compile(r"\d{6}-\d{4}-\d{6}")
+# The filter form submits every field: an empty date field means no bound, not a bad date.
+EMPTY_IS_NONE = BeforeValidator(lambda v: v or None)
 
 
 def case_filters(
@@ -48,8 +51,8 @@ def case_filters(
     level: Annotated[str, Query(max_length=16)] = "",
     jurisdiction: Annotated[str, Query(pattern=f"({CODE})|^$")] = "",
     light: Annotated[str, Query(pattern="^(green|yellow|red)?$")] = "",
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from: Annotated[date | None, Query(), EMPTY_IS_NONE] = None,
+    date_to: Annotated[date | None, Query(), EMPTY_IS_NONE] = None,
     q: Annotated[str, Query(max_length=100)] = "",
     grid: Annotated[str, Query(pattern=r"^(\d{15})?$")] = "",
 ) -> PageFilters:
