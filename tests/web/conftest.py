@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyotp
@@ -189,9 +190,29 @@ def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     assert "/login" not in page.url, f"login as {username} failed: {page.url}"
 
 
+# (server origin, username) → the cookies of a signed-in session of that user on that server:
+# later tests resume it instead of going through the login form (and the second factor) again
+SIGNED_IN: dict[tuple[str, str], list[Any]] = {}
+
+
+def _resume(context, key: tuple[str, str]) -> bool:  # type: ignore[no-untyped-def]
+    """Give the context the user's earlier session if the server still accepts it as fully
+    signed in (a test may have ended it: disabled the user, reset a password or a factor)."""
+    cookies = SIGNED_IN.get(key)
+    if cookies is None:
+        return False
+    context.add_cookies(cookies)
+    me = context.request.get("/api/v1/auth/me")
+    if me.ok and me.json().get("second_factor") is None:
+        return True
+    context.clear_cookies()
+    return False
+
+
 @pytest.fixture
 def open_as(browser, live_server: LiveServer) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
-    """open_as("wang") → a Playwright page signed in as the seed user, desktop-sized."""
+    """open_as("wang") → a Playwright page signed in as the seed user, desktop-sized (through
+    the login form the first time on each server, then by resuming that session)."""
     contexts = []
     guards: list[Guard] = []
 
@@ -207,7 +228,10 @@ def open_as(browser, live_server: LiveServer) -> Iterator[Callable[..., object]]
         page.on("pageerror", lambda exc: guard.errors.append(str(exc)))
         contexts.append(context)
         guards.append(guard)
-        log_in(page, username)
+        key = (live_server.url, username)
+        if not _resume(context, key):
+            log_in(page, username)
+            SIGNED_IN[key] = context.cookies()
         return page
 
     yield make
