@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from openpyxl import Workbook
 from sqlalchemy import ColumnElement, func, select
@@ -69,25 +69,31 @@ def start_export(session: Session, user: User, f: CaseFilter, today: date) -> Ex
     return Export(conditions, upto or 0, count)
 
 
+# The columns an export row needs (light_of reads the two clock dates): rows, not ORM objects,
+# are read — a third of the time for thousands of cases, and nothing kept in the session.
+EXPORTED = (
+    Case.id, Case.code, Case.kind, Case.category_code, Case.title, Case.state, Case.level,
+    Case.village_code, Case.grid_code, Case.registered_at, Case.clock_due_on, Case.clock_yellow_on,
+)  # fmt: skip
+
+
 def case_batches(
     session: Session, export: Export, batch_size: int = BATCH_SIZE
 ) -> Iterator[list[Case]]:
     """Every case of the export, newest first, `batch_size` at a time (keyset paging on
-    registered_at, id). Each batch leaves the session once read: memory stays flat."""
+    registered_at, id), as rows of the EXPORTED columns (typed as the Case they come from)."""
     after: tuple[datetime, int] | None = None
     while True:
-        stmt = select(Case).where(*export.conditions, Case.id <= export.upto_id)
+        stmt = select(*EXPORTED).where(*export.conditions, Case.id <= export.upto_id)
         if after is not None:
             at, case_id = after
             stmt = stmt.where(
                 (Case.registered_at < at) | ((Case.registered_at == at) & (Case.id < case_id))
             )
         order = (Case.registered_at.desc(), Case.id.desc())
-        batch = list(session.scalars(stmt.order_by(*order).limit(batch_size)))
+        batch = cast(list[Case], list(session.execute(stmt.order_by(*order).limit(batch_size))))
         if not batch:
             return
-        for case in batch:
-            session.expunge(case)
         yield batch
         after = (batch[-1].registered_at, batch[-1].id)
 
