@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from tests.web.conftest import ARTIFACTS, DESKTOP, PHONE
+from tests.web.conftest import ARTIFACTS, DESKTOP, PHONE, SERVER_DATABASES, origin_of
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 
@@ -58,11 +63,77 @@ def assert_accessible(page: Any) -> None:
     assert not violations, f"{page.url}: " + "\n".join(violations)
 
 
+SIZES = (("desktop", DESKTOP), ("phone", PHONE))
+MANIFEST = ARTIFACTS / "manifest.json"
+
+
 def screenshot(page: Any, name: str) -> None:
-    """Write <name>-desktop.png and <name>-phone.png into artifacts/screenshots/."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+    """Write artifacts/screenshots/<db>/<name>-desktop.png and <name>-phone.png (db: the live
+    server's database) and list them in artifacts/screenshots/index.html."""
+    db = SERVER_DATABASES[origin_of(page.url)]
+    folder = ARTIFACTS / db
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = urlsplit(page.url)
+    shown = parts.path + (f"?{parts.query}" if parts.query else "")
+    shots = {}
+    for label, size in SIZES:
         page.set_viewport_size(size)
         page.wait_for_timeout(150)  # let Leaflet/ECharts re-layout after the resize
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{label}.png"), full_page=True)
+        file = f"{db}/{name}-{label}.png"
+        png = page.screenshot(path=str(ARTIFACTS / file), full_page=True)
+        shots[file] = {
+            "db": db, "name": name, "size": label,
+            "viewport": f"{size['width']}×{size['height']}", "image": _png_size(png),
+            "page": shown,
+            "title": page.title(),
+            "test": os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0],
+            "at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        }  # fmt: skip
     page.set_viewport_size(DESKTOP)
+    _update_index(shots)
+
+
+def _png_size(png: bytes) -> str:
+    """Width×height from the PNG header (the full page: taller than the viewport)."""
+    return f"{int.from_bytes(png[16:20], 'big')}×{int.from_bytes(png[20:24], 'big')}"
+
+
+def _update_index(shots: dict[str, dict[str, str]]) -> None:
+    """Merge the new shots into manifest.json (earlier runs' shots stay listed while their
+    files exist) and rewrite index.html from it."""
+    known: dict[str, dict[str, str]] = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
+    known.update(shots)
+    known = {f: v for f, v in sorted(known.items()) if (ARTIFACTS / f).exists()}
+    MANIFEST.write_text(json.dumps(known, ensure_ascii=False, indent=1))
+    (ARTIFACTS / "index.html").write_text(_index_html(known), encoding="utf-8")
+
+
+def _index_row(file: str, s: dict[str, str]) -> str:
+    e = html.escape
+    cells = [
+        e(s["name"]),
+        e(s["db"]),
+        f"{e(s['size'])} {e(s['viewport'])}<br>image {e(s.get('image', ''))}",
+        f"<code>{e(s['page'])}</code><br>{e(s['title'])}",
+        f"{e(s['test'])}<br>{e(s['at'])}",
+        f'<a href="{e(file)}"><img src="{e(file)}" alt="{e(file)}" loading="lazy" '
+        'style="max-width:240px;max-height:180px"></a>',
+    ]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _index_html(shots: dict[str, dict[str, str]]) -> str:
+    order = sorted(shots.items(), key=lambda i: (i[1]["name"], i[1]["db"], i[1]["size"]))
+    rows = "\n".join(_index_row(file, s) for file, s in order)
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>grassroots screenshots</title>
+<style>body{{font-family:sans-serif}} td,th{{border:1px solid #ccc;padding:4px;vertical-align:top}}
+table{{border-collapse:collapse}}</style></head><body>
+<h1>Browser test screenshots ({len(shots)})</h1>
+<p>Written by tests/web/*_browser.py as
+artifacts/screenshots/&lt;db&gt;/&lt;name&gt;-&lt;size&gt;.png.</p>
+<table><thead><tr><th>name</th><th>db</th><th>size</th><th>page</th><th>test / taken</th>
+<th>shot</th></tr></thead><tbody>
+{rows}
+</tbody></table></body></html>
+"""

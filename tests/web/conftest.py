@@ -1,8 +1,11 @@
 """Browser tests: a real uvicorn server on 127.0.0.1 and Debian's chromium driven by Playwright.
 
 The server runs in a thread of the test process against its own fresh database with the demo
-geography and staff: a SQLite file, or (for the story, which runs on both databases) a
-temporary PostgreSQL database. Every page is opened in a context that refuses (and records) any
+geography and staff. `live_server` is parametrised like `engine` in tests/conftest.py: every
+browser test runs twice, on a SQLite file and on a temporary PostgreSQL database (skipped with
+the reason outside CI when there is no PostgreSQL, an error under CI=true). Each is started
+once per test session (pytest groups the tests by database) and the one chromium is shared.
+Every page is opened in a context that refuses (and records) any
 request to a host other than the server, and records JavaScript errors; both fail the test.
 """
 
@@ -15,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyotp
@@ -44,6 +48,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LIVE_DATABASES = ["sqlite", "postgresql"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
@@ -57,6 +62,17 @@ def free_port() -> int:
 class LiveServer:
     url: str
     engine: Engine
+    db: str = "sqlite"  # "sqlite" or "postgresql"
+
+
+# origin ("http://127.0.0.1:port") → database kind of the live server there: screenshots are
+# filed per database (browser_support.screenshot) and TOTP recovery codes kept per server.
+SERVER_DATABASES: dict[str, str] = {}
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _live_database(kind: str, data: Path, stack: ExitStack, request: pytest.FixtureRequest) -> str:
@@ -68,13 +84,13 @@ def _live_database(kind: str, data: Path, stack: ExitStack, request: pytest.Fixt
     return stack.enter_context(temporary_database(admin, "live"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=LIVE_DATABASES)
 def live_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """uvicorn serving the app on a free local port, on a fresh demo database: SQLite unless
-    a test asks for another kind (parametrize("live_server", [...], indirect=True))."""
-    kind = getattr(request, "param", "sqlite")
+    """uvicorn serving the app on a free local port, on a fresh demo database of each kind
+    (SQLite, PostgreSQL), one per kind for the whole session."""
+    kind: str = request.param
     with ExitStack() as stack:
         data = tmp_path_factory.mktemp(f"live-{kind}")
         url = _live_database(kind, data, stack, request)
@@ -84,10 +100,10 @@ def live_server(
         with Session(engine, expire_on_commit=False) as session:
             build_demo_geography(session)
         settings = Settings(data_dir=data, database_url=url)
-        yield from _serve(create_app(settings, engine=engine), engine)
+        yield from _serve(create_app(settings, engine=engine), engine, kind)
 
 
-def _serve(app: object, engine: Engine) -> Iterator[LiveServer]:
+def _serve(app: object, engine: Engine, kind: str) -> Iterator[LiveServer]:
     port = free_port()
     # log_config=None: uvicorn must not reconfigure logging (dictConfig would close the
     # handlers of the suite's personal-data log watch, tests/audit/logcapture.py).
@@ -103,7 +119,10 @@ def _serve(app: object, engine: Engine) -> Iterator[LiveServer]:
             break
         time.sleep(0.05)
     assert server.started, "uvicorn did not start"
-    yield LiveServer(f"http://127.0.0.1:{port}", engine)
+    url = f"http://127.0.0.1:{port}"
+    SERVER_DATABASES[url] = kind
+    yield LiveServer(url, engine, kind)
+    SERVER_DATABASES.pop(url, None)
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -144,8 +163,9 @@ def _guard_context(context, guard: Guard) -> None:  # type: ignore[no-untyped-de
     context.route("**/*", route)
 
 
-# username → unused recovery codes, for roles that enrolled a second factor in this run
-RECOVERY_CODES: dict[str, list[str]] = {}
+# (server origin, username) → unused recovery codes, for roles that enrolled a second factor
+# on that server in this run (each database has its own accounts)
+RECOVERY_CODES: dict[tuple[str, str], list[str]] = {}
 
 
 def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -156,22 +176,43 @@ def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("密码").fill(DEMO_PASSWORDS[username])
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+    key = (origin_of(page.url), username)
     if page.url.split("?")[0].endswith("/login/totp/enrol"):
         page.get_by_role("button", name="开始绑定").click()
         secret = page.locator("code").first.inner_text()
         page.get_by_label("动态口令").fill(pyotp.TOTP(secret).now())
         page.get_by_role("button", name="确认绑定").click()
-        RECOVERY_CODES[username] = page.locator(".recovery-codes code").all_inner_texts()
+        RECOVERY_CODES[key] = page.locator(".recovery-codes code").all_inner_texts()
         page.get_by_role("link", name="继续").click()
     elif page.url.split("?")[0].endswith("/login/totp"):
-        page.get_by_label("动态口令").fill(RECOVERY_CODES[username].pop())
+        page.get_by_label("动态口令").fill(RECOVERY_CODES[key].pop())
         page.get_by_role("button", name="验证").click()
     assert "/login" not in page.url, f"login as {username} failed: {page.url}"
 
 
+# (server origin, username) → the cookies of a signed-in session of that user on that server:
+# later tests resume it instead of going through the login form (and the second factor) again
+SIGNED_IN: dict[tuple[str, str], list[Any]] = {}
+
+
+def _resume(context, key: tuple[str, str]) -> bool:  # type: ignore[no-untyped-def]
+    """Give the context the user's earlier session if the server still accepts it as fully
+    signed in (a test may have ended it: disabled the user, reset a password or a factor)."""
+    cookies = SIGNED_IN.get(key)
+    if cookies is None:
+        return False
+    context.add_cookies(cookies)
+    me = context.request.get("/api/v1/auth/me")
+    if me.ok and me.json().get("second_factor") is None:
+        return True
+    context.clear_cookies()
+    return False
+
+
 @pytest.fixture
 def open_as(browser, live_server: LiveServer) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
-    """open_as("wang") → a Playwright page signed in as the seed user, desktop-sized."""
+    """open_as("wang") → a Playwright page signed in as the seed user, desktop-sized (through
+    the login form the first time on each server, then by resuming that session)."""
     contexts = []
     guards: list[Guard] = []
 
@@ -187,7 +228,10 @@ def open_as(browser, live_server: LiveServer) -> Iterator[Callable[..., object]]
         page.on("pageerror", lambda exc: guard.errors.append(str(exc)))
         contexts.append(context)
         guards.append(guard)
-        log_in(page, username)
+        key = (live_server.url, username)
+        if not _resume(context, key):
+            log_in(page, username)
+            SIGNED_IN[key] = context.cookies()
         return page
 
     yield make

@@ -56,15 +56,14 @@ def register_by_map(page) -> str:  # type: ignore[no-untyped-def]
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_selector("#located strong")
     assert "网格" in page.locator("#located").inner_text()
-    screenshot(page, "register")
+    screenshot(page, "story-register")
     page.get_by_role("button", name="事件登记", exact=True).click()
     page.wait_for_selector(".flash")
     assert "已登记" in page.locator(".flash").inner_text()
     return page.url.rsplit("/", 1)[-1]
 
 
-# The story runs on both databases (DESIGN §6): a live server each, SQLite and PostgreSQL.
-@pytest.mark.parametrize("live_server", ["sqlite", "postgresql"], indirect=True)
+# Like every browser test, the story runs on both databases (live_server: SQLite, PostgreSQL).
 def test_a_dispute_from_the_map_to_closed(open_as):
     zhao = open_as("zhao")
     zhao.goto("/")

@@ -13,7 +13,6 @@ from grassroots.errors import Problem
 from grassroots.geo.queries import current_jurisdiction
 
 PAGE_SIZE = 25
-EXPORT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)

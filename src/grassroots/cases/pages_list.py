@@ -10,11 +10,24 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BeforeValidator
+from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
+from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
-from grassroots.cases.export import COLUMNS, rows_of, to_csv, to_xlsx
-from grassroots.cases.listing import EXPORT_LIMIT, PAGE_SIZE, PageFilters, case_filter
+from grassroots.cases.export import (
+    COLUMNS,
+    Rows,
+    case_batches,
+    check_xlsx_size,
+    csv_chunks,
+    do_record_export,
+    file_chunks,
+    row_of,
+    start_export,
+    xlsx_file,
+)
+from grassroots.cases.listing import PAGE_SIZE, PageFilters, case_filter
 from grassroots.cases.models import OPEN_STATES
 from grassroots.cases.queries import list_cases
 from grassroots.deps import DbSession, requires
@@ -34,6 +47,8 @@ router = APIRouter(include_in_schema=False)
 CaseReader = Annotated[User, requires("case.read")]
 CODE = r"^\d{12,15}$"
 CASE_CODE = re.compile(r"\d{6}-\d{4}-\d{6}")
+# The filter form submits every field: an empty date field means no bound, not a bad date.
+EMPTY_IS_NONE = BeforeValidator(lambda v: v or None)
 
 
 def case_filters(
@@ -42,8 +57,8 @@ def case_filters(
     level: Annotated[str, Query(max_length=16)] = "",
     jurisdiction: Annotated[str, Query(pattern=f"({CODE})|^$")] = "",
     light: Annotated[str, Query(pattern="^(green|yellow|red)?$")] = "",
-    date_from: Annotated[date | None, Query()] = None,
-    date_to: Annotated[date | None, Query()] = None,
+    date_from: Annotated[date | None, Query(), EMPTY_IS_NONE] = None,
+    date_to: Annotated[date | None, Query(), EMPTY_IS_NONE] = None,
     q: Annotated[str, Query(max_length=100)] = "",
     grid: Annotated[str, Query(pattern=r"^(\d{15})?$")] = "",
 ) -> PageFilters:
@@ -96,24 +111,42 @@ def grid_cases(
 
 
 def _export(
-    session: DbSession, user: User, filters: PageFilters, request: Request
-) -> tuple[list[str], list[list[str]]]:
+    session: DbSession, user: User, filters: PageFilters, request: Request, fmt: str
+) -> tuple[list[str], Rows]:
+    """Count, refuse an .xlsx too big for Excel, audit, then hand back the header and the row
+    batches, read while the response streams (the request's session stays open until the
+    response is sent). The read transaction of the count ends before the audit row's writer
+    transaction begins, as in deps.audit_refusal (the user is detached to keep its id)."""
     t = gettext_for(request_locale(request))
+    today = today_local()
     categories = dictionary_names(active_categories(session), request_locale(request))
-    f = case_filter(session, filters)
-    cases, _ = list_cases(session, user, f, today_local(), limit=EXPORT_LIMIT)
-    return [t(c) for c in COLUMNS], rows_of(cases, categories, today_local(), t)
+    export = start_export(session, user, case_filter(session, filters), today)
+    if fmt == "xlsx":
+        check_xlsx_size(export)
+    session.expunge(user)
+    session.rollback()
+    with request.app.state.write_sessions() as ws:
+        do_record_export(ws, user, fmt, export, filters.query_items(), client_ip(request))
+    batches = (
+        [row_of(c, categories, today, t) for c in batch] for batch in case_batches(session, export)
+    )
+    return [t(c) for c in COLUMNS], batches
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 @router.get("/cases/export.csv")
 def export_csv(
     request: Request, session: DbSession, user: CaseReader, filters: Filters
 ) -> Response:
-    header, rows = _export(session, user, filters, request)
-    return Response(
-        to_csv(header, rows),
+    """The current filter as CSV, streamed batch by batch, however many cases."""
+    header, batches = _export(session, user, filters, request, "csv")
+    return StreamingResponse(
+        csv_chunks(header, batches),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
+        headers=_attachment("cases.csv"),
     )
 
 
@@ -121,11 +154,12 @@ def export_csv(
 def export_xlsx(
     request: Request, session: DbSession, user: CaseReader, filters: Filters
 ) -> Response:
-    header, rows = _export(session, user, filters, request)
-    return Response(
-        to_xlsx(header, rows, "cases"),
+    """The current filter as an Excel sheet (refused above Excel's row limit, not cut)."""
+    header, batches = _export(session, user, filters, request, "xlsx")
+    return StreamingResponse(
+        file_chunks(xlsx_file(header, batches, "cases")),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="cases.xlsx"'},
+        headers=_attachment("cases.xlsx"),
     )
 
 
