@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from grassroots.accounts.models import User
 from grassroots.audit.models import AuditEntry
 from grassroots.cases.models import Case, CaseLink
+from grassroots.geo.unit_actions import do_deactivate_unit
 from tests.cases.conftest import act, grid_in
 
 MISSING = "990101-2026-999999"
@@ -240,3 +242,19 @@ def test_unshare(three, client_as, session):
     event = zhao.get(f"/api/v1/cases/{a}/timeline").json()[-1]
     assert (event["action"], event["details"]["jurisdiction_code"]) == ("unshare", "990101003000")
     assert session.scalars(select(CaseLink)).all() == []
+
+
+def test_a_deactivated_unit_gets_no_new_share_but_an_old_one_can_end(three, client_as, session):
+    a = three[0]
+    zhao = client_as("zhao")
+    unit_code = zhao.get(f"/api/v1/cases/{a}").json()["township_code"][:9] + "-justice"
+    r = act(zhao, a, "share", 1, unit_code=unit_code, role="co")
+    assert r.status_code == 200, r.text
+    version = r.json()["version"]
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    do_deactivate_unit(session, unit_code, actor=admin)  # it holds no case of its own
+    refused(act(zhao, a, "share", version, unit_code=unit_code, role="lead"), 422, "invalid_target")
+    assert state(zhao, a)[0] == version
+    r = act(zhao, a, "unshare", version, unit_code=unit_code)
+    assert r.status_code == 200, r.text
+    assert links(zhao, a)["shares"] == []

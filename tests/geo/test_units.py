@@ -185,3 +185,16 @@ def test_api_create_patch_list_and_permissions(client_as):
     assert admin.post("/api/v1/units/990101002-lawyer/reactivate").json()["active"] is True
     for name in ("zhao", "security", "audit"):
         assert client_as(name).post("/api/v1/units", json=body).status_code == 403
+
+
+def test_no_new_account_in_a_deactivated_unit(session, users):
+    admin = users["admin"]
+    unit = do_create_unit(session, _new(), actor=admin)
+    do_deactivate_unit(session, unit.code, actor=admin)
+    with pytest.raises(Problem) as refused:
+        do_create_user(
+            session, username="newclerk", display_name="新调解员", role=Role.mediator,
+            jurisdiction_code=TOWNSHIP, unit_code=unit.code, actor=admin,
+        )  # fmt: skip
+    assert refused.value.code == "inactive_unit"
+    assert session.scalar(select(User).where(User.username == "newclerk")) is None

@@ -181,6 +181,9 @@ def _unit(session: Session, unit_code: str | None) -> Unit | None:
     unit = session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None:
         raise Problem(422, "unknown_unit", f"单位 {unit_code} 不存在 / unknown unit")
+    if not unit.active:
+        message = f"单位 {unit_code} 已停用 / unit {unit_code} is deactivated"
+        raise Problem(422, "inactive_unit", message)
     return unit
 
 

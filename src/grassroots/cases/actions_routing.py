@@ -81,6 +81,8 @@ def _share_target(
 def _share(params: s.Share) -> Change:
     def change(case: Case, ctx: Ctx) -> None:
         place, unit = _share_target(ctx.session, params)
+        if unit is not None and not unit.active:  # ending a share with it stays possible
+            raise _bad("unit_code", f"单位 {unit.code} 已停用 / unit {unit.code} is deactivated")
         for share in case.shares:
             if share.unit == unit and share.jurisdiction == place:
                 share.role = params.role.value
