@@ -17,6 +17,7 @@ from grassroots.cases.models import Category
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.i18n import N_
 from grassroots.stats.aggregates import COHORT
+from grassroots.stats.contribution import ALL_CATEGORIES
 from grassroots.stats.periods import Period, add_months
 from grassroots.stats.queries import dashboard, today_local
 from grassroots.stats.scope import Scope
@@ -65,7 +66,7 @@ def trend(session: Session, node: Jurisdiction, months: int = 12) -> dict[str, l
     first = add_months(today_local().replace(day=1), -(months - 1))
     stmt = (
         select(COHORT.c.month, func.sum(COHORT.c.registered), func.sum(COHORT.c.resolved))
-        .where(_scope(node).condition(COHORT), COHORT.c.month >= first)
+        .where(_scope(node).condition(COHORT, rollup=ALL_CATEGORIES), COHORT.c.month >= first)
         .group_by(COHORT.c.month)
     )
     found = {m: (int(r), int(s)) for m, r, s in session.execute(stmt)}
@@ -85,7 +86,11 @@ def by_category(
     stmt = (
         select(Category.name, Category.name_en, func.sum(COHORT.c.registered).label("n"))
         .join(Category, Category.code == COHORT.c.category_code)
-        .where(_scope(node).condition(COHORT), COHORT.c.month >= first)
+        .where(
+            _scope(node).condition(COHORT),
+            COHORT.c.category_code != ALL_CATEGORIES,
+            COHORT.c.month >= first,
+        )
         .group_by(Category.name, Category.name_en)
         .order_by(func.sum(COHORT.c.registered).desc())
     )
