@@ -134,6 +134,12 @@ def _after_insert(_mapper: Mapper[Case], connection: Connection, case: Case) -> 
     apply(connection, contributions(snapshot(case), _days(connection, case)))
 
 
+def count_new_case(connection: Connection, case: Case, cal: WorkCalendar) -> None:
+    """Add a case inserted with Core (intake's fast path, grassroots.cases.intake) to the
+    aggregates: exactly what the after_insert listener adds for an ORM insert."""
+    apply(connection, contributions(snapshot(case), _index_of(cal)))
+
+
 def _after_update(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
     days = _days(connection, case)
     delta: Contribution = {}
