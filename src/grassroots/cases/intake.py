@@ -64,7 +64,9 @@ from grassroots.cases.responses import case_out
 from grassroots.db import transaction
 from grassroots.geo.models import Jurisdiction, Level, code_prefix
 from grassroots.geo.queries import current_jurisdiction
-from grassroots.stats.maintain import count_new_case
+from grassroots.stats.contribution import Contribution
+from grassroots.stats.maintain import KEY_COLUMNS, count_new_case, new_case_delta
+from grassroots.stats.maintain import TABLES as STATS_TABLES
 
 _CASE = cast(Table, Case.__table__)
 _EVENT = cast(Table, CaseEvent.__table__)
@@ -323,7 +325,8 @@ def _write(
     connection = session.connection()
     case_row = plan.case_row | {"code": code}
     if connection.dialect.name == "postgresql":
-        case_id = _insert_all_postgresql(session, plan, case_row, key_row)
+        delta = new_case_delta(cast(Case, case), plan.cal)
+        case_id = _insert_all_postgresql(session, plan, case_row, key_row, delta)
     else:
         case_id = connection.execute(_INSERT_CASE, case_row).scalar_one()
         connection.execute(_INSERT_EVENT, plan.event_row | {"case_id": case_id})
@@ -332,8 +335,8 @@ def _write(
         finished = connection.execute(_finish_sqlite(), key_row | {"case_id": case_id})
         if finished.first() is None:
             raise in_progress()  # another request registered under the key meanwhile
+        count_new_case(connection, cast(Case, case), plan.cal)
     case.id = case_id
-    count_new_case(connection, cast(Case, case), plan.cal)
     details = {"from": None, "to": "registered", "level": plan.holder.level}
     record_audit(
         session, actor=actor, action="case.register", object_type="case", object_id=code,
@@ -353,17 +356,30 @@ def _finish_sqlite() -> Any:
 
 
 def _insert_all_postgresql(
-    session: Session, plan: Plan, case_row: dict[str, Any], key_row: dict[str, Any]
-) -> int:
-    """The case, its event, its parties and the key row in one statement (data-modifying
-    CTEs; the foreign keys are checked at its end)."""
+    session: Session, plan: Plan, case_row: dict[str, Any], key_row: dict[str, Any],
+    delta: Contribution,
+) -> int:  # fmt: skip
+    """The case, its event, its parties, the key row and the statistics in one statement
+    (data-modifying CTEs; the foreign keys are checked at its end). The statistics are
+    maintain.apply's upserts; its removal of open rows that reach zero has nothing to do
+    for a new case (every count goes up)."""
+    stats = [(table, tuple(sorted(k for k, v in counts.items() if v)))
+             for (table, _), counts in delta.items()]  # fmt: skip
+    stats = [(table, counters) for table, counters in stats if counters]
     params = {f"c_{k}": v for k, v in case_row.items()}
+    i = 0
+    for (table, key), counts in delta.items():
+        if any(counts.values()):  # every column given (a default would be an unnamed param)
+            keys = dict(zip(KEY_COLUMNS[table], key, strict=True))
+            columns = STATS_TABLES[table].c.keys()
+            params |= {f"s{i}_{c}": keys[c] if c in keys else counts.get(c, 0) for c in columns}
+            i += 1
     params |= {f"e_{k}": v for k, v in plan.event_row.items()}
     for i, party in enumerate(plan.party_rows):
         params |= {f"p{i}_{k}": v for k, v in party.items()}
     stmt = _all_in_one(tuple(sorted(case_row)), tuple(sorted(plan.event_row)),
                        tuple(sorted(plan.party_rows[0])) if plan.party_rows else (),
-                       len(plan.party_rows))  # fmt: skip
+                       len(plan.party_rows), tuple(stats))  # fmt: skip
     row = session.connection().execute(stmt, params | key_row).one()
     if row[1] is None:
         raise in_progress()  # another request registered under the key meanwhile
@@ -376,8 +392,9 @@ def _values(table: Table, prefix: str, columns: tuple[str, ...]) -> dict[str, An
 
 @lru_cache(maxsize=64)
 def _all_in_one(
-    case_cols: tuple[str, ...], event_cols: tuple[str, ...], party_cols: tuple[str, ...], n: int
-) -> Select[Any]:
+    case_cols: tuple[str, ...], event_cols: tuple[str, ...], party_cols: tuple[str, ...], n: int,
+    stats: tuple[tuple[str, tuple[str, ...]], ...],
+) -> Select[Any]:  # fmt: skip
     new_case = insert(_CASE).values(_values(_CASE, "c_", case_cols))
     new_case_cte = new_case.returning(_CASE.c.id).cte("new_case")
     case_id = select(new_case_cte.c.id).scalar_subquery()
@@ -388,6 +405,14 @@ def _all_in_one(
         source = rows[0] if n == 1 else union_all(*rows)
         parties = insert(_PARTY).from_select([*party_cols, "case_id"], source)
         ctes.append(parties.cte("new_parties"))
+    for i, (table_name, counters) in enumerate(stats):
+        table = STATS_TABLES[table_name]
+        upsert = pg_insert(table).values(_values(table, f"s{i}_", tuple(table.c.keys())))
+        upsert = upsert.on_conflict_do_update(
+            index_elements=list(KEY_COLUMNS[table_name]),
+            set_={c: table.c[c] + upsert.excluded[c] for c in counters},
+        )
+        ctes.append(upsert.cte(f"stats_{i}"))
     new_key = finish_key("postgresql", case_id).cte("new_key")
     return select(new_case_cte.c.id, select(new_key.c.key).scalar_subquery()).add_cte(*ctes)
 
