@@ -10,9 +10,9 @@ plus the stored key, in a few Core statements and with the write transaction kep
    in a read transaction of its own (WAL: it holds no writer up) while (user, key) is held in
    the in-flight registry; on PostgreSQL it opens the registering transaction.
 2. The checks and the computations (holder, deadlines, rows, the response) in Python.
-3. The write: case number (SQLite), the case, its event, its parties and the key row
-   (PostgreSQL: one statement), the statistics (stats.maintain.count_new_case, what the
-   flush listener adds for an ORM insert) and the audit row, chained at commit.
+3. The write: case number (SQLite), the case, its event, its parties, the key row and the
+   statistics (stats.maintain.new_case_delta: what the flush listener adds for an ORM
+   insert) — on PostgreSQL one statement — and the audit row, chained at commit.
 
 The configuration read before SQLite's write lock is as fresh as PostgreSQL's READ COMMITTED
 read inside the transaction: a dictionary, policy or calendar change committed after the
