@@ -79,7 +79,8 @@ def prepare_database(kind: str, work: Path, stack: ExitStack) -> Setup:
         "GRASSROOTS_DATABASE_URL": url,
         "GRASSROOTS_JOBS_INTERVAL_SECONDS": "0",
         "GRASSROOTS_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
+        # this checkout's code (src) before any installed copy, and the bench package
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
     env.pop("GRASSROOTS_KEY_FILE", None)
     return Setup(url, env, grid, lambda: _credentials(env))

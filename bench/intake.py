@@ -6,7 +6,10 @@ inserts one row) measured in the same run. Reports the ratio intake/bare (goal â
 Runs a real uvicorn on 127.0.0.1 against SQLite (a file, WAL, synchronous=FULL) and
 PostgreSQL (the local server or a throwaway cluster, see tests/support/postgres.py).
 
-    .venv/bin/python -m bench.intake [--requests 200] [--db sqlite --db postgresql]
+    PYTHONPATH=src:. .venv/bin/python -m bench.intake [--requests 200] [--db sqlite --db postgresql]
+
+The server runs this checkout's src/ (PYTHONPATH set for it); run the bench itself with
+PYTHONPATH=src too, so that both migrate and serve the same code.
 """
 
 from __future__ import annotations
@@ -116,12 +119,14 @@ def _point_in_wangs_grid(session: Session, boundary: Any, jurisdiction: Any) -> 
 @contextmanager
 def _server(url: str, data_dir: Path) -> Iterator[str]:
     port = _free_port()
+    root = Path(__file__).resolve().parent.parent  # this checkout's code, not an installed copy
     env = {**os.environ, "GRASSROOTS_DATA_DIR": str(data_dir), "GRASSROOTS_DATABASE_URL": url,
-           "GRASSROOTS_JOBS_INTERVAL_SECONDS": "0"}  # fmt: skip
+           "GRASSROOTS_JOBS_INTERVAL_SECONDS": "0",
+           "PYTHONPATH": os.pathsep.join([str(root / "src"), str(root)])}  # fmt: skip
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "bench.intake:bench_app",
            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
            "--no-access-log"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, cwd=Path(__file__).resolve().parent.parent)
+    proc = subprocess.Popen(cmd, env=env, cwd=root)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

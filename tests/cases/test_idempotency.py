@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from grassroots.cases.idempotency import advisory_lock_id, do_claim_key, request_hash
+from grassroots.cases.idempotency import (
+    advisory_lock_id,
+    do_claim_key,
+    in_flight,
+    request_hash,
+)
 from grassroots.cases.models import Case
 from grassroots.cases.schemas import NewCase
 from grassroots.db import utcnow
+from grassroots.errors import Problem
 
 
 def post(client, body, key):
@@ -61,22 +68,38 @@ def test_retry_while_the_first_is_running_gets_409(client_as, new_case_body, ses
     assert r.json()["code"] == "request_in_progress"
 
 
-def test_postgresql_retry_while_the_first_holds_its_transaction_gets_409(
+def test_retry_while_the_first_holds_its_transaction_gets_409(
     client_as, new_case_body, engine, users
 ):
-    """The first request's registering transaction holds the (user, key) advisory lock until
-    it commits; here another connection plays that transaction."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite's single writer makes the retry wait, then replay")
+    """The first request holds (user, key) until its transaction ends: on PostgreSQL the
+    advisory lock (another connection plays the first request's transaction here), on SQLite
+    the process's in-flight registry (held here the way the first request holds it)."""
     wang = client_as("wang")
-    with engine.connect() as first:
-        lock = func.pg_try_advisory_xact_lock(advisory_lock_id(users["wang"].id, "k-pg"))
-        assert first.execute(select(lock)).scalar_one()
-        r = post(wang, new_case_body, "k-pg")
+    with ExitStack() as first:
+        if engine.dialect.name == "postgresql":
+            conn = first.enter_context(engine.connect())
+            lock = func.pg_try_advisory_xact_lock(advisory_lock_id(users["wang"].id, "k-run"))
+            assert conn.execute(select(lock)).scalar_one()
+        else:
+            first.enter_context(in_flight(users["wang"].id, "k-run"))
+        r = post(wang, new_case_body, "k-run")
         assert r.status_code == 409
         assert r.json()["code"] == "request_in_progress"
-        first.rollback()
-    assert post(wang, new_case_body, "k-pg").status_code == 201
+        other = post(wang, new_case_body, "k-other")  # other keys are not held up
+        assert other.status_code == 201, other.text
+    assert post(wang, new_case_body, "k-run").status_code == 201
+
+
+def test_the_in_flight_registry_refuses_a_second_holder_and_frees_on_error(users):
+    uid = users["wang"].id
+    with in_flight(uid, "k-reg"):
+        with pytest.raises(Problem) as refused, in_flight(uid, "k-reg"):
+            pass
+        assert refused.value.status == 409
+    with pytest.raises(RuntimeError), in_flight(uid, "k-reg"):
+        raise RuntimeError("the request failed")
+    with in_flight(uid, "k-reg"):  # free again
+        pass
 
 
 def test_a_crashed_request_expires_and_the_retry_registers(

@@ -15,8 +15,9 @@ from grassroots.cases import queries as q
 from grassroots.cases.actions_dictionary import DictionaryEntryIn, do_put_entry
 from grassroots.cases.dispatch import run_action
 from grassroots.cases.idempotency import Replay, request_hash
+from grassroots.cases.intake import do_register_once
 from grassroots.cases.models import Category, Source
-from grassroots.cases.registration import do_register, do_register_once
+from grassroots.cases.registration import do_register
 from grassroots.cases.responses import (
     ActionOut,
     CaseOut,

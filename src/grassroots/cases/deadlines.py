@@ -91,6 +91,14 @@ def _lookup(session: Session, category_code: str, level: str, violence_risk: boo
         )
     ).all()
     found = {(r.category_code, r.violence_risk): _as_policy(r) for r in rows}
+    return policy_from_rows(found, category_code, level, violence_risk)
+
+
+def policy_from_rows(
+    found: dict[tuple[str, bool], Policy], category_code: str, level: str, violence_risk: bool
+) -> Policy:
+    """policy_for's rule over the level's rows already read, keyed (category_code or "",
+    violence_risk): for callers that read the policies together with other things."""
 
     def lookup(risk: bool) -> Policy:
         return (

@@ -1,16 +1,18 @@
 """Registration (登记): 一案一码, location → grid → path, encrypted parties, first clock.
 
 do_register is the creating row of the transition table; it shares the event and audit
-writing of the other actions and, for POST /cases, completes the Idempotency-Key claim in
-the same transaction.
+writing of the other actions. POST /cases with an Idempotency-Key registers through
+grassroots.cases.intake, which reuses the checks here and writes the same rows with Core.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Executable, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,9 +20,7 @@ from grassroots.accounts.models import User
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
 from grassroots.cases.action_engine import Ctx, write_event
-from grassroots.cases.idempotency import Claim, Replay, claim_key, complete_claim
 from grassroots.cases.models import Case, CaseSequence, Category, Party, Source
-from grassroots.cases.responses import case_out
 from grassroots.cases.transitions import TABLE
 from grassroots.crypto import keyring
 from grassroots.db import transaction
@@ -77,24 +77,33 @@ def _check_dictionaries(session: Session, data: s.NewCase) -> None:
             select(Source.active).where(Source.code == data.source_code).scalar_subquery(),
         )
     ).one()
+    check_active(data, active[0], active[1])
+
+
+def check_active(data: s.NewCase, category_active: bool | None, source_active: bool | None) -> None:
+    """The category and the source must exist and be active (422 naming the fields)."""
     errors = []
-    if not active[0]:
+    if not category_active:
         errors.append({"field": "category_code", "message": "未知的纠纷类别 / unknown category"})
-    if not active[1]:
+    if not source_active:
         errors.append({"field": "source_code", "message": "未知的来源 / unknown source"})
     if errors:
         names = ", ".join(e["field"] for e in errors)
         raise Problem(422, "validation_failed", f"输入有误 / invalid input: {names}", errors=errors)
 
 
+def starting_level(post_level: str | None) -> Level:
+    """The level a case starts at: the registering post's (grid workers: village)."""
+    post = Level(post_level) if post_level else Level.county
+    level = {Level.grid: Level.village}.get(post, post)
+    return level if level in (Level.village, Level.township, Level.county) else Level.county
+
+
 def starting_holder(actor: User, place: Place, session: Session) -> Jurisdiction:
     """The case starts at the registering post's level (grid workers: their village),
     inside the case's own path."""
-    post = Level(actor.jurisdiction.level) if actor.jurisdiction else Level.county
-    level = {Level.grid: Level.village}.get(post, post)
-    if level not in (Level.village, Level.township, Level.county):
-        level = Level.county
     own = actor.jurisdiction
+    level = starting_level(own.level if own else None)
     if own is not None and own.valid_to is None and own.code == place.codes[level]:
         return own  # the usual case, without a query
     holder = current_jurisdiction(session, place.codes[level])
@@ -106,29 +115,42 @@ def next_case_code(session: Session, county_code: str, year: int) -> str:
     """`<6-digit county>-<year>-<6-digit seq>`; the counter row is upserted and incremented in
     the caller's transaction, so concurrent registrations never share a number."""
     county6 = county_code[:6]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = (
-        insert(CaseSequence)
-        .values(county_code=county6, year=year, last=1)
-        .on_conflict_do_update(
-            index_elements=["county_code", "year"], set_={"last": CaseSequence.last + 1}
-        )
-        .returning(CaseSequence.last)
-    )
-    seq = session.execute(stmt).scalar_one()
+    stmt = _next_number(session.get_bind().dialect.name)
+    seq = session.connection().execute(stmt, {"county6": county6, "year": year}).scalar_one()
     return f"{county6}-{year}-{seq:06d}"
 
 
-def _party(p: s.PartyIn) -> Party:
+@lru_cache(maxsize=4)
+def _next_number(dialect: str) -> Executable:
+    """The counter's upsert (a Core statement: the ORM's bulk path costs more than the
+    statement)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, CaseSequence.__table__)
+    return (
+        insert(table)
+        .values(county_code=bindparam("county6"), year=bindparam("year"), last=1)
+        .on_conflict_do_update(
+            index_elements=["county_code", "year"], set_={"last": table.c.last + 1}
+        )
+        .returning(table.c.last)
+    )
+
+
+def party_fields(p: s.PartyIn) -> dict[str, Any]:
+    """A party's column values, contact data encrypted with its blind index."""
     ring = keyring()
-    party = Party(role=p.role.value, name=p.name, address=p.address)
-    if p.phone:
-        party.phone_enc = ring.encrypt("phone", p.phone)
-        party.phone_bidx = ring.blind_index("phone", p.phone)
-    if p.id_number:
-        party.id_number_enc = ring.encrypt("id_number", p.id_number)
-        party.id_number_bidx = ring.blind_index("id_number", p.id_number)
-    return party
+    phone, id_number = p.phone, p.id_number
+    return {
+        "role": p.role.value, "name": p.name, "address": p.address,
+        "phone_enc": ring.encrypt("phone", phone) if phone else None,
+        "phone_bidx": ring.blind_index("phone", phone) if phone else None,
+        "id_number_enc": ring.encrypt("id_number", id_number) if id_number else None,
+        "id_number_bidx": ring.blind_index("id_number", id_number) if id_number else None,
+    }  # fmt: skip
+
+
+def _party(p: s.PartyIn) -> Party:
+    return Party(**party_fields(p))
 
 
 def _new_case(data: s.NewCase, place: Place, holder: Jurisdiction, ctx: Ctx, code: str) -> Case:
@@ -161,11 +183,12 @@ def _new_case(data: s.NewCase, place: Place, holder: Jurisdiction, ctx: Ctx, cod
     )
 
 
-def _may_register(actor: User, place: Place) -> None:
+def may_register(actor: User, place: Place, post_prefix: str | None) -> None:
+    """The role may register, and the place lies inside the post's jurisdiction."""
     t = TABLE["register"]
     if actor.role not in t.roles:
         raise Problem(403, "role_not_allowed", "您的岗位不能登记案件 / your role may not register")
-    if actor.jurisdiction is None or not place.grid_code.startswith(actor.jurisdiction.prefix):
+    if post_prefix is None or not place.grid_code.startswith(post_prefix):
         raise Problem(
             403,
             "not_case_handler",
@@ -183,31 +206,14 @@ def do_register(
         raise Problem(422, "no_version", "新案件没有版本号 / a new case has no version")
     moment = clk.utc(now)
     with transaction(session):
-        case, _ = _register(session, data, actor, moment, None)
+        case = _register(session, data, actor, moment)
     return case
 
 
-def do_register_once(
-    session: Session, data: s.NewCase, *, actor: User, key: str, digest: str,
-    now: datetime | None = None,
-) -> Replay | tuple[Case, bytes]:  # fmt: skip
-    """do_register under an Idempotency-Key, claimed and completed in the same transaction:
-    the new case with the response bytes stored for replays, or the Replay of the first."""
-    moment = clk.utc(now)
-    with transaction(session):
-        outcome = claim_key(session, actor, key, digest, moment)
-        if isinstance(outcome, Replay):
-            return outcome
-        case, body = _register(session, data, actor, moment, outcome)
-    assert body is not None
-    return case, body
-
-
-def _register(
-    session: Session, data: s.NewCase, actor: User, moment: datetime, claim: Claim | None
-) -> tuple[Case, bytes | None]:
+def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) -> Case:
     place = locate(session, data)
-    _may_register(actor, place)
+    own = actor.jurisdiction
+    may_register(actor, place, own.prefix if own else None)
     _check_dictionaries(session, data)
     ctx = Ctx(session, clk.load_calendar(session), moment, clk.local_day(moment), actor)
     code = next_case_code(session, place.codes[Level.county], ctx.today.year)
@@ -218,8 +224,4 @@ def _register(
         details = {"grid_code": case.grid_code, "parties": len(case.parties)}
         write_event(session, case, "register", ctx, None, data.note, details)
     session.flush()
-    if claim is None:
-        return case, None
-    body = case_out(case, ctx.cal, ctx.today).model_dump_json().encode()
-    complete_claim(session, claim, case.id, 201, body)
-    return case, body
+    return case

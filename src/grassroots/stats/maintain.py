@@ -134,6 +134,17 @@ def _after_insert(_mapper: Mapper[Case], connection: Connection, case: Case) -> 
     apply(connection, contributions(snapshot(case), _days(connection, case)))
 
 
+def new_case_delta(case: Case, cal: WorkCalendar) -> Contribution:
+    """What a new case adds: the after_insert listener's delta, for a case inserted with Core
+    (intake's fast path, grassroots.cases.intake), which must then apply it itself."""
+    return contributions(snapshot(case), _index_of(cal))
+
+
+def count_new_case(connection: Connection, case: Case, cal: WorkCalendar) -> None:
+    """Add a case inserted with Core to the aggregates: exactly what the listener adds."""
+    apply(connection, new_case_delta(case, cal))
+
+
 def _after_update(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
     days = _days(connection, case)
     delta: Contribution = {}
