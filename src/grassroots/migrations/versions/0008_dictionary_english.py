@@ -61,6 +61,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # A plain DROP COLUMN (SQLite >= 3.35): batch mode would recreate the tables, which
+    # cases reference, and SQLite refuses DROP TABLE under enforced foreign keys.
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("name_en")
+        op.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN name_en"))
