@@ -18,7 +18,7 @@ from grassroots.cases.jobs import sweep_case
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.transitions import replay
 from grassroots.errors import Problem
-from tests.cases.conftest import grid_in
+from tests.cases.conftest import act, grid_in
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 FOLLOW_UP = s.FollowUp(performance="performed", satisfaction="satisfied", remaining_risk="none")
@@ -120,3 +120,18 @@ def test_the_sweep_flags_a_city_case_but_never_escalates_it(session, users):
     case = session.scalars(select(Case).where(Case.code == code)).one()
     assert (case.level, case.state) == ("city", "accepted")
     assert _timeline(session, code)[-1].action == "supervise"
+
+
+def test_over_http_the_county_centre_is_offered_the_reply(session, users, client_as):
+    code = _escalated(session, users)
+    qian = client_as("qian")
+    offered = [a["action"] for a in qian.get(f"/api/v1/cases/{code}/actions").json()]
+    assert offered == ["city_reply"]
+    page = qian.get(f"/cases/{code}")
+    assert page.status_code == 200 and "记录市级答复" in page.text
+    version = qian.get(f"/api/v1/cases/{code}").json()["version"]
+    done = act(qian, code, "city_reply", version, reply="市里答复：按市定标准补偿")
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "in_progress" and done.json()["level"] == "city"
+    assert set(done.json()["allowed_actions"]) == {"city_reply", "resolve", "terminate"}
+    assert client_as("zhao").get(f"/api/v1/cases/{code}/actions").json() == []
