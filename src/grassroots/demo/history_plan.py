@@ -290,6 +290,10 @@ class Planner:
             self.add("record_agreement", handler, agreement, rng.randint(1, 3))
         limit = {"village": 14, "township": 14, "county": 45}[level]
         delay = min(int(rng.lognormvariate(1.4, 0.7)), limit)
+        if level == "county" and first and rng.random() < 0.2:  # 疑难案件: past the limit
+            self.add("sweep_yellow", "system", None)  # the real sweep flags it yellow, then
+            self.add("sweep_due", "system", None)  # red (the county does not auto-escalate)
+            delay = rng.randint(5, 30)
         self.add("resolve", handler, s.Resolve(outcome_note="经调解双方达成一致，纠纷化解"), delay)
 
     def _follow_up(self, worker: str, satisfaction: str) -> None:
