@@ -62,6 +62,7 @@ VALID: dict[str, dict[str, Any]] = {
     "resolve": {"outcome_note": "达成调解协议"},
     "terminate": {"reason": "一方拒绝调解", "routes_told": ["litigation"]},
     "escalate": {"reason": "涉及多个村"},
+    "city_reply": {"reply": "市里答复：由县里督促双方履行"},
     "refer_down": {"reason": "由属地调解"},
     "extend": {"days": 5, "approved_by": "陈国栋", "reason": "等待鉴定"},
     "suspend": {"reason": "当事人住院"},

@@ -46,6 +46,7 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
             s.Terminate, reason=TEXT, routes_told=st.lists(CHANNELS, min_size=1, max_size=3)
         ),
         "escalate": st.builds(s.Escalate, reason=TEXT),
+        "city_reply": st.builds(s.CityReply, reply=TEXT),
         "refer_down": st.builds(s.ReferDown, reason=TEXT),
         "extend": st.builds(
             s.Extend, days=st.integers(1, 15), approved_by=st.just("陈国栋"), reason=TEXT

@@ -80,6 +80,19 @@ def test_the_mix_in_a_small_history(small_history: list[Case]):
     assert events["escalate"] > 0  # ... and cases were escalated (by staff or the sweep)
 
 
+def test_city_cases_are_carried_to_their_end_after_the_citys_reply(small_history: list[Case]):
+    city = [c for c in small_history if c.level == "city"]
+    assert city  # 矛盾上交 happens, rarely
+    for case in city:
+        actions = [e.action for e in case.events]
+        ended = [a for a in actions if a in ("resolve", "terminate")]
+        if ended:  # resolved or terminated at city level only after the city's reply
+            reply = actions.index("city_reply")
+            assert reply > max(i for i, a in enumerate(actions) if a == "escalate")
+            assert all(e.level == "city" for e in case.events[reply:]), case.code
+            assert case.resolved_level in ("city", None)
+
+
 def _fingerprint(engine: Engine) -> list[tuple[Any, ...]]:
     return [
         (c.code, c.category_code, c.state, c.level, c.registered_at, c.resolve_due,
@@ -143,6 +156,9 @@ def _assert_full_mix(session: Session) -> None:
         .where(CaseEvent.action == "escalate", User.username == "system")
     )  # fmt: skip
     assert by_system  # overdue cases the real sweep escalated
+    city_open = count(Case.level == "city", Case.state.in_(open_states))
+    city_ended = count(Case.level == "city", Case.state.in_(("closed", "terminated")))
+    assert city_ended > city_open  # the county centre carries city cases to their end
 
 
 def _assert_seasonal_peaks(days: list[date]) -> None:

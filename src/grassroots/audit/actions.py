@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, update
+from sqlalchemy import Table, bindparam, event, insert, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from grassroots.accounts.models import User
@@ -27,6 +27,19 @@ _PENDING = "grassroots.audit.pending"
 _LOG = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditChainHead.__table__)
 _COLUMNS = (*HASHED_FIELDS, "prev_hash", "row_hash")
+# The chain's statements, built once (building them costs more than running them).
+_INSERT_ROWS = insert(_LOG)
+_LOCK_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == CHAIN_HEAD_ID)
+    .values(last_id=_HEAD.c.last_id)
+    .returning(_HEAD.c.last_id, _HEAD.c.last_hash)
+)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == CHAIN_HEAD_ID)
+    .values(last_id=bindparam("new_last_id"), last_hash=bindparam("new_last_hash"))
+)
 
 
 @dataclass
@@ -90,12 +103,9 @@ def _chain_pending(session: Session) -> None:
         last_id, last_hash = entry.id, entry.row_hash
         rows.append({name: getattr(entry, name) for name in _COLUMNS})
     # Core statements, not the ORM: no second flush (and no flush events) inside the commit.
-    session.execute(insert(_LOG), rows)
-    session.execute(
-        update(_HEAD)
-        .where(_HEAD.c.id == CHAIN_HEAD_ID)
-        .values(last_id=last_id, last_hash=last_hash)
-    )
+    connection = session.connection()
+    connection.execute(_INSERT_ROWS, rows)
+    connection.execute(_MOVE_HEAD, {"new_last_id": last_id, "new_last_hash": last_hash})
 
 
 def _descends_from(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
@@ -125,12 +135,7 @@ def _lock_chain_head(session: Session) -> tuple[int, str]:
     row lock on PostgreSQL (READ COMMITTED re-reads the newest committed head after waiting),
     the write lock on SQLite even when the session was not opened with BEGIN IMMEDIATE.
     """
-    row = session.execute(
-        update(_HEAD)
-        .where(_HEAD.c.id == CHAIN_HEAD_ID)
-        .values(last_id=_HEAD.c.last_id)
-        .returning(_HEAD.c.last_id, _HEAD.c.last_hash)
-    ).one_or_none()
+    row = session.connection().execute(_LOCK_HEAD).one_or_none()
     if row is None:  # a database made without migration 0005: start the chain
         session.execute(insert(_HEAD).values(id=CHAIN_HEAD_ID, last_id=0, last_hash=GENESIS_HASH))
         return 0, GENESIS_HASH

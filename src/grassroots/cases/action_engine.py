@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -50,8 +50,12 @@ def conflict() -> Problem:
     )
 
 
+# Built once: constructing the statement costs about as much as running it.
+_BY_CODE = select(Case).where(Case.code == bindparam("code"))
+
+
 def load_case(session: Session, code: str) -> Case:
-    case = session.scalar(select(Case).where(Case.code == code))
+    case = session.scalar(_BY_CODE, {"code": code})
     if case is None:
         raise Problem(404, "not_found", f"案件 {code} 不存在 / case not found")
     return case

@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.cases import actions, actions_closing, actions_routing, links_actions
+from grassroots.cases import (
+    actions,
+    actions_city,
+    actions_closing,
+    actions_routing,
+    links_actions,
+)
 from grassroots.cases.models import Case
 from grassroots.cases.transitions import TABLE
 
@@ -23,6 +29,7 @@ DO: dict[str, Callable[..., Case]] = {
     "assign": actions_routing.do_assign,
     "share": actions_routing.do_share,
     "escalate": actions_routing.do_escalate,
+    "city_reply": actions_city.do_city_reply,
     "refer_down": actions_routing.do_refer_down,
     "extend": actions_closing.do_extend,
     "suspend": actions_closing.do_suspend,

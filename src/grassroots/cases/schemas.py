@@ -95,6 +95,13 @@ class Escalate(ActionInput):
     reason: Text
 
 
+class CityReply(ActionInput):
+    """The city's reply on a case held at city level, recorded by the county centre."""
+
+    reply: Text
+    replied_on: date | None = None  # the day the reply came; default: the day it is recorded
+
+
 class ReferDown(ActionInput):
     reason: Text
 

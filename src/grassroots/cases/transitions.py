@@ -78,8 +78,9 @@ TABLE: dict[str, Transition] = {
         _t("share", "联调共享", [R, A, P, S], None, CENTRE, "manage", s.Share),
         _t("record_session", "调解记录", [P], None, WORKERS, "work", s.RecordSession),
         _t("record_agreement", "调解协议书", [P], None, WORKERS, "work", s.RecordAgreement),
-        _t("resolve", "化解办结", [P], V, HANDLERS, "handle", s.Resolve),
-        _t("terminate", "调解终止", [P], CaseState.terminated, HANDLERS, "handle",
+        _t("city_reply", "记录市级答复", [A, P], P, CENTRE, "relay", s.CityReply),
+        _t("resolve", "化解办结", [P], V, HANDLERS, "settle", s.Resolve),
+        _t("terminate", "调解终止", [P], CaseState.terminated, HANDLERS, "settle",
            s.Terminate),
         _t("escalate", "上报", [A, P], A, CENTRE | {Role.system}, "manage", s.Escalate),
         _t("refer_down", "交办下派", [A, P], A, CENTRE, "manage", s.ReferDown),
@@ -88,8 +89,8 @@ TABLE: dict[str, Transition] = {
         _t("resume", "恢复", [S], P, HANDLERS, "handle", s.Resume),
         _t("follow_up", "回访", [V], None, CENTRE | {Role.grid_worker, Role.mediator},
            "follow_up", s.FollowUp),
-        _t("close", "结案", [V], CaseState.closed, CENTRE, "manage", s.Close),
-        _t("reopen", "返工", [V, CaseState.closed], P, CENTRE, "manage", s.Reopen),
+        _t("close", "结案", [V], CaseState.closed, CENTRE, "conclude", s.Close),
+        _t("reopen", "返工", [V, CaseState.closed], P, CENTRE, "conclude", s.Reopen),
         _t("unshare", "取消联调", [R, A, P, S], None, CENTRE, "manage", s.Unshare),
         _t("link", "关联案件", [R, A, P, S, V], None, CENTRE, "manage", s.Link),
         _t("unlink", "取消关联", [R, A, P, S, V], None, CENTRE, "manage", s.Unlink),
@@ -101,14 +102,23 @@ TABLE: dict[str, Transition] = {
 # holder or an ancestor of it; "unit": a handler of the unit the case is routed to;
 # "assignee": the assigned mediator; "lead"/"co": the case is shared with the actor's
 # jurisdiction or unit as lead (主办) or co-handler (协办); "local": the case lies in the
-# actor's jurisdiction (grid workers follow up where they patrol).
+# actor's jurisdiction (grid workers follow up where they patrol); "relay": centre staff or
+# leader of the case's own county while the case is held at city level (矛盾上交) — in a
+# county deployment there is no city staff, so the county centre records the city's reply
+# (city_reply) and carries the case to its end (resolve / terminate, follow-up, close,
+# reopen after an unsatisfied follow-up), but does not route it (assign, share, escalate,
+# refer down, extend, suspend stay with the holder).
 RELATIONS: dict[str, frozenset[str]] = {
     "create": frozenset({"local"}),
     "manage": frozenset({"holder", "lead"}),
     "handle": frozenset({"holder", "lead", "unit", "assignee"}),
     "work": frozenset({"holder", "lead", "co", "unit", "assignee"}),
-    "follow_up": frozenset({"holder", "lead", "unit", "assignee", "local"}),
+    "follow_up": frozenset({"holder", "lead", "unit", "assignee", "local", "relay"}),
+    "relay": frozenset({"holder", "lead", "relay"}),
+    "settle": frozenset({"holder", "lead", "unit", "assignee", "relay"}),
+    "conclude": frozenset({"holder", "lead", "relay"}),
 }
+CITY = "city"
 
 
 def _within(code: str | None, user: User) -> bool:
@@ -127,6 +137,8 @@ def relations_of(case: Case, user: User) -> set[str]:
         rel.add("holder")
     if _within(case.grid_code or case.village_code or case.township_code, user):
         rel.add("local")
+    if case.level == CITY and user.role in CENTRE and _within(case.county_code, user):
+        rel.add("relay")
     if user.unit_id is not None and case.unit_id == user.unit_id:
         rel.add("unit")
     if case.assignee_id is not None and case.assignee_id == user.id:
@@ -176,7 +188,7 @@ def refusal(case: Case, user: User, t: Transition) -> Problem | None:
 
 
 def _no_higher_level(case: Case) -> Problem | None:
-    if case.level == "city" or case.holder.parent_id is None:
+    if case.level == CITY or case.holder.parent_id is None:
         return Problem(409, "no_higher_level", "已是最高层级，不能再上报 / no higher level")
     return None
 
@@ -204,11 +216,24 @@ def _no_share(case: Case) -> Problem | None:
     return None
 
 
+def _not_at_city(case: Case) -> Problem | None:
+    if case.level != CITY:
+        return Problem(
+            409,
+            "not_at_city_level",
+            "案件不在市级，无需记录市级答复 / the case is not held at city level",
+        )
+    return None
+
+
 # Conditions on the case itself that some rows add to their from-states.
 GUARDS = {
-    "escalate": _no_higher_level, "refer_down": _no_lower_level, "close": _no_follow_up,
+    "escalate": _no_higher_level,
+    "refer_down": _no_lower_level,
+    "close": _no_follow_up,
     "unshare": _no_share,
-}  # fmt: skip
+    "city_reply": _not_at_city,
+}
 
 
 def allowed_actions(case: Case, user: User) -> list[Transition]:

@@ -13,7 +13,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -34,6 +34,7 @@ from grassroots.demo.history_people import Cast, create_cast
 from grassroots.demo.history_plan import CasePlan, Step, plan_case, registration_days
 from grassroots.demo.history_text import parties, texts
 from grassroots.geo.models import Jurisdiction, Unit
+from grassroots.stats.maintain import deferred
 
 log = logging.getLogger(__name__)
 
@@ -190,9 +191,14 @@ def build_history(
     today: date | None = None,
     cases: int = DEFAULT_CASES,
     days: int = DEFAULT_DAYS,
+    live_stats: bool = False,
 ) -> HistorySummary:
     """Create the history's staff, then `cases` cases registered over the `days` days up to
-    `today` (China), each played through the real actions up to the present."""
+    `today` (China), each played through the real actions up to the present.
+
+    The statistics tables are rebuilt once at the end (stats.maintain.deferred) instead of
+    being kept by the flush listener at every action; `live_stats` keeps the listener on
+    (the tests compare both)."""
     started = time.monotonic()
     last = today or china_today()
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
@@ -205,7 +211,7 @@ def build_history(
     end = moment(last, 18 * 60)
     if today is None:
         end = min(end, datetime.now(CHINA_TZ))
-    with batch_session(session) as batch:
+    with batch_session(session) as batch, nullcontext() if live_stats else deferred(batch):
         player = Player(batch, load_calendar(batch), end)
         for plan, body in zip(plans, bodies, strict=True):
             player.play(plan, body)

@@ -175,7 +175,9 @@ class Planner:
             self._work_at(level)
             self._escalate(level)
             level = LEVELS[LEVELS.index(level) + 1]
-        if final != "city":
+        if final == "city":
+            self._at_city()
+        else:
             self._work_at(level)
             self._finish(level)
 
@@ -247,6 +249,24 @@ class Planner:
             self._follow_up(worker, "basically_satisfied")
         self.add("close", centre, s.Close(), rng.randint(0, 3))
 
+    def _at_city(self) -> None:
+        """矛盾上交: the city replies after a few weeks; the county centre records the reply
+        and carries the case to its end as the reply says (most resolved, some terminated
+        with the legal routes told; the most recent still wait for the reply)."""
+        rng, centre = self.rng, self.cast.county_centre
+        if rng.random() < 0.8:
+            reply = "市矛盾纠纷调处中心协调相关部门，双方达成一致，由县里督促履行"
+            self.add("city_reply", centre, s.CityReply(reply=reply), rng.randint(8, 25))
+            note = "按市级答复意见，双方达成协议并已履行"
+            self.add("resolve", centre, s.Resolve(outcome_note=note), rng.randint(1, 5))
+            self._follow_up(centre, rng.choices(["satisfied", "basically_satisfied"], [3, 1])[0])
+            self.add("close", centre, s.Close(), rng.randint(0, 3))
+        else:
+            reply = "经市级研判，属于法院受理范围，请告知当事人依法提起诉讼"
+            self.add("city_reply", centre, s.CityReply(reply=reply), rng.randint(8, 25))
+            ending = s.Terminate(reason="按市级答复意见终止调解", routes_told=["litigation"])
+            self.add("terminate", centre, ending, rng.randint(1, 3))
+
     def _clock_events(self, level: str, centre: str) -> None:
         rng = self.rng
         if rng.random() < 0.03:
@@ -270,6 +290,10 @@ class Planner:
             self.add("record_agreement", handler, agreement, rng.randint(1, 3))
         limit = {"village": 14, "township": 14, "county": 45}[level]
         delay = min(int(rng.lognormvariate(1.4, 0.7)), limit)
+        if level == "county" and first and rng.random() < 0.2:  # 疑难案件: past the limit
+            self.add("sweep_yellow", "system", None)  # the real sweep flags it yellow, then
+            self.add("sweep_due", "system", None)  # red (the county does not auto-escalate)
+            delay = rng.randint(5, 30)
         self.add("resolve", handler, s.Resolve(outcome_note="经调解双方达成一致，纠纷化解"), delay)
 
     def _follow_up(self, worker: str, satisfaction: str) -> None:

@@ -8,11 +8,17 @@ commit or roll back with the case change. No call is needed from case actions.
 Not seen by the listener (and therefore forbidden on case_file): bulk SQL such as
 `session.execute(update(Case)...)`, `bulk_update_mappings`, raw SQL. After any such change,
 run `grassroots stats rebuild`.
+
+Bulk loads (the demo history) may run their actions under `deferred(session)`: the listener
+then leaves the tables alone and the whole set is rebuilt from the cases once at the end —
+the same sums, since the listener keeps every table equal to the sum of contributions of the
+stored rows (tests/stats/test_deferred.py compares both ways).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +46,7 @@ TABLES: dict[str, Table] = {
 }
 _CALENDAR_KEY = "grassroots.stats.workdays"
 _OLD_KEY = "grassroots.stats.stored_case_rows"
+_DEFERRED_KEY = "grassroots.stats.deferred"
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "cohort": ("month", "county_code", "township_code", "village_code", "category_code"),
     "due": ("month", "county_code", "township_code", "village_code", "category_code"),
@@ -61,7 +68,14 @@ def _stored(connection: Connection, case: Case) -> dict[str, Any]:
     return dict(zip(FIELDS, row, strict=True))
 
 
+def _deferred(case: Case) -> bool:
+    session = object_session(case)
+    return session is not None and bool(session.info.get(_DEFERRED_KEY))
+
+
 def _remember_stored(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
+    if _deferred(case):
+        return
     connection.info.setdefault(_OLD_KEY, {})[id(case)] = _stored(connection, case)
 
 
@@ -79,7 +93,7 @@ def apply(connection: Connection, delta: Contribution) -> None:
         key_cols = KEY_COLUMNS[table_name]
         keys = dict(zip(key_cols, key, strict=True))
         connection.execute(_upsert(dialect, table_name, tuple(sorted(changes))), keys | changes)
-        if table_name.startswith("open"):
+        if table_name.startswith("open") and changes.get("open_count", 0) < 0:
             connection.execute(_drop_empty(table_name), {f"k_{c}": v for c, v in keys.items()})
 
 
@@ -131,6 +145,8 @@ def _index_of(cal: WorkCalendar) -> WorkdayIndex:
 
 
 def _after_insert(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
+    if _deferred(case):
+        return
     apply(connection, contributions(snapshot(case), _days(connection, case)))
 
 
@@ -146,6 +162,8 @@ def count_new_case(connection: Connection, case: Case, cal: WorkCalendar) -> Non
 
 
 def _after_update(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
+    if _deferred(case):
+        return
     days = _days(connection, case)
     delta: Contribution = {}
     add_into(delta, contributions(_recall_stored(connection, case), days), -1)
@@ -154,6 +172,8 @@ def _after_update(_mapper: Mapper[Case], connection: Connection, case: Case) -> 
 
 
 def _after_delete(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
+    if _deferred(case):
+        return
     delta: Contribution = {}
     add_into(delta, contributions(_recall_stored(connection, case), _days(connection, case)), -1)
     apply(connection, delta)
@@ -210,3 +230,20 @@ def rebuild(session: Session) -> int:
     total = compute_all(_rows(session), WorkdayIndex(calendar_from(connection)))
     write_all(connection, total)
     return len(total)
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[None]:
+    """For bulk loads through the real actions: case changes made with `session` inside
+    the block leave the aggregate tables alone; on leaving (also after an error: the tables
+    then match whatever was committed) they are rebuilt from the cases in one transaction.
+    Only for a session no one else writes cases with meanwhile (the rebuild replaces the
+    tables wholesale)."""
+    session.info[_DEFERRED_KEY] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_DEFERRED_KEY, None)
+        session.rollback()  # whatever failed is not half-applied
+        rebuild(session)
+        session.commit()
