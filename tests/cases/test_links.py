@@ -125,7 +125,8 @@ def test_duplicate_mark_is_removed_on_the_duplicate(three, client_as, session):
         ([("a", "b", "duplicate")], ("c", "a", "duplicate"), 409, "duplicate_of_duplicate", "b"),
         ([("a", "b", "duplicate")], ("b", "c", "duplicate"), 409, "has_duplicates", "a"),
         ([("a", "b", "duplicate")], ("a", "c", "duplicate"), 409, "already_duplicate", "b"),
-        ([], ("a", "b", "unlink"), 409, "not_linked", "b"),
+        ([], ("a", "b", "unlink"), 409, "not_linked", None),  # no link at all: the guard
+        ([("a", "c", "related")], ("a", "b", "unlink"), 409, "not_linked", "b"),
     ],
 )
 def test_refusals_change_nothing(three, client_as, setup, attempt, status, problem, named):
@@ -258,3 +259,14 @@ def test_a_deactivated_unit_gets_no_new_share_but_an_old_one_can_end(three, clie
     r = act(zhao, a, "unshare", version, unit_code=unit_code)
     assert r.status_code == 200, r.text
     assert links(zhao, a)["shares"] == []
+
+
+def test_unlink_is_offered_only_while_the_case_has_a_link(three, client_as):
+    a, b, _ = three
+    zhao = client_as("zhao")
+    offered = lambda code: [x["action"] for x in zhao.get(f"/api/v1/cases/{code}/actions").json()]  # noqa: E731
+    assert "unlink" not in offered(a) and "link" in offered(a)
+    assert link(zhao, a, b).status_code == 200
+    assert "unlink" in offered(a) and "unlink" in offered(b)
+    assert unlink(zhao, b, a).status_code == 200
+    assert "unlink" not in offered(a) and "unlink" not in offered(b)

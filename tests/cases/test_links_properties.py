@@ -42,6 +42,8 @@ def expected_link(links: dict[Pair, tuple[int, str]], dup: dict[int, int], i: in
 
 
 def expected_unlink(links: dict[Pair, tuple[int, str]], i: int, j: int) -> str | None:
+    if not any(i in pair for pair in links):  # the table's guard: a case without any link
+        return "not_linked"
     if i == j:
         return "self_link"
     if j >= MINE:

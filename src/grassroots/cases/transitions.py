@@ -12,9 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import or_, select
+from sqlalchemy.orm import object_session
+
 from grassroots.accounts.models import Role, User
 from grassroots.cases import schemas as s
-from grassroots.cases.models import Case, CaseState
+from grassroots.cases.models import Case, CaseLink, CaseState
 from grassroots.errors import Problem
 
 R, A, P, V, S = (
@@ -216,6 +219,19 @@ def _no_share(case: Case) -> Problem | None:
     return None
 
 
+def _no_link(case: Case) -> Problem | None:
+    session = object_session(case)
+    if session is None:  # a case not loaded from the database has no links
+        return None
+    either = or_(CaseLink.case_id == case.id, CaseLink.other_id == case.id)
+    if session.scalar(select(CaseLink.id).where(either).limit(1)) is None:
+        message = "本案没有关联事件 / the case has no linked case"
+        return Problem(
+            409, "not_linked", message, errors=[{"field": "other_code", "message": message}]
+        )
+    return None
+
+
 def _not_at_city(case: Case) -> Problem | None:
     if case.level != CITY:
         return Problem(
@@ -232,6 +248,7 @@ GUARDS = {
     "refer_down": _no_lower_level,
     "close": _no_follow_up,
     "unshare": _no_share,
+    "unlink": _no_link,
     "city_reply": _not_at_city,
 }
 
