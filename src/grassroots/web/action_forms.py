@@ -16,7 +16,7 @@ from pydantic.fields import FieldInfo
 
 from grassroots.web.labels import FIELD_LABELS, OPTION_LABELS
 
-LONG_TEXT = {"summary", "terms", "reason", "outcome_note", "performance_manner", "note"}
+LONG_TEXT = {"summary", "terms", "reason", "outcome_note", "performance_manner", "note", "reply"}
 
 
 @dataclass(frozen=True)
