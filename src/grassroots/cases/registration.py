@@ -23,6 +23,7 @@ from grassroots.audit.actions import record_audit
 from grassroots.calendar import WorkCalendar
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
+from grassroots.cases.action_engine import remember
 from grassroots.cases.deadlines import policy_for
 from grassroots.cases.models import Case, CaseEvent, CaseSequence, Category, Party, Source
 from grassroots.cases.transitions import TABLE
@@ -252,6 +253,7 @@ def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) 
     event = event_row(row, data.note, len(parties))
     case_id = insert_case(connection, row | {"code": code}, event, parties)
     case = session.get_one(Case, case_id)
+    remember(session, case)
     if not is_deferred(session):
         count_new_case(connection, case, cal)
     details = {"from": None, "to": "registered", "level": holder.level}
