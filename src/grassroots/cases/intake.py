@@ -53,7 +53,10 @@ from grassroots.cases.idempotency import (
 from grassroots.cases.models import Case, CaseEvent, CaseSequence, Category, Party, Source
 from grassroots.cases.registration import (
     Place,
+    case_row,
     check_active,
+    event_row,
+    insert_case,
     locate,
     may_register,
     next_case_code,
@@ -276,28 +279,9 @@ def _plan(
     policy = policy_from_rows(
         pre.policies.get(holder.level, {}), data.category_code, holder.level, data.violence_risk
     )
-    due = pre.cal.add_working_days(today, policy.accept_days)
-    case_row = {
-        "kind": data.kind.value, "category_code": data.category_code,
-        "source_code": data.source_code, "title": data.title, "description": data.description,
-        "lat": data.lat, "lng": data.lng, "address": data.address, "grid_id": place.grid_id,
-        "county_code": place.codes[Level.county], "township_code": place.codes.get(Level.township),
-        "village_code": place.codes.get(Level.village), "grid_code": place.grid_code,
-        "state": "registered", "level": holder.level, "holder_jurisdiction_id": holder.id,
-        "registered_by_id": actor.id, "people_involved": data.people_involved,
-        "amount_involved": data.amount_involved, "violence_risk": data.violence_risk,
-        "risk_level": data.risk_level, "registered_at": moment, "updated_at": moment,
-        "accept_due": due, "clock_started_on": today, "clock_due_on": due,
-        "clock_yellow_on": clk.yellow_from(pre.cal, today, due), "outcome_note": "",
-        "escalation_count": 0, "reopen_count": 0, "version": 1,
-    }  # fmt: skip
-    event_row = {
-        "action": "register", "actor_id": actor.id, "at": moment, "from_state": None,
-        "to_state": "registered", "level": holder.level, "holder_jurisdiction_id": holder.id,
-        "unit_id": None, "note": data.note,
-        "details": {"grid_code": place.grid_code, "parties": len(parties)},
-    }  # fmt: skip
-    return Plan(case_row, event_row, parties, holder, pre.cal, today)
+    row = case_row(data, place, holder.id, holder.level, actor.id, moment, pre.cal,
+                   policy.accept_days)  # fmt: skip
+    return Plan(row, event_row(row, data.note, len(parties)), parties, holder, pre.cal, today)
 
 
 def _holder(session: Session, post: Holder | None, place: Place) -> Holder:
@@ -323,15 +307,12 @@ def _write(
         "taken_over": taken_over,
     }  # fmt: skip
     connection = session.connection()
-    case_row = plan.case_row | {"code": code}
+    row = plan.case_row | {"code": code}
     if connection.dialect.name == "postgresql":
         delta = new_case_delta(cast(Case, case), plan.cal)
-        case_id = _insert_all_postgresql(session, plan, case_row, key_row, delta)
+        case_id = _insert_all_postgresql(session, plan, row, key_row, delta)
     else:
-        case_id = connection.execute(_INSERT_CASE, case_row).scalar_one()
-        connection.execute(_INSERT_EVENT, plan.event_row | {"case_id": case_id})
-        if plan.party_rows:
-            connection.execute(_INSERT_PARTY, [p | {"case_id": case_id} for p in plan.party_rows])
+        case_id = insert_case(connection, row, plan.event_row, plan.party_rows)
         finished = connection.execute(_finish_sqlite(), key_row | {"case_id": case_id})
         if finished.first() is None:
             raise in_progress()  # another request registered under the key meanwhile
@@ -343,11 +324,6 @@ def _write(
         details=details,
     )  # fmt: skip
     return cast(Case, case), body
-
-
-_INSERT_CASE = insert(_CASE).returning(_CASE.c.id)
-_INSERT_EVENT = insert(_EVENT)
-_INSERT_PARTY = insert(_PARTY)
 
 
 @lru_cache(maxsize=1)

@@ -68,6 +68,11 @@ def _stored(connection: Connection, case: Case) -> dict[str, Any]:
     return dict(zip(FIELDS, row, strict=True))
 
 
+def is_deferred(session: Session) -> bool:
+    """Inside `deferred(session)`: writers with Core leave the aggregates alone too."""
+    return bool(session.info.get(_DEFERRED_KEY))
+
+
 def _deferred(case: Case) -> bool:
     session = object_session(case)
     return session is not None and bool(session.info.get(_DEFERRED_KEY))
