@@ -105,3 +105,32 @@ def test_concurrent_registrations_get_distinct_consecutive_codes(world):
         codes = list(pool.map(register, range(12)))
     numbers = sorted(int(c.rsplit("-", 1)[1]) for c in codes)
     assert numbers == list(range(1, 13))
+
+
+def test_a_session_holding_an_old_copy_never_overwrites_a_newer_change(world):
+    """Session A keeps the case it acted on; B changes the case; A acts again without a
+    version. A either gets 409 or acts on the newer case: every event stays in the history.
+    (Each step ends its session's transaction: on SQLite every writer transaction holds the
+    one write lock.)"""
+    code = new_case_in_progress(world)
+
+    def record(session: Session, summary: str) -> Any:
+        actor = session.scalars(select(User).where(User.username == "zhao")).one()
+        params = s.RecordSession(held_on="2026-03-03", summary=summary)
+        try:
+            return do_record_session(session, code, params, actor=actor).version
+        except Problem as problem:
+            return problem.code
+        finally:
+            session.commit()
+
+    with world() as a, world() as b:
+        assert record(a, "甲一") == 4
+        assert record(b, "乙") == 5
+        third = record(a, "甲二")
+    version, summaries = check_history(world, code)
+    assert [x for x in summaries if x][:2] == ["甲一", "乙"]
+    if third == "conflict":
+        assert version == 5
+    else:
+        assert third == version == 6 and [x for x in summaries if x][2] == "甲二"
