@@ -29,8 +29,10 @@ def do_create_user(
     actor: User | None = None,
     ip: str = "",
 ) -> User:
-    """A new account; without a password it cannot log in until one is set."""
+    """A new account; without a password it cannot log in until one is set. An actor with
+    a post creates accounts only within it (the API and the admin page rely on this)."""
     with transaction(session):
+        _must_be_in_scope(actor, jurisdiction_code)
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Problem(409, "user_exists", f"用户名 {username} 已存在 / user exists")
         jurisdiction = _current_jurisdiction(session, jurisdiction_code)
@@ -173,6 +175,13 @@ def _end_sessions_and_tokens(session: Session, user: User, now: datetime | None 
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now or utcnow())
     )
+
+
+def _must_be_in_scope(actor: User | None, jurisdiction_code: str | None) -> None:
+    if actor is None or actor.jurisdiction is None:
+        return
+    if not (jurisdiction_code or "").startswith(actor.jurisdiction.prefix):
+        raise Problem(403, "out_of_scope", "只能在本辖区内建立账户 / only within your jurisdiction")
 
 
 def _unit(session: Session, unit_code: str | None) -> Unit | None:

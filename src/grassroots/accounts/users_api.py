@@ -63,7 +63,6 @@ def users_create(
         raise Problem(
             403, "role_needs_grant", "管理员角色须由安全管理员授予 / admin roles need roles.grant"
         )
-    _must_be_in_scope(actor, body.jurisdiction_code)
     password = generate_password()
     user = do_create_user(
         session,
@@ -125,10 +124,3 @@ def users_totp_reset(
     user = access_user(session, actor, username)
     do_reset_totp(session, user, actor=actor, ip=client_ip(request))
     return user_out(user)
-
-
-def _must_be_in_scope(actor: User, jurisdiction_code: str) -> None:
-    if actor.jurisdiction is not None and not jurisdiction_code.startswith(
-        actor.jurisdiction.prefix
-    ):
-        raise Problem(403, "out_of_scope", "只能在本辖区内建立账户 / only within your jurisdiction")

@@ -119,10 +119,6 @@ def _create(
     if errors:
         return errors
     try:
-        if actor.jurisdiction and not body.jurisdiction_code.startswith(actor.jurisdiction.prefix):
-            raise Problem(
-                403, "out_of_scope", "只能在本辖区内建立账户 / only within your jurisdiction"
-            )
         do_create_user(
             session,
             username=body.username,

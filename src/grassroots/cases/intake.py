@@ -50,8 +50,11 @@ from grassroots.cases.idempotency import (
     in_flight,
     in_progress,
 )
-from grassroots.cases.models import Case, CaseEvent, CaseSequence, Category, Party, Source
-from grassroots.cases.registration import (
+from grassroots.cases.models import Case, CaseSequence, Category, Source
+from grassroots.cases.registration import (  # the same Core tables as do_register
+    _CASE,
+    _EVENT,
+    _PARTY,
     Place,
     case_row,
     check_active,
@@ -71,9 +74,6 @@ from grassroots.stats.contribution import Contribution
 from grassroots.stats.maintain import KEY_COLUMNS, count_new_case, new_case_delta
 from grassroots.stats.maintain import TABLES as STATS_TABLES
 
-_CASE = cast(Table, Case.__table__)
-_EVENT = cast(Table, CaseEvent.__table__)
-_PARTY = cast(Table, Party.__table__)
 _SEQ = cast(Table, CaseSequence.__table__)
 _JUR = cast(Table, Jurisdiction.__table__)
 _DAY = cast(Table, CalendarDay.__table__)
