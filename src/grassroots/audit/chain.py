@@ -39,10 +39,42 @@ def json_safe(details: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+_SAFE_INT = 2**53 - 1  # RFC 8785 numbers are IEEE doubles: larger integers are refused
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` holds only what json.dumps writes exactly as RFC 8785 does: strings,
+    safe integers, booleans, null, lists, and objects with ASCII keys (so sorting by code
+    point equals RFC 8785's sorting by UTF-16 unit). Floats are not plain: RFC 8785 prints
+    them the ECMAScript way."""
+    if value is None or isinstance(value, str | bool):
+        return True
+    if isinstance(value, int):
+        return -_SAFE_INT <= value <= _SAFE_INT
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
+    return False
+
+
+def canonical_json(doc: dict[str, Any]) -> bytes:
+    """RFC 8785 canonical JSON. Audit rows are plain (see _plain), and for them the standard
+    library's encoder gives the same bytes about ten times faster than rfc8785's pure-Python
+    one; anything else (floats, lone surrogates) goes to rfc8785."""
+    if _plain(doc):
+        text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: let rfc8785 decide
+            pass
+    return bytes(rfc8785.dumps(doc))
+
+
 def canonical_bytes(fields: dict[str, Any]) -> bytes:
     doc = {name: fields[name] for name in HASHED_FIELDS}
     doc["at"] = canonical_time(fields["at"])
-    return bytes(rfc8785.dumps(doc))
+    return canonical_json(doc)
 
 
 def row_hash(prev_hash: str, fields: dict[str, Any]) -> str:
