@@ -10,6 +10,7 @@ through it, whatever order an action locks its own rows in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, event, insert, update
@@ -26,7 +27,6 @@ _WIDTHS = {"actor_name": 64, "ip": 64, "action": 64, "object_type": 32, "object_
 _PENDING = "grassroots.audit.pending"
 _LOG = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditChainHead.__table__)
-_COLUMNS = (*HASHED_FIELDS, "prev_hash", "row_hash")
 # The chain's statements, built once (building them costs more than running them).
 _INSERT_ROWS = insert(_LOG)
 _LOCK_HEAD = (
@@ -43,8 +43,32 @@ _MOVE_HEAD = (
 
 
 @dataclass
+class AuditRecord:
+    """One audit row on its way into the chain: a plain record rather than an ORM object (the
+    rows are written with one Core INSERT at commit, and building mapped objects for them
+    cost more than hashing). id, prev_hash and row_hash are set when the transaction
+    commits."""
+
+    at: datetime
+    actor_id: int | None
+    actor_name: str
+    ip: str
+    action: str
+    object_type: str
+    object_id: str
+    result: str
+    details: dict[str, Any]
+    id: int | None = None
+    prev_hash: str | None = None
+    row_hash: str | None = None
+
+    def hashed_fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+
+@dataclass
 class _Pending:
-    entry: AuditEntry
+    entry: AuditRecord
     transaction: SessionTransaction  # innermost at record time: a savepoint rollback drops it
 
 
@@ -58,7 +82,7 @@ def record_audit(
     result: str = "ok",
     details: dict[str, Any] | None = None,
     ip: str = "",
-) -> AuditEntry:
+) -> AuditRecord:
     """Append one audit row to the current transaction. Never put personal data in details.
 
     The returned entry gets its id, prev_hash and row_hash when the transaction commits.
@@ -76,7 +100,7 @@ def record_audit(
     }
     for name, width in _WIDTHS.items():
         fields[name] = fields[name][:width]
-    entry = AuditEntry(**fields)
+    entry = AuditRecord(**fields)
     transaction = session.get_nested_transaction() or session.get_transaction()
     if transaction is None:
         session.connection()  # begin now, so the entry belongs to this transaction
@@ -98,10 +122,11 @@ def _chain_pending(session: Session) -> None:
     rows = []
     for item in pending:
         entry = item.entry
+        fields = entry.hashed_fields() | {"id": last_id + 1}
         entry.id, entry.prev_hash = last_id + 1, last_hash
-        entry.row_hash = row_hash(last_hash, {name: getattr(entry, name) for name in HASHED_FIELDS})
-        last_id, last_hash = entry.id, entry.row_hash
-        rows.append({name: getattr(entry, name) for name in _COLUMNS})
+        entry.row_hash = last_hash = row_hash(last_hash, fields)
+        last_id = entry.id
+        rows.append(fields | {"prev_hash": entry.prev_hash, "row_hash": entry.row_hash})
     # Core statements, not the ORM: no second flush (and no flush events) inside the commit.
     connection = session.connection()
     connection.execute(_INSERT_ROWS, rows)
