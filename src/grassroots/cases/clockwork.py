@@ -8,13 +8,14 @@ itself is the calendar's traffic_light, so the stored yellow date is found with 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import math
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from grassroots.calendar import WorkCalendar, load_calendar
-from grassroots.cases.deadlines import Policy, policy_for, traffic_light
+from grassroots.cases.deadlines import YELLOW_SHARE, Policy, policy_for, traffic_light
 from grassroots.cases.models import Case
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -32,16 +33,14 @@ def policy(session: Session, case: Case) -> Policy:
 
 
 def yellow_from(cal: WorkCalendar, started: date, due: date) -> date:
-    """The first day traffic_light shows yellow (or red) for this clock: a binary search,
-    the light being monotonic in `today`."""
-    lo, hi = started, due + timedelta(days=1)  # hi is red for sure
-    while lo < hi:
-        mid = lo + (hi - lo) // 2
-        if traffic_light(cal, started, due, mid) == "green":
-            lo = mid + timedelta(days=1)
-        else:
-            hi = mid
-    return lo
+    """The first day on or after `started` that traffic_light shows yellow (or red) for this
+    clock. traffic_light turns yellow once the working days used reach YELLOW_SHARE of
+    those allowed; the used count is a whole number, so that is the ceil(share)-th working
+    day after the start (tests/cases/test_clockwork.py checks it against the light itself)."""
+    allowed = cal.working_days_between(started, due)
+    if allowed <= 0:
+        return started
+    return cal.add_working_days(started, math.ceil(YELLOW_SHARE * allowed))
 
 
 def start_clock(cal: WorkCalendar, case: Case, started: date, due: date) -> None:
