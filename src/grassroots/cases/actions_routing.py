@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import Role, User
@@ -29,15 +29,20 @@ def _bad(field: str, message: str) -> Problem:
     return Problem(422, "invalid_target", message, errors=[{"field": field, "message": message}])
 
 
+# Built once: constructing a statement costs about as much as running it.
+_ACTIVE_UNIT = select(Unit).where(Unit.code == bindparam("code"), Unit.active)
+_ACTIVE_USER = select(User).where(User.username == bindparam("username"), User.is_active)
+
+
 def _unit_at(session: Session, code: str, holder_id: int, field: str) -> Unit:
-    unit = session.scalar(select(Unit).where(Unit.code == code, Unit.active))
+    unit = session.scalar(_ACTIVE_UNIT, {"code": code})
     if unit is None or unit.jurisdiction_id != holder_id:
         raise _bad(field, f"单位 {code} 不在本案当前层级 / unit {code} is not at the case's level")
     return unit
 
 
 def _mediator_at(session: Session, username: str, holder_id: int) -> User:
-    user = session.scalar(select(User).where(User.username == username, User.is_active))
+    user = session.scalar(_ACTIVE_USER, {"username": username})
     places = (
         {user.jurisdiction_id, user.unit.jurisdiction_id if user.unit else None} if user else set()
     )
