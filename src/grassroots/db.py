@@ -102,15 +102,45 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+_BATCH = "grassroots.db.batch"
+
+
 @contextmanager
 def transaction(session: Session) -> Iterator[Session]:
-    """The one unit of work of a do_* action: commit once at the end, roll back on error."""
+    """The one unit of work of a do_* action: commit once at the end, roll back on error.
+    Inside `batched` the action's changes are flushed (so its version check runs) and
+    committed with the batch."""
+    if session.info.get(_BATCH):
+        yield session
+        session.flush()
+        return
     try:
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def batched(session: Session) -> Iterator[Session]:
+    """Bulk loads through the real actions (the demo history): every do_* action inside
+    runs as usual but they all commit together at the end, so a commit (and the audit
+    chain's head update) is paid once per batch instead of once per action. All or nothing:
+    an error in any action rolls the whole batch back. Not for request handling, where
+    each action must be its own transaction."""
+    if session.info.get(_BATCH):
+        raise RuntimeError("batched() does not nest")
+    session.info[_BATCH] = True
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(_BATCH, None)
+    with transaction(session):  # the commit, rolled back if it fails
+        pass
 
 
 def alembic_config(url: str) -> Config:

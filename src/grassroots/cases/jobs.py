@@ -162,15 +162,15 @@ def _sweep_one(
 
 def sweep_case(session: Session, case_id: int, system: User, moment: datetime, today: date) -> str:
     """Sweep one case: "yellow" / "red" (flagged), "escalated", "already_done" or "none".
-    Also used by the demo history to let the real sweep act on a case at a past moment."""
+    Also used by the demo history to let the real sweep act on a case at a past moment.
+    Ending the transaction when nothing was written is the caller's (the sweep closes its
+    session; the demo history commits its batch)."""
     case = session.get(Case, case_id)
     found = _signal(case, today) if case is not None else None
     if case is None or found is None:
-        session.rollback()
         return "none"
     kind, signal, due = found
     if _marked(session, case_id, kind, due, signal):
-        session.rollback()
         return "already_done"
     try:
         escalated = _act(session, case, kind, signal, due, system, moment)

@@ -29,6 +29,7 @@ from grassroots.cases.actions import do_register
 from grassroots.cases.dispatch import DO
 from grassroots.cases.jobs import sweep_case
 from grassroots.cases.models import Case
+from grassroots.db import batched
 from grassroots.demo.county import Node
 from grassroots.demo.history_people import Cast, create_cast
 from grassroots.demo.history_plan import CasePlan, Step, plan_case, registration_days
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CASES = 5200
 DEFAULT_DAYS = 395  # 13 months: a full year and the same month last year (同比)
 AUTO_LEVELS = ("village", "township")  # where the default policies escalate automatically
+BATCH_CASES = 100  # case histories per commit (db.batched): the build's commit cost
 
 
 @dataclass
@@ -126,7 +128,6 @@ class Player:
                 )
                 self.summary.actions[step.action] += 1
             prev = at
-        self._forget_cases()
 
     def _step_moment(self, step: Step, case: Case, prev: datetime) -> datetime:
         day = self.cal.add_working_days(china_today(prev), step.delay)
@@ -144,7 +145,7 @@ class Player:
         at = max(moment(yellow, 8 * 60), prev + timedelta(minutes=1))
         return at if china_today(at) <= due else None
 
-    def _forget_cases(self) -> None:
+    def forget_cases(self) -> None:
         """Keep the session small: only users and places stay in the identity map."""
         for obj in list(self.session.identity_map.values()):
             if not isinstance(obj, User | Jurisdiction | Unit) and obj in self.session:
@@ -213,8 +214,12 @@ def build_history(
         end = min(end, datetime.now(CHINA_TZ))
     with batch_session(session) as batch, nullcontext() if live_stats else deferred(batch):
         player = Player(batch, load_calendar(batch), end)
-        for plan, body in zip(plans, bodies, strict=True):
-            player.play(plan, body)
+        pairs = list(zip(plans, bodies, strict=True))
+        for first in range(0, len(pairs), BATCH_CASES):
+            with batched(batch):  # one commit per batch of histories, not per action
+                for plan, body in pairs[first : first + BATCH_CASES]:
+                    player.play(plan, body)
+            player.forget_cases()
     player.summary.seconds = time.monotonic() - started
     log.info("demo history: %s cases in %.1fs", player.summary.cases, player.summary.seconds)
     return player.summary
