@@ -2,8 +2,8 @@
 
 `_act` is one transaction that loads the case, checks the version the actor
 saw and the table (state, role, relation), applies the change, writes one CaseEvent and one
-audit row, and flushes under the mapper's version check — a concurrent change makes it a
-409 "conflict", never a lost update.
+audit row, and writes the case with one UPDATE guarded by its version (cases.persist) — a
+concurrent change makes it a 409 "conflict", never a lost update.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from grassroots.audit.actions import record_audit
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
 from grassroots.cases.models import Case, CaseEvent
+from grassroots.cases.persist import save_case
 from grassroots.cases.transitions import refusal, transition
 from grassroots.db import transaction
 from grassroots.errors import Problem
@@ -135,7 +136,7 @@ def _act(
             flag_modified(case, "updated_at")  # an UPDATE (a version step) even if equal
             write_event(session, case, action, ctx, from_state, params.note, details)
         try:
-            session.flush()
+            save_case(session, case)
         except StaleDataError as exc:
             raise conflict() from exc
     return case

@@ -1,13 +1,16 @@
 """Keeps the aggregate tables exact: a flush listener on Case, in the writer's transaction.
 
-Every INSERT / UPDATE / DELETE of a Case through the ORM (which is what every do_* action in
-grassroots.cases.actions does) fires a mapper event inside the flush; the listener subtracts
+Every INSERT / UPDATE / DELETE of a Case through the ORM fires a mapper event inside the
+flush; the listener subtracts
 the case's old contribution and adds its new one on the same connection, so the aggregates
-commit or roll back with the case change. No call is needed from case actions.
+commit or roll back with the case change.
 
-Not seen by the listener (and therefore forbidden on case_file): bulk SQL such as
-`session.execute(update(Case)...)`, `bulk_update_mappings`, raw SQL. After any such change,
-run `grassroots stats rebuild`.
+Not seen by the listener: Core statements on case_file. The two Core writers of the
+platform keep the tables themselves with the same functions: intake and registration insert
+with Core and call `count_new_case`; an action's versioned UPDATE (cases.persist) reads
+`stored_row` first and calls `count_case_update`. Any other bulk SQL such as
+`session.execute(update(Case)...)`, `bulk_update_mappings` or raw SQL is forbidden on
+case_file; after such a change, run `grassroots stats rebuild`.
 
 Bulk loads (the demo history) may run their actions under `deferred(session)`: the listener
 then leaves the tables alone and the whole set is rebuilt from the cases once at the end —
@@ -20,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Executable, Table, bindparam, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -59,12 +62,14 @@ def snapshot(case: Case) -> dict[str, Any]:
     return {f: getattr(case, f) for f in FIELDS}
 
 
-def _stored(connection: Connection, case: Case) -> dict[str, Any]:
+_CASE = cast(Table, Case.__table__)
+_STORED = select(*[_CASE.c[f] for f in FIELDS]).where(_CASE.c.id == bindparam("id"))
+
+
+def stored_row(connection: Connection, case: Case) -> dict[str, Any]:
     """The case's row as stored before this flush's UPDATE/DELETE: the truth the aggregates
     were built from (attribute history can miss values that were never loaded)."""
-    table = Case.__table__
-    cols = [table.c[f] for f in FIELDS]
-    row = connection.execute(select(*cols).where(table.c.id == case.id)).one()
+    row = connection.execute(_STORED, {"id": case.id}).one()
     return dict(zip(FIELDS, row, strict=True))
 
 
@@ -81,7 +86,7 @@ def _deferred(case: Case) -> bool:
 def _remember_stored(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
     if _deferred(case):
         return
-    connection.info.setdefault(_OLD_KEY, {})[id(case)] = _stored(connection, case)
+    connection.info.setdefault(_OLD_KEY, {})[id(case)] = stored_row(connection, case)
 
 
 def _recall_stored(connection: Connection, case: Case) -> dict[str, Any]:
@@ -169,9 +174,16 @@ def count_new_case(connection: Connection, case: Case, cal: WorkCalendar) -> Non
 def _after_update(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
     if _deferred(case):
         return
+    count_case_update(connection, case, _recall_stored(connection, case))
+
+
+def count_case_update(connection: Connection, case: Case, stored: dict[str, Any]) -> None:
+    """Move a case from its `stored` row (read before the UPDATE) to its new state in the
+    aggregates: what the update listener does, for a case updated with Core
+    (grassroots.cases.persist)."""
     days = _days(connection, case)
     delta: Contribution = {}
-    add_into(delta, contributions(_recall_stored(connection, case), days), -1)
+    add_into(delta, contributions(stored, days), -1)
     add_into(delta, contributions(snapshot(case), days))
     apply(connection, delta)
 
