@@ -4,8 +4,9 @@ The same rows, checks, statistics, audit row and response as do_register (regist
 plus the stored key, in a few Core statements and with the write transaction kept short:
 
 1. Before any lock the parties are encrypted and the point located, and ONE preflight
-   SELECT reads everything registration checks against: the stored key, the category and
-   source, the registering post, the calendar and the category's deadline policies; on
+   SELECT (intake_preflight.py) reads everything registration checks against: the stored
+   key, the category and source, the registering post, the calendar and the category's
+   deadline policies; on
    PostgreSQL also the (user, key) advisory lock and the next case number. On SQLite it runs
    in a read transaction of its own (WAL: it holds no writer up) while (user, key) is held in
    the in-flight registry; on PostgreSQL it opens the registering transaction.
@@ -21,14 +22,13 @@ read applies from the next intake on.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, insert, literal, select, union_all
+from sqlalchemy import Select, Table, bindparam, insert, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -37,20 +37,17 @@ from grassroots.audit.actions import record_audit
 from grassroots.calendar import WorkCalendar
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
-from grassroots.cases.deadline_models import CalendarDay, CalendarYear, DeadlinePolicy
-from grassroots.cases.deadlines import Policy, policy_from_rows
+from grassroots.cases.deadlines import policy_from_rows
 from grassroots.cases.idempotency import (
-    KEY_TABLE,
     Replay,
-    StoredKey,
-    advisory_lock_id,
     check_key,
     check_stored,
     finish_key,
     in_flight,
     in_progress,
 )
-from grassroots.cases.models import Case, CaseSequence, Category, Source
+from grassroots.cases.intake_preflight import Holder, Preflight, preflight
+from grassroots.cases.models import Case
 from grassroots.cases.registration import (  # the same Core tables as do_register
     _CASE,
     _EVENT,
@@ -68,46 +65,11 @@ from grassroots.cases.registration import (  # the same Core tables as do_regist
 )
 from grassroots.cases.responses import case_out
 from grassroots.db import transaction
-from grassroots.geo.models import Jurisdiction, Level, code_prefix
+from grassroots.geo.models import Level
 from grassroots.geo.queries import current_jurisdiction
 from grassroots.stats.contribution import Contribution
 from grassroots.stats.maintain import KEY_COLUMNS, count_new_case, new_case_delta
 from grassroots.stats.maintain import TABLES as STATS_TABLES
-
-_SEQ = cast(Table, CaseSequence.__table__)
-_JUR = cast(Table, Jurisdiction.__table__)
-_DAY = cast(Table, CalendarDay.__table__)
-_YEAR = cast(Table, CalendarYear.__table__)
-_POLICY = cast(Table, DeadlinePolicy.__table__)
-_CATEGORY = cast(Table, Category.__table__)
-_SOURCE = cast(Table, Source.__table__)
-
-
-@dataclass(frozen=True)
-class Holder:
-    """A jurisdiction as intake needs it (the registering post, the case's holder)."""
-
-    id: int
-    code: str
-    name: str
-    level: str
-    current: bool = True
-
-    @property
-    def prefix(self) -> str:
-        return code_prefix(Level(self.level), self.code)
-
-
-@dataclass(frozen=True)
-class Preflight:
-    locked: bool  # PostgreSQL: the (user, key) advisory lock was taken
-    stored: StoredKey | None
-    category_active: bool | None
-    source_active: bool | None
-    post: Holder | None
-    cal: WorkCalendar
-    policies: dict[str, dict[tuple[str, bool], Policy]]  # level → (category or "", risk)
-    seq: int | None  # PostgreSQL: the case number, taken in the same statement
 
 
 @dataclass(frozen=True)
@@ -144,7 +106,7 @@ def _register_sqlite(
     with transaction(session):
         session.connection(execution_options={"sqlite_immediate": False})  # a reader
         place = locate(session, data)
-        pre = _preflight(session, actor, key, data, place, moment)
+        pre = preflight(session, actor, key, data, place, moment)
         taken_over = check_stored(pre.stored, digest, moment)
         if isinstance(taken_over, Replay):
             return taken_over
@@ -159,7 +121,7 @@ def _register_postgresql(
     parties: list[dict[str, Any]],
 ) -> Replay | tuple[Case, bytes]:  # fmt: skip
     place = locate(session, data)
-    pre = _preflight(session, actor, key, data, place, moment)
+    pre = preflight(session, actor, key, data, place, moment)
     if not pre.locked:
         raise in_progress()
     taken_over = check_stored(pre.stored, digest, moment)
@@ -170,102 +132,6 @@ def _register_postgresql(
     assert pre.seq is not None
     code = f"{place.codes[Level.county][:6]}-{plan.today.year}-{pre.seq:06d}"
     return _write(session, plan, actor, code, key, digest, moment, taken_over)
-
-
-@lru_cache(maxsize=4)
-def _preflight_statement(dialect: str) -> Select[Any]:
-    pg = dialect == "postgresql"
-    agg, array = (func.json_agg, func.json_build_array) if pg else (
-        func.json_group_array, func.json_array)  # fmt: skip
-    k = KEY_TABLE
-
-    def stored(col: Any) -> Any:
-        where = (k.c.user_id == bindparam("uid"), k.c.key == bindparam("key"))
-        return select(col).where(*where).scalar_subquery()
-
-    def post(col: Any) -> Any:
-        return select(col).where(_JUR.c.id == bindparam("jid")).scalar_subquery()
-
-    category: Any = bindparam("category")
-    p = _POLICY.c
-    columns: list[Any] = [
-        func.pg_try_advisory_xact_lock(bindparam("lock")) if pg else literal(True),
-        *(stored(c) for c in (k.c.request_hash, k.c.state, k.c.started_at)),
-        *(stored(c) for c in (k.c.response_status, k.c.response_body)),
-        select(_CATEGORY.c.active).where(_CATEGORY.c.code == category).scalar_subquery(),
-        select(_SOURCE.c.active).where(_SOURCE.c.code == bindparam("source")).scalar_subquery(),
-        *(post(c) for c in (_JUR.c.code, _JUR.c.name, _JUR.c.level, _JUR.c.valid_to.is_(None))),
-        select(agg(array(_DAY.c.day, _DAY.c.is_working, _DAY.c.name))).scalar_subquery(),
-        select(agg(_YEAR.c.year)).scalar_subquery(),
-        select(agg(array(p.level, p.category_code, p.violence_risk, p.accept_days,
-                         p.resolve_days, p.follow_up_days, p.auto_escalate)))
-        .where(p.category_code.in_([category, ""])).scalar_subquery(),
-    ]  # fmt: skip
-    if pg:  # the next case number in the same round trip
-        seq = (
-            pg_insert(_SEQ)
-            .values(county_code=bindparam("county6"), year=bindparam("year"), last=1)
-            .on_conflict_do_update(
-                index_elements=["county_code", "year"], set_={"last": _SEQ.c.last + 1}
-            )
-            .returning(_SEQ.c.last)
-            .cte("next_number")
-        )
-        columns.append(select(seq.c.last).scalar_subquery())
-    return select(*columns)
-
-
-def _preflight(
-    session: Session, actor: User, key: str, data: s.NewCase, place: Place, moment: datetime
-) -> Preflight:
-    dialect = session.get_bind().dialect.name
-    params = {
-        "uid": actor.id, "key": key, "jid": actor.jurisdiction_id,
-        "category": data.category_code, "source": data.source_code,
-    }  # fmt: skip
-    if dialect == "postgresql":
-        params |= {"lock": advisory_lock_id(actor.id, key), "year": clk.local_day(moment).year,
-                   "county6": place.codes[Level.county][:6]}  # fmt: skip
-    row = session.connection().execute(_preflight_statement(dialect), params).one()
-    stored = StoredKey(*row[1:6]) if row[1] is not None else None
-    jid = actor.jurisdiction_id
-    post = Holder(jid, row[8], row[9], row[10], bool(row[11])) if jid and row[8] else None
-    return Preflight(
-        locked=bool(row[0]), stored=stored, category_active=row[6], source_active=row[7],
-        post=post, cal=_calendar(row[12], row[13]), policies=_policies(row[14]),
-        seq=row[15] if dialect == "postgresql" else None,
-    )  # fmt: skip
-
-
-def _json(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return cast(list[Any], json.loads(value) if isinstance(value, str) else value)
-
-
-_CALENDARS: dict[tuple[Any, ...], WorkCalendar] = {}
-
-
-def _calendar(days_json: Any, years_json: Any) -> WorkCalendar:
-    """The WorkCalendar of these entries: one object per distinct content and process, so its
-    working-day caches (and the statistics' index of it) outlive the request."""
-    days = tuple(sorted((str(d), bool(w), str(n)) for d, w, n in _json(days_json)))
-    key = (days, tuple(sorted(int(y) for y in _json(years_json))))
-    cal = _CALENDARS.get(key)
-    if cal is None:
-        if len(_CALENDARS) >= 16:
-            _CALENDARS.clear()
-        admin_days = {date.fromisoformat(d): (w, n) for d, w, n in days}
-        cal = _CALENDARS[key] = WorkCalendar(admin_days, key[1])
-    return cal
-
-
-def _policies(rows_json: Any) -> dict[str, dict[tuple[str, bool], Policy]]:
-    out: dict[str, dict[tuple[str, bool], Policy]] = {}
-    for level, category, risk, accept, resolve, follow_up, auto in _json(rows_json):
-        policy = Policy(int(accept), int(resolve), int(follow_up), bool(auto))
-        out.setdefault(level, {})[(category, bool(risk))] = policy
-    return out
 
 
 def _plan(

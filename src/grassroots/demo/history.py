@@ -214,12 +214,16 @@ def build_history(
         end = min(end, datetime.now(CHINA_TZ))
     with batch_session(session) as batch, nullcontext() if live_stats else deferred(batch):
         player = Player(batch, load_calendar(batch), end)
-        pairs = list(zip(plans, bodies, strict=True))
-        for first in range(0, len(pairs), BATCH_CASES):
-            with batched(batch):  # one commit per batch of histories, not per action
-                for plan, body in pairs[first : first + BATCH_CASES]:
-                    player.play(plan, body)
-            player.forget_cases()
+        _play_in_batches(player, list(zip(plans, bodies, strict=True)))
     player.summary.seconds = time.monotonic() - started
     log.info("demo history: %s cases in %.1fs", player.summary.cases, player.summary.seconds)
     return player.summary
+
+
+def _play_in_batches(player: Player, pairs: list[tuple[CasePlan, s.NewCase]]) -> None:
+    """BATCH_CASES case histories per commit (db.batched), then the session is emptied."""
+    for first in range(0, len(pairs), BATCH_CASES):
+        with batched(player.session):
+            for plan, body in pairs[first : first + BATCH_CASES]:
+                player.play(plan, body)
+        player.forget_cases()
