@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
+from grassroots.db import make_session_factory, writer_engine
+from grassroots.demo.build import build_demo_geography
 from grassroots.geo.models import Jurisdiction
 
 
@@ -24,6 +27,16 @@ def grid_in(session: Session, user: User) -> str:
         )
         .order_by(Jurisdiction.code)
     ).first()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def world(fresh_engine: Engine) -> Callable[[], Session]:
+    """Sessions on a fresh database holding the demo geography, for tests that commit from
+    several threads (the concurrency tests)."""
+    factory = make_session_factory(writer_engine(fresh_engine))
+    with factory() as session:
+        build_demo_geography(session)
+    return factory
 
 
 @pytest.fixture

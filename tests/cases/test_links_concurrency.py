@@ -10,25 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_link_cases, do_register
 from grassroots.cases.models import Case, CaseLink
-from grassroots.db import make_session_factory, writer_engine
-from grassroots.demo.build import build_demo_geography
 from grassroots.errors import Problem
 from tests.cases.conftest import grid_in
-
-
-@pytest.fixture
-def world(fresh_engine: Engine) -> Callable[[], Session]:
-    factory = make_session_factory(writer_engine(fresh_engine))
-    with factory() as session:
-        build_demo_geography(session)
-    return factory
 
 
 def two_cases(factory: Callable[[], Session]) -> tuple[str, str]:

@@ -109,14 +109,20 @@ def test_input_rules():
         UnitPatch(name="")
 
 
-def _case_at_unit(client_as: Any, session, users) -> tuple[str, str]:
-    """A case of wang's assigned by zhao to its village's mediation committee (in progress)."""
+def _register(client_as: Any, session, users) -> dict[str, Any]:
+    """A case registered by wang in his village (the API's response)."""
     body = {
         "category_code": "neighbour", "source_code": "grid_patrol", "title": "邻里排水纠纷",
         "description": "两户因院墙排水沟堵塞发生争执", "grid_code": grid_in(session, users["wang"]),
         "parties": [{"role": "applicant", "name": "张三"}],
     }  # fmt: skip
-    created = client_as("wang").post("/api/v1/cases", json=body).json()
+    created: dict[str, Any] = client_as("wang").post("/api/v1/cases", json=body).json()
+    return created
+
+
+def _case_at_unit(client_as: Any, session, users) -> tuple[str, str]:
+    """A case of wang's assigned by zhao to its village's mediation committee (in progress)."""
+    created = _register(client_as, session, users)
     zhao, code = client_as("zhao"), created["code"]
     r = zhao.post(
         f"/api/v1/cases/{code}/actions/accept", json={"expected_version": created["version"]}
@@ -141,12 +147,7 @@ def test_a_unit_holding_open_cases_cannot_be_deactivated(client_as, session, use
 
 
 def test_a_deactivated_unit_is_no_longer_offered_nor_accepted_in_assign(client_as, session, users):
-    body = {
-        "category_code": "neighbour", "source_code": "grid_patrol", "title": "邻里排水纠纷",
-        "description": "两户因院墙排水沟堵塞发生争执", "grid_code": grid_in(session, users["wang"]),
-        "parties": [{"role": "applicant", "name": "张三"}],
-    }  # fmt: skip
-    created = client_as("wang").post("/api/v1/cases", json=body).json()
+    created = _register(client_as, session, users)
     unit = f"{created['village_code']}-mediation"
     zhao, code = client_as("zhao"), created["code"]
     r = zhao.post(
