@@ -17,6 +17,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from grassroots.writer import gate_for, uses_gate
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -92,8 +94,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, **kwargs: Any) -> En
 
 
 def writer_engine(engine: Engine) -> Engine:
-    """The same engine, but SQLite transactions start with BEGIN IMMEDIATE (one writer)."""
-    if engine.dialect.name == "sqlite":
+    """The engine write sessions use. SQLite files: the same engine, as transaction() takes
+    the process's one writer connection (grassroots.writer); other SQLite databases begin
+    their transactions with BEGIN IMMEDIATE (one writer)."""
+    if engine.dialect.name == "sqlite" and not uses_gate(engine):
         return engine.execution_options(sqlite_immediate=True)
     return engine
 
@@ -109,17 +113,44 @@ _BATCH = "grassroots.db.batch"
 def transaction(session: Session) -> Iterator[Session]:
     """The one unit of work of a do_* action: commit once at the end, roll back on error.
     Inside `batched` the action's changes are flushed (so its version check runs) and
-    committed with the batch."""
+    committed with the batch. On a SQLite file the transaction runs on the process's one
+    writer connection (grassroots.writer) and returns once it is durable."""
     if session.info.get(_BATCH):
         yield session
         session.flush()
         return
-    try:
-        yield session
+    with _writing(session):
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def _writing(session: Session) -> Iterator[None]:
+    """Bind the session to the writer connection (where there is one) for the block; the
+    caller commits or rolls back inside it. A read transaction still open ends first: its
+    snapshot is older than what the writer sees."""
+    bind = session.bind
+    gate = gate_for(bind) if isinstance(bind, Engine) else None
+    if gate is None:
+        yield
+        return
+    if session.in_transaction():
+        if session.new or session.deleted or session.dirty:
+            raise RuntimeError("changes made outside transaction(): write inside it")
         session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    with gate.hold() as conn:
+        mode = session.join_transaction_mode
+        session.bind, session.join_transaction_mode = conn, "create_savepoint"
+        try:
+            yield
+        finally:
+            if session.in_transaction():  # an error before the caller could end it
+                session.rollback()
+            session.bind, session.join_transaction_mode = bind, mode
 
 
 @contextmanager
@@ -131,16 +162,20 @@ def batched(session: Session) -> Iterator[Session]:
     each action must be its own transaction."""
     if session.info.get(_BATCH):
         raise RuntimeError("batched() does not nest")
-    session.info[_BATCH] = True
-    try:
-        yield session
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.info.pop(_BATCH, None)
-    with transaction(session):  # the commit, rolled back if it fails
-        pass
+    with _writing(session):
+        session.info[_BATCH] = True
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.info.pop(_BATCH, None)
+        try:
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
 
 
 def alembic_config(url: str) -> Config:

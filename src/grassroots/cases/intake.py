@@ -8,8 +8,8 @@ plus the stored key, in a few Core statements and with the write transaction kep
    key, the category and source, the registering post, the calendar and the category's
    deadline policies; on
    PostgreSQL also the (user, key) advisory lock and the next case number. On SQLite it runs
-   in a read transaction of its own (WAL: it holds no writer up) while (user, key) is held in
-   the in-flight registry; on PostgreSQL it opens the registering transaction.
+   in the request's read transaction (WAL: it holds no writer up) while (user, key) is held
+   in the in-flight registry; on PostgreSQL it opens the registering transaction.
 2. The checks and the computations (holder, deadlines, rows, the response) in Python.
 3. The write: case number (SQLite), the case, its event, its parties, the key row and the
    statistics (stats.maintain.new_case_delta: what the flush listener adds for an ORM
@@ -94,7 +94,6 @@ def do_register_once(
     if session.get_bind().dialect.name == "postgresql":
         with transaction(session):
             return _register_postgresql(session, data, actor, key, digest, moment, parties)
-    session.commit()  # authentication's transaction: the write lock is not needed yet
     with in_flight(actor.id, key):
         return _register_sqlite(session, data, actor, key, digest, moment, parties)
 
@@ -103,15 +102,14 @@ def _register_sqlite(
     session: Session, data: s.NewCase, actor: User, key: str, digest: str, moment: datetime,
     parties: list[dict[str, Any]],
 ) -> Replay | tuple[Case, bytes]:  # fmt: skip
-    with transaction(session):
-        session.connection(execution_options={"sqlite_immediate": False})  # a reader
-        place = locate(session, data)
-        pre = preflight(session, actor, key, data, place, moment)
-        taken_over = check_stored(pre.stored, digest, moment)
-        if isinstance(taken_over, Replay):
-            return taken_over
-        plan = _plan(session, data, actor, pre, place, moment, parties)
-    with transaction(session):  # BEGIN IMMEDIATE: the write lock, from here to the commit
+    # Read in the request's read transaction (a WAL snapshot: it holds no writer up) ...
+    place = locate(session, data)
+    pre = preflight(session, actor, key, data, place, moment)
+    taken_over = check_stored(pre.stored, digest, moment)
+    if isinstance(taken_over, Replay):
+        return taken_over
+    plan = _plan(session, data, actor, pre, place, moment, parties)
+    with transaction(session):  # ... then the one writer (grassroots.writer), in turn
         code = next_case_code(session, place.codes[Level.county], plan.today.year)
         return _write(session, plan, actor, code, key, digest, moment, taken_over)
 
