@@ -43,6 +43,9 @@ os.environ.pop("GRASSROOTS_KEY_FILE", None)
 os.environ["GRASSROOTS_ARGON2_TIME_COST"] = "1"
 os.environ["GRASSROOTS_ARGON2_MEMORY_KIB"] = "1024"
 os.environ["GRASSROOTS_ARGON2_PARALLELISM"] = "1"
+# Authentication's last-seen/last-used writes at once, so a test sees what its request did
+# (tests/accounts/test_touches.py covers the batched writing servers use).
+os.environ["GRASSROOTS_AUTH_FLUSH_SECONDS"] = "0"
 new_key_file(_TEST_DATA / "keys" / "grassroots.key")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

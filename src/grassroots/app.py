@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
@@ -12,6 +14,7 @@ from grassroots import __version__
 from grassroots.accounts.api import router as auth_router
 from grassroots.accounts.docs import add_protected_docs
 from grassroots.accounts.pages import router as accounts_pages
+from grassroots.accounts.touches import AuthTouches
 from grassroots.accounts.users_api import router as users_router
 from grassroots.admin.pages import router as admin_pages
 from grassroots.admin.users_pages import router as admin_users_pages
@@ -45,6 +48,17 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The background work of a serving process: the batched authentication writes."""
+    touches: AuthTouches = app.state.auth_touches
+    touches.start()
+    try:
+        yield
+    finally:
+        touches.stop()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -64,6 +78,7 @@ def create_app(
         )
     check_schema_current(engine)
     app = FastAPI(
+        lifespan=_lifespan,
         title="grassroots",
         version=__version__,
         # Served by add_protected_docs: only to logged-in users.
@@ -75,6 +90,7 @@ def create_app(
     app.state.engine = engine
     app.state.read_sessions = read_sessions or make_session_factory(engine)
     app.state.write_sessions = write_sessions or make_session_factory(writer_engine(engine))
+    app.state.auth_touches = AuthTouches(app.state.write_sessions, settings.auth_flush_seconds)
     install_page_handlers(app)  # problem+json for the API, HTML for pages
     install_locale(app)
     mount_static(app)

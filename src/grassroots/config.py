@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     lockout_minutes: int = 15
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    # Last-used/last-seen times are written in one batch this often (accounts.touches);
+    # 0 writes them during the request.
+    auth_flush_seconds: float = 10.0
     # Roles that cannot use the app until they have enrolled a TOTP second factor.
     totp_required_roles: list[str] = ["system_admin", "security_admin", "auditor"]
     # Per-process, per-client-address limits: "<requests>/<seconds>".

@@ -1,7 +1,8 @@
 """Who is asking: a session cookie or a bearer token → an Authenticated, or None.
 
 Sessions expire after settings.session_idle_minutes without a request and, regardless,
-settings.session_absolute_hours after login. Expired sessions are deleted when seen.
+settings.session_absolute_hours after login. Expired sessions are deleted when seen. Neither
+that nor the last-seen/last-used times are written during the request (accounts.touches).
 """
 
 from __future__ import annotations
@@ -10,22 +11,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request, Response
-from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
 
 from grassroots.accounts.credentials import csrf_token_for, same
 from grassroots.accounts.login_actions import second_factor_state
 from grassroots.accounts.models import ApiToken, AuthSession, User
+from grassroots.accounts.touches import AuthTouches
 from grassroots.accounts.queries import session_by_id, token_by_value
 from grassroots.config import Settings
-from grassroots.db import transaction, utcnow
+from grassroots.db import utcnow
 
 SESSION_COOKIE = "grassroots_session"
 CSRF_COOKIE = "grassroots_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
-TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most once a minute
+TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is recorded at most once a minute
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,11 @@ def _by_token(request: Request, db: Session, raw: str) -> Authenticated | None:
         return None
     if token.expires_at is not None and token.expires_at <= now:
         return None
-    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-        _write(
-            request, db, update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-        )
+    touches = _touches(request)
+    last = max(filter(None, (token.last_used_at, touches.last_used(token.id))), default=None)
+    if last is None or now - last > TOUCH_EVERY:
+        touches.token_used(token.id, now)
+        _flush_if_synchronous(touches, db)
     return Authenticated(user=token.user, token=token)
 
 
@@ -77,33 +78,36 @@ def _by_session(request: Request, db: Session, raw: str) -> Authenticated | None
     if row is None:
         return None
     settings: Settings = request.app.state.settings
-    now = utcnow()
-    if not row.user.is_active or _expired(row, now, settings):
-        _write(request, db, delete(AuthSession).where(AuthSession.id == row.id))
+    now, touches = utcnow(), _touches(request)
+    last_seen = max(row.last_seen_at, touches.last_seen(row.id) or row.last_seen_at)
+    if not row.user.is_active or _expired(row, last_seen, now, settings):
+        touches.session_expired(row.id)
+        _flush_if_synchronous(touches, db)
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
-        _write(
-            request,
-            db,
-            update(AuthSession).where(AuthSession.id == row.id).values(last_seen_at=now),
-        )
+    if now - last_seen > TOUCH_EVERY:
+        touches.session_seen(row.id, now)
+        _flush_if_synchronous(touches, db)
     pending = second_factor_state(row.user, row, settings)
     return Authenticated(user=row.user, session=row, raw_session_id=raw, pending=pending)
 
 
-def _expired(row: AuthSession, now: datetime, s: Settings) -> bool:
-    idle = now - row.last_seen_at > timedelta(minutes=s.session_idle_minutes)
+def _expired(row: AuthSession, last_seen: datetime, now: datetime, s: Settings) -> bool:
+    idle = now - last_seen > timedelta(minutes=s.session_idle_minutes)
     too_old = now - row.created_at > timedelta(hours=s.session_absolute_hours)
     return idle or too_old
 
 
-def _write(request: Request, db: Session, statement: Executable) -> None:
-    """Housekeeping writes (last seen, expiry) in a short writer transaction of their own, so
-    that a GET's read transaction never upgrades to a write. The request's transaction ends
-    first: on SQLite it may hold the write lock the new transaction needs."""
-    db.rollback()
-    with request.app.state.write_sessions() as ws, transaction(ws):
-        ws.execute(statement)
+def _touches(request: Request) -> AuthTouches:
+    touches: AuthTouches = request.app.state.auth_touches
+    return touches
+
+
+def _flush_if_synchronous(touches: AuthTouches, db: Session) -> None:
+    """auth_flush_seconds = 0: written at once, in a transaction of its own after the
+    request's (which ends first: on SQLite the writer may not be taken inside a read)."""
+    if touches.synchronous:
+        db.rollback()
+        touches.flush()
 
 
 def csrf_ok(auth: Authenticated, submitted: str) -> bool:
