@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from grassroots import jobs
 from grassroots.cli import app as cli
+from grassroots.job_lock import only_one
 
 
 def test_the_deadline_sweep_is_registered():
@@ -54,3 +55,21 @@ def test_cli_lists_jobs_and_refuses_unknown_ones(fresh_engine: Engine, monkeypat
         assert ran.exit_code == 0 and '"candidates": 0' in ran.stdout
     finally:
         get_settings.cache_clear()
+
+
+def test_a_job_another_process_runs_is_skipped(fresh_engine: Engine, monkeypatch):
+    ran: list[str] = []
+
+    def job(engine: Engine, now: datetime) -> dict[str, Any]:
+        ran.append("ran")
+        return {"done": 1}
+
+    monkeypatch.setattr(jobs, "JOBS", [jobs.Job("guarded", "", job)])
+    now = datetime(2026, 4, 15, tzinfo=UTC)
+    # Held elsewhere: another connection (PostgreSQL) or another open lock file (SQLite),
+    # just as a second server process would hold it.
+    with only_one(fresh_engine, "guarded") as held:
+        assert held
+        outcomes = jobs.run_jobs(fresh_engine, now)
+    assert ran == [] and outcomes[0].ok and outcomes[0].summary == jobs.SKIPPED
+    assert jobs.run_jobs(fresh_engine, now)[0].summary == {"done": 1} and ran == ["ran"]

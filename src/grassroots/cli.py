@@ -13,7 +13,13 @@ from grassroots.accounts.cli import tokens_app, users_app
 from grassroots.audit.cli import app as audit_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
-from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.db import (
+    SchemaOutOfDate,
+    check_schema_current,
+    make_engine,
+    make_session_factory,
+    upgrade_schema,
+)
 from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.logging_filter import install_log_masking
@@ -88,33 +94,48 @@ def init(
 def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default from settings)."),
     port: int | None = typer.Option(None, help="Port (default 8000)."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Server processes (PostgreSQL only; SQLite runs one)."
+    ),
 ) -> None:
-    """Start the web server.
+    """Start the web server: one process, or N processes sharing one port (PostgreSQL).
+
+    The background jobs run in this (the supervising) process, one job at a time across
+    every process and host on the database (grassroots.job_lock).
 
     Examples:
       grassroots serve
       grassroots serve --host 0.0.0.0 --port 8080
+      GRASSROOTS_DATABASE_URL=postgresql://grassroots@db/grassroots grassroots serve --workers 4
     """
     from grassroots.app import create_app
+    from grassroots.jobs import JobLoop
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
+    if workers > 1 and settings.is_sqlite:
+        typer.echo(
+            "SQLite 只支持一个服务进程（单写入者）；多进程请使用 PostgreSQL。 / SQLite runs one "
+            "server process (one writer); use PostgreSQL for --workers > 1.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    engine = _engine()
     try:
-        application = create_app(settings)
+        check_schema_current(engine)
     except SchemaOutOfDate as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from exc
-    from grassroots.jobs import JobLoop
-
-    loop = JobLoop(application.state.engine, settings.jobs_interval_seconds)
+    where, level = (host or settings.host, port or settings.port), settings.log_level.lower()
+    loop = JobLoop(engine, settings.jobs_interval_seconds)
     loop.start()
     try:
-        uvicorn.run(
-            application,
-            host=host or settings.host,
-            port=port or settings.port,
-            log_level=settings.log_level.lower(),
-        )
+        if workers == 1:
+            application = create_app(settings, engine=engine)
+            uvicorn.run(application, host=where[0], port=where[1], log_level=level)
+        else:  # each worker builds its own app (and engine) from the same settings
+            uvicorn.run("grassroots.app:create_app", factory=True, workers=workers,
+                        host=where[0], port=where[1], log_level=level)  # fmt: skip
     finally:
         loop.stop()
 

@@ -80,17 +80,25 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# Connections a process keeps: one per request in flight (the server's thread pool runs 40),
+# so that requests do not queue for a connection nor open and close extra ones under load.
+# PostgreSQL: per process; N processes keep N times as many (mind max_connections).
+POOL = {"sqlite": {"pool_size": 40, "max_overflow": 10},
+        "postgresql": {"pool_size": 20, "max_overflow": 20}}  # fmt: skip
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = 10_000, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            kwargs = POOL["sqlite"] | kwargs
         engine = create_engine(url, **kwargs)
         _install_sqlite_pragmas(engine, busy_timeout_ms)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **(POOL["postgresql"] | kwargs))
 
 
 def writer_engine(engine: Engine) -> Engine:

@@ -96,8 +96,9 @@ authenticated.auth_stage = "password"  # type: ignore[attr-defined]
 Authn = Annotated[Authenticated, Depends(authenticated)]
 
 
-def current_auth(auth: Authn) -> Authenticated:
-    """A fully authenticated request: the second factor, where owed, has been given."""
+async def current_auth(auth: Authn) -> Authenticated:
+    """A fully authenticated request: the second factor, where owed, has been given.
+    (async: it does no I/O, and FastAPI runs a plain def dependency on a worker thread.)"""
     if auth.pending == "verify":
         raise Problem(401, "second_factor_required", "请输入动态口令 / enter your TOTP code")
     if auth.pending == "enrol":
@@ -110,7 +111,7 @@ def current_auth(auth: Authn) -> Authenticated:
 FullAuth = Annotated[Authenticated, Depends(current_auth)]
 
 
-def current_user(auth: FullAuth) -> User:
+async def current_user(auth: FullAuth) -> User:
     """The acting user of a fully authenticated session or bearer token."""
     return auth.user
 

@@ -1,9 +1,11 @@
 """Scheduled jobs: one registry that `grassroots jobs run` and the loop in `serve` run in order.
 
-A job is an idempotent function `run(engine, now) -> summary`: running it twice, or from two
-processes at once, gives the same result as once (each job guards itself, e.g. with an
-advisory lock and marks written in the same transaction as its effect). Domains add their
-job to JOBS below (one line each).
+A job is an idempotent function `run(engine, now) -> summary`: running it twice gives the
+same result as once (marks written in the same transaction as its effect). On top of that
+the runner lets only one process at a time run each job (`only_one`: a PostgreSQL advisory
+lock, or a lock file beside the SQLite database): several `serve` processes or hosts, and a
+`grassroots jobs run` from cron, never run the same job at once. Domains add their job to
+JOBS below (one line each).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import Engine
 
 from grassroots.cases.jobs import sweep_deadlines
 from grassroots.db import utcnow
+from grassroots.job_lock import only_one
 from grassroots.reports.jobs import scheduled_reports_job
 
 log = logging.getLogger(__name__)
@@ -64,15 +67,20 @@ class JobOutcome:
     error: str = ""
 
 
+SKIPPED = {"skipped": "另一进程正在运行此任务 / another process is running this job"}
+
+
 def run_jobs(
     engine: Engine, now: datetime | None = None, only: list[str] | None = None
 ) -> list[JobOutcome]:
-    """Run every job (or those named) in order. One job failing does not stop the others."""
+    """Run every job (or those named) in order. One job failing does not stop the others;
+    a job another process is running is skipped."""
     moment = now or utcnow()
     outcomes = []
     for job in JOBS if only is None else [job_named(n) for n in only]:
         try:
-            summary = job.run(engine, moment)
+            with only_one(engine, job.name) as mine:
+                summary = job.run(engine, moment) if mine else SKIPPED
         except Exception as exc:  # one broken job must not stop the others
             log.exception("job %s failed", job.name)
             outcomes.append(JobOutcome(job.name, False, {}, f"{type(exc).__name__}: {exc}"))
