@@ -22,6 +22,7 @@ import chinese_calendar
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from grassroots import refdata
 from grassroots.cases.deadline_models import CalendarDay, CalendarYear
 
 log = logging.getLogger(__name__)
@@ -234,7 +235,10 @@ def load_calendar(session: Session, bind: Connection | None = None) -> WorkCalen
     current = session.get_transaction()
     if memo is not None and current is not None and memo[0] is current:
         return memo[1]  # type: ignore[no-any-return]
-    cal = _load_calendar(bind if bind is not None else session)
+    if bind is not None:
+        cal = refdata.cached(bind, "calendar", _load_calendar)
+    else:
+        cal = refdata.cached(session, "calendar", _load_calendar)
     current = session.get_transaction()
     if current is not None:
         session.info[_TRANSACTION_KEY] = (current, cal)

@@ -1,5 +1,6 @@
 """Imports every domain's tables so that Base.metadata is complete (Alembic, tests)."""
 
+from grassroots import refdata
 from grassroots.accounts import models as accounts_models
 from grassroots.audit import models as audit_models
 from grassroots.cases import deadline_models
@@ -16,6 +17,7 @@ __all__ = [
     "cases_models",
     "deadline_models",
     "geo_models",
+    "refdata",
     "reports_models",
     "stats_models",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -214,7 +215,7 @@ def act(
     )
 
 
-def _entries(rows: list[Category] | list[Source]) -> list[DictionaryEntry]:
+def _entries(rows: Sequence[Category | Source | q.DictionaryRow]) -> list[DictionaryEntry]:
     return [DictionaryEntry(code=r.code, name=r.name, name_en=r.name_en,
                             sort_order=r.sort_order, active=r.active) for r in rows]  # fmt: skip
 

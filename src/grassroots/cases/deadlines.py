@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grassroots import refdata
 from grassroots.calendar import CACHE_KEY, WorkCalendar, china_today
 from grassroots.cases.deadline_models import DeadlinePolicy
 
@@ -85,13 +86,23 @@ def policy_for(session: Session, category_code: str, level: str, violence_risk: 
 
 
 def _lookup(session: Session, category_code: str, level: str, violence_risk: bool) -> Policy:
-    rows = session.scalars(
-        select(DeadlinePolicy).where(
-            DeadlinePolicy.level == level, DeadlinePolicy.category_code.in_([category_code, ""])
-        )
-    ).all()
-    found = {(r.category_code, r.violence_risk): _as_policy(r) for r in rows}
+    found = all_policies(session).get(level, {})
     return policy_from_rows(found, category_code, level, violence_risk)
+
+
+Policies = dict[str, dict[tuple[str, bool], Policy]]  # level → (category or "", risk) → policy
+
+
+def all_policies(session: Session) -> Policies:
+    """Every policy row, from the process's cache while they have not changed (refdata)."""
+    return refdata.cached(session, "deadline_policies", _load_policies)
+
+
+def _load_policies(session: Session) -> Policies:
+    out: Policies = {}
+    for row in session.scalars(select(DeadlinePolicy)):
+        out.setdefault(row.level, {})[(row.category_code, row.violence_risk)] = _as_policy(row)
+    return out
 
 
 def policy_from_rows(

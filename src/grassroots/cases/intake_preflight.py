@@ -1,32 +1,39 @@
 """Intake's preflight: ONE SELECT that reads everything registration checks against (the
 stored Idempotency-Key, the category and source, the registering post, the calendar and the
-category's deadline policies; on PostgreSQL also the (user, key) advisory lock and the next
-case number), decoded into a Preflight. See grassroots.cases.intake for where it runs.
+deadline policies; on PostgreSQL also the (user, key) advisory lock and the next case
+number), decoded into a Preflight. See grassroots.cases.intake for where it runs.
+
+The calendar and the policies come from the process's cache (grassroots.refdata) when the
+reference stamp the SELECT reads is the one they were cached under: the SELECT then leaves
+their columns NULL without computing them.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, literal, select
+from sqlalchemy import Select, Table, bindparam, case, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from grassroots import refdata
 from grassroots.accounts.models import User
 from grassroots.calendar import WorkCalendar
 from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
 from grassroots.cases.deadline_models import CalendarDay, CalendarYear, DeadlinePolicy
-from grassroots.cases.deadlines import Policy
+from grassroots.cases.deadlines import Policies, Policy
 from grassroots.cases.idempotency import KEY_TABLE, StoredKey, advisory_lock_id
 from grassroots.cases.models import CaseSequence, Category, Source
 from grassroots.cases.registration import Place
 from grassroots.geo.models import Jurisdiction, Level, code_prefix
 
+CONFIG = "intake_config"  # the (calendar, policies) pair in the refdata cache
 _SEQ = cast(Table, CaseSequence.__table__)
 _JUR = cast(Table, Jurisdiction.__table__)
 _DAY = cast(Table, CalendarDay.__table__)
@@ -59,7 +66,7 @@ class Preflight:
     source_active: bool | None
     post: Holder | None
     cal: WorkCalendar
-    policies: dict[str, dict[tuple[str, bool], Policy]]  # level → (category or "", risk)
+    policies: Policies  # level → (category or "", risk) → policy
     seq: int | None  # PostgreSQL: the case number, taken in the same statement
 
 
@@ -68,7 +75,9 @@ def _statement(dialect: str) -> Select[Any]:
     """The preflight SELECT: its columns in the order `preflight` reads them."""
     pg = dialect == "postgresql"
     lock = func.pg_try_advisory_xact_lock(bindparam("lock")) if pg else literal(True)
-    columns = [lock, *_key_columns(), *_dictionary_and_post_columns(), *_config_columns(pg)]
+    stamp = refdata.STAMP_QUERY.scalar_subquery()
+    config = [case((stamp == bindparam("known"), None), else_=c) for c in _config_columns(pg)]
+    columns = [lock, *_key_columns(), *_dictionary_and_post_columns(), stamp, *config]
     if pg:  # the next case number in the same round trip
         columns.append(_next_number())
     return select(*columns)
@@ -94,7 +103,8 @@ def _dictionary_and_post_columns() -> list[Any]:
 
 
 def _config_columns(pg: bool) -> list[Any]:
-    """The calendar's days and years and the category's policies, as JSON arrays."""
+    """The calendar's days and years and every policy, as JSON arrays; NULL (not even
+    computed) when the reference stamp is the one this process cached them under."""
     agg, array = (func.json_agg, func.json_build_array) if pg else (
         func.json_group_array, func.json_array)  # fmt: skip
     p = _POLICY.c
@@ -103,7 +113,7 @@ def _config_columns(pg: bool) -> list[Any]:
         select(agg(_YEAR.c.year)).scalar_subquery(),
         select(agg(array(p.level, p.category_code, p.violence_risk, p.accept_days,
                          p.resolve_days, p.follow_up_days, p.auto_escalate)))
-        .where(p.category_code.in_([bindparam("category"), ""])).scalar_subquery(),
+        .scalar_subquery(),
     ]  # fmt: skip
 
 
@@ -125,9 +135,11 @@ def preflight(
     session: Session, actor: User, key: str, data: s.NewCase, place: Place, moment: datetime
 ) -> Preflight:
     dialect = session.get_bind().dialect.name
+    known = refdata.peek(session, CONFIG)  # read before the stamp the query compares it with
     params = {
         "uid": actor.id, "key": key, "jid": actor.jurisdiction_id,
         "category": data.category_code, "source": data.source_code,
+        "known": known[0] if known else "",
     }  # fmt: skip
     if dialect == "postgresql":
         params |= {"lock": advisory_lock_id(actor.id, key), "year": clk.local_day(moment).year,
@@ -136,11 +148,23 @@ def preflight(
     stored = StoredKey(*row[1:6]) if row[1] is not None else None
     jid = actor.jurisdiction_id
     post = Holder(jid, row[8], row[9], row[10], bool(row[11])) if jid and row[8] else None
+    cal, policies = _config(session, known, row[12], row[13:16])
     return Preflight(
         locked=bool(row[0]), stored=stored, category_active=row[6], source_active=row[7],
-        post=post, cal=_calendar(row[12], row[13]), policies=_policies(row[14]),
-        seq=row[15] if dialect == "postgresql" else None,
+        post=post, cal=cal, policies=policies, seq=row[16] if dialect == "postgresql" else None,
     )  # fmt: skip
+
+
+def _config(
+    session: Session, known: tuple[str, Any] | None, stamp: str, config: Sequence[Any]
+) -> tuple[WorkCalendar, Policies]:
+    """The calendar and policies: the cached ones if the query found their stamp current
+    (and so left the columns NULL), else decoded from the columns and cached."""
+    if known is not None and known[0] == stamp and config[0] is None:
+        return cast(tuple[WorkCalendar, Policies], known[1])
+    value = (_calendar(config[0], config[1]), _policies(config[2]))
+    refdata.remember(session, CONFIG, stamp, value)
+    return value
 
 
 def _json(value: Any) -> list[Any]:
@@ -166,8 +190,8 @@ def _calendar(days_json: Any, years_json: Any) -> WorkCalendar:
     return cal
 
 
-def _policies(rows_json: Any) -> dict[str, dict[tuple[str, bool], Policy]]:
-    out: dict[str, dict[tuple[str, bool], Policy]] = {}
+def _policies(rows_json: Any) -> Policies:
+    out: Policies = {}
     for level, category, risk, accept, resolve, follow_up, auto in _json(rows_json):
         policy = Policy(int(accept), int(resolve), int(follow_up), bool(auto))
         out.setdefault(level, {})[(category, bool(risk))] = policy

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from grassroots import refdata
 from grassroots.accounts.models import Role, User
 from grassroots.audit.actions import record_audit
 from grassroots.cases.clockwork import LOCAL_TZ
@@ -211,12 +212,35 @@ def timeline(session: Session, case: Case) -> list[CaseEvent]:
     )
 
 
-def categories(session: Session) -> list[Category]:
-    return list(session.scalars(select(Category).order_by(Category.sort_order, Category.code)))
+@dataclass(frozen=True)
+class DictionaryRow:
+    """A category or source as the process's cache keeps it (grassroots.refdata): a plain
+    copy, shared by every request until the dictionaries change."""
+
+    code: str
+    name: str
+    name_en: str
+    sort_order: int
+    active: bool
 
 
-def sources(session: Session) -> list[Source]:
-    return list(session.scalars(select(Source).order_by(Source.sort_order, Source.code)))
+def categories(session: Session) -> tuple[DictionaryRow, ...]:
+    return refdata.cached(session, "case_categories", lambda s: _dictionary(s, Category))
+
+
+def sources(session: Session) -> tuple[DictionaryRow, ...]:
+    return refdata.cached(session, "case_sources", lambda s: _dictionary(s, Source))
+
+
+def _dictionary(
+    session: Session, model: type[Category] | type[Source]
+) -> tuple[DictionaryRow, ...]:
+    rows = session.execute(
+        select(model.code, model.name, model.name_en, model.sort_order, model.active).order_by(
+            model.sort_order, model.code
+        )
+    )
+    return tuple(DictionaryRow(*row) for row in rows)
 
 
 def usernames(session: Session, ids: set[int]) -> dict[int, str]:

@@ -16,7 +16,6 @@ from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
-from grassroots.geo import locate
 from grassroots.geo.geojson_parse import FeatureIn, parse_collection
 from grassroots.geo.models import LEVEL_ORDER, Boundary, Jurisdiction, Unit
 from grassroots.geo.queries import import_context, jurisdictions_by_id
@@ -69,7 +68,6 @@ def do_create_tree(session: Session, nodes: Iterable[NewNode], units: Iterable[N
                     jurisdiction=by_code[unit.jurisdiction_code],
                 )
             )
-    locate.invalidate()
     return count
 
 
@@ -184,5 +182,4 @@ def do_import_geojson(
             object_id=f"{len(features)} features",
             details=summary.as_dict(),
         )
-    locate.invalidate()
     return summary

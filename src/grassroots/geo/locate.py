@@ -1,8 +1,8 @@
 """Point → grid → the whole path of codes, from an in-memory STRtree of the grid boundaries.
 
 The index is built once per process and database from the current grid boundaries and
-rebuilt when they change: a cheap fingerprint of the boundary table is compared at most
-every CHECK_INTERVAL_SECONDS, and the GeoJSON import invalidates the index at once.
+rebuilt when the jurisdictions or boundaries change, in this process or another: it is
+cached with the reference stamp (grassroots.refdata) that every write to them changes.
 
 Edge rule: a point on the boundary of a grid belongs to it (polygons are closed), so a point
 on an edge or vertex shared by several grids is covered by all of them; it goes to the one
@@ -11,23 +11,17 @@ with the lowest grid code. A point covered by no grid is outside the jurisdictio
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike
-from sqlalchemy import Connection, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grassroots import refdata
 from grassroots.geo.models import Boundary, Jurisdiction, Level
-
-CHECK_INTERVAL_SECONDS = 3.0
-
-Fingerprint = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -46,38 +40,11 @@ class GridIndex:
 
     tree: shapely.STRtree
     located: list[Located]
-    fingerprint: Fingerprint
-    checked_at: float = field(default_factory=time.monotonic)
 
     @property
     def lookup(self) -> list[Located | None]:
         # Index len(located) stands for "no grid": one list lookup per point, no branch.
         return [*self.located, None]
-
-
-_CACHE: dict[str, GridIndex] = {}
-_LOCK = threading.Lock()
-
-
-def invalidate() -> None:
-    """Forget every index (called by the import after it commits)."""
-    with _LOCK:
-        _CACHE.clear()
-
-
-def _database_key(session: Session) -> str:
-    bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
-    return engine.url.render_as_string(hide_password=True)
-
-
-def _fingerprint(session: Session) -> Fingerprint:
-    row = session.execute(
-        select(func.count(Boundary.id), func.max(Boundary.id), func.max(Boundary.valid_from))
-        .join(Jurisdiction, Boundary.jurisdiction_id == Jurisdiction.id)
-        .where(Boundary.valid_to.is_(None), Jurisdiction.valid_to.is_(None))
-    ).one()
-    return tuple(row)
 
 
 def _located_for(grid_id: int, nodes: dict[int, tuple[str, str, str, int | None]]) -> Located:
@@ -98,7 +65,6 @@ def _located_for(grid_id: int, nodes: dict[int, tuple[str, str, str, int | None]
 
 
 def build_index(session: Session) -> GridIndex:
-    fingerprint = _fingerprint(session)
     current = Jurisdiction.valid_to.is_(None)
     nodes = {
         row.id: (row.code, row.name, row.level, row.parent_id)
@@ -120,24 +86,13 @@ def build_index(session: Session) -> GridIndex:
     ).all()
     geometries = shapely.from_wkb([wkb for _, wkb in grids])
     located = [_located_for(grid_id, nodes) for grid_id, _ in grids]
-    return GridIndex(shapely.STRtree(geometries), located, fingerprint)
+    return GridIndex(shapely.STRtree(geometries), located)
 
 
 def grid_index(session: Session) -> GridIndex:
-    """This database's index, rebuilt if its grid boundaries changed since it was built."""
-    key = _database_key(session)
-    index = _CACHE.get(key)
-    now = time.monotonic()
-    if index is not None and now - index.checked_at < CHECK_INTERVAL_SECONDS:
-        return index
-    fingerprint = _fingerprint(session)
-    if index is not None and index.fingerprint == fingerprint:
-        index.checked_at = now
-        return index
-    with _LOCK:
-        index = build_index(session)
-        _CACHE[key] = index
-    return index
+    """This database's index, rebuilt when its jurisdictions or boundaries have changed (in
+    any process: the reference stamp, grassroots.refdata)."""
+    return refdata.cached(session, "grid_index", build_index)
 
 
 def _best(index: GridIndex, point_idx: np.ndarray, tree_idx: np.ndarray, n: int) -> np.ndarray:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from grassroots.cases.models import Case, Category, Source
+from grassroots.cases.queries import DictionaryRow
 from grassroots.i18n import N_
 
 STATE_LABELS: dict[str, str] = {
@@ -51,13 +52,15 @@ PARTY_ROLE_LABELS: dict[str, str] = {
 }
 
 
-def dictionary_name(entry: Category | Source, locale: str) -> str:
+def dictionary_name(entry: Category | Source | DictionaryRow, locale: str) -> str:
     """A category's or source's name in the UI language: the English name when the UI is
     English and one is set, else the Chinese name (dictionary data, edited by admins)."""
     return entry.name_en if locale == "en" and entry.name_en else entry.name
 
 
-def dictionary_names(entries: Iterable[Category | Source], locale: str) -> dict[str, str]:
+def dictionary_names(
+    entries: Iterable[Category | Source | DictionaryRow], locale: str
+) -> dict[str, str]:
     """code → name in the UI language, in the entries' order."""
     return {e.code: dictionary_name(e, locale) for e in entries}
 

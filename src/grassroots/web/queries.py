@@ -12,19 +12,17 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.cases.models import OPEN_STATES, Case, Category, Source
-from grassroots.cases.queries import case_scope
+from grassroots.cases.models import OPEN_STATES, Case
+from grassroots.cases.queries import DictionaryRow, case_scope, categories, sources
 from grassroots.geo.models import Unit
 
 
-def active_categories(session: Session) -> Sequence[Category]:
-    stmt = select(Category).where(Category.active).order_by(Category.sort_order, Category.code)
-    return session.scalars(stmt).all()
+def active_categories(session: Session) -> list[DictionaryRow]:
+    return [c for c in categories(session) if c.active]
 
 
-def active_sources(session: Session) -> Sequence[Source]:
-    stmt = select(Source).where(Source.active).order_by(Source.sort_order, Source.code)
-    return session.scalars(stmt).all()
+def active_sources(session: Session) -> list[DictionaryRow]:
+    return [s for s in sources(session) if s.active]
 
 
 def case_visibility(user: User) -> ColumnElement[bool]:
