@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import typer
 import uvicorn
@@ -138,6 +139,48 @@ def serve(
                         host=where[0], port=where[1], log_level=level)  # fmt: skip
     finally:
         loop.stop()
+
+
+@app.command("backup")
+def backup_command(
+    out: Path = typer.Option(Path("backups"), "--out", help="Folder for the backup file."),
+) -> None:
+    """Back up the database while the server runs (SQLite: online copy, checked; PostgreSQL:
+    pg_dump custom format). The key file is not included: keep a copy of it elsewhere.
+
+    Examples:
+      grassroots backup --out /var/backups/grassroots
+    """
+    from grassroots.backup import BackupError, backup
+
+    try:
+        made = backup(get_settings().effective_database_url, out)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{made.path}\t{made.size} bytes")
+    typer.echo("密钥文件不在备份中，请另行保管 / the key file is not in the backup: keep it apart")
+
+
+@app.command("restore")
+def restore_command(
+    source: Path = typer.Argument(..., help="A file made by `grassroots backup`."),
+) -> None:
+    """Restore a backup into the configured database, which must be new: a SQLite file that
+    does not exist yet, or an empty PostgreSQL database. Stop the server first; then run
+    `grassroots init` (upgrades an older backup's schema) and `grassroots audit verify`.
+
+    Examples:
+      grassroots restore /var/backups/grassroots/grassroots-20261201-020000.db
+    """
+    from grassroots.backup import BackupError, restore
+
+    try:
+        restore(get_settings().effective_database_url, source)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"已恢复 / restored {source}")
 
 
 @app.command()
