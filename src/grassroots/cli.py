@@ -109,7 +109,7 @@ def serve(
       grassroots serve --host 0.0.0.0 --port 8080
       GRASSROOTS_DATABASE_URL=postgresql://grassroots@db/grassroots grassroots serve --workers 4
     """
-    from grassroots.app import create_app
+    from grassroots.app import create_served_app
     from grassroots.jobs import JobLoop
 
     settings = get_settings()
@@ -132,10 +132,10 @@ def serve(
     loop.start()
     try:
         if workers == 1:
-            application = create_app(settings, engine=engine)
+            application = create_served_app(settings, engine=engine)
             uvicorn.run(application, host=where[0], port=where[1], log_level=level)
         else:  # each worker builds its own app (and engine) from the same settings
-            uvicorn.run("grassroots.app:create_app", factory=True, workers=workers,
+            uvicorn.run("grassroots.app:create_served_app", factory=True, workers=workers,
                         host=where[0], port=where[1], log_level=level)  # fmt: skip
     finally:
         loop.stop()

@@ -26,6 +26,8 @@ commit) do not. Other processes (the CLI) still meet this one through SQLite's l
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import weakref
 from collections.abc import Iterator
@@ -36,6 +38,8 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
+log = logging.getLogger(__name__)
+CHECKPOINT_SECONDS = 1.0
 # A group is committed after this many transactions even if more are waiting, so that the
 # first ones are not kept waiting for their acknowledgement behind a long queue.
 MAX_GROUP = 64
@@ -80,6 +84,7 @@ class WriteGate:
         self._serving = 0
         self._group = _Group()
         self.stats = GateStats()
+        self._checkpointer = Checkpointer(engine.url.database or "")
 
     @contextmanager
     def hold(self) -> Iterator[Connection]:
@@ -107,6 +112,11 @@ class WriteGate:
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed:
             self._conn = self._engine.connect().execution_options(sqlite_immediate=True)
+            # Checkpoints (copying the WAL into the database file, with its fsync) are left
+            # to the checkpointer's thread instead of the COMMIT that crosses the threshold:
+            # the writer then never stops for one.
+            self._conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+            self._checkpointer.start()
         if not self._conn.in_transaction():
             self._conn.begin()  # BEGIN IMMEDIATE (db.py): the group transaction
         return self._conn
@@ -151,10 +161,46 @@ class WriteGate:
 
     def close(self) -> None:
         """Engine disposal: roll back anything not committed and drop the connection."""
+        self._checkpointer.stop()
         with self._cond:
             conn, self._conn = self._conn, None
         if conn is not None and not conn.closed:
             conn.close()
+
+
+class Checkpointer:
+    """Checkpoints the WAL every CHECKPOINT_SECONDS on a connection of its own, PASSIVE: it
+    copies what no reader still needs without waiting for, or blocking, the writer."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint",
+                                            daemon=True)  # fmt: skip
+            self._thread.start()
+
+    def _run(self) -> None:
+        conn = sqlite3.connect(self._path, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 1000")
+            while not self._stop.wait(CHECKPOINT_SECONDS):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error:  # busy or gone: the next round tries again
+                    log.debug("checkpoint skipped", exc_info=True)
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
 
 
 _GATES: weakref.WeakKeyDictionary[Any, WriteGate] = weakref.WeakKeyDictionary()
