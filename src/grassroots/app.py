@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,6 +55,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The background work of a serving process: the batched authentication writes."""
     touches: AuthTouches = app.state.auth_touches
     touches.start()
+    # Requests run on at most this many threads at once (the others wait their turn in the
+    # event loop, holding nothing): with Python's one interpreter lock, more threads only
+    # take turns more often, and one that holds a database lock waits longer for its turn.
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = app.state.settings.request_threads
     try:
         yield
     finally:

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = 10_000
     # Background job loop in `serve` (deadline sweeps, scheduled reports); 0 disables.
     jobs_interval_seconds: int = 300
+    # Threads that run requests at once in each server process (docs/performance.md).
+    request_threads: int = 8
     # Public address the app is reached at; https:// enables Secure cookies.
     base_url: str = "http://127.0.0.1:8000"
     # Map tiles: empty means plain background with boundaries only (intranet default).

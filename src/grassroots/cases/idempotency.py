@@ -142,16 +142,18 @@ FINISH_COLUMNS = ("user_id", "key", "request_hash", "state", "started_at", "case
                   "response_status", "response_body")  # fmt: skip
 
 
-def finish_key(dialect: str, case_id: Any = None) -> Insert:
+def finish_key(dialect: str, case_id: Any = None, response_body: Any = None) -> Insert:
     """INSERT the key row done, with its response, RETURNING the key (parameters named as
     FINISH_COLUMNS, plus taken_over): nothing is returned when the key is taken, except the
     expired claim started at `taken_over` (compare-and-set), which is completed instead.
     Nothing returned: the caller must roll back. `case_id`: an expression for the column
-    (a CTE's), else a parameter."""
+    (a CTE's), else a parameter; `response_body` likewise."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values: dict[str, Any] = {c: bindparam(c, type_=KEY_TABLE.c[c].type) for c in FINISH_COLUMNS}
     if case_id is not None:
         values["case_id"] = case_id
+    if response_body is not None:
+        values["response_body"] = response_body
     stmt = insert(KEY_TABLE).values(values)
     stale = bindparam("taken_over", type_=KEY_TABLE.c.started_at.type)
     done = ("state", "started_at", "case_id", "response_status", "response_body")

@@ -5,15 +5,16 @@ plus the stored key, in a few Core statements and with the write transaction kep
 
 1. Before any lock the parties are encrypted and the point located, and ONE preflight
    SELECT (intake_preflight.py) reads everything registration checks against: the stored
-   key, the category and source, the registering post, the calendar and the category's
-   deadline policies; on
-   PostgreSQL also the (user, key) advisory lock and the next case number. On SQLite it runs
-   in the request's read transaction (WAL: it holds no writer up) while (user, key) is held
-   in the in-flight registry; on PostgreSQL it opens the registering transaction.
+   key, the category and source, the registering post, the calendar and the deadline
+   policies (unless cached); on PostgreSQL also the (user, key) advisory lock. On SQLite it
+   runs in the request's read transaction (WAL: it holds no writer up) while (user, key) is
+   held in the in-flight registry; on PostgreSQL it opens the registering transaction.
 2. The checks and the computations (holder, deadlines, rows, the response) in Python.
-3. The write: case number (SQLite), the case, its event, its parties, the key row and the
+3. The write: the case number, the case, its event, its parties, the key row and the
    statistics (stats.maintain.new_case_delta: what the flush listener adds for an ORM
-   insert) — on PostgreSQL one statement — and the audit row, chained at commit.
+   insert) — on PostgreSQL one statement, which takes the number last (its row lock is the
+   one every intake of the county waits for) — and the audit row, chained at commit. On
+   SQLite the write runs on the process's one writer (grassroots.writer), in turn.
 
 The configuration read before SQLite's write lock is as fresh as PostgreSQL's READ COMMITTED
 read inside the transaction: a dictionary, policy or calendar change committed after the
@@ -22,13 +23,27 @@ read applies from the next intake on.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, insert, select, union_all
+from sqlalchemy import (
+    Integer,
+    LargeBinary,
+    Select,
+    String,
+    Table,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+    union_all,
+)
+from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -47,7 +62,7 @@ from grassroots.cases.idempotency import (
     in_progress,
 )
 from grassroots.cases.intake_preflight import Holder, Preflight, preflight
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, CaseSequence
 from grassroots.cases.registration import (  # the same Core tables as do_register
     _CASE,
     _EVENT,
@@ -70,6 +85,8 @@ from grassroots.geo.queries import current_jurisdiction
 from grassroots.stats.contribution import Contribution
 from grassroots.stats.maintain import KEY_COLUMNS, count_new_case, new_case_delta
 from grassroots.stats.maintain import TABLES as STATS_TABLES
+
+_SEQ = cast(Table, CaseSequence.__table__)
 
 
 @dataclass(frozen=True)
@@ -127,9 +144,8 @@ def _register_postgresql(
         session.rollback()  # the case number taken by the preflight goes back
         return taken_over
     plan = _plan(session, data, actor, pre, place, moment, parties)
-    assert pre.seq is not None
-    code = f"{place.codes[Level.county][:6]}-{plan.today.year}-{pre.seq:06d}"
-    return _write(session, plan, actor, code, key, digest, moment, taken_over)
+    county6 = place.codes[Level.county][:6]
+    return _write_postgresql(session, plan, actor, county6, key, digest, moment, taken_over)
 
 
 def _plan(
@@ -172,22 +188,44 @@ def _write(
     }  # fmt: skip
     connection = session.connection()
     row = plan.case_row | {"code": code}
-    if connection.dialect.name == "postgresql":
-        delta = new_case_delta(cast(Case, case), plan.cal)
-        case_id = _insert_all_postgresql(session, plan, row, key_row, delta)
-    else:
-        case_id = insert_case(connection, row, plan.event_row, plan.party_rows)
-        finished = connection.execute(_finish_sqlite(), key_row | {"case_id": case_id})
-        if finished.first() is None:
-            raise in_progress()  # another request registered under the key meanwhile
-        count_new_case(connection, cast(Case, case), plan.cal)
-    case.id = case_id
+    case.id = insert_case(connection, row, plan.event_row, plan.party_rows)
+    finished = connection.execute(_finish_sqlite(), key_row | {"case_id": case.id})
+    if finished.first() is None:
+        raise in_progress()  # another request registered under the key meanwhile
+    count_new_case(connection, cast(Case, case), plan.cal)
+    _audit(session, actor, code, plan)
+    return cast(Case, case), body
+
+
+def _audit(session: Session, actor: User, code: str, plan: Plan) -> None:
     details = {"from": None, "to": "registered", "level": plan.holder.level}
     record_audit(
         session, actor=actor, action="case.register", object_type="case", object_id=code,
         details=details,
     )  # fmt: skip
-    return cast(Case, case), body
+
+
+def _write_postgresql(
+    session: Session, plan: Plan, actor: User, county6: str, key: str, digest: str,
+    moment: datetime, taken_over: datetime | None,
+) -> tuple[Case, bytes]:  # fmt: skip
+    """_write in one statement that also takes the case number, last: the number's row lock
+    (every intake of the county waits for it) is then held only from that statement to the
+    commit, not while this process builds the rows. The response is built before, around a
+    stand-in for the code that the statement (and then this function) replaces."""
+    stand_in = f"{county6}-{plan.today.year}-{uuid.uuid4().hex}"
+    case = _detached_case(plan, stand_in)
+    template = case_out(case, plan.cal, plan.today).model_dump_json().encode()
+    key_row = {
+        "user_id": actor.id, "key": key, "request_hash": digest, "state": "done",
+        "started_at": moment, "response_status": 201, "response_body": template,
+        "taken_over": taken_over, "stand_in": stand_in, "county6": county6,
+        "year": plan.today.year,
+    }  # fmt: skip
+    delta = new_case_delta(cast(Case, case), plan.cal)
+    case.id, case.code = _insert_all_postgresql(session, plan, plan.case_row, key_row, delta)
+    _audit(session, actor, case.code, plan)
+    return cast(Case, case), template.replace(stand_in.encode(), case.code.encode())
 
 
 @lru_cache(maxsize=1)
@@ -198,9 +236,10 @@ def _finish_sqlite() -> Any:
 def _insert_all_postgresql(
     session: Session, plan: Plan, case_row: dict[str, Any], key_row: dict[str, Any],
     delta: Contribution,
-) -> int:  # fmt: skip
-    """The case, its event, its parties, the key row and the statistics in one statement
-    (data-modifying CTEs; the foreign keys are checked at its end). The statistics are
+) -> tuple[int, str]:  # fmt: skip
+    """The case number, the case, its event, its parties, the key row and the statistics in
+    one statement (data-modifying CTEs; the foreign keys are checked at its end); returns the
+    case's id and code. The statistics are
     maintain.apply's upserts; its removal of open rows that reach zero has nothing to do
     for a new case (every count goes up)."""
     stats = [(table, tuple(sorted(k for k, v in counts.items() if v)))
@@ -223,7 +262,7 @@ def _insert_all_postgresql(
     row = session.connection().execute(stmt, params | key_row).one()
     if row[1] is None:
         raise in_progress()  # another request registered under the key meanwhile
-    return int(row[0])
+    return int(row[0]), str(row[2])
 
 
 def _values(table: Table, prefix: str, columns: tuple[str, ...]) -> dict[str, Any]:
@@ -235,7 +274,8 @@ def _all_in_one(
     case_cols: tuple[str, ...], event_cols: tuple[str, ...], party_cols: tuple[str, ...], n: int,
     stats: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> Select[Any]:  # fmt: skip
-    new_case = insert(_CASE).values(_values(_CASE, "c_", case_cols))
+    code = select(_next_code().c.code).scalar_subquery()
+    new_case = insert(_CASE).values(_values(_CASE, "c_", case_cols) | {"code": code})
     new_case_cte = new_case.returning(_CASE.c.id).cte("new_case")
     case_id = select(new_case_cte.c.id).scalar_subquery()
     event = _values(_EVENT, "e_", event_cols) | {"case_id": case_id}
@@ -253,8 +293,32 @@ def _all_in_one(
             set_={c: table.c[c] + upsert.excluded[c] for c in counters},
         )
         ctes.append(upsert.cte(f"stats_{i}"))
-    new_key = finish_key("postgresql", case_id).cte("new_key")
-    return select(new_case_cte.c.id, select(new_key.c.key).scalar_subquery()).add_cte(*ctes)
+    body = func.convert_to(
+        func.replace(func.convert_from(bindparam("response_body", type_=LargeBinary), "UTF8"),
+                     bindparam("stand_in", type_=String), code), "UTF8",
+    )  # fmt: skip
+    new_key = finish_key("postgresql", case_id, body).cte("new_key")
+    return select(new_case_cte.c.id, select(new_key.c.key).scalar_subquery(), code).add_cte(*ctes)
+
+
+def _next_code() -> Any:
+    """The next case number of (county, year), taken (INSERT … ON CONFLICT DO UPDATE: the
+    row stays locked until the commit) and written as the code: 990101-2026-000123."""
+    seq = (
+        pg_insert(_SEQ)
+        .values(county_code=bindparam("county6"), year=bindparam("year"), last=1)
+        .on_conflict_do_update(
+            index_elements=["county_code", "year"], set_={"last": _SEQ.c.last + 1}
+        )
+        .returning(_SEQ.c.last)
+        .cte("next_number")
+    )
+    number = cast_(seq.c.last, String)
+    six = case((seq.c.last < 1_000_000, func.lpad(number, 6, "0")), else_=number)
+    year = cast_(bindparam("year", type_=Integer), String)
+    return select((bindparam("county6", type_=String) + "-" + year + "-" + six).label("code")).cte(
+        "next_code"
+    )
 
 
 def _detached_case(plan: Plan, code: str) -> Any:

@@ -1,7 +1,7 @@
 """Intake's preflight: ONE SELECT that reads everything registration checks against (the
 stored Idempotency-Key, the category and source, the registering post, the calendar and the
-deadline policies; on PostgreSQL also the (user, key) advisory lock and the next case
-number), decoded into a Preflight. See grassroots.cases.intake for where it runs.
+deadline policies; on PostgreSQL also the (user, key) advisory lock), decoded into a
+Preflight. See grassroots.cases.intake for where it runs.
 
 The calendar and the policies come from the process's cache (grassroots.refdata) when the
 reference stamp the SELECT reads is the one they were cached under: the SELECT then leaves
@@ -18,13 +18,11 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, case, func, literal, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from grassroots import refdata
 from grassroots.accounts.models import User
 from grassroots.calendar import WorkCalendar
-from grassroots.cases import clockwork as clk
 from grassroots.cases import schemas as s
 from grassroots.cases.deadline_models import CalendarDay, CalendarYear, DeadlinePolicy
 from grassroots.cases.deadlines import Policies, Policy
@@ -67,7 +65,6 @@ class Preflight:
     post: Holder | None
     cal: WorkCalendar
     policies: Policies  # level → (category or "", risk) → policy
-    seq: int | None  # PostgreSQL: the case number, taken in the same statement
 
 
 @lru_cache(maxsize=4)
@@ -78,8 +75,6 @@ def _statement(dialect: str) -> Select[Any]:
     stamp = refdata.STAMP_QUERY.scalar_subquery()
     config = [case((stamp == bindparam("known"), None), else_=c) for c in _config_columns(pg)]
     columns = [lock, *_key_columns(), *_dictionary_and_post_columns(), stamp, *config]
-    if pg:  # the next case number in the same round trip
-        columns.append(_next_number())
     return select(*columns)
 
 
@@ -117,20 +112,6 @@ def _config_columns(pg: bool) -> list[Any]:
     ]  # fmt: skip
 
 
-def _next_number() -> Any:
-    """PostgreSQL: take the next case number of (county, year)."""
-    seq = (
-        pg_insert(_SEQ)
-        .values(county_code=bindparam("county6"), year=bindparam("year"), last=1)
-        .on_conflict_do_update(
-            index_elements=["county_code", "year"], set_={"last": _SEQ.c.last + 1}
-        )
-        .returning(_SEQ.c.last)
-        .cte("next_number")
-    )
-    return select(seq.c.last).scalar_subquery()
-
-
 def preflight(
     session: Session, actor: User, key: str, data: s.NewCase, place: Place, moment: datetime
 ) -> Preflight:
@@ -142,8 +123,7 @@ def preflight(
         "known": known[0] if known else "",
     }  # fmt: skip
     if dialect == "postgresql":
-        params |= {"lock": advisory_lock_id(actor.id, key), "year": clk.local_day(moment).year,
-                   "county6": place.codes[Level.county][:6]}  # fmt: skip
+        params["lock"] = advisory_lock_id(actor.id, key)
     row = session.connection().execute(_statement(dialect), params).one()
     stored = StoredKey(*row[1:6]) if row[1] is not None else None
     jid = actor.jurisdiction_id
@@ -151,7 +131,7 @@ def preflight(
     cal, policies = _config(session, known, row[12], row[13:16])
     return Preflight(
         locked=bool(row[0]), stored=stored, category_active=row[6], source_active=row[7],
-        post=post, cal=cal, policies=policies, seq=row[16] if dialect == "postgresql" else None,
+        post=post, cal=cal, policies=policies,
     )  # fmt: skip
 
 
