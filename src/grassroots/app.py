@@ -31,7 +31,6 @@ from grassroots.db import (
     check_schema_current,
     make_engine,
     make_session_factory,
-    writer_engine,
 )
 from grassroots.geo.api import router as geo_router
 from grassroots.geo.pages import router as geo_pages
@@ -96,7 +95,8 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.read_sessions = read_sessions or make_session_factory(engine)
-    app.state.write_sessions = write_sessions or make_session_factory(writer_engine(engine))
+    # Writes go through transaction(), which takes the one writer on SQLite (grassroots.writer)
+    app.state.write_sessions = write_sessions or make_session_factory(engine)
     app.state.auth_touches = AuthTouches(app.state.write_sessions, settings.auth_flush_seconds)
     install_page_handlers(app)  # problem+json for the API, HTML for pages
     install_locale(app)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from grassroots.writer import gate_for, uses_gate
+from grassroots.writer import gate_for
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -102,10 +102,12 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, **kwargs: Any) -> En
 
 
 def writer_engine(engine: Engine) -> Engine:
-    """The engine write sessions use. SQLite files: the same engine, as transaction() takes
-    the process's one writer connection (grassroots.writer); other SQLite databases begin
-    their transactions with BEGIN IMMEDIATE (one writer)."""
-    if engine.dialect.name == "sqlite" and not uses_gate(engine):
+    """The same engine, but SQLite transactions start with BEGIN IMMEDIATE: the session holds
+    SQLite's write lock from its first read to its commit, so that what it read stays true
+    until it writes. For jobs and commands that read, then write in the same transaction
+    (the deadline sweep adds its mark before the action that commits it). Requests use the
+    plain engine: their transaction() takes the process's one writer (grassroots.writer)."""
+    if engine.dialect.name == "sqlite":
         return engine.execution_options(sqlite_immediate=True)
     return engine
 
@@ -142,7 +144,9 @@ def _writing(session: Session) -> Iterator[None]:
     caller commits or rolls back inside it. A read transaction still open ends first: its
     snapshot is older than what the writer sees."""
     bind = session.bind
-    gate = gate_for(bind) if isinstance(bind, Engine) else None
+    gate = None
+    if isinstance(bind, Engine) and not bind.get_execution_options().get("sqlite_immediate"):
+        gate = gate_for(bind)  # (a writer_engine session holds SQLite's lock already)
     if gate is None:
         yield
         return
