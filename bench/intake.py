@@ -30,12 +30,13 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.load import Result, describe, python_load, wrk_load
+from bench.load import Result, cpu_seconds, describe, process_tree, python_load, wrk_load
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = (1, 8, 32)
@@ -150,12 +151,43 @@ def bench_database(kind: str, url: str, args: argparse.Namespace, stack: ExitSta
     data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gr-bench-")))
     body, token = _prepare(url, data_dir)
     for workers in [1] if kind == "sqlite" else args.workers:
-        with serving(url, data_dir, workers, data_dir / "server.log") as (base, _pid):
+        with serving(url, data_dir, workers, data_dir / "server.log") as (base, pid):
             measure(base, token, body, "create", 4, 2, args.tool)  # warm-up: imports, caches
             for clients in args.clients:
-                row = {s: measure(base, token, body, s, clients, args.seconds, args.tool)
-                       for s in ("healthz", "auth GET", "create")}  # fmt: skip
+                row, cpu = {}, {}
+                for shape in ("healthz", "auth GET", "create"):
+                    run = partial(measure, base, token, body, shape, clients, args.seconds,
+                                  args.tool)  # fmt: skip
+                    row[shape], cpu[shape] = _measured_cpu(url, pid, run)
                 _print_row(kind, workers, clients, row)
+                costs = "  ".join(f"{s} {a:.2f} + {d:.2f}" for s, (a, d) in cpu.items())
+                print(f"{'':27}| CPU ms per request, server + database processes: {costs}")
+
+
+def _measured_cpu(url: str, pid: int, run: Any) -> tuple[Result, tuple[float, float]]:
+    """Run one measurement; also the CPU time per request it cost the server's processes and
+    (PostgreSQL) the database backends serving them: a figure other load on the machine
+    does not change, unlike requests/s."""
+    app, db = process_tree(pid), _backends(url)
+    before = cpu_seconds(app), cpu_seconds(db)
+    result = run()
+    after = cpu_seconds(app), cpu_seconds(db)
+    n = max(result.requests, 1)
+    return result, ((after[0] - before[0]) * 1000 / n, (after[1] - before[1]) * 1000 / n)
+
+
+def _backends(url: str) -> list[int]:
+    if not url.startswith("postgresql"):
+        return []
+    import psycopg
+
+    database = url.rsplit("/", 1)[1].split("?")[0]
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database,),
+        ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def _print_row(kind: str, workers: int, clients: int, row: dict[str, Result]) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from grassroots.accounts.authn import (
     CSRF_FIELD,
@@ -26,15 +27,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; unsafe methods get the writer (BEGIN IMMEDIATE on SQLite)."""
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request (writes go through transaction(): the one writer on SQLite).
+    async: making the session does no I/O, so only closing it (which may end a transaction)
+    is handed to a worker thread — one hand-over instead of two."""
     state = request.app.state
     factory = state.read_sessions if request.method in SAFE_METHODS else state.write_sessions
     session: Session = factory()
     try:
         yield session
     finally:
-        session.close()
+        await run_in_threadpool(session.close)
 
 
 DbSession = Annotated[Session, Depends(get_session)]
@@ -129,14 +132,19 @@ def requires(permission: str) -> Any:
     if permission not in ALL_PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
 
-    def check(request: Request, auth: FullAuth, session: DbSession) -> User:
+    async def check(request: Request, auth: FullAuth, session: DbSession) -> User:
+        # async: the check itself does no I/O (FastAPI would run a plain def on a worker
+        # thread, a hand-over that costs more than the check); a refusal's audit does.
         scopes = auth.scopes
         allowed = has_permission(auth.user.role, permission) and (
             scopes is None or permission in scopes
         )
         if not allowed:
             request.state.refused_user = auth.user  # pages send the user to their own start page
-            audit_refusal(request, session, auth.user, "access.denied", {"permission": permission})
+            details = {"permission": permission}
+            await run_in_threadpool(
+                audit_refusal, request, session, auth.user, "access.denied", details
+            )
             raise Problem(403, "forbidden", "无权执行此操作 / not allowed")
         return auth.user
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from grassroots.accounts.credentials import digest
 from grassroots.accounts.models import ApiToken, AuthSession, Role, User
@@ -45,14 +45,24 @@ def access_user(session: Session, actor: User, username: str) -> User:
     return user
 
 
+# Authentication reads the credential with its user and the user's post in one query: every
+# request needs all three (is_active, the role, the scope), three round trips otherwise.
+_WITH_USER = (joinedload(AuthSession.user).joinedload(User.jurisdiction),)
+_TOKEN_WITH_USER = (joinedload(ApiToken.user).joinedload(User.jurisdiction),)
+
+
 def session_by_id(session: Session, raw_session_id: str) -> AuthSession | None:
     return session.scalar(
-        select(AuthSession).where(AuthSession.token_hash == digest(raw_session_id))
+        select(AuthSession)
+        .where(AuthSession.token_hash == digest(raw_session_id))
+        .options(*_WITH_USER)
     )
 
 
 def token_by_value(session: Session, raw_token: str) -> ApiToken | None:
-    return session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw_token)))
+    return session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == digest(raw_token)).options(*_TOKEN_WITH_USER)
+    )
 
 
 def tokens_of(session: Session, user: User) -> Sequence[ApiToken]:
