@@ -1,10 +1,10 @@
-"""The read path: the first page of the case list filtered by state and unit
-(GET /api/v1/cases?state=in_progress&unit=U, 50 cases) on 100k cases, over HTTP against the
-real server (`grassroots serve`), with wrk (or bench/load.py's Python generator): p50/p99 at
-1 connection and requests/s at 8, next to django-helpdesk 2.6.1's 175 ms p50 (SQLite) and
-207 ms (PostgreSQL) for the same shape of query (issue 14). The same run measures GET
-/healthz (the stack's ceiling: the ratio's baseline) and the list query alone, in process
-(list_cases: the database's share of the time).
+"""The read path: the first page of the case list filtered by state and unit on 100k cases
+(GET /api/v1/cases?state=closed&unit=U: the newest 50 of the unit's closed cases), over
+HTTP against the real server (`grassroots serve`), with wrk (or bench/load.py's Python
+generator): p50/p99 at 1 connection and requests/s at 8, next to django-helpdesk 2.6.1's
+175 ms p50 (SQLite) and 207 ms (PostgreSQL) for the same shape of query (issue 14). The
+same run measures GET /healthz (the stack's ceiling: the ratio's baseline) and the list
+query alone, in process (list_cases: the database's share of the time).
 
     PYTHONPATH=src:. .venv/bin/python -m bench.caselist [--cases 100000] [--db sqlite]
 """
@@ -38,14 +38,14 @@ LEADER = "chen"  # 领导 of the county: sees every case
 
 
 def assign_units(engine: Engine) -> str:
-    """Give the cases in progress a unit each (round robin over the demo units); returns the
-    code of the unit the benchmark filters by."""
+    """Give every accepted case a unit (round robin over the demo units); returns the code of
+    the unit the benchmark filters by."""
     with Session(engine) as session:
         units = session.execute(select(Unit.id, Unit.code).order_by(Unit.id)).all()
         for i, (unit_id, _) in enumerate(units):
             session.execute(
                 update(Case)
-                .where(Case.state == "in_progress", Case.id % len(units) == i)
+                .where(Case.accepted_at.is_not(None), Case.id % len(units) == i)
                 .values(unit_id=unit_id)
             )
         session.commit()
@@ -66,7 +66,7 @@ def in_process(engine: Engine, unit_code: str, runs: int) -> tuple[float, float,
     with Session(engine) as session:
         user = session.scalars(select(User).where(User.username == LEADER)).one()
         unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
-        f = CaseFilter(state=["in_progress"], unit_id=unit_id)
+        f = CaseFilter(state=["closed"], unit_id=unit_id)
         times, size = [], 0
         for _ in range(runs):
             t0 = time.perf_counter()
@@ -85,13 +85,13 @@ def bench(kind: str, args: argparse.Namespace, stack: ExitStack) -> None:
     with Session(engine) as session:
         matching = session.scalar(
             select(func.count(Case.id)).where(
-                Case.state == "in_progress", Case.unit.has(Unit.code == unit)
+                Case.state == "closed", Case.unit.has(Unit.code == unit)
             )
         )
     token = token_of(engine, LEADER)
     p50, p99, size = in_process(engine, unit, 200)
     print(f"{kind}: {args.cases} cases inserted in {took:.0f} s; unit {unit}: {matching} cases "
-          f"in progress; list_cases in process: p50 {p50:.1f} ms p99 {p99:.1f} ms "
+          f"closed; list_cases in process: p50 {p50:.1f} ms p99 {p99:.1f} ms "
           f"({size} rows)", flush=True)  # fmt: skip
     data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gr-list-")))
     new_key_file(data_dir / "keys" / "grassroots.key")
@@ -99,7 +99,7 @@ def bench(kind: str, args: argparse.Namespace, stack: ExitStack) -> None:
     engine.dispose()
     load = wrk_load if args.tool == "wrk" else python_load
     auth = {"Authorization": f"Bearer {token}"}
-    path = f"/api/v1/cases?state=in_progress&unit={unit}"
+    path = f"/api/v1/cases?state=closed&unit={unit}"
     with serving(url, data_dir, 1, data_dir / "server.log") as (base, _pid):
         load(base, "GET", path, auth, None, clients=2, seconds=2)  # warm-up
         for clients in (1, 8):
