@@ -36,7 +36,15 @@ from typing import Any
 
 import httpx
 
-from bench.load import Result, cpu_seconds, describe, process_tree, python_load, wrk_load
+from bench.load import (
+    Result,
+    cpu_seconds,
+    cpu_used,
+    describe,
+    process_tree,
+    python_load,
+    wrk_load,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = (1, 8, 32)
@@ -168,12 +176,12 @@ def _measured_cpu(url: str, pid: int, run: Any) -> tuple[Result, tuple[float, fl
     """Run one measurement; also the CPU time per request it cost the server's processes and
     (PostgreSQL) the database backends serving them: a figure other load on the machine
     does not change, unlike requests/s."""
-    app, db = process_tree(pid), _backends(url)
-    before = cpu_seconds(app), cpu_seconds(db)
+    app, db = cpu_seconds(process_tree(pid)), cpu_seconds(_backends(url))
     result = run()
-    after = cpu_seconds(app), cpu_seconds(db)
+    app_ms = cpu_used(app, cpu_seconds(process_tree(pid))) * 1000
+    db_ms = cpu_used(db, cpu_seconds(_backends(url))) * 1000
     n = max(result.requests, 1)
-    return result, ((after[0] - before[0]) * 1000 / n, (after[1] - before[1]) * 1000 / n)
+    return result, (app_ms / n, db_ms / n)
 
 
 def _backends(url: str) -> list[int]:
