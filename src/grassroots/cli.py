@@ -7,13 +7,12 @@ import sys
 
 import typer
 import uvicorn
-from sqlalchemy import Engine
 
 from grassroots.accounts.cli import tokens_app, users_app
 from grassroots.audit.cli import app as audit_app
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
-from grassroots.db import SchemaOutOfDate, make_engine, make_session_factory, upgrade_schema
+from grassroots.db import SchemaOutOfDate, engine_for, make_session_factory, upgrade_schema
 from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.logging_filter import install_log_masking
@@ -37,18 +36,11 @@ app.add_typer(geo_app, name="geo")
 app.command("report")(report_command)
 
 
-def _engine() -> Engine:
-    settings = get_settings()
-    return make_engine(
-        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
-
-
 def _init(demo: bool, seed: int) -> bool:
     """Create or upgrade the schema and the key file; build the demo county if asked and empty."""
     from grassroots.demo.build import build_demo, is_empty
 
-    engine = _engine()
+    engine = engine_for()
     upgrade_schema(engine)
     key_file = get_settings().key_file_path
     if not key_file.exists():

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from grassroots.calendar.today import local_date
+from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.cases.models import OPEN_STATES
-from grassroots.stats.calendar_days import WorkdayIndex, local_date
 
 # Case fields the counters read (the listener loads their old values on change).
 FIELDS: tuple[str, ...] = (

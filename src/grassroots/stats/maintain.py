@@ -30,9 +30,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapper, Session, object_session
 
-from grassroots.calendar import WorkCalendar, load_calendar
+from grassroots.calendar.workday_index import WorkdayIndex
+from grassroots.calendar.workdays import WorkCalendar, load_calendar, read_calendar
 from grassroots.cases.models import Case
-from grassroots.stats.calendar_days import WorkdayIndex, calendar_from
 from grassroots.stats.contribution import FIELDS, Contribution, add_into, contributions
 from grassroots.stats.models import (
     CohortAggregate,
@@ -131,7 +131,7 @@ def _days(connection: Connection, case: Case) -> WorkdayIndex:
     transaction, shared with the action; one index per distinct calendar per process)."""
     session = object_session(case)
     if session is None:
-        return WorkdayIndex(calendar_from(connection))
+        return WorkdayIndex(read_calendar(connection))
     index = session.info.get(_CALENDAR_KEY)
     if index is None:
         index = session.info[_CALENDAR_KEY] = _index_of(load_calendar(session, connection))
@@ -162,7 +162,7 @@ def _after_insert(_mapper: Mapper[Case], connection: Connection, case: Case) -> 
 
 def new_case_delta(case: Case, cal: WorkCalendar) -> Contribution:
     """What a new case adds: the after_insert listener's delta, for a case inserted with Core
-    (intake's fast path, grassroots.cases.intake), which must then apply it itself."""
+    (intake's fast path, grassroots.cases.intake.once), which must then apply it itself."""
     return contributions(snapshot(case), _index_of(cal))
 
 
@@ -180,7 +180,7 @@ def _after_update(_mapper: Mapper[Case], connection: Connection, case: Case) -> 
 def count_case_update(connection: Connection, case: Case, stored: dict[str, Any]) -> None:
     """Move a case from its `stored` row (read before the UPDATE) to its new state in the
     aggregates: what the update listener does, for a case updated with Core
-    (grassroots.cases.persist)."""
+    (grassroots.cases.workflow.persist)."""
     days = _days(connection, case)
     delta: Contribution = {}
     add_into(delta, contributions(stored, days), -1)
@@ -244,7 +244,7 @@ def rebuild(session: Session) -> int:
     connection = session.connection()
     for table in TABLES.values():
         connection.execute(delete(table))
-    total = compute_all(_rows(session), WorkdayIndex(calendar_from(connection)))
+    total = compute_all(_rows(session), WorkdayIndex(read_calendar(connection)))
     write_all(connection, total)
     return len(total)
 
