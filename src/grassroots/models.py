@@ -6,11 +6,11 @@ from grassroots.calendar import models as calendar_models
 from grassroots.cases import models as cases_models
 from grassroots.cases.deadlines import models as deadline_models
 from grassroots.cases.intake import models as intake_models
+from grassroots.cases.tallies import models as tallies_models
 from grassroots.db import Base
 from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.reports import models as reports_models
-from grassroots.stats import models as stats_models
 
 __all__ = [
     "Base",
@@ -23,5 +23,5 @@ __all__ = [
     "geo_models",
     "intake_models",
     "reports_models",
-    "stats_models",
+    "tallies_models",
 ]

@@ -1,7 +1,7 @@
 """管理 pages: every read and write goes through the owning domain's queries and do_*.
 
 Configuration (system_admin, config.write): categories, deadline policies, one calendar day;
-units: admin/units_pages.py; a whole year's calendar: admin/calendar_pages.py; geography
+units: admin/units_pages.py; a whole year's calendar: calendar/pages.py; geography
 (geo.write): boundary import. Users and roles: admin/users_pages.py.
 """
 

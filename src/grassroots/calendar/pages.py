@@ -1,6 +1,6 @@
 """管理 → holiday calendar: a whole year's official schedule at once, as text.
 
-The administrator pastes the State Council's schedule (see admin/calendar_text.py for the
+The administrator pastes the State Council's schedule (see calendar/text.py for the
 format), previews it — every bad line is shown with its number — and saves it all or nothing
 through do_set_year_schedule, the same action as PUT /api/v1/calendar/years/{year}.
 """

@@ -29,13 +29,13 @@ from grassroots.cases import schemas as s
 from grassroots.cases.actions import DO, do_register
 from grassroots.cases.deadlines.jobs import sweep_case
 from grassroots.cases.models import Case
+from grassroots.cases.tallies.maintain import deferred
 from grassroots.db import batched
 from grassroots.demo.county import Node
 from grassroots.demo.history_people import Cast, create_cast
 from grassroots.demo.history_plan import CasePlan, Step, plan_case, registration_days
 from grassroots.demo.history_text import parties, texts
 from grassroots.geo.models import Jurisdiction, Unit
-from grassroots.stats.maintain import deferred
 
 log = logging.getLogger(__name__)
 

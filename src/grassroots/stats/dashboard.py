@@ -1,7 +1,7 @@
 """Figures of the 工作台 (dashboard), from the maintained aggregates of grassroots.stats.
 
 Cards and charts never scan the cases: they read stats' aggregate tables for the user's
-jurisdiction. (Grid colouring and "my tasks" read open cases only; see web/queries.py.)
+jurisdiction. (Grid colouring and "my tasks" read open cases only; see cases/listing/queries.py.)
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import china_today
+from grassroots.cases.tallies.contribution import ALL_CATEGORIES
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.i18n import N_
 from grassroots.stats.aggregates import COHORT
-from grassroots.stats.contribution import ALL_CATEGORIES
 from grassroots.stats.periods import Period, add_months
 from grassroots.stats.queries import dashboard
 from grassroots.stats.scope import Scope

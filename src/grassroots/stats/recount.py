@@ -1,6 +1,6 @@
 """The reference: the same counters recounted straight from the cases table by GROUP BY.
 
-Written independently of grassroots.stats.contribution (SQL CASE expressions rather than
+Written independently of grassroots.cases.tallies.contribution (SQL CASE expressions rather than
 Python), so that comparing the two proves the maintained aggregates — and is the baseline
 the benchmark measures the aggregates against. Durations (working days) are summed in
 Python over the resolved cases, since the holiday calendar is not in the database.

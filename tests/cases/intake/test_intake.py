@@ -17,10 +17,15 @@ from grassroots.cases.intake.idempotency import Replay, request_hash
 from grassroots.cases.intake.once import do_register_once
 from grassroots.cases.models import Case, CaseEvent, Party
 from grassroots.cases.schemas import NewCase
+from grassroots.cases.tallies import maintain
+from grassroots.cases.tallies.models import (
+    CohortAggregate,
+    DueAggregate,
+    OpenAggregate,
+    OpenMonthAggregate,
+)
 from grassroots.crypto import keyring
 from grassroots.geo.models import Boundary, Jurisdiction
-from grassroots.stats import maintain
-from grassroots.stats.models import CohortAggregate, DueAggregate, OpenAggregate, OpenMonthAggregate
 
 MOMENT = datetime(2026, 9, 29, 3, 0, tzinfo=UTC)  # a Tuesday before the National Day holiday
 CASE_SKIP = {"id", "code"}

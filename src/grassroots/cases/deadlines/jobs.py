@@ -206,8 +206,8 @@ def act(
     action's transaction, so both land or neither. Returns whether it escalated."""
     session.add(SweepMark(case_id=case.id, kind=kind, due=due, signal=signal, at=moment))
     if _should_escalate(session, case, kind, signal):
-        from grassroots.cases.actions import do_escalate
         from grassroots.cases.schemas import Escalate
+        from grassroots.cases.workflow.routing import do_escalate
 
         reason = f"超过{_KIND_NAMES[kind]}时限（{due.isoformat()}），系统按规则自动上报"
         # A refusal (e.g. someone changed the case meanwhile) rolls the mark back with it:

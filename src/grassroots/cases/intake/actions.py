@@ -27,6 +27,7 @@ from grassroots.cases import schemas as s
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.deadlines.policies import policy_for
 from grassroots.cases.models import Case, CaseEvent, CaseSequence, Party
+from grassroots.cases.tallies.maintain import count_new_case, is_deferred
 from grassroots.cases.workflow.engine import remember
 from grassroots.cases.workflow.transitions import TABLE
 from grassroots.crypto import keyring
@@ -36,7 +37,6 @@ from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.scope import current_jurisdiction, within
-from grassroots.stats.maintain import count_new_case, is_deferred
 
 _CASE = cast(Table, Case.__table__)
 _EVENT = cast(Table, CaseEvent.__table__)

@@ -64,12 +64,12 @@ from grassroots.cases.intake.idempotency import (
 from grassroots.cases.intake.preflight import Holder, Preflight, preflight
 from grassroots.cases.models import Case
 from grassroots.cases.responses import case_out
+from grassroots.cases.tallies.contribution import Contribution
+from grassroots.cases.tallies.maintain import KEY_COLUMNS, count_new_case, new_case_delta
+from grassroots.cases.tallies.maintain import TABLES as STATS_TABLES
 from grassroots.db import transaction
 from grassroots.geo.models import Level
 from grassroots.scope import current_jurisdiction
-from grassroots.stats.contribution import Contribution
-from grassroots.stats.maintain import KEY_COLUMNS, count_new_case, new_case_delta
-from grassroots.stats.maintain import TABLES as STATS_TABLES
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
-from grassroots.cases.actions import do_register
+from grassroots.cases.intake.actions import do_register
 from grassroots.cases.schemas import NewCase
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, active_sources, dictionary_names

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from grassroots.cases.models import Case
-from grassroots.stats.maintain import count_case_update, is_deferred, stored_row
+from grassroots.cases.tallies.maintain import count_case_update, is_deferred, stored_row
 
 _CASE = cast(Table, Case.__table__)
 _MAPPER = inspect(Case)

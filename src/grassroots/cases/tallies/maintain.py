@@ -33,8 +33,8 @@ from sqlalchemy.orm import Mapper, Session, object_session
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.calendar.workdays import WorkCalendar, load_calendar, read_calendar
 from grassroots.cases.models import Case
-from grassroots.stats.contribution import FIELDS, Contribution, add_into, contributions
-from grassroots.stats.models import (
+from grassroots.cases.tallies.contribution import FIELDS, Contribution, add_into, contributions
+from grassroots.cases.tallies.models import (
     CohortAggregate,
     DueAggregate,
     OpenAggregate,

@@ -1,8 +1,9 @@
 """Maintained aggregate tables (DESIGN §5): dashboards and reports read these, never the cases.
 
-Kept exact by the flush listener in grassroots.stats.maintain, in the same transaction as the
-case change. Grain: month × village × category (the cohort and the deadline tables) and
-day × village × category for the cases still open (so that 超期数 can be counted "as of now").
+Kept exact by the flush listener in grassroots.cases.tallies.maintain, in the same
+transaction as the case change. Grain: month × village × category (the cohort and the
+deadline tables) and day × village × category for the cases still open (so that 超期数
+can be counted "as of now").
 Township/village codes are '' when a case has none (the key columns are NOT NULL).
 Every case counts twice: in its category's row and in the roll-up row of category "*" (all
 categories), which the dashboards read when no category is chosen.
