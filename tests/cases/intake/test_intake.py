@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from grassroots.audit.models import AuditEntry
 from grassroots.cases.intake.actions import do_register
 from grassroots.cases.intake.idempotency import Replay, request_hash
-from grassroots.cases.intake.once import do_register_once
+from grassroots.cases.intake.keyed import do_register_once
 from grassroots.cases.models import Case, CaseEvent, Party
 from grassroots.cases.schemas import NewCase
 from grassroots.cases.tallies import maintain

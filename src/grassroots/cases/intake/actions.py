@@ -3,8 +3,8 @@
 do_register is the creating row of the transition table. It writes the case, its event and
 its parties with Core (case_row, event_row, insert_case: no ORM flush, the cost of which was
 most of a registration) and then loads the case into the session. POST /cases with an
-Idempotency-Key registers through grassroots.cases.intake.once, which reuses the checks and the
-rows here, plus the stored key.
+Idempotency-Key registers through grassroots.cases.intake.keyed, which reuses the checks,
+the rows and the tables here, plus the stored key.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.scope import current_jurisdiction, within
 
-_CASE = cast(Table, Case.__table__)
-_EVENT = cast(Table, CaseEvent.__table__)
-_PARTY = cast(Table, Party.__table__)
+CASE_TABLE = cast(Table, Case.__table__)
+EVENT_TABLE = cast(Table, CaseEvent.__table__)
+PARTY_TABLE = cast(Table, Party.__table__)
 
 
 @dataclass(frozen=True)
@@ -198,9 +198,9 @@ def event_row(row: dict[str, Any], note: str, parties: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-INSERT_CASE = insert(_CASE).returning(_CASE.c.id)
-INSERT_EVENT = insert(_EVENT)
-INSERT_PARTY = insert(_PARTY)
+INSERT_CASE = insert(CASE_TABLE).returning(CASE_TABLE.c.id)
+INSERT_EVENT = insert(EVENT_TABLE)
+INSERT_PARTY = insert(PARTY_TABLE)
 
 
 def insert_case(

@@ -12,7 +12,7 @@ from grassroots.calendar.today import local_date
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.intake.actions import do_register
 from grassroots.cases.intake.idempotency import Replay, request_hash
-from grassroots.cases.intake.once import do_register_once
+from grassroots.cases.intake.keyed import do_register_once
 from grassroots.cases.responses import CaseOut, case_out
 from grassroots.cases.schemas import NewCase
 from grassroots.db import utcnow

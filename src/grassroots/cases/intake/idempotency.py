@@ -54,7 +54,7 @@ def request_hash(body: Any) -> str:
 
 @dataclass(frozen=True)
 class StoredKey:
-    """An idempotency_key row as read by intake's preflight (grassroots.cases.intake.once)."""
+    """An idempotency_key row as read by intake's preflight (grassroots.cases.intake.keyed)."""
 
     request_hash: str
     state: str

@@ -1,7 +1,7 @@
 """Intake's preflight: ONE SELECT that reads everything registration checks against (the
 stored Idempotency-Key, the category and source, the registering post, the calendar and the
 category's deadline policies; on PostgreSQL also the (user, key) advisory lock and the next
-case number), decoded into a Preflight. See grassroots.cases.intake.once for where it runs.
+case number), decoded into a Preflight. See grassroots.cases.intake.keyed for where it runs.
 """
 
 from __future__ import annotations

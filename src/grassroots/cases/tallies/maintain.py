@@ -62,8 +62,8 @@ def snapshot(case: Case) -> dict[str, Any]:
     return {f: getattr(case, f) for f in FIELDS}
 
 
-_CASE = cast(Table, Case.__table__)
-_STORED = select(*[_CASE.c[f] for f in FIELDS]).where(_CASE.c.id == bindparam("id"))
+CASE_TABLE = cast(Table, Case.__table__)
+_STORED = select(*[CASE_TABLE.c[f] for f in FIELDS]).where(CASE_TABLE.c.id == bindparam("id"))
 
 
 def stored_row(connection: Connection, case: Case) -> dict[str, Any]:
@@ -162,7 +162,7 @@ def _after_insert(_mapper: Mapper[Case], connection: Connection, case: Case) -> 
 
 def new_case_delta(case: Case, cal: WorkCalendar) -> Contribution:
     """What a new case adds: the after_insert listener's delta, for a case inserted with Core
-    (intake's fast path, grassroots.cases.intake.once), which must then apply it itself."""
+    (intake's fast path, grassroots.cases.intake.keyed), which must then apply it itself."""
     return contributions(snapshot(case), _index_of(cal))
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from grassroots.cases.models import Case
 from grassroots.cases.tallies.maintain import count_case_update, is_deferred, stored_row
 
-_CASE = cast(Table, Case.__table__)
+CASE_TABLE = cast(Table, Case.__table__)
 _MAPPER = inspect(Case)
 _COLUMN_OF = {prop.key: prop.columns[0].key for prop in _MAPPER.column_attrs}
 _FOREIGN_KEY_OF = {"holder": "holder_jurisdiction_id", "unit": "unit_id", "assignee": "assignee_id"}
@@ -81,8 +81,8 @@ def _column_changes(session: Session, case: Case) -> dict[str, Any] | None:
 def _update_statement(columns: tuple[str, ...]) -> Executable:
     """UPDATE case_file SET <columns>, version WHERE id AND version, built once per shape."""
     return (
-        update(_CASE)
-        .where(_CASE.c.id == bindparam("_id"), _CASE.c.version == bindparam("_version"))
+        update(CASE_TABLE)
+        .where(CASE_TABLE.c.id == bindparam("_id"), CASE_TABLE.c.version == bindparam("_version"))
         .values({name: bindparam(name) for name in (*columns, "version")})
     )
 

@@ -39,9 +39,9 @@ from grassroots.calendar.workdays import WorkCalendar
 from grassroots.cases import schemas as s
 from grassroots.cases.deadlines.policies import policy_from_rows
 from grassroots.cases.intake.actions import (  # the same Core tables as do_register
-    _CASE,
-    _EVENT,
-    _PARTY,
+    CASE_TABLE,
+    EVENT_TABLE,
+    PARTY_TABLE,
     Place,
     case_row,
     check_active,
@@ -237,15 +237,17 @@ def _all_in_one(
     case_cols: tuple[str, ...], event_cols: tuple[str, ...], party_cols: tuple[str, ...], n: int,
     stats: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> Select[Any]:  # fmt: skip
-    new_case = insert(_CASE).values(_values(_CASE, "c_", case_cols))
-    new_case_cte = new_case.returning(_CASE.c.id).cte("new_case")
+    new_case = insert(CASE_TABLE).values(_values(CASE_TABLE, "c_", case_cols))
+    new_case_cte = new_case.returning(CASE_TABLE.c.id).cte("new_case")
     case_id = select(new_case_cte.c.id).scalar_subquery()
-    event = _values(_EVENT, "e_", event_cols) | {"case_id": case_id}
-    ctes = [insert(_EVENT).values(event).cte("new_event")]
+    event = _values(EVENT_TABLE, "e_", event_cols) | {"case_id": case_id}
+    ctes = [insert(EVENT_TABLE).values(event).cte("new_event")]
     if n:  # INSERT … SELECT … UNION ALL: ids in the parties' order (multi-VALUES is not cached)
-        rows = [select(*_values(_PARTY, f"p{i}_", party_cols).values(), case_id) for i in range(n)]
+        rows = [
+            select(*_values(PARTY_TABLE, f"p{i}_", party_cols).values(), case_id) for i in range(n)
+        ]
         source = rows[0] if n == 1 else union_all(*rows)
-        parties = insert(_PARTY).from_select([*party_cols, "case_id"], source)
+        parties = insert(PARTY_TABLE).from_select([*party_cols, "case_id"], source)
         ctes.append(parties.cte("new_parties"))
     for i, (table_name, counters) in enumerate(stats):
         table = STATS_TABLES[table_name]
