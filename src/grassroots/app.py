@@ -60,6 +60,15 @@ PAGE_MODULES = (
 )  # fmt: skip
 
 
+def include_routes(app: FastAPI) -> None:
+    """Every domain's JSON routes, HTML pages and the API docs (for logged-in users)."""
+    for api in API_MODULES:
+        app.include_router(api.router, prefix=API_PREFIX)
+    for pages in PAGE_MODULES:
+        app.include_router(pages.router)
+    add_protected_docs(app, API_PREFIX)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -91,11 +100,7 @@ def create_app(
     install_page_handlers(app)  # problem+json for the API, HTML for pages
     install_locale(app)
     mount_static(app)
-    for api in API_MODULES:
-        app.include_router(api.router, prefix=API_PREFIX)
-    for pages in PAGE_MODULES:
-        app.include_router(pages.router)
-    add_protected_docs(app, API_PREFIX)
+    include_routes(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
