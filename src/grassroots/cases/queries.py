@@ -1,23 +1,24 @@
-"""Reads of cases: scope, the one access function, lists with keyset pagination, timeline.
+"""Reads of cases: the case scope, the one access function, the timeline. (Lists with
+filters and keyset pagination: cases.listing.queries.)
 
-Scope (who sees which case) — documented in docs/cases.md:
+Scope (who sees which case), built on grassroots.scope — documented in docs/cases.md:
 - staff with a post in a jurisdiction (grid workers, mediators, centre staff, leaders) see
   every case located in that jurisdiction's subtree (a village its village, a township its
   township, the county everything), wherever the case is held now;
 - unit handlers see the cases routed to their unit;
 - everybody sees the cases assigned to them or registered by them, and joint cases shared
   with their jurisdiction (or a descendant of it) or their unit;
-- administrators and auditors see none (they hold no case.read).
+- administrators and auditors see none (they hold no case.read);
+- a user with no post sees no case by location (grassroots.scope's rule), only the others.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import Role, User
 from grassroots.audit.actions import record_audit
@@ -70,10 +71,6 @@ def case_scope(user: User) -> ColumnElement[bool]:
     if user.unit_id is not None:
         conditions.append(Case.unit_id == user.unit_id)
     return or_(*conditions)
-
-
-def _loaded() -> Any:
-    return (selectinload(Case.holder), selectinload(Case.unit))
 
 
 def access_case(session: Session, user: User, code: str) -> Case:

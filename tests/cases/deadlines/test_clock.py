@@ -1,4 +1,4 @@
-"""clockwork.yellow_from: the stored yellow date is exactly the first day traffic_light
+"""clock.yellow_from: the stored yellow date is exactly the first day traffic_light
 (the definition of the light) shows yellow or red, on the official calendar."""
 
 from __future__ import annotations

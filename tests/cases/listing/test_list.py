@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from grassroots.calendar.today import local_date
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_accept, do_register
 from grassroots.db import utcnow
@@ -70,7 +71,7 @@ def test_filters(client_as, seven):
     assert codes(zhao, state="accepted", category="labour") == [seven[6]]
     assert codes(zhao, state="accepted", category="neighbour") == []
     assert seven[6] in codes(zhao, state=["accepted", "in_progress"], limit=200)
-    day = (datetime.now(UTC) - timedelta(days=67)).date().isoformat()
+    day = local_date(datetime.now(UTC) - timedelta(days=67)).isoformat()  # a day in China
     in_range = codes(zhao, registered_from=day, registered_to=day)
     assert set(in_range) & set(seven) == {seven[3]}
 

@@ -1,10 +1,10 @@
 """Intake's fast path: POST /cases with an Idempotency-Key (do_register_once).
 
-The same rows, checks, statistics, audit row and response as do_register (registration.py),
+The same rows, checks, statistics, audit row and response as do_register (intake/actions.py),
 plus the stored key, in a few Core statements and with the write transaction kept short:
 
 1. Before any lock the parties are encrypted and the point located, and ONE preflight
-   SELECT (intake_preflight.py) reads everything registration checks against: the stored
+   SELECT (preflight.py) reads everything registration checks against: the stored
    key, the category and source, the registering post, the calendar and the category's
    deadline policies; on
    PostgreSQL also the (user, key) advisory lock and the next case number. On SQLite it runs

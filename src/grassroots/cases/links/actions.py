@@ -1,6 +1,6 @@
 """Links between cases (DESIGN §4: duplicate_of, related): do_link_cases, do_unlink_cases.
 
-Both are rows of the transition table ("link", "unlink"), run through action_engine.act on
+Both are rows of the transition table ("link", "unlink"), run through workflow.engine.act on
 the case named in the request: version check, state/role/relation check, one timeline event
 and one audit row, one version step. The actor must also manage the other case (centre
 staff or leader holding it, or its lead centre). The other case gets a note on its timeline
