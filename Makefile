@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint check-python system-deps messages
+.PHONY: demo test lint check-python system-deps messages cli-docs
 
 check-python:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "grassroots needs Python 3.11 or newer (set PY=python3.11)")'
@@ -31,6 +31,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 system-deps:
 	bash scripts/system-deps.sh
@@ -44,3 +45,7 @@ messages: $(VENV)/.dev-installed
 	cd src/grassroots && ../../$(BIN)/pybabel -q extract -F locale/babel.cfg --no-location --sort-output -o locale/messages.pot .
 	$(BIN)/pybabel -q update -i src/grassroots/locale/messages.pot -d src/grassroots/locale --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel -q compile -d src/grassroots/locale --use-fuzzy
+
+# docs/cli.md from the commands' own help (tests/test_cli_reference.py fails while stale).
+cli-docs: $(VENV)/.dev-installed
+	$(BIN)/python -m grassroots.cli_reference

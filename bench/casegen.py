@@ -1,7 +1,7 @@
 """Shared by bench/stats.py and bench/report.py: a scratch database with the demo county and
 N synthetic cases inserted in bulk (executemany on SQLite, COPY on PostgreSQL), with the
 aggregate tables built from the same rows by the same contribution code the flush listener
-uses (grassroots.stats.maintain.compute_all / write_all). Scratch data lives in a temporary
+uses (grassroots.cases.tallies.maintain.compute_all / write_all). Scratch data lives in a temporary
 folder or a temporary PostgreSQL database and is never committed."""
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grassroots.accounts.models import User  # noqa: E402
+from grassroots.calendar.workday_index import WorkdayIndex  # noqa: E402
+from grassroots.calendar.workdays import read_calendar  # noqa: E402
 from grassroots.cases.models import Case  # noqa: E402
+from grassroots.cases.tallies import maintain  # noqa: E402
+from grassroots.cases.tallies.contribution import FIELDS, Contribution, add_into  # noqa: E402
 from grassroots.db import make_engine, upgrade_schema  # noqa: E402
 from grassroots.demo.build import build_demo_geography  # noqa: E402
 from grassroots.geo.models import Jurisdiction  # noqa: E402
-from grassroots.stats import maintain  # noqa: E402
-from grassroots.stats.calendar_days import WorkdayIndex, calendar_from  # noqa: E402
-from grassroots.stats.contribution import FIELDS, Contribution, add_into  # noqa: E402
 
 FIRST = datetime(2024, 1, 1, tzinfo=UTC)
 SPAN_SECONDS = int((datetime(2026, 11, 1, tzinfo=UTC) - FIRST).total_seconds())
@@ -156,7 +157,7 @@ def insert_cases(engine: Engine, n: int, seed: int = 1) -> float:
     with Session(engine) as session:
         places = _places(session)
         user = session.scalars(select(User.id).where(User.username == "qian")).one()
-        days = WorkdayIndex(calendar_from(session))
+        days = WorkdayIndex(read_calendar(session))
     table = Case.__table__
     columns = [c.name for c in table.columns if c.name != "id"]
     global _LONG_SATISFACTION

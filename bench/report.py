@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 from bench.casegen import insert_cases, machine, scratch_engine
 from grassroots.reports.charts import cjk_font
 from grassroots.reports.render import render
+from grassroots.scope import current_jurisdiction
 from grassroots.stats import recount
 from grassroots.stats.periods import parse_period
-from grassroots.stats.queries import current_jurisdiction
 from grassroots.stats.scope import Scope
 
 TODAY = date(2026, 11, 1)

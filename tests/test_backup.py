@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.verify import chain_head
 from grassroots.cases import schemas as s
-from grassroots.cases.registration import do_register
+from grassroots.cases.intake.actions import do_register
 from grassroots.db import Base, make_engine
 from grassroots.demo.build import build_demo_geography
 from tests.cases.conftest import grid_in

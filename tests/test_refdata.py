@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
-from grassroots.cases.deadlines import all_policies
-from grassroots.cases.queries import categories
+from grassroots.cases.deadlines.policies import all_policies
+from grassroots.dictionary.queries import categories
 from grassroots.geo.locate import grid_index
 from grassroots.refdata import current_stamp
 

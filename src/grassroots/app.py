@@ -13,40 +13,65 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
-from grassroots.accounts.api import router as auth_router
+from grassroots.accounts import api as accounts_api
+from grassroots.accounts import pages as accounts_pages
+from grassroots.accounts import users_api
 from grassroots.accounts.docs import add_protected_docs
-from grassroots.accounts.pages import router as accounts_pages
 from grassroots.accounts.touches import AuthTouches
-from grassroots.accounts.users_api import router as users_router
-from grassroots.admin.pages import router as admin_pages
-from grassroots.admin.users_pages import router as admin_users_pages
-from grassroots.audit.api import router as audit_router
-from grassroots.audit.pages import router as audit_pages
-from grassroots.cases.api import router as cases_router
-from grassroots.cases.deadlines_api import router as deadlines_router
-from grassroots.cases.links_api import router as case_links_router
-from grassroots.cases.pages import router as case_pages
+from grassroots.admin import pages as admin_pages
+from grassroots.admin import users_pages as admin_users_pages
+from grassroots.audit import api as audit_api
+from grassroots.audit import pages as audit_pages
+from grassroots.calendar import api as calendar_api
+from grassroots.calendar import pages as calendar_pages
+from grassroots.cases import api as cases_api
+from grassroots.cases import pages as case_pages
+from grassroots.cases.agreements import pages as agreement_pages
+from grassroots.cases.deadlines import api as deadlines_api
+from grassroots.cases.intake import api as intake_api
+from grassroots.cases.intake import pages as intake_pages
+from grassroots.cases.links import api as links_api
+from grassroots.cases.listing import api as listing_api
+from grassroots.cases.listing import pages as listing_pages
 from grassroots.config import Settings, get_settings
-from grassroots.db import (
-    check_schema_current,
-    make_engine,
-    make_session_factory,
-)
-from grassroots.geo.api import router as geo_router
-from grassroots.geo.pages import router as geo_pages
+from grassroots.db import check_schema_current, engine_for, make_session_factory
+from grassroots.dictionary import api as dictionary_api
+from grassroots.geo import api as geo_api
+from grassroots.geo import pages as geo_pages
 from grassroots.i18n import install_locale
 from grassroots.logging_filter import install_log_masking
-from grassroots.parties.api import router as parties_router
-from grassroots.reports.api import router as reports_router
-from grassroots.reports.pages import router as reports_pages
-from grassroots.stats.api import router as stats_router
+from grassroots.parties import api as parties_api
+from grassroots.parties import pages as parties_pages
+from grassroots.reports import api as reports_api
+from grassroots.reports import pages as reports_pages
+from grassroots.stats import api as stats_api
+from grassroots.stats import pages as stats_pages
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
-from grassroots.web.pages import router as web_pages
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+
+# Every domain's JSON routes (under API_PREFIX) and HTML pages. Order matters only where
+# paths overlap: /cases/new and the list's /cases/... before the case page's /cases/{code}.
+API_MODULES = (
+    geo_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
+    dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
+)  # fmt: skip
+PAGE_MODULES = (
+    stats_pages, geo_pages, intake_pages, listing_pages, case_pages, agreement_pages, parties_pages,
+    admin_pages, calendar_pages, admin_users_pages, audit_pages, accounts_pages, reports_pages,
+)  # fmt: skip
+
+
+def include_routes(app: FastAPI) -> None:
+    """Every domain's JSON routes, HTML pages and the API docs (for logged-in users)."""
+    for api in API_MODULES:
+        app.include_router(api.router, prefix=API_PREFIX)
+    for pages in PAGE_MODULES:
+        app.include_router(pages.router)
+    add_protected_docs(app, API_PREFIX)
 
 
 @asynccontextmanager
@@ -79,9 +104,7 @@ def create_app(
     install_log_masking()
     settings = settings or get_settings()
     if engine is None:
-        engine = make_engine(
-            settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-        )
+        engine = engine_for(settings)
     check_schema_current(engine)
     app = FastAPI(
         lifespan=_lifespan,
@@ -101,25 +124,7 @@ def create_app(
     install_page_handlers(app)  # problem+json for the API, HTML for pages
     install_locale(app)
     mount_static(app)
-    app.include_router(geo_router, prefix=API_PREFIX)
-    app.include_router(web_pages)
-    app.include_router(geo_pages)
-    app.include_router(case_pages)
-    app.include_router(admin_pages)
-    app.include_router(admin_users_pages)
-    app.include_router(audit_pages)
-    app.include_router(stats_router, prefix=API_PREFIX)
-    app.include_router(audit_router, prefix=API_PREFIX)
-    app.include_router(parties_router, prefix=API_PREFIX)
-    app.include_router(cases_router, prefix=API_PREFIX)
-    app.include_router(deadlines_router, prefix=API_PREFIX)
-    app.include_router(case_links_router, prefix=API_PREFIX)
-    app.include_router(auth_router, prefix=API_PREFIX)
-    app.include_router(users_router, prefix=API_PREFIX)
-    app.include_router(accounts_pages)
-    add_protected_docs(app, API_PREFIX)
-    app.include_router(reports_router, prefix=API_PREFIX)
-    app.include_router(reports_pages)
+    include_routes(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

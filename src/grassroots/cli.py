@@ -8,7 +8,6 @@ from pathlib import Path
 
 import typer
 import uvicorn
-from sqlalchemy import Engine
 
 from grassroots.accounts.cli import tokens_app, users_app
 from grassroots.audit.cli import app as audit_app
@@ -17,7 +16,7 @@ from grassroots.crypto import new_key_file
 from grassroots.db import (
     SchemaOutOfDate,
     check_schema_current,
-    make_engine,
+    engine_for,
     make_session_factory,
     upgrade_schema,
 )
@@ -44,18 +43,11 @@ app.add_typer(geo_app, name="geo")
 app.command("report")(report_command)
 
 
-def _engine() -> Engine:
-    settings = get_settings()
-    return make_engine(
-        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
-
-
 def _init(demo: bool, seed: int) -> bool:
     """Create or upgrade the schema and the key file; build the demo county if asked and empty."""
     from grassroots.demo.build import build_demo, is_empty
 
-    engine = _engine()
+    engine = engine_for()
     upgrade_schema(engine)
     key_file = get_settings().key_file_path
     if not key_file.exists():
@@ -121,7 +113,7 @@ def serve(
             err=True,
         )
         raise typer.Exit(2)
-    engine = _engine()
+    engine = engine_for(settings)
     try:
         check_schema_current(engine)
     except SchemaOutOfDate as exc:

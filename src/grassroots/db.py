@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from grassroots.config import Settings, get_settings
 from grassroots.writer import gate_for
 
 NAMING_CONVENTION = {
@@ -99,6 +100,21 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, **kwargs: Any) -> En
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True, **(POOL["postgresql"] | kwargs))
+
+
+def engine_for(settings: Settings | None = None) -> Engine:
+    """The engine of the configured database (GRASSROOTS_DATABASE_URL or the SQLite file in
+    the data folder): the one place the app and every command build it."""
+    settings = settings or get_settings()
+    return make_engine(
+        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
+    )
+
+
+def writer_sessions(settings: Settings | None = None) -> sessionmaker[Session]:
+    """Sessions for a command that writes: on SQLite each transaction takes the write lock
+    up front (BEGIN IMMEDIATE)."""
+    return make_session_factory(writer_engine(engine_for(settings)))
 
 
 def writer_engine(engine: Engine) -> Engine:

@@ -7,6 +7,7 @@ also sets the cookie) or the `lang` cookie; nothing else, so a fresh browser get
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -102,3 +103,15 @@ def _locale_cookie(locale: str) -> str:
 def N_(message: str) -> str:  # noqa: N802  (the gettext convention pybabel extracts)
     """Mark a msgid for extraction where it is defined; it is translated where shown."""
     return message
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def in_language(message: str, locale: str) -> str:
+    """The half of a bilingual "中文 / English" message (Problem messages are written so)
+    for the UI language; any other message unchanged."""
+    chinese, sep, english = message.rpartition(" / ")
+    if not sep or not _CJK.search(chinese) or _CJK.search(english) or not english.strip():
+        return message
+    return chinese if locale == "zh_CN" else english

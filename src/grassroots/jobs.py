@@ -19,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from grassroots.cases.jobs import sweep_deadlines
+from grassroots.accounts.jobs import session_purge_job
+from grassroots.cases.deadlines.jobs import sweep_deadlines
 from grassroots.db import utcnow
 from grassroots.job_lock import only_one
 from grassroots.reports.jobs import scheduled_reports_job
@@ -48,6 +49,11 @@ JOBS: list[Job] = [
         "定时报告：每月、每季度结束后生成县及各乡镇的工作报告并保存 / monthly and quarterly "
         "reports for the county and each township, kept for download",
         scheduled_reports_job,
+    ),
+    Job(
+        "session_purge",
+        "会话清理：删除已超时的登录会话 / delete login sessions past their idle or absolute limit",
+        session_purge_job,
     ),
 ]
 

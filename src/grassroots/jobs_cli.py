@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 import typer
 
-from grassroots.config import get_settings
-from grassroots.db import check_schema_current, make_engine
+from grassroots.db import check_schema_current, engine_for
 
 app = typer.Typer(help="定时任务 / scheduled jobs (deadline sweep, scheduled reports).")
 
@@ -35,10 +34,7 @@ def run(
     """
     from grassroots.jobs import job_named, run_jobs
 
-    settings = get_settings()
-    engine = make_engine(
-        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
+    engine = engine_for()
     check_schema_current(engine)
     for name in only or []:
         try:

@@ -3,21 +3,27 @@
 from grassroots import refdata
 from grassroots.accounts import models as accounts_models
 from grassroots.audit import models as audit_models
-from grassroots.cases import deadline_models
+from grassroots.calendar import models as calendar_models
 from grassroots.cases import models as cases_models
+from grassroots.cases.deadlines import models as deadline_models
+from grassroots.cases.intake import models as intake_models
+from grassroots.cases.tallies import models as tallies_models
 from grassroots.db import Base
+from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.reports import models as reports_models
-from grassroots.stats import models as stats_models
 
 __all__ = [
     "Base",
     "accounts_models",
     "audit_models",
+    "calendar_models",
     "cases_models",
     "deadline_models",
+    "dictionary_models",
     "geo_models",
+    "intake_models",
     "refdata",
     "reports_models",
-    "stats_models",
+    "tallies_models",
 ]

@@ -174,8 +174,8 @@ def _party(session: Session, values: dict[str, str]) -> int | None:
 def _report(session: Session, code: str | None) -> str:
     """A stored xlsx report of jurisdiction `code` (made by the real action), or an absent id."""
     from grassroots.config import get_settings
-    from grassroots.geo.queries import current_jurisdiction
     from grassroots.reports.actions import do_generate_report
+    from grassroots.scope import current_jurisdiction
     from grassroots.stats.periods import parse_period
 
     j = current_jurisdiction(session, code) if code else None

@@ -66,7 +66,7 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
         ),
     }
     # No second case here: a link to itself or to a missing code (the refusals); links
-    # that work are tested in tests/cases/test_links.py.
+    # that work are tested in tests/cases/links/test_links.py.
     others = st.sampled_from([case.code, "990101-2026-999999"])
     simple["unshare"] = st.builds(s.Unshare, jurisdiction_code=st.just(OTHER_TOWNSHIP))
     simple["link"] = st.builds(s.Link, other_code=others, kind=st.sampled_from(list(s.LinkKind)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grassroots.cases.transitions import TABLE
+from grassroots.cases.workflow.transitions import TABLE
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cases.md"
 

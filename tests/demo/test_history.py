@@ -16,9 +16,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from grassroots.accounts.models import User
-from grassroots.calendar import china_today
+from grassroots.calendar.today import china_today
 from grassroots.cases.models import Case, CaseEvent
-from grassroots.cases.transitions import replay
+from grassroots.cases.workflow.transitions import replay
 from grassroots.db import make_engine, upgrade_schema
 from grassroots.demo.build import build_demo_geography, county_of
 from grassroots.demo.history import build_history

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from grassroots.cases.tallies.maintain import KEY_COLUMNS, TABLES
 from grassroots.db import make_engine, upgrade_schema
 from grassroots.demo.build import build_demo_geography, county_of
 from grassroots.demo.history import build_history
-from grassroots.stats.maintain import KEY_COLUMNS, TABLES
 from tests.support.postgres import temporary_database
 
 TODAY = date(2026, 11, 27)

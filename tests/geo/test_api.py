@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Jurisdiction
-from grassroots.geo.queries import current_jurisdiction
+from grassroots.scope import current_jurisdiction
 from tests.geo import shapes
 from tests.geo.shapes import box, edited, small_county
 

@@ -15,7 +15,8 @@ from grassroots.errors import Problem
 from grassroots.geo.actions import do_import_geojson
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Boundary, Jurisdiction
-from grassroots.geo.queries import current_boundary, current_jurisdiction
+from grassroots.geo.queries import current_boundary
+from grassroots.scope import current_jurisdiction
 from tests.geo import shapes
 from tests.geo.shapes import box, edited, small_county
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.geo.locate import Located, locate_many, locate_point
 from grassroots.geo.models import Boundary, Jurisdiction, Level
-from grassroots.geo.queries import current_jurisdiction
+from grassroots.scope import current_jurisdiction
 
 
 def _grids(session: Session) -> tuple[list[str], np.ndarray]:

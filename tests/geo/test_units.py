@@ -19,7 +19,7 @@ from grassroots.geo.unit_actions import (
     do_reactivate_unit,
     do_update_unit,
 )
-from grassroots.web.queries import units_at
+from grassroots.geo.unit_queries import units_at
 from tests.cases.conftest import grid_in
 
 TOWNSHIP = "990101002000"  # 青石镇: zhao's, li's and sun's township

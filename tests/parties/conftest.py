@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.cases.models import Case, Category, Party, Source
+from grassroots.cases.models import Case, Party
 from grassroots.crypto import Keyring
 from grassroots.db import transaction
+from grassroots.dictionary.models import Category, Source
 from grassroots.geo.models import Jurisdiction
 from grassroots.parties.contact import seal_contact
 from tests.support.personal_data import SEEDED_ID_NUMBERS, SEEDED_PHONES

@@ -10,8 +10,8 @@ from grassroots.demo.build import county_of
 from grassroots.demo.county import build_tree
 from grassroots.demo.history import build_history
 from grassroots.reports.render import render
+from grassroots.scope import current_jurisdiction
 from grassroots.stats.periods import parse_period
-from grassroots.stats.queries import current_jurisdiction
 from tests.reports.independent import count
 from tests.reports.read import BAD_TEXT, docx_text, one, sheets
 

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.reports.render import render
+from grassroots.scope import current_jurisdiction
 from grassroots.stats.periods import parse_period
-from grassroots.stats.queries import children_of, current_jurisdiction
+from grassroots.stats.queries import children_of
 from tests.reports.conftest import TODAY
 from tests.reports.independent import Figures, count
 from tests.reports.read import BAD_TEXT, all_cells, docx_text, one, sheets, table_rows
@@ -101,7 +102,7 @@ def _no_bad_text(text: str, cells: list) -> None:  # type: ignore[type-arg]
 def test_every_report_figure_equals_an_independent_count(
     hsession: Session, code: str, prefix: str, child_digits: int, period_text: str
 ) -> None:
-    from grassroots.cases.models import Category
+    from grassroots.dictionary.models import Category
 
     j = current_jurisdiction(hsession, code)
     assert j is not None

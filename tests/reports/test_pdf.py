@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from grassroots.reports.render import render
+from grassroots.scope import current_jurisdiction
 from grassroots.stats.periods import parse_period
-from grassroots.stats.queries import current_jurisdiction
 from tests.reports.conftest import TODAY
 from tests.stats import history as h
 

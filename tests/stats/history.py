@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.cases import actions as act
 from grassroots.cases import schemas as s
-from grassroots.cases.models import Case, Category
+from grassroots.cases.models import Case
+from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
 
 COUNTY_UNIT = "990101-justice"

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.cases.models import Case
-from grassroots.errors import Problem
-from grassroots.stats import maintain
-from grassroots.stats.models import (
+from grassroots.cases.tallies import maintain
+from grassroots.cases.tallies.models import (
     CohortAggregate,
     DueAggregate,
     OpenAggregate,
     OpenMonthAggregate,
 )
+from grassroots.errors import Problem
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats import history as h

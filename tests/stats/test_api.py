@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grassroots.calendar.today import local_date
 from grassroots.cases.models import Case
-from grassroots.stats.calendar_days import local_date
 from tests.stats import history as h
 from tests.stats.conftest import COUNTY, QINGSHI
 

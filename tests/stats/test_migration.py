@@ -8,9 +8,9 @@ from alembic import command
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from grassroots.cases.tallies.models import CohortAggregate
 from grassroots.db import alembic_config, upgrade_schema
 from grassroots.demo.build import build_demo_geography
-from grassroots.stats.models import CohortAggregate
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats import history as h

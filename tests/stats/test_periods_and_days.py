@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grassroots.calendar import WorkCalendar
+from grassroots.calendar.today import local_date, local_midnight_utc
+from grassroots.calendar.workday_index import WorkdayIndex
+from grassroots.calendar.workdays import WorkCalendar
 from grassroots.errors import Problem
-from grassroots.stats.calendar_days import WorkdayIndex, local_date, local_midnight_utc
 from grassroots.stats.periods import parse_period
 
 INDEX = WorkdayIndex(WorkCalendar({}, []))

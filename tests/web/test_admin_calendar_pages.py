@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from grassroots.audit.models import AuditEntry
-from grassroots.calendar import load_calendar
-from grassroots.cases.deadline_models import CalendarDay, CalendarYear
+from grassroots.calendar.models import CalendarDay, CalendarYear
+from grassroots.calendar.workdays import load_calendar
 
 HTML = {"accept": "text/html"}
 YEAR = 2099  # a year the chinesecalendar package does not know

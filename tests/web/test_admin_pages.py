@@ -74,7 +74,7 @@ def test_security_admin_sees_users_not_configuration(client_as):
 def _policy(session, category: str, level: str, risk: bool = False):
     from sqlalchemy import select
 
-    from grassroots.cases.deadline_models import DeadlinePolicy
+    from grassroots.cases.deadlines.models import DeadlinePolicy
 
     session.expire_all()
     return session.scalar(

@@ -15,6 +15,7 @@ from grassroots.audit.actions import record_audit
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Unit
+from grassroots.scope import current_jurisdiction, in_subtree
 
 
 def do_create_user(
@@ -178,9 +179,9 @@ def _end_sessions_and_tokens(session: Session, user: User, now: datetime | None 
 
 
 def _must_be_in_scope(actor: User | None, jurisdiction_code: str | None) -> None:
-    if actor is None or actor.jurisdiction is None:
-        return
-    if not (jurisdiction_code or "").startswith(actor.jurisdiction.prefix):
+    """The new account's post lies in the administrator's subtree (grassroots.scope); the
+    operator's command line (no acting user) is not scoped."""
+    if actor is not None and not in_subtree(actor, jurisdiction_code):
         raise Problem(403, "out_of_scope", "只能在本辖区内建立账户 / only within your jurisdiction")
 
 
@@ -199,9 +200,7 @@ def _unit(session: Session, unit_code: str | None) -> Unit | None:
 def _current_jurisdiction(session: Session, code: str | None) -> Jurisdiction | None:
     if code is None:
         return None
-    row = session.scalar(
-        select(Jurisdiction).where(Jurisdiction.code == code, Jurisdiction.valid_to.is_(None))
-    )
+    row = current_jurisdiction(session, code)
     if row is None:
         raise Problem(422, "unknown_jurisdiction", f"区划 {code} 不存在 / unknown jurisdiction")
     return row

@@ -26,8 +26,7 @@ from grassroots.accounts.models import ApiToken, Role, User
 from grassroots.accounts.passwords import generate_password
 from grassroots.accounts.queries import user_by_name
 from grassroots.accounts.token_actions import do_create_token, do_revoke_token
-from grassroots.config import get_settings
-from grassroots.db import make_engine, make_session_factory, utcnow, writer_engine
+from grassroots.db import engine_for, make_session_factory, utcnow, writer_engine
 from grassroots.errors import Problem
 
 users_app = typer.Typer(help="用户账户 / user accounts.", no_args_is_help=True)
@@ -37,10 +36,7 @@ CLI_IP = "cli"
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    settings = get_settings()
-    engine = make_engine(
-        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
+    engine = engine_for()
     try:
         with make_session_factory(writer_engine(engine))() as session:
             yield session

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_
+from sqlalchemy import Engine, delete, or_
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import AuthSession
 from grassroots.config import Settings, get_settings
-from grassroots.db import transaction, utcnow
+from grassroots.db import make_session_factory, transaction, utcnow, writer_engine
 
 
 def purge_expired_sessions(
@@ -27,3 +27,9 @@ def purge_expired_sessions(
             )
         )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def session_purge_job(engine: Engine, now: datetime) -> dict[str, int]:
+    """The scheduled job (grassroots.jobs.JOBS): purge_expired_sessions in its own session."""
+    with make_session_factory(writer_engine(engine))() as session:
+        return {"purged": purge_expired_sessions(session, now)}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from grassroots.accounts.credentials import digest
 from grassroots.accounts.models import ApiToken, AuthSession, Role, User
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
+from grassroots.scope import subtree_condition
 
 NOT_FOUND_USER = "用户不存在 / no such user"
 
@@ -20,16 +21,14 @@ def user_by_name(session: Session, username: str) -> User | None:
 
 
 def user_scope(actor: User) -> ColumnElement[bool]:
-    """Accounts an administrator may see: those posted in their jurisdiction's subtree."""
-    if actor.jurisdiction is None:
-        return true()
+    """Accounts an administrator may see: those posted in their subtree (grassroots.scope)."""
     post = aliased(Jurisdiction)
-    in_subtree = (
+    posted_below = (
         select(post.id)
-        .where(post.id == User.jurisdiction_id, post.code.startswith(actor.jurisdiction.prefix))
+        .where(post.id == User.jurisdiction_id, subtree_condition(actor, post.code))
         .exists()
     )
-    return in_subtree & (User.role != Role.system.value)
+    return posted_below & (User.role != Role.system.value)
 
 
 def list_users(session: Session, actor: User) -> Sequence[User]:
@@ -84,6 +83,17 @@ def postable_jurisdictions(session: Session, actor: User) -> Sequence[Jurisdicti
         Jurisdiction.valid_to.is_(None),
         Jurisdiction.level.in_(["county", "township", "village"]),
     )
-    if actor.jurisdiction is not None:
-        stmt = stmt.where(Jurisdiction.code.startswith(actor.jurisdiction.prefix))
+    stmt = stmt.where(subtree_condition(actor, Jurisdiction.code))
     return session.scalars(stmt.order_by(Jurisdiction.code)).all()
+
+
+def mediators_at(session: Session, jurisdiction_id: int) -> Sequence[User]:
+    stmt = select(User).where(
+        User.jurisdiction_id == jurisdiction_id, User.role == "mediator", User.is_active
+    )
+    return session.scalars(stmt.order_by(User.username)).all()
+
+
+def display_names(session: Session, ids: set[int]) -> dict[int, str]:
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {i: n for i, n in rows}

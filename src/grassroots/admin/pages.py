@@ -1,7 +1,7 @@
 """管理 pages: every read and write goes through the owning domain's queries and do_*.
 
 Configuration (system_admin, config.write): categories, deadline policies, one calendar day;
-units: admin/units_pages.py; a whole year's calendar: admin/calendar_pages.py; geography
+units: admin/units_pages.py; a whole year's calendar: calendar/pages.py; geography
 (geo.write): boundary import. Users and roles: admin/users_pages.py.
 """
 
@@ -16,24 +16,27 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
-from grassroots.admin.calendar_pages import router as calendar_router
 from grassroots.admin.units_pages import router as units_router
-from grassroots.cases.actions_dictionary import DictionaryEntryIn, do_put_entry
-from grassroots.cases.deadline_actions import do_delete_policy, do_set_calendar_day, do_set_policy
-from grassroots.cases.deadline_queries import calendar_status, list_policies, year_entries
-from grassroots.cases.deadline_schemas import DayIn, PolicyIn
-from grassroots.cases.deadlines import CASE_LEVELS
-from grassroots.cases.models import Category
-from grassroots.cases.queries import categories
+from grassroots.calendar.actions import do_set_calendar_day
+from grassroots.calendar.queries import calendar_status, year_entries
+from grassroots.calendar.schemas import DayIn
+from grassroots.calendar.today import china_today
+from grassroots.cases.deadlines.actions import do_delete_policy, do_set_policy
+from grassroots.cases.deadlines.policies import CASE_LEVELS
+from grassroots.cases.deadlines.queries import list_policies
+from grassroots.cases.deadlines.schemas import PolicyIn
 from grassroots.deps import DbSession, requires
+from grassroots.dictionary.actions import do_put_entry
+from grassroots.dictionary.models import Category
+from grassroots.dictionary.queries import categories
+from grassroots.dictionary.schemas import DictionaryEntryIn
 from grassroots.errors import Problem
 from grassroots.geo.actions import do_import_geojson
+from grassroots.geo.labels import level_label
 from grassroots.geo.queries import units
 from grassroots.i18n import gettext_for, request_locale
-from grassroots.stats.queries import today_local
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import field_errors, form_fields, problem_errors
-from grassroots.web.labels import level_label
 from grassroots.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +60,7 @@ def _home(
     policy_values: dict[str, Any] | None = None,
     policy_errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    today = today_local()
+    today = china_today()
     t = gettext_for(request_locale(request))
     context = {
         "categories": categories(session),
@@ -166,4 +169,3 @@ def boundaries_import(
 
 # After this module's routes: POST /admin/calendar/day must match before /admin/calendar/{year}.
 router.include_router(units_router)
-router.include_router(calendar_router)

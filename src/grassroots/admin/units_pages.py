@@ -17,11 +17,11 @@ from grassroots.accounts.queries import postable_jurisdictions
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.geo.models import UnitKind
-from grassroots.geo.queries import current_jurisdiction
 from grassroots.geo.schemas import UnitIn, UnitPatch
 from grassroots.geo.unit_actions import do_create_unit, do_set_unit_active, do_update_unit
 from grassroots.geo.unit_queries import in_scope, scoped_units
 from grassroots.i18n import N_, gettext_for, request_locale
+from grassroots.scope import current_jurisdiction
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import field_errors, form_fields, problem_errors
 from grassroots.web.templating import render

@@ -6,17 +6,13 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots.audit.verify import chain_head, verify_chain
-from grassroots.config import get_settings
-from grassroots.db import make_engine, make_session_factory
+from grassroots.db import engine_for, make_session_factory
 
 app = typer.Typer(help="审计日志 / audit log: verify the hash chain, print its head.")
 
 
 def _sessions() -> sessionmaker[Session]:
-    settings = get_settings()
-    engine = make_engine(
-        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
+    engine = engine_for()
     return make_session_factory(engine)
 
 

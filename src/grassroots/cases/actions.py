@@ -1,23 +1,34 @@
-"""The case actions: one do_* per row of the transition table (grassroots.cases.actions is
-the import path the other domains use for every do_*).
+"""Every case action in one place: the do_* of each row of the transition table, and
+run_action, which runs one by its name (the one transitions endpoint, the action forms,
+the demo history and the tests use it).
 
-All run through action_engine._act (one transaction, version check, table check, one
-CaseEvent + one audit row). The routing and after-care actions live in actions_routing.py
-and actions_closing.py, links between cases in links_actions.py, registration in
-registration.py; they are re-exported here.
+The do_* live in the child packages that own them (workflow: the ordinary transitions and
+routing; links: links between cases; intake: registration); this module is the import path
+other domains use for any of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.cases import clockwork as clk
-from grassroots.cases import schemas as s
-from grassroots.cases.action_engine import Change, Ctx, _act
-from grassroots.cases.actions_closing import (
+from grassroots.cases.intake.actions import do_register
+from grassroots.cases.links.actions import do_link_cases, do_unlink_cases
+from grassroots.cases.models import Case
+from grassroots.cases.workflow.actions import (
+    do_accept,
+    do_record_agreement,
+    do_record_session,
+    do_reject,
+    do_resolve,
+    do_terminate,
+)
+from grassroots.cases.workflow.city import do_city_reply
+from grassroots.cases.workflow.closing import (
     do_close,
     do_extend,
     do_follow_up,
@@ -25,116 +36,52 @@ from grassroots.cases.actions_closing import (
     do_resume,
     do_suspend,
 )
-from grassroots.cases.actions_routing import (
+from grassroots.cases.workflow.routing import (
     do_assign,
     do_escalate,
     do_refer_down,
     do_share,
     do_unshare,
 )
-from grassroots.cases.links_actions import do_link_cases, do_unlink_cases
-from grassroots.cases.models import Case
-from grassroots.cases.registration import do_register
+from grassroots.cases.workflow.transitions import TABLE
 
 __all__ = [
-    "do_accept", "do_assign", "do_close", "do_escalate", "do_extend", "do_follow_up",
-    "do_link_cases", "do_record_agreement", "do_record_session", "do_refer_down",
-    "do_register", "do_reject", "do_reopen", "do_resolve", "do_resume", "do_share",
-    "do_suspend", "do_terminate", "do_unlink_cases", "do_unshare",
+    "DO", "do_accept", "do_assign", "do_city_reply", "do_close", "do_escalate", "do_extend",
+    "do_follow_up", "do_link_cases", "do_record_agreement", "do_record_session",
+    "do_refer_down", "do_register", "do_reject", "do_reopen", "do_resolve", "do_resume",
+    "do_share", "do_suspend", "do_terminate", "do_unlink_cases", "do_unshare", "run_action",
 ]  # fmt: skip
 
-
-# --- the changes, one per action -------------------------------------------------------
-
-
-def _accept(case: Case, ctx: Ctx) -> None:
-    case.accepted_at = ctx.moment
-    clk.start_resolve_clock(ctx.session, ctx.cal, case, ctx.today)
-
-
-def _reject(params: s.Reject) -> Change:
-    def change(case: Case, ctx: Ctx) -> None:
-        case.outcome = "rejected"
-        case.outcome_note = params.reason
-        clk.stop_clock(case)
-
-    return change
-
-
-def _resolve(params: s.Resolve) -> Change:
-    def change(case: Case, ctx: Ctx) -> None:
-        case.outcome = "resolved"
-        case.outcome_note = params.outcome_note
-        case.resolved_at = ctx.moment
-        case.resolved_level = case.level
-        clk.start_follow_up_clock(ctx.session, ctx.cal, case, ctx.today)
-
-    return change
+DO: dict[str, Callable[..., Case]] = {
+    "accept": do_accept,
+    "reject": do_reject,
+    "record_session": do_record_session,
+    "record_agreement": do_record_agreement,
+    "resolve": do_resolve,
+    "terminate": do_terminate,
+    "assign": do_assign,
+    "share": do_share,
+    "escalate": do_escalate,
+    "city_reply": do_city_reply,
+    "refer_down": do_refer_down,
+    "extend": do_extend,
+    "suspend": do_suspend,
+    "resume": do_resume,
+    "follow_up": do_follow_up,
+    "close": do_close,
+    "reopen": do_reopen,
+    "unshare": do_unshare,
+    "link": do_link_cases,
+    "unlink": do_unlink_cases,
+}
+assert set(DO) == {a for a, t in TABLE.items() if t.sources}, "every table row has its do_*"
 
 
-def _terminate(params: s.Terminate) -> Change:
-    def change(case: Case, ctx: Ctx) -> None:
-        case.outcome = "terminated"
-        case.outcome_note = params.reason
-        clk.stop_clock(case)
-
-    return change
-
-
-def _nothing(case: Case, ctx: Ctx) -> None:
-    return None
-
-
-def do_accept(
-    session: Session, code: str, params: s.Accept | None = None, *, actor: User,
+def run_action(
+    session: Session, code: str, action: str, params: Any, *, actor: User,
     expected_version: int | None = None, now: datetime | None = None,
 ) -> Case:  # fmt: skip
-    """受理: the centre takes the case on; the time to resolve at this level starts."""
-    p = params or s.Accept()
-    return _act(session, code, "accept", p, _accept, actor=actor,
-                expected_version=expected_version, now=now)  # fmt: skip
-
-
-def do_reject(
-    session: Session, code: str, params: s.Reject, *, actor: User,
-    expected_version: int | None = None, now: datetime | None = None,
-) -> Case:  # fmt: skip
-    """不予受理, naming the legal channel the party was pointed to."""
-    return _act(session, code, "reject", params, _reject(params), actor=actor,
-                expected_version=expected_version, now=now)  # fmt: skip
-
-
-def do_record_session(
-    session: Session, code: str, params: s.RecordSession, *, actor: User,
-    expected_version: int | None = None, now: datetime | None = None,
-) -> Case:  # fmt: skip
-    """调解记录: one mediation session, kept in the timeline."""
-    return _act(session, code, "record_session", params, _nothing, actor=actor,
-                expected_version=expected_version, now=now)  # fmt: skip
-
-
-def do_record_agreement(
-    session: Session, code: str, params: s.RecordAgreement, *, actor: User,
-    expected_version: int | None = None, now: datetime | None = None,
-) -> Case:  # fmt: skip
-    """调解协议书: agreed terms, manner and deadline of performance."""
-    return _act(session, code, "record_agreement", params, _nothing, actor=actor,
-                expected_version=expected_version, now=now)  # fmt: skip
-
-
-def do_resolve(
-    session: Session, code: str, params: s.Resolve, *, actor: User,
-    expected_version: int | None = None, now: datetime | None = None,
-) -> Case:  # fmt: skip
-    """化解: outcome "resolved" at the current level; the follow-up clock starts."""
-    return _act(session, code, "resolve", params, _resolve(params), actor=actor,
-                expected_version=expected_version, now=now)  # fmt: skip
-
-
-def do_terminate(
-    session: Session, code: str, params: s.Terminate, *, actor: User,
-    expected_version: int | None = None, now: datetime | None = None,
-) -> Case:  # fmt: skip
-    """调解终止: mediation failed; records the legal routes the parties were told."""
-    return _act(session, code, "terminate", params, _terminate(params), actor=actor,
-                expected_version=expected_version, now=now)  # fmt: skip
+    """Run the do_* of `action` with its already-validated input model."""
+    return DO[action](
+        session, code, params, actor=actor, expected_version=expected_version, now=now
+    )

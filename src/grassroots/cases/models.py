@@ -1,4 +1,8 @@
-"""The case, its parties, its timeline and the dictionaries it draws on (DESIGN §4)."""
+"""The case, its parties, its timeline, its links and shares (DESIGN §4).
+
+The dictionaries it draws on (category, source) are grassroots.dictionary's; the deadline
+tables are cases.deadlines', the Idempotency-Key rows cases.intake's.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     Numeric,
     String,
     Text,
@@ -51,28 +54,6 @@ OPEN_STATES: frozenset[str] = frozenset(
         CaseState.suspended,
     }
 )
-
-
-class Category(Base):
-    """Configurable dictionary; seeded with the Ministry of Justice statistics list."""
-
-    __tablename__ = "case_category"
-
-    code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str] = mapped_column(String(64))
-    name_en: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "" = zh
-    sort_order: Mapped[int] = mapped_column(default=0)
-    active: Mapped[bool] = mapped_column(default=True)
-
-
-class Source(Base):
-    __tablename__ = "case_source"
-
-    code: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str] = mapped_column(String(64))
-    name_en: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "" = zh
-    sort_order: Mapped[int] = mapped_column(default=0)
-    active: Mapped[bool] = mapped_column(default=True)
 
 
 class Case(Base):
@@ -248,19 +229,3 @@ class CaseShare(Base):
     case: Mapped[Case] = relationship(back_populates="shares")
     jurisdiction: Mapped[Jurisdiction | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
-
-
-class IdempotencyKey(Base):
-    """One Idempotency-Key of one user on POST /cases: the request's hash, whether it is
-    still running, and the first response (stored in the registering transaction)."""
-
-    __tablename__ = "idempotency_key"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
-    key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    state: Mapped[str] = mapped_column(String(16))  # in_flight / done
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
-    response_status: Mapped[int | None] = mapped_column(Integer)
-    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -1,14 +1,179 @@
-"""Pages of cases (HTML): one router made of the list, register and detail pages."""
+"""事件详情: the case, its timeline, its parties (masked, parties.pages), and the actions the
+user may take now — each a form derived from the action's input model, run through the same do_*."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-from grassroots.cases import agreement_pages, pages_detail, pages_list, pages_new
+from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from grassroots.accounts.models import User
+from grassroots.accounts.queries import display_names, mediators_at
+from grassroots.calendar.today import china_today
+from grassroots.cases.actions import run_action
+from grassroots.cases.agreements.actions import mask_name, print_context
+from grassroots.cases.forms import FieldSpec, answers, form_of
+from grassroots.cases.labels import (
+    ACTION_LABELS,
+    FIELD_LABELS,
+    KIND_LABELS,
+    LIGHT_LABELS,
+    OPTION_LABELS,
+    PARTY_ROLE_LABELS,
+    light_of,
+    state_label,
+)
+from grassroots.cases.links.queries import case_links, case_shares
+from grassroots.cases.models import Case, CaseEvent
+from grassroots.cases.queries import access_case, timeline
+from grassroots.cases.workflow.transitions import allowed_actions, transition
+from grassroots.deps import DbSession, requires
+from grassroots.dictionary.queries import active_categories, dictionary_names
+from grassroots.errors import Problem
+from grassroots.geo.unit_queries import units_at
+from grassroots.i18n import N_, gettext_for, request_locale
+from grassroots.web.flash import set_flash
+from grassroots.web.forms import field_errors, form_fields, problem_errors
+from grassroots.web.templating import register_filters, register_globals, render
 
 router = APIRouter(include_in_schema=False)
-# /cases/new before /cases/{code}, so that "new" is never taken for a case code.
-router.include_router(pages_new.router)
-router.include_router(pages_list.router)
-router.include_router(pages_detail.router)
-router.include_router(agreement_pages.router)
+register_globals(
+    state_label=state_label, light_labels=LIGHT_LABELS, kind_labels=KIND_LABELS,
+    party_role_labels=PARTY_ROLE_LABELS, field_labels=FIELD_LABELS, option_labels=OPTION_LABELS,
+)  # fmt: skip
+register_filters(mask_name=mask_name)
+CaseReader = Annotated[User, requires("case.read")]
+CaseActor = Annotated[User, requires("case.act")]
+FormFields = Annotated[dict[str, Any], Depends(form_fields)]
+
+
+def action_options(session: DbSession, case: Case) -> dict[str, list[tuple[str, str]]]:
+    """Choices for the routing fields: the units and mediators where the case is held."""
+    return {
+        "unit_code": [(u.code, u.name) for u in units_at(session, case.holder_jurisdiction_id)],
+        "mediator": [
+            (m.username, m.display_name) for m in mediators_at(session, case.holder_jurisdiction_id)
+        ],
+    }
+
+
+# Shown in the "linked cases and joint handling" section, next to what they change.
+LINK_ACTIONS = frozenset({"link", "unlink", "unshare"})
+LINK_LABELS = {
+    "related": N_("Related case"),
+    "duplicate_of": N_("This case is a duplicate of it"),
+    "original_of": N_("Duplicate of this case"),
+    "lead": N_("Lead handler"),
+    "co": N_("Co-handler"),
+}
+
+
+def action_forms(session: DbSession, case: Case, user: User) -> list[tuple[str, list[FieldSpec]]]:
+    options = action_options(session, case)
+    return [
+        (t.action, form_of(t.params, options))
+        for t in allowed_actions(case, user)
+        if t.action not in LINK_ACTIONS
+    ]
+
+
+def links_context(session: DbSession, case: Case, user: User) -> dict[str, Any]:
+    """Links (other cases beyond the user's scope by code only), shares, and the link form."""
+    allowed = {t.action for t in allowed_actions(case, user)}
+    return {
+        "links": case_links(session, user, case),
+        "shares": case_shares(session, case),
+        "link_labels": LINK_LABELS,
+        "link_form": form_of(transition("link").params) if "link" in allowed else None,
+        "may_unlink": "unlink" in allowed,
+        "may_unshare": "unshare" in allowed,
+    }
+
+
+def detail_context(session: DbSession, case: Case, user: User, request: Request) -> dict[str, Any]:
+    events = timeline(session, case)
+    return {
+        "case": case,
+        "light": light_of(case, china_today()),
+        "events": events,
+        "actors": display_names(session, {e.actor_id for e in events}),
+        "category_name": dictionary_names(active_categories(session), request_locale(request)).get(
+            case.category_code, case.category_code
+        ),
+        "forms": action_forms(session, case, user),
+        **links_context(session, case, user),
+        "action_labels": ACTION_LABELS,
+        "agreement": latest_agreement(events),
+        "open_action": "",
+        "errors": {},
+        "values": {},
+    }
+
+
+def latest_agreement(events: list[CaseEvent]) -> CaseEvent | None:
+    found = [e for e in events if e.action == "record_agreement"]
+    return found[-1] if found else None
+
+
+@router.get("/cases/{code}", response_class=HTMLResponse)
+def case_detail(request: Request, session: DbSession, user: CaseReader, code: str) -> HTMLResponse:
+    case = access_case(session, user, code)
+    return render(
+        request, "cases/detail.html", detail_context(session, case, user, request), user=user
+    )
+
+
+def run_from_form(
+    session: DbSession, user: User, code: str, action: str, form: dict[str, Any], t: Any
+) -> dict[str, str]:
+    """Validate with the action's model and run it; the errors by field ({} = done)."""
+    version = str(form.get("expected_version", ""))
+    if not version.isdigit():
+        return {"_form": t(N_("The page is out of date: reload it and try again."))}
+    model = transition(action).params
+    try:
+        params = model.model_validate(answers(model, form))
+        run_action(session, code, action, params, actor=user, expected_version=int(version))
+    except ValidationError as exc:
+        return field_errors(exc, t, lambda loc: str(loc[0]), "_form")
+    except Problem as exc:
+        return problem_errors(exc, "_form", {})
+    return {}
+
+
+@router.post("/cases/{code}/act/{action}", response_class=HTMLResponse)
+def act(
+    request: Request, session: DbSession, user: CaseActor, code: str, action: str, form: FormFields
+) -> Response:
+    """One action of the transition table; errors come back next to the action's fields."""
+    access_case(session, user, code)
+    t = gettext_for(request_locale(request))
+    errors = run_from_form(session, user, code, action, form, t)
+    if not errors:
+        response = RedirectResponse(f"/cases/{code}", status_code=303)
+        set_flash(response, "case_updated", code)
+        return response
+    session.rollback()
+    case = access_case(session, user, code)
+    context = detail_context(session, case, user, request)
+    context.update(open_action=action, errors=errors, values=form)
+    return render(request, "cases/detail.html", context, user=user, status_code=422)
+
+
+@router.get("/cases/{code}/agreement", response_class=HTMLResponse)
+def agreement(request: Request, session: DbSession, user: CaseReader, code: str) -> HTMLResponse:
+    """Printable 调解协议书 from the latest recorded agreement."""
+    case = access_case(session, user, code)
+    events = timeline(session, case)
+    found = latest_agreement(events)
+    if found is None:
+        raise Problem(404, "no_agreement", "本案尚未记录调解协议 / no agreement recorded")
+    context = {
+        "case": case,
+        "agreement": found,
+        "mediator": display_names(session, {found.actor_id}).get(found.actor_id, ""),
+        **print_context(session, case, found),
+    }
+    return render(request, "cases/agreement.html", context, user=user)

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from grassroots.cases.clockwork import WorkCalendar, light_of
+from grassroots.cases.deadlines.clock import WorkCalendar, light_of
 from grassroots.cases.models import OPEN_STATES, Case, CaseEvent, Party
-from grassroots.cases.transitions import STATE_LABELS, TABLE, Transition
+from grassroots.cases.workflow.transitions import STATE_LABELS, TABLE, Transition
 from grassroots.crypto import keyring, mask_id_number, mask_phone
 
 # Timeline entries that are not transitions (they change no state).

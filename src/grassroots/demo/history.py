@@ -23,19 +23,19 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.calendar import CACHE_KEY, CHINA_TZ, WorkCalendar, china_today, load_calendar
+from grassroots.calendar.today import CHINA_TZ, china_today
+from grassroots.calendar.workdays import CACHE_KEY, WorkCalendar, load_calendar
 from grassroots.cases import schemas as s
-from grassroots.cases.actions import do_register
-from grassroots.cases.dispatch import DO
-from grassroots.cases.jobs import sweep_case
+from grassroots.cases.actions import DO, do_register
+from grassroots.cases.deadlines.jobs import sweep_case
 from grassroots.cases.models import Case
+from grassroots.cases.tallies.maintain import deferred
 from grassroots.db import batched
 from grassroots.demo.county import Node
 from grassroots.demo.history_people import Cast, create_cast
 from grassroots.demo.history_plan import CasePlan, Step, plan_case, registration_days
 from grassroots.demo.history_text import parties, texts
 from grassroots.geo.models import Jurisdiction, Unit
-from grassroots.stats.maintain import deferred
 
 log = logging.getLogger(__name__)
 

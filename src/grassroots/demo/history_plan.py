@@ -66,7 +66,7 @@ LEGAL = ["litigation", "arbitration", "labour_arbitration", "administrative_depa
 
 @dataclass(frozen=True)
 class Step:
-    action: str  # a do_* name of grassroots.cases.dispatch, or "sweep_yellow" / "sweep_due"
+    action: str  # a do_* name of grassroots.cases.actions, or "sweep_yellow" / "sweep_due"
     actor: str
     params: BaseModel | None
     delay: int = 0  # working days after the previous step (0: same day or next working one)

@@ -9,8 +9,7 @@ from typing import Any
 import typer
 from sqlalchemy.orm import Session
 
-from grassroots.config import get_settings
-from grassroots.db import check_schema_current, make_engine, make_session_factory, writer_engine
+from grassroots.db import check_schema_current, engine_for, make_session_factory, writer_engine
 from grassroots.errors import Problem
 from grassroots.geo.actions import do_import_geojson
 from grassroots.geo.geojson_export import export_collection
@@ -24,10 +23,7 @@ app = typer.Typer(
 
 
 def _session(write: bool = False) -> Session:
-    settings = get_settings()
-    engine = make_engine(
-        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
+    engine = engine_for()
     check_schema_current(engine)
     return make_session_factory(writer_engine(engine) if write else engine)()
 

@@ -12,11 +12,14 @@ from starlette.responses import HTMLResponse
 
 from grassroots.accounts.models import User
 from grassroots.deps import DbSession, requires
+from grassroots.geo.labels import UNIT_KIND_LABELS, level_label
 from grassroots.geo.models import Jurisdiction, Level
-from grassroots.geo.queries import children, current_jurisdiction, with_boundaries
-from grassroots.web.templating import render
+from grassroots.geo.queries import children, with_boundaries
+from grassroots.scope import current_jurisdiction
+from grassroots.web.templating import register_globals, render
 
 router = APIRouter(include_in_schema=False)
+register_globals(level_label=level_label, unit_kind_labels=UNIT_KIND_LABELS)
 GeoReader = Annotated[User, requires("geo.read")]
 # Levels the map shows as boundaries; provinces/cities have none in the data.
 MAP_LEVELS = {Level.county.value, Level.township.value, Level.village.value, Level.grid.value}

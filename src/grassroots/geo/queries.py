@@ -21,15 +21,11 @@ from grassroots.geo.models import (
     code_prefix,
 )
 from grassroots.geo.validate import Context, ExistingNode
+from grassroots.scope import current_jurisdiction
 
 
 def is_current() -> ColumnElement[bool]:
     return Jurisdiction.valid_to.is_(None)
-
-
-def current_jurisdiction(session: Session, code: str) -> Jurisdiction | None:
-    """The node that carries `code` now (valid_to is empty), or None."""
-    return session.scalar(select(Jurisdiction).where(Jurisdiction.code == code, is_current()))
 
 
 def jurisdiction_or_404(session: Session, code: str) -> Jurisdiction:

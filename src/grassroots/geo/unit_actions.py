@@ -15,9 +15,9 @@ from grassroots.audit.actions import record_audit
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.models import Unit
-from grassroots.geo.queries import current_jurisdiction
 from grassroots.geo.schemas import UnitIn, UnitPatch
 from grassroots.geo.unit_queries import access_unit, in_scope, open_case_count, unit_code_taken
+from grassroots.scope import current_jurisdiction
 
 
 def _invalid(field: str, message: str) -> Problem:

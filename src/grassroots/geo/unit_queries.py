@@ -8,26 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from grassroots.accounts.models import User
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Unit
+from grassroots.scope import in_subtree, subtree_condition
 
 
 def in_scope(actor: User, jurisdiction: Jurisdiction) -> bool:
-    """Whether `jurisdiction` lies in the actor's subtree (the actor's own node included)."""
-    post = actor.jurisdiction
-    return post is None or jurisdiction.code.startswith(post.prefix)
+    """Whether `jurisdiction` lies in the actor's subtree (grassroots.scope)."""
+    return in_subtree(actor, jurisdiction.code)
 
 
 def unit_scope(actor: User) -> ColumnElement[bool]:
-    post = actor.jurisdiction
-    if post is None:
-        return true()
-    return Unit.jurisdiction.has(Jurisdiction.code.startswith(post.prefix, autoescape=True))
+    """The units attached to a jurisdiction in the actor's subtree (grassroots.scope)."""
+    return Unit.jurisdiction.has(subtree_condition(actor, Jurisdiction.code))
 
 
 def access_unit(session: Session, actor: User, code: str) -> Unit:
@@ -64,3 +62,9 @@ def open_case_count(session: Session, unit_id: int) -> int:
 
 def unit_code_taken(session: Session, code: str) -> bool:
     return session.scalar(select(Unit.id).where(Unit.code == code)) is not None
+
+
+def units_at(session: Session, jurisdiction_id: int) -> Sequence[Unit]:
+    """Active units attached to one jurisdiction (where a case held there can be routed)."""
+    stmt = select(Unit).where(Unit.jurisdiction_id == jurisdiction_id, Unit.active)
+    return session.scalars(stmt.order_by(Unit.code)).all()

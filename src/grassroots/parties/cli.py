@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from grassroots.accounts.models import Role, User
 from grassroots.config import get_settings
 from grassroots.crypto import load_keyring, retire_key_versions
-from grassroots.db import make_engine, make_session_factory, writer_engine
+from grassroots.db import engine_for, make_session_factory, writer_engine
 from grassroots.parties.actions import do_rotate_keys
 from grassroots.parties.queries import key_versions_in_use
 
@@ -18,10 +18,7 @@ app = typer.Typer(help="个人信息加密密钥 / keys for parties' personal da
 
 
 def _sessions() -> sessionmaker[Session]:
-    settings = get_settings()
-    engine = make_engine(
-        settings.effective_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
-    )
+    engine = engine_for()
     return make_session_factory(writer_engine(engine))
 
 

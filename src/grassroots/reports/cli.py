@@ -37,15 +37,14 @@ def report(
 def _run(
     code: str, period_text: str, formats: str, template: Path | None, out: Path, scheduled: bool
 ) -> None:
-    from grassroots.cli import _engine
     from grassroots.config import get_settings
-    from grassroots.db import make_session_factory, writer_engine
+    from grassroots.db import writer_sessions
     from grassroots.reports.jobs import run_scheduled_reports
     from grassroots.reports.render import file_name, parse_formats, render
+    from grassroots.scope import current_jurisdiction
     from grassroots.stats.periods import parse_period
-    from grassroots.stats.queries import current_jurisdiction
 
-    with make_session_factory(writer_engine(_engine()))() as session:
+    with writer_sessions()() as session:
         if scheduled:
             from grassroots.db import utcnow
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grassroots.cases.models import Category
+from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
 from grassroots.stats import aggregates
 from grassroots.stats.metrics import BY_KEY, Counters, change, values

@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from grassroots.calendar.today import local_date
 from grassroots.config import get_settings
 from grassroots.db import make_session_factory, writer_engine
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
 from grassroots.reports.actions import do_generate_report
 from grassroots.reports.queries import existing_report
-from grassroots.stats.calendar_days import local_date
 from grassroots.stats.periods import Period, add_months
 from grassroots.stats.queries import children_of
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from grassroots.accounts.models import User
+from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, requires
 from grassroots.reports.actions import do_generate_report
 from grassroots.reports.api import reports_folder
@@ -16,14 +17,14 @@ from grassroots.reports.data import gather
 from grassroots.reports.queries import access_template, list_reports, list_templates
 from grassroots.reports.render import parse_formats
 from grassroots.stats.periods import add_months, parse_period
-from grassroots.stats.queries import access_jurisdiction, children_of, today_local
+from grassroots.stats.queries import access_jurisdiction, children_of
 from grassroots.web.templating import render
 
 router = APIRouter(tags=["reports-pages"])
 
 
 def _last_month() -> str:
-    first = add_months(today_local().replace(day=1), -1)
+    first = add_months(china_today().replace(day=1), -1)
     return f"{first.year}-{first.month:02d}"
 
 
@@ -53,7 +54,7 @@ def preview(
 ) -> HTMLResponse:
     """报告的网页预览（与 Word 报告同一组数字）。"""
     j = access_jurisdiction(session, user, jurisdiction)
-    data = gather(session, j, parse_period(period), today_local())
+    data = gather(session, j, parse_period(period), china_today())
     charts = {k: base64.b64encode(v).decode() if v else "" for k, v in chart_pngs(data).items()}
     context = {"f": figures(data), "charts": charts}
     return render(request, "report_preview.html", context, user=user)

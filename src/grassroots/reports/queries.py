@@ -10,18 +10,13 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.errors import Problem
 from grassroots.reports.models import ReportFile, ReportTemplate
-from grassroots.stats.queries import user_prefix
-
-
-def _in_scope(user: User, code: str) -> bool:
-    prefix = user_prefix(user)
-    return prefix is not None and code.startswith(prefix)
+from grassroots.scope import in_subtree, post_prefix, subtree_condition
 
 
 def access_report(session: Session, user: User, report_id: int) -> ReportFile:
     """The stored report if it covers the user's subtree; 404 otherwise."""
     rf = session.get(ReportFile, report_id)
-    if rf is None or not _in_scope(user, rf.jurisdiction_code):
+    if rf is None or not in_subtree(user, rf.jurisdiction_code):
         raise Problem(404, "report_not_found", "未找到该报告 / report not found")
     return rf
 
@@ -29,21 +24,18 @@ def access_report(session: Session, user: User, report_id: int) -> ReportFile:
 def access_template(session: Session, user: User, template_id: int) -> ReportTemplate:
     """A template uploaded in the user's subtree or above it (a county's serves its townships)."""
     t = session.get(ReportTemplate, template_id)
-    prefix = user_prefix(user) or "-"
-    if t is None or not (
-        prefix.startswith(t.jurisdiction_code.rstrip("0")) or _in_scope(user, t.jurisdiction_code)
-    ):
+    prefix = post_prefix(user)  # a template of a node above the post serves it too
+    node = t.jurisdiction_code.rstrip("0") if t is not None else None
+    above = prefix is not None and node is not None and prefix.startswith(node)
+    if t is None or not (above or in_subtree(user, t.jurisdiction_code)):
         raise Problem(404, "template_not_found", "未找到该模板 / template not found")
     return t
 
 
 def list_reports(session: Session, user: User, limit: int = 100) -> list[ReportFile]:
-    prefix = user_prefix(user)
-    if prefix is None:
-        return []
     stmt = (
         select(ReportFile)
-        .where(ReportFile.jurisdiction_code.startswith(prefix))
+        .where(subtree_condition(user, ReportFile.jurisdiction_code))
         .order_by(ReportFile.created_at.desc(), ReportFile.id.desc())
         .limit(limit)
     )

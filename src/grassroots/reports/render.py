@@ -6,14 +6,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from grassroots.calendar.today import china_today
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
+from grassroots.pdf import docx_to_pdf
 from grassroots.reports.data import gather
 from grassroots.reports.excel import render_xlsx
-from grassroots.reports.pdf import docx_to_pdf
 from grassroots.reports.word import render_docx
 from grassroots.stats.periods import Period
-from grassroots.stats.queries import today_local
 
 FORMATS = ("docx", "xlsx", "pdf")
 MEDIA_TYPES = {
@@ -50,7 +50,7 @@ def render(
     template: bytes | None = None,
     today: date | None = None,
 ) -> dict[str, bytes]:
-    data = gather(session, j, period, today or today_local())
+    data = gather(session, j, period, today or china_today())
     out: dict[str, bytes] = {}
     if "docx" in formats or "pdf" in formats:
         docx = render_docx(data, template)

@@ -1,5 +1,2 @@
-"""Statistics (DESIGN §5): metric definitions, maintained aggregates, recount, API."""
-
-from grassroots.stats import maintain
-
-maintain.install()
+"""Statistics (DESIGN §5): metric definitions, periods, reads of the case tallies
+(grassroots.cases.tallies), the independent recount, API, dashboard and reports' figures."""

@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
+from grassroots.cases.tallies import maintain
 from grassroots.db import transaction
-from grassroots.stats import maintain
 
 
 def do_rebuild_aggregates(session: Session, actor: User | None) -> int:

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, Table, and_, func, literal, select
 from sqlalchemy.orm import Session
 
-from grassroots.stats.contribution import ALL_CATEGORIES
-from grassroots.stats.models import (
+from grassroots.cases.tallies.contribution import ALL_CATEGORIES
+from grassroots.cases.tallies.models import (
     COHORT_COUNTERS,
     CohortAggregate,
     DueAggregate,

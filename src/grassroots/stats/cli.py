@@ -14,10 +14,9 @@ def rebuild() -> None:
     Example:
       grassroots stats rebuild
     """
-    from grassroots.cli import _engine
-    from grassroots.db import make_session_factory, writer_engine
+    from grassroots.db import writer_sessions
     from grassroots.stats.actions import do_rebuild_aggregates
 
-    with make_session_factory(writer_engine(_engine()))() as session:
+    with writer_sessions()() as session:
         rows = do_rebuild_aggregates(session, None)
     typer.echo(f"统计汇总表已重建 / aggregates rebuilt: {rows} rows")

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.cases.models import Category
+from grassroots.calendar.today import china_today
+from grassroots.dictionary.models import Category
 from grassroots.errors import Problem
-from grassroots.geo.models import Jurisdiction, Level, code_prefix
+from grassroots.geo.models import Jurisdiction, Level
+from grassroots.scope import current_jurisdiction, in_subtree
 from grassroots.stats import aggregates
-from grassroots.stats.calendar_days import CHINA_TZ
 from grassroots.stats.metrics import BY_KEY, METRICS, Counters, change, values
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
@@ -21,28 +22,11 @@ from grassroots.stats.scope import Scope
 Values = dict[str, float | int | None]
 
 
-def today_local() -> date:
-    from datetime import datetime
-
-    return datetime.now(CHINA_TZ).date()
-
-
-def current_jurisdiction(session: Session, code: str) -> Jurisdiction | None:
-    return session.scalar(
-        select(Jurisdiction).where(Jurisdiction.code == code, Jurisdiction.valid_to.is_(None))
-    )
-
-
-def user_prefix(user: User) -> str | None:
-    j = user.jurisdiction
-    return code_prefix(Level(j.level), j.code) if j is not None else None
-
-
 def access_jurisdiction(session: Session, user: User, code: str) -> Jurisdiction:
-    """The jurisdiction if in the user's subtree; else 404 (not found = not allowed)."""
+    """The jurisdiction if in the user's subtree (grassroots.scope); else 404 (not found =
+    not allowed)."""
     j = current_jurisdiction(session, code)
-    prefix = user_prefix(user)
-    if j is None or prefix is None or not j.code.startswith(prefix):
+    if j is None or not in_subtree(user, j.code):
         raise Problem(404, "jurisdiction_not_found", f"未找到区划 {code} / jurisdiction not found")
     if j.level == Level.grid.value:
         raise Problem(422, "grid_not_supported", "统计最低到村（社区）/ statistics stop at village")
@@ -119,7 +103,7 @@ def dashboard(
     with_children: bool = True,
 ) -> Dashboard:
     """All metrics for the jurisdiction subtree and period, with 同比/环比 and the child table."""
-    today = today or today_local()
+    today = today or china_today()
     scope = scope_of(j, category)
     current = totals(session, scope, period, today)
     d = Dashboard(

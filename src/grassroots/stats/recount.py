@@ -1,6 +1,6 @@
 """The reference: the same counters recounted straight from the cases table by GROUP BY.
 
-Written independently of grassroots.stats.contribution (SQL CASE expressions rather than
+Written independently of grassroots.cases.tallies.contribution (SQL CASE expressions rather than
 Python), so that comparing the two proves the maintained aggregates — and is the baseline
 the benchmark measures the aggregates against. Durations (working days) are summed in
 Python over the resolved cases, since the holiday calendar is not in the database.
@@ -14,14 +14,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
+from grassroots.calendar.today import local_date, local_midnight_utc
+from grassroots.calendar.workday_index import WorkdayIndex
+from grassroots.calendar.workdays import read_calendar
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.stats.aggregates import ByGroup, merge
-from grassroots.stats.calendar_days import (
-    WorkdayIndex,
-    calendar_from,
-    local_date,
-    local_midnight_utc,
-)
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 
@@ -80,7 +77,7 @@ def _durations(session: Session, scope: Scope, period: Period, by_child: bool) -
         scope.condition(T), *_registered_in(period), Case.outcome == "resolved"
     )
     out: ByGroup = {}
-    index = WorkdayIndex(calendar_from(session))
+    index = WorkdayIndex(read_calendar(session))
     for g, registered, resolved in session.execute(stmt):
         days = index.between(local_date(registered), local_date(resolved)) if resolved else 0
         slot = out.setdefault(str(g), {"duration_days": 0})

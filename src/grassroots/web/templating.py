@@ -6,7 +6,6 @@ src/grassroots/cases/templates/list.html); the shared layout is "base.html" (web
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,26 +26,43 @@ from grassroots.accounts.authn import SESSION_COOKIE
 from grassroots.accounts.credentials import csrf_token_for
 from grassroots.accounts.models import Role, User
 from grassroots.accounts.permissions import ROLE_PERMISSIONS
-from grassroots.cases.agreement_actions import mask_name
-from grassroots.i18n import LOCALE_NAMES, gettext_for, html_lang, request_locale, translations
-from grassroots.stats.calendar_days import CHINA_TZ
+from grassroots.i18n import (
+    LOCALE_NAMES,
+    gettext_for,
+    html_lang,
+    in_language,
+    request_locale,
+    translations,
+)
 from grassroots.web.assets import VENDOR, static_url
 from grassroots.web.flash import pop_flash
-from grassroots.web.labels import (
-    FIELD_LABELS,
-    KIND_LABELS,
-    LIGHT_LABELS,
-    OPTION_LABELS,
-    PARTY_ROLE_LABELS,
-    UNIT_KIND_LABELS,
-    in_language,
-    level_label,
-    state_label,
-)
 from grassroots.web.nav import active_item, home_for, nav_for, role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DOMAINS_WITH_TEMPLATES = ("web", "geo", "cases", "accounts", "audit", "stats", "admin", "reports")
+DOMAINS_WITH_TEMPLATES = (
+    "web", "geo", "cases", "parties", "accounts", "audit", "stats", "admin", "reports",
+    "calendar",
+)  # fmt: skip
+
+# What the domains put into every template: their labels (msgid dictionaries and the
+# functions that pick one) and their filters. Each domain registers its own in its pages
+# module (register_globals / register_filters); the web face knows no domain's codes.
+_GLOBALS: dict[str, Any] = {}
+_FILTERS: dict[str, Any] = {}
+
+
+def register_globals(**values: Any) -> None:
+    """Make `values` template globals (a domain's labels), in every template rendered."""
+    _GLOBALS.update(values)
+    if environment.cache_info().currsize:
+        environment().globals.update(values)
+
+
+def register_filters(**filters: Any) -> None:
+    """Make `filters` Jinja filters (e.g. the calendar's `local` time of day)."""
+    _FILTERS.update(filters)
+    if environment.cache_info().currsize:
+        environment().filters.update(filters)
 
 
 @pass_context
@@ -75,11 +91,6 @@ def _loader() -> ChoiceLoader:
     return ChoiceLoader([plain, prefixed])
 
 
-def local_time(moment: datetime | None) -> str:
-    """A stored UTC time as China's wall-clock time (UTC+8), to the minute."""
-    return "" if moment is None else moment.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
-
-
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -89,23 +100,15 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["local"] = local_time
     env.filters["ui_language"] = _in_ui_language
-    env.filters["mask_name"] = mask_name
+    env.filters.update(_FILTERS)
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         static_url=static_url,
         vendor=VENDOR,
         locale_names=LOCALE_NAMES,
         role_label=role_label,
-        state_label=state_label,
-        level_label=level_label,
-        light_labels=LIGHT_LABELS,
-        kind_labels=KIND_LABELS,
-        party_role_labels=PARTY_ROLE_LABELS,
-        unit_kind_labels=UNIT_KIND_LABELS,
-        field_labels=FIELD_LABELS,
-        option_labels=OPTION_LABELS,
+        **_GLOBALS,
     )
     return env
 

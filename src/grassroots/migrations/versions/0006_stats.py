@@ -78,7 +78,7 @@ def _fill_from_existing_cases() -> None:
         return
     from sqlalchemy.orm import Session
 
-    from grassroots.stats.maintain import rebuild
+    from grassroots.cases.tallies.maintain import rebuild
 
     with Session(bind=bind) as session:
         rebuild(session)

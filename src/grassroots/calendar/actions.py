@@ -1,0 +1,102 @@
+"""Writes to the holiday schedule (administrators only).
+
+Each do_* owns one transaction and writes its audit row inside it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import User
+from grassroots.audit.actions import record_audit
+from grassroots.calendar.models import CalendarDay, CalendarYear
+from grassroots.calendar.schemas import DayIn
+from grassroots.db import transaction
+from grassroots.errors import Problem
+
+FIRST_YEAR, LAST_YEAR = 1990, 2200
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Problem(422, "bad_year", f"年份须在 {FIRST_YEAR}–{LAST_YEAR} 之间 / bad year")
+
+
+def _check_days(year: int, days: list[DayIn]) -> None:
+    errors = []
+    seen: set[date] = set()
+    for i, d in enumerate(days):
+        if d.day.year != year:
+            errors.append({"field": f"days.{i}.day", "message": f"不在 {year} 年 / not in {year}"})
+        if d.day in seen:
+            errors.append({"field": f"days.{i}.day", "message": "日期重复 / duplicate day"})
+        seen.add(d.day)
+    if errors:
+        raise Problem(422, "bad_schedule", "节假日安排有误 / invalid schedule", errors=errors)
+
+
+def do_set_year_schedule(
+    session: Session, year: int, notice: str, days: list[DayIn], *, actor: User
+) -> CalendarYear:
+    """Enter (or replace) a year's official schedule: its holidays and make-up working days.
+    The year then counts as known; its entries override the chinesecalendar package."""
+    _check_year(year)
+    _check_days(year, days)
+    with transaction(session):
+        session.execute(
+            delete(CalendarDay).where(
+                CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
+            )
+        )
+        row = session.get(CalendarYear, year) or CalendarYear(year=year)
+        row.notice, row.entered_by_id = notice, actor.id
+        session.add(row)
+        session.add_all(
+            CalendarDay(day=d.day, is_working=d.is_working, name=d.name, entered_by_id=actor.id)
+            for d in days
+        )
+        record_audit(
+            session,
+            actor=actor,
+            action="calendar.year.set",
+            object_type="calendar_year",
+            object_id=year,
+            details={"notice": notice, "days": len(days)},
+        )
+    return row
+
+
+def do_set_calendar_day(session: Session, entry: DayIn, *, actor: User) -> CalendarDay:
+    """Declare or correct one day (overrides the package; does not make its year known)."""
+    _check_year(entry.day.year)
+    with transaction(session):
+        row = session.get(CalendarDay, entry.day) or CalendarDay(day=entry.day)
+        row.is_working, row.name, row.entered_by_id = entry.is_working, entry.name, actor.id
+        session.add(row)
+        record_audit(
+            session,
+            actor=actor,
+            action="calendar.day.set",
+            object_type="calendar_day",
+            object_id=entry.day.isoformat(),
+            details={"is_working": entry.is_working, "name": entry.name},
+        )
+    return row
+
+
+def do_delete_calendar_day(session: Session, day: date, *, actor: User) -> None:
+    with transaction(session):
+        row = session.get(CalendarDay, day)
+        if row is None:
+            raise Problem(404, "not_found", "该日期没有录入项 / no entry for that day")
+        session.delete(row)
+        record_audit(
+            session,
+            actor=actor,
+            action="calendar.day.delete",
+            object_type="calendar_day",
+            object_id=day.isoformat(),
+        )

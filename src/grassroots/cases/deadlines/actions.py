@@ -1,0 +1,130 @@
+"""Writes to the deadline policies (administrators only) and the sweep's 督办 flag.
+
+Each do_* owns one transaction and writes its audit row inside it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import User
+from grassroots.audit.actions import record_audit
+from grassroots.cases.deadlines.models import DeadlinePolicy
+from grassroots.cases.deadlines.policies import CASE_LEVELS
+from grassroots.cases.deadlines.schemas import PolicyIn
+from grassroots.cases.models import Case, CaseEvent
+from grassroots.db import transaction
+from grassroots.dictionary.models import Category
+from grassroots.errors import Problem
+
+
+def _check_policy(session: Session, data: PolicyIn) -> None:
+    errors = []
+    if data.level not in CASE_LEVELS:
+        errors.append({"field": "level", "message": f"须为 {', '.join(CASE_LEVELS)}"})
+    if data.category_code and session.get(Category, data.category_code) is None:
+        errors.append({"field": "category_code", "message": "未知类别 / unknown category"})
+    if errors:
+        raise Problem(422, "bad_policy", "时限规则有误 / invalid policy", errors=errors)
+
+
+def do_set_policy(session: Session, data: PolicyIn, *, actor: User) -> DeadlinePolicy:
+    """Create or replace the policy for (category, level, violence_risk)."""
+    _check_policy(session, data)
+    with transaction(session):
+        row = session.scalar(
+            select(DeadlinePolicy).where(
+                DeadlinePolicy.category_code == data.category_code,
+                DeadlinePolicy.level == data.level,
+                DeadlinePolicy.violence_risk == data.violence_risk,
+            )
+        ) or DeadlinePolicy(
+            category_code=data.category_code, level=data.level, violence_risk=data.violence_risk
+        )
+        for field in ("accept_days", "resolve_days", "follow_up_days", "auto_escalate", "basis"):
+            setattr(row, field, getattr(data, field))
+        row.updated_by_id = actor.id
+        session.add(row)
+        session.flush()
+        record_audit(
+            session,
+            actor=actor,
+            action="deadline_policy.set",
+            object_type="deadline_policy",
+            object_id=row.id,
+            details=data.model_dump(),
+        )
+    return row
+
+
+def do_delete_policy(session: Session, policy_id: int, *, actor: User) -> None:
+    """Delete a category's own row; a level's default row can be changed, not deleted."""
+    with transaction(session):
+        row = session.get(DeadlinePolicy, policy_id)
+        if row is None:
+            raise Problem(404, "not_found", "时限规则不存在 / no such policy")
+        if row.category_code == "":
+            raise Problem(
+                409, "default_policy", "层级默认规则只能修改，不能删除 / defaults cannot be deleted"
+            )
+        session.delete(row)
+        record_audit(
+            session,
+            actor=actor,
+            action="deadline_policy.delete",
+            object_type="deadline_policy",
+            object_id=policy_id,
+        )
+
+
+# The timeline action of a deadline flag: 督办 (supervise), state unchanged.
+FLAG_ACTION = "supervise"
+_FLAG_NOTES = {
+    ("accept", "yellow"): "受理时限将到（{due}），请及时受理",
+    ("accept", "red"): "已超过受理时限（{due}），督办",
+    ("resolve", "yellow"): "办理时限将到（{due}），请抓紧化解",
+    ("resolve", "red"): "已超过办理时限（{due}），督办",
+    ("follow_up", "yellow"): "回访时限将到（{due}），请及时回访",
+    ("follow_up", "red"): "已超过回访时限（{due}），督办",
+}
+
+
+def do_flag_deadline(
+    session: Session,
+    case: Case,
+    *,
+    kind: str,
+    signal: str,
+    due: date,
+    actor: User,
+    now: datetime,
+) -> CaseEvent:
+    """A system timeline event (督办) on a case nearing (yellow) or past (red) a deadline.
+    The case itself is not changed (no version bump: nobody's edit conflicts with it)."""
+    with transaction(session):
+        event = CaseEvent(
+            case_id=case.id,
+            action=FLAG_ACTION,
+            actor_id=actor.id,
+            at=now,
+            from_state=case.state,
+            to_state=case.state,
+            level=case.level,
+            holder_jurisdiction_id=case.holder_jurisdiction_id,
+            unit_id=case.unit_id,
+            note=_FLAG_NOTES[(kind, signal)].format(due=due.isoformat()),
+            details={"deadline": kind, "signal": signal, "due": due.isoformat()},
+        )
+        session.add(event)
+        record_audit(
+            session,
+            actor=actor,
+            action=f"case.{FLAG_ACTION}",
+            object_type="case",
+            object_id=case.code,
+            details={"deadline": kind, "signal": signal, "due": due.isoformat()},
+        )
+    return event

@@ -1,0 +1,34 @@
+"""JSON routes of the deadline policies."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from grassroots.accounts.models import User
+from grassroots.cases.deadlines import actions, queries
+from grassroots.cases.deadlines.schemas import PolicyIn, PolicyOut
+from grassroots.deps import DbSession, requires
+
+router = APIRouter(tags=["deadlines"])
+
+
+@router.get("/deadline-policies", dependencies=[requires("case.read")])
+def get_policies(session: DbSession) -> list[PolicyOut]:
+    """Every policy row; category_code "" is a level's default."""
+    return [PolicyOut.model_validate(r) for r in queries.list_policies(session)]
+
+
+@router.put("/deadline-policies")
+def put_policy(
+    session: DbSession, body: PolicyIn, actor: User = requires("config.write")
+) -> PolicyOut:
+    """Create or replace the policy for (category_code, level, violence_risk)."""
+    return PolicyOut.model_validate(actions.do_set_policy(session, body, actor=actor))
+
+
+@router.delete("/deadline-policies/{policy_id}", status_code=204)
+def delete_policy(
+    session: DbSession, policy_id: int, actor: User = requires("config.write")
+) -> Response:
+    actions.do_delete_policy(session, policy_id, actor=actor)
+    return Response(status_code=204)

@@ -1,0 +1,147 @@
+"""Deadline policies per (category, level) and the traffic light (DESIGN §4).
+
+Every default and where it comes from is in docs/deadlines.md; the migration 0003 seeds the
+same figures into deadline_policy, where an administrator may change them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from grassroots import refdata
+from grassroots.calendar.today import china_today
+from grassroots.calendar.workdays import CACHE_KEY, WorkCalendar
+from grassroots.cases.deadlines.models import DeadlinePolicy
+
+# Levels a case can be held at (a case escalated beyond the county sits at "city").
+CASE_LEVELS = ("village", "township", "county", "city")
+
+# Yellow once this share of the working days allowed is used.
+YELLOW_SHARE = 0.8
+
+
+class Light(StrEnum):
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+
+
+@dataclass(frozen=True)
+class Policy:
+    accept_days: int  # working days from registration to accept / reject
+    resolve_days: int  # working days from acceptance at this level to resolution
+    follow_up_days: int  # working days from resolution to the follow-up visit (回访)
+    auto_escalate: bool  # the sweep escalates an overdue case one level up
+
+
+# Built-in defaults (same figures as the seeded rows). Used only when an administrator has
+# deleted every row for a level; see docs/deadlines.md for the sources.
+DEFAULT_POLICIES: dict[tuple[str, bool], Policy] = {
+    ("village", False): Policy(3, 20, 10, True),
+    ("township", False): Policy(3, 20, 10, True),
+    ("county", False): Policy(5, 40, 10, False),
+    ("city", False): Policy(5, 40, 10, False),
+    ("village", True): Policy(1, 5, 5, True),
+    ("township", True): Policy(1, 10, 5, True),
+    ("county", True): Policy(1, 15, 5, False),
+    ("city", True): Policy(1, 15, 5, False),
+}
+
+
+def _as_policy(row: DeadlinePolicy) -> Policy:
+    return Policy(row.accept_days, row.resolve_days, row.follow_up_days, row.auto_escalate)
+
+
+def stricter(a: Policy, b: Policy) -> Policy:
+    """Each limit the shorter of the two; escalate automatically if either says so."""
+    return Policy(
+        min(a.accept_days, b.accept_days),
+        min(a.resolve_days, b.resolve_days),
+        min(a.follow_up_days, b.follow_up_days),
+        a.auto_escalate or b.auto_escalate,
+    )
+
+
+def policy_for(session: Session, category_code: str, level: str, violence_risk: bool) -> Policy:
+    """The policy for a case. Lookup order, first row found wins:
+
+    1. (category, level), 2. the level's default row (category ""), 3. built-in default.
+    A violence_risk case looks up the violence_risk rows the same way and takes, limit by
+    limit, the stricter of that and the ordinary policy — never more lenient than ordinary.
+    """
+    if level not in CASE_LEVELS:
+        raise ValueError(f"unknown case level {level!r}")
+    cache = session.info.get(CACHE_KEY)
+    key = ("policy", category_code, level, violence_risk)
+    if cache is not None and key in cache:
+        return cache[key]  # type: ignore[no-any-return]
+    policy = _lookup(session, category_code, level, violence_risk)
+    if cache is not None:
+        cache[key] = policy
+    return policy
+
+
+def _lookup(session: Session, category_code: str, level: str, violence_risk: bool) -> Policy:
+    found = all_policies(session).get(level, {})
+    return policy_from_rows(found, category_code, level, violence_risk)
+
+
+Policies = dict[str, dict[tuple[str, bool], Policy]]  # level → (category or "", risk) → policy
+
+
+def all_policies(session: Session) -> Policies:
+    """Every policy row, from the process's cache while they have not changed (refdata)."""
+    return refdata.cached(session, "deadline_policies", _load_policies)
+
+
+def _load_policies(session: Session) -> Policies:
+    out: Policies = {}
+    for row in session.scalars(select(DeadlinePolicy)):
+        out.setdefault(row.level, {})[(row.category_code, row.violence_risk)] = _as_policy(row)
+    return out
+
+
+def policy_from_rows(
+    found: dict[tuple[str, bool], Policy], category_code: str, level: str, violence_risk: bool
+) -> Policy:
+    """policy_for's rule over the level's rows already read, keyed (category_code or "",
+    violence_risk): for callers that read the policies together with other things."""
+
+    def lookup(risk: bool) -> Policy:
+        return (
+            found.get((category_code, risk))
+            or found.get(("", risk))
+            or DEFAULT_POLICIES[(level, risk)]
+        )
+
+    ordinary = lookup(False)
+    return stricter(lookup(True), ordinary) if violence_risk else ordinary
+
+
+def traffic_light(cal: WorkCalendar, started: date, due: date, today: date) -> str:
+    """green / yellow (≥ 80 % of the working days in (started, due] used) / red (today > due)."""
+    if today > due:
+        return Light.red
+    allowed = cal.working_days_between(started, due)
+    if allowed <= 0:
+        return Light.yellow
+    used = cal.working_days_between(started, min(max(today, started), due))
+    return Light.yellow if used >= YELLOW_SHARE * allowed else Light.green
+
+
+def due_date(cal: WorkCalendar, start: datetime | date, working_days: int) -> date:
+    """The due date `working_days` working days after start (a UTC datetime is taken at its
+    date in China). 0 days → start if it is a working day, else the next one."""
+    day = china_today(start) if isinstance(start, datetime) else start
+    return cal.add_working_days(day, working_days)
+
+
+def stage_start(cal: WorkCalendar, due: date, working_days: int) -> date:
+    """Where a stage of `working_days` ending at `due` began (for the light when the case
+    does not record it, e.g. after an extension moved the due date)."""
+    return cal.subtract_working_days(due, working_days)

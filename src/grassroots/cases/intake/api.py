@@ -1,0 +1,46 @@
+"""POST /cases: registration (登记), with an optional Idempotency-Key."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Response
+
+from grassroots.accounts.models import User
+from grassroots.calendar.today import local_date
+from grassroots.cases.deadlines import clock as clk
+from grassroots.cases.intake.actions import do_register
+from grassroots.cases.intake.idempotency import Replay, request_hash
+from grassroots.cases.intake.keyed import do_register_once
+from grassroots.cases.responses import CaseOut, case_out
+from grassroots.cases.schemas import NewCase
+from grassroots.db import utcnow
+from grassroots.deps import DbSession, requires
+
+router = APIRouter(tags=["cases"])
+Registrar = Annotated[User, requires("case.register")]
+
+
+def _today() -> date:
+    return local_date(utcnow())
+
+
+@router.post("/cases", status_code=201, response_model=CaseOut)
+def create_case(
+    data: NewCase, session: DbSession, user: Registrar, response: Response,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> Any:  # fmt: skip
+    """登记案件. With an Idempotency-Key header a retry replays the first response."""
+    if idempotency_key is not None:
+        digest = request_hash(data.model_dump(mode="json"))
+        outcome = do_register_once(session, data, actor=user, key=idempotency_key, digest=digest)
+        if isinstance(outcome, Replay):
+            headers = {"Idempotent-Replayed": "true"}
+            return Response(outcome.body, outcome.status, headers, "application/json")
+        case, body = outcome  # exactly the bytes a retry will replay
+        location = {"Location": f"/api/v1/cases/{case.code}"}
+        return Response(body, 201, location, "application/json")
+    case = do_register(session, data, actor=user)
+    response.headers["Location"] = f"/api/v1/cases/{case.code}"
+    return case_out(case, clk.load_calendar(session), _today())

@@ -1,0 +1,129 @@
+"""事件登记 page: the form with the map, the live locate fragment, the POST that registers."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import ValidationError
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from grassroots.accounts.models import User
+from grassroots.cases.intake.actions import do_register
+from grassroots.cases.schemas import NewCase
+from grassroots.deps import DbSession, requires
+from grassroots.dictionary.queries import active_categories, active_sources, dictionary_names
+from grassroots.errors import Problem
+from grassroots.geo.locate import locate_point
+from grassroots.i18n import N_, gettext_for, request_locale
+from grassroots.web.flash import set_flash
+from grassroots.web.forms import blank_to_none, field_errors, form_fields, problem_errors
+from grassroots.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Registrar = Annotated[User, requires("case.register")]
+FormFields = Annotated[dict[str, Any], Depends(form_fields)]
+
+PARTY_ROLES = ("applicant", "respondent", "third_party")
+EMPTY_PARTIES: list[dict[str, str]] = [
+    {"role": "applicant", "name": "", "phone": "", "id_number": ""},
+    {"role": "respondent", "name": "", "phone": "", "id_number": ""},
+]
+
+
+def form_context(
+    session: DbSession, values: dict[str, Any], errors: dict[str, str], locale: str = "zh_CN"
+) -> dict[str, Any]:
+    return {
+        "category_options": list(dictionary_names(active_categories(session), locale).items()),
+        "source_options": list(dictionary_names(active_sources(session), locale).items()),
+        "values": values,
+        "parties": values.get("parties") or EMPTY_PARTIES,
+        "party_roles": PARTY_ROLES,
+        "errors": errors,
+    }
+
+
+@router.get("/cases/new", response_class=HTMLResponse)
+def new_case_form(request: Request, session: DbSession, user: Registrar) -> HTMLResponse:
+    values = {"kind": "dispute", "source_code": "grid_patrol", "people_involved": "2"}
+    context = form_context(session, values, {}, request_locale(request))
+    return render(request, "cases/new.html", context, user=user)
+
+
+@router.get("/cases/new/locate", response_class=HTMLResponse)
+def locate_fragment(
+    request: Request,
+    session: DbSession,
+    user: Registrar,
+    lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
+    lng: Annotated[float | None, Query(ge=-180, le=180)] = None,
+) -> HTMLResponse:
+    """htmx: the grid and village a point falls in, shown live under the map."""
+    located = locate_point(session, lat, lng) if lat is not None and lng is not None else None
+    context = {"located": located, "asked": lat is not None and lng is not None}
+    return render(request, "cases/_located.html", context, user=user)
+
+
+NEW_CASE_FIELDS = (
+    "kind", "category_code", "source_code", "title", "description", "lat", "lng",
+    "address", "people_involved", "amount_involved", "violence_risk", "note",
+)  # fmt: skip
+OPTIONAL = ("lat", "lng", "amount_involved")
+# Where a registration Problem about the place is shown: under the coordinates.
+PLACE_FIELDS = {"grid_code": "lat", "": "lat"}
+
+
+def parties_from(form: dict[str, Any]) -> list[dict[str, str]]:
+    """party-N-role/name/phone/id_number rows; rows left entirely empty are dropped."""
+    rows: dict[int, dict[str, str]] = {}
+    for key, value in form.items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "party" and parts[1].isdigit():
+            rows.setdefault(int(parts[1]), {})[parts[2]] = str(value).strip()
+    return [rows[i] for i in sorted(rows)]
+
+
+def new_case_input(form: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    data = {k: form.get(k, "") for k in NEW_CASE_FIELDS if k in form or k == "violence_risk"}
+    data["violence_risk"] = bool(form.get("violence_risk"))
+    parties = parties_from(form)
+    data["parties"] = [
+        {k: (v or None) if k in ("phone", "id_number") else v for k, v in p.items()}
+        for p in parties
+        if p.get("name") or p.get("phone") or p.get("id_number")
+    ]
+    return blank_to_none(data, OPTIONAL), parties
+
+
+def _party_field(loc: tuple[Any, ...]) -> str:
+    if loc[0] == "parties" and len(loc) >= 3:
+        return f"party-{loc[1]}-{loc[2]}"
+    return str(loc[0])
+
+
+@router.post("/cases/new", response_class=HTMLResponse)
+def register_case(
+    request: Request, session: DbSession, user: Registrar, form: FormFields
+) -> Response:
+    """Validates with the API's NewCase, registers with do_register; on any error the form
+    comes back with every value kept and each message under its field."""
+    data, parties = new_case_input(form)
+    t = gettext_for(request_locale(request))
+    errors: dict[str, str] = {}
+    try:
+        case = do_register(session, NewCase.model_validate(data), actor=user)
+    except ValidationError as exc:
+        errors = field_errors(exc, t, _party_field, "lat")
+        if data.get("lat") is None or data.get("lng") is None:  # the model checks it last
+            errors.setdefault("lat", t(N_("Place the case on the map or type its coordinates.")))
+    except Problem as exc:
+        errors = problem_errors(exc, "lat", PLACE_FIELDS)
+    if errors:
+        values = {**form, "parties": parties or EMPTY_PARTIES}
+        context = form_context(session, values, errors, request_locale(request))
+        context["located"] = None
+        return render(request, "cases/new.html", context, user=user, status_code=422)
+    response = RedirectResponse(f"/cases/{case.code}", status_code=303)
+    set_flash(response, "case_registered", case.code)
+    return response

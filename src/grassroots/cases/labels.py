@@ -1,0 +1,136 @@
+"""Msgids for the case's codes shown on pages: states, lights, kinds, party roles, actions,
+the action forms' fields and options. Registered as template globals by cases.pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from grassroots.cases.models import Case
+from grassroots.i18n import N_
+
+STATE_LABELS: dict[str, str] = {
+    "registered": N_("Registered"),
+    "accepted": N_("Accepted"),
+    "in_progress": N_("In progress"),
+    "suspended": N_("Suspended"),
+    "resolved": N_("Resolved"),
+    "closed": N_("Closed"),
+    "rejected": N_("Rejected"),
+    "terminated": N_("Terminated"),
+}
+LIGHT_LABELS: dict[str, str] = {
+    "green": N_("On time"),
+    "yellow": N_("Due soon"),
+    "red": N_("Overdue"),
+    "none": N_("No deadline"),
+}
+KIND_LABELS: dict[str, str] = {"dispute": N_("Dispute"), "request": N_("Request")}
+PARTY_ROLE_LABELS: dict[str, str] = {
+    "applicant": N_("Applicant"),
+    "respondent": N_("Respondent"),
+    "third_party": N_("Third party"),
+}
+
+
+def state_label(state: str) -> str:
+    return STATE_LABELS.get(state, state)
+
+
+def light_of(case: Case, today: date) -> str:
+    """The running clock's traffic light from the dates the case keeps (none if no clock)."""
+    if case.clock_due_on is None:
+        return "none"
+    if today > case.clock_due_on:
+        return "red"
+    if case.clock_yellow_on is not None and today >= case.clock_yellow_on:
+        return "yellow"
+    return "green"
+
+
+ACTION_LABELS: dict[str, str] = {
+    "register": N_("Register"),
+    "accept": N_("Accept"),
+    "reject": N_("Reject"),
+    "assign": N_("Assign"),
+    "share": N_("Share as joint case"),
+    "record_session": N_("Record a mediation session"),
+    "record_agreement": N_("Record the mediation agreement"),
+    "resolve": N_("Resolve"),
+    "terminate": N_("Terminate mediation"),
+    "escalate": N_("Escalate"),
+    "city_reply": N_("Record the city's reply"),
+    "refer_down": N_("Refer down"),
+    "extend": N_("Extend the deadline"),
+    "suspend": N_("Suspend"),
+    "resume": N_("Resume"),
+    "follow_up": N_("Follow up"),
+    "close": N_("Close"),
+    "reopen": N_("Reopen"),
+    "sweep": N_("Deadline sweep"),
+    "unshare": N_("End joint handling"),
+    "link": N_("Link a case"),
+    "unlink": N_("Remove a link"),
+    "linked": N_("Linked by another case"),
+    "unlinked": N_("Link removed by another case"),
+}
+
+# Fields of the action inputs (grassroots.cases.schemas) → msgid of their label.
+FIELD_LABELS: dict[str, str] = {
+    "note": N_("Note"),
+    "channel": N_("Legal channel the party was pointed to"),
+    "reason": N_("Reason"),
+    "unit_code": N_("Handling unit"),
+    "mediator": N_("Mediator"),
+    "held_on": N_("Held on"),
+    "summary": N_("Summary"),
+    "participants": N_("Participants (separated by commas)"),
+    "terms": N_("Agreed terms"),
+    "performance_manner": N_("Manner of performance"),
+    "performance_deadline": N_("Performance deadline"),
+    "judicial_confirmation": N_("Apply for judicial confirmation"),
+    "outcome_note": N_("Outcome"),
+    "reply": N_("The city's reply"),
+    "replied_on": N_("Replied on"),
+    "method": N_("Method"),
+    "routes_told": N_("Legal routes the parties were told"),
+    "days": N_("Working days"),
+    "approved_by": N_("Approved by"),
+    "performance": N_("Performance of the agreement"),
+    "satisfaction": N_("Satisfaction"),
+    "remaining_risk": N_("Remaining risk"),
+    "jurisdiction_code": N_("Jurisdiction code"),
+    "role": N_("Role"),
+    "other_code": N_("Code of the other case"),
+    "kind": N_("Kind of link"),
+}
+
+# Values of the enumerations and literals in the action inputs → msgid.
+OPTION_LABELS: dict[str, str] = {
+    "related": N_("Related case"),
+    "duplicate": N_("This case is a duplicate of it (repeated registration)"),
+    "litigation": N_("Litigation"),
+    "arbitration": N_("Arbitration"),
+    "labour_arbitration": N_("Labour dispute arbitration"),
+    "administrative_review": N_("Administrative review"),
+    "petition": N_("Letters and visits"),
+    "administrative_department": N_("Competent administrative department"),
+    "police": N_("Public security organ"),
+    "satisfied": N_("Satisfied"),
+    "basically_satisfied": N_("Basically satisfied"),
+    "unsatisfied": N_("Unsatisfied"),
+    "mediation_agreement": N_("Mediation agreement"),
+    "oral_agreement": N_("Oral agreement"),
+    "explanation": N_("Explanation and persuasion"),
+    "handled": N_("Handled by the competent unit"),
+    "performed": N_("Performed"),
+    "partly_performed": N_("Partly performed"),
+    "not_performed": N_("Not performed"),
+    "none": N_("None"),
+    "low": N_("Low"),
+    "medium": N_("Medium"),
+    "high": N_("High"),
+    "visit": N_("Home visit"),
+    "phone": N_("Telephone"),
+    "lead": N_("Lead handler"),
+    "co": N_("Co-handler"),
+}

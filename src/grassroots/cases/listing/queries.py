@@ -1,0 +1,165 @@
+"""Lists of cases: the filters, the sorts and keyset pagination, over the case scope."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from grassroots.accounts.models import User
+from grassroots.calendar.today import CHINA_TZ
+from grassroots.cases.models import OPEN_STATES, Case
+from grassroots.cases.queries import case_scope, located_in
+from grassroots.errors import Problem
+from grassroots.geo.models import Jurisdiction
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    state: Sequence[str] = ()
+    category: str | None = None
+    kind: str | None = None
+    source: str | None = None
+    level: str | None = None
+    jurisdiction: Jurisdiction | None = None
+    unit_id: int | None = None
+    light: str | None = None
+    overdue: bool | None = None
+    violence_risk: bool | None = None
+    registered_from: date | None = None
+    registered_to: date | None = None  # inclusive
+    text: str | None = None
+
+
+def _light_condition(light: str, today: date) -> ColumnElement[bool]:
+    due, yellow = Case.clock_due_on, Case.clock_yellow_on
+    if light == "red":
+        return due < today
+    if light == "yellow":
+        return (due >= today) & (yellow <= today)
+    return (due >= today) & (yellow > today)
+
+
+def filter_conditions(f: CaseFilter, today: date) -> list[ColumnElement[bool]]:
+    c: list[ColumnElement[bool]] = []
+    simple = {
+        Case.category_code: f.category, Case.kind: f.kind, Case.source_code: f.source,
+        Case.level: f.level, Case.unit_id: f.unit_id, Case.violence_risk: f.violence_risk,
+    }  # fmt: skip
+    c += [column == value for column, value in simple.items() if value is not None]
+    if f.state:
+        c.append(Case.state.in_(f.state))
+    if f.jurisdiction is not None:
+        j = f.jurisdiction
+        c.append(located_in(j.level, j.code, j.prefix))
+    if f.light is not None:
+        c.append(_light_condition(f.light, today))
+    if f.overdue is not None:
+        late = Case.clock_due_on < today
+        c.append(late if f.overdue else or_(Case.clock_due_on.is_(None), ~late))
+    if f.registered_from is not None:
+        c.append(Case.registered_at >= _day_start(f.registered_from))
+    if f.registered_to is not None:
+        c.append(Case.registered_at < _day_start(date.fromordinal(f.registered_to.toordinal() + 1)))
+    if f.text:
+        pattern = f"%{f.text.replace('%', '').replace('_', '')}%"
+        c.append(or_(Case.title.ilike(pattern), Case.description.ilike(pattern)))
+    return c
+
+
+def _day_start(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=CHINA_TZ)
+
+
+SORTS = {
+    "-registered_at": (Case.registered_at, True),
+    "registered_at": (Case.registered_at, False),
+    "-code": (Case.code, True),
+    "code": (Case.code, False),
+}
+
+
+def encode_cursor(sort: str, case: Case) -> str:
+    column, _ = SORTS[sort]
+    value = getattr(case, column.key)
+    raw = json.dumps([sort, value.isoformat() if hasattr(value, "isoformat") else value, case.id])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(sort: str, cursor: str) -> tuple[Any, int]:
+    try:
+        got_sort, value, case_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if got_sort != sort:
+            raise ValueError("cursor of another sort")
+        if sort.lstrip("-") == "registered_at":
+            value = datetime.fromisoformat(value)
+        return value, int(case_id)
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        message = "分页游标无效 / invalid cursor"
+        raise Problem(
+            422, "invalid_cursor", message, errors=[{"field": "cursor", "message": message}]
+        ) from exc
+
+
+def list_cases(
+    session: Session, user: User, f: CaseFilter, today: date, *, sort: str = "-registered_at",
+    cursor: str | None = None, limit: int = 50,
+) -> tuple[list[Case], str | None]:  # fmt: skip
+    """One page of the cases `user` may see, and the cursor of the next page (or None)."""
+    column, desc = SORTS[sort]
+    stmt: Select[Case] = select(Case).where(case_scope(user), *filter_conditions(f, today))
+    if cursor:
+        value, case_id = _decode_cursor(sort, cursor)
+        after = (column < value) | ((column == value) & (Case.id < case_id))
+        before = (column > value) | ((column == value) & (Case.id > case_id))
+        stmt = stmt.where(after if desc else before)
+    order = (column.desc(), Case.id.desc()) if desc else (column.asc(), Case.id.asc())
+    rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1).options(*_loaded())))
+    next_cursor = encode_cursor(sort, rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def _loaded() -> Any:
+    return (selectinload(Case.holder), selectinload(Case.unit))
+
+
+def open_by_grid(session: Session, user: User, today: date) -> dict[str, dict[str, int]]:
+    """grid code → {"open": n, "overdue": m} over the user's open cases."""
+    overdue = case((and_(Case.resolve_due.is_not(None), Case.resolve_due < today), 1), else_=0)
+    stmt = (
+        select(Case.grid_code, func.count(), func.sum(overdue))
+        .where(case_scope(user), Case.state.in_(OPEN_STATES), Case.grid_code.is_not(None))
+        .group_by(Case.grid_code)
+    )
+    return {g: {"open": int(n), "overdue": int(o or 0)} for g, n, o in session.execute(stmt)}
+
+
+def awaiting_follow_up(session: Session, user: User) -> int:
+    stmt = select(func.count()).where(case_scope(user), Case.state == "resolved")
+    return int(session.scalar(stmt) or 0)
+
+
+def my_tasks(session: Session, user: User, limit: int = 10) -> Sequence[Case]:
+    """Cases waiting for this user: assigned to them and open, or resolved cases they
+    registered that wait for the follow-up; for centre staff, cases registered in their
+    jurisdiction that wait to be accepted."""
+    mine = and_(Case.assignee_id == user.id, Case.state.in_(OPEN_STATES))
+    follow = and_(Case.registered_by_id == user.id, Case.state == "resolved")
+    waiting = [mine, follow]
+    if user.role == "centre_staff" and user.jurisdiction_id is not None:
+        waiting.append(
+            and_(Case.state == "registered", Case.holder_jurisdiction_id == user.jurisdiction_id)
+        )
+    stmt = (
+        select(Case)
+        .where(case_scope(user), or_(*waiting))
+        .order_by(Case.resolve_due.is_(None), Case.resolve_due, Case.id)
+        .limit(limit)
+    )
+    return session.scalars(stmt).all()

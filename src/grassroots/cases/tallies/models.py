@@ -1,0 +1,117 @@
+"""Maintained aggregate tables (DESIGN §5): dashboards and reports read these, never the cases.
+
+Kept exact by the flush listener in grassroots.cases.tallies.maintain, in the same
+transaction as the case change. Grain: month × village × category (the cohort and the
+deadline tables) and day × village × category for the cases still open (so that 超期数
+can be counted "as of now").
+Township/village codes are '' when a case has none (the key columns are NOT NULL).
+Every case counts twice: in its category's row and in the roll-up row of category "*" (all
+categories), which the dashboards read when no category is chosen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, Index, PrimaryKeyConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from grassroots.db import Base
+
+# Cohort counters: cases REGISTERED in the month (local date, UTC+8), and what became of them.
+COHORT_COUNTERS: tuple[str, ...] = (
+    "registered",
+    "accepted",
+    "resolved",
+    "terminated",
+    "rejected",
+    "resolved_village",
+    "resolved_township",
+    "resolved_county",
+    "resolved_city",
+    "escalated_beyond",
+    "followed_up",
+    "satisfied",
+    "violence_risk",
+    "violence_resolved",
+    "duration_days",
+)
+
+# Deadline counters: cases whose resolve_due falls in the month.
+DUE_COUNTERS: tuple[str, ...] = ("due", "on_time")
+
+
+class _Key:
+    # Key order (category, county, period, township, village) serves the dashboards' reads:
+    # one category or the roll-up "*", one county, a range of months.
+    category_code: Mapped[str] = mapped_column(String(32))
+    county_code: Mapped[str] = mapped_column(String(12))
+    township_code: Mapped[str] = mapped_column(String(12))
+    village_code: Mapped[str] = mapped_column(String(12))
+
+
+def _key(name: str, when: str) -> tuple[Any, ...]:
+    return (
+        PrimaryKeyConstraint(
+            "category_code", "county_code", when, "township_code", "village_code", name=f"pk_{name}"
+        ),
+        Index(f"ix_{name}_township", "category_code", "township_code", when),
+        Index(f"ix_{name}_village", "category_code", "village_code", when),
+    )
+
+
+class CohortAggregate(_Key, Base):
+    """Per registration month: how many cases were registered and what has become of them."""
+
+    __tablename__ = "stats_cohort"
+    __table_args__ = _key("stats_cohort", "month")
+
+    month: Mapped[date] = mapped_column(Date)  # first day of the month
+    registered: Mapped[int] = mapped_column(BigInteger, default=0)
+    accepted: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    terminated: Mapped[int] = mapped_column(BigInteger, default=0)
+    rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved_village: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved_township: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved_county: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved_city: Mapped[int] = mapped_column(BigInteger, default=0)
+    escalated_beyond: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_up: Mapped[int] = mapped_column(BigInteger, default=0)
+    satisfied: Mapped[int] = mapped_column(BigInteger, default=0)
+    violence_risk: Mapped[int] = mapped_column(BigInteger, default=0)
+    violence_resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    duration_days: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DueAggregate(_Key, Base):
+    """Per month of the resolve deadline: cases due, and those resolved by the deadline."""
+
+    __tablename__ = "stats_due"
+    __table_args__ = _key("stats_due", "month")
+
+    month: Mapped[date] = mapped_column(Date)
+    due: Mapped[int] = mapped_column(BigInteger, default=0)
+    on_time: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OpenAggregate(_Key, Base):
+    """Cases still open, by the day their resolve deadline falls on (rows at zero are deleted)."""
+
+    __tablename__ = "stats_open"
+    __table_args__ = _key("stats_open", "due_day")
+
+    due_day: Mapped[date] = mapped_column(Date)
+    open_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OpenMonthAggregate(_Key, Base):
+    """The same open cases by the month of their deadline: 超期数 sums whole months here and
+    only the current month's days in stats_open, however long the history."""
+
+    __tablename__ = "stats_open_month"
+    __table_args__ = _key("stats_open_month", "month")
+
+    month: Mapped[date] = mapped_column(Date)
+    open_count: Mapped[int] = mapped_column(BigInteger, default=0)

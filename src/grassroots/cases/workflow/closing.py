@@ -1,0 +1,111 @@
+"""Clock and after-care actions: extend, suspend, resume, follow_up, close, reopen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import User
+from grassroots.cases import schemas as s
+from grassroots.cases.deadlines import clock as clk
+from grassroots.cases.models import Case
+from grassroots.cases.workflow.engine import Change, Ctx, act
+
+
+def _extend(params: s.Extend) -> Change:
+    def change(case: Case, ctx: Ctx) -> dict[str, Any]:
+        before = case.resolve_due
+        clk.extend_resolve_clock(ctx.cal, case, params.days)
+        return {"resolve_due_before": str(before), "resolve_due": str(case.resolve_due)}
+
+    return change
+
+
+def _suspend(case: Case, ctx: Ctx) -> None:
+    case.suspended_at = ctx.moment
+    clk.pause_clock(case)
+
+
+def _resume(case: Case, ctx: Ctx) -> dict[str, Any]:
+    paused = clk.resume_resolve_clock(ctx.cal, case, ctx.today)
+    case.suspended_at = None
+    return {"paused_working_days": paused, "resolve_due": str(case.resolve_due)}
+
+
+def _follow_up(params: s.FollowUp) -> Change:
+    def change(case: Case, ctx: Ctx) -> None:
+        case.satisfaction = params.satisfaction.value
+        clk.stop_clock(case)
+
+    return change
+
+
+def _close(case: Case, ctx: Ctx) -> None:
+    case.closed_at = ctx.moment
+    clk.stop_clock(case)
+
+
+def _reopen(case: Case, ctx: Ctx) -> dict[str, Any]:
+    previous = {"outcome": case.outcome, "resolved_level": case.resolved_level}
+    case.outcome = None
+    case.outcome_note = ""
+    case.resolved_at = case.resolved_level = case.closed_at = case.satisfaction = None
+    case.reopen_count += 1
+    clk.start_resolve_clock(ctx.session, ctx.cal, case, ctx.today)
+    return {"previous": previous}
+
+
+def do_extend(
+    session: Session, code: str, params: s.Extend, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """延期: an approved extension moves the resolve deadline by working days."""
+    return act(session, code, "extend", params, _extend(params), actor=actor,
+                expected_version=expected_version, now=now)  # fmt: skip
+
+
+def do_suspend(
+    session: Session, code: str, params: s.Suspend, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """中止: the clock stops until resume."""
+    return act(session, code, "suspend", params, _suspend, actor=actor,
+                expected_version=expected_version, now=now)  # fmt: skip
+
+
+def do_resume(
+    session: Session, code: str, params: s.Resume | None = None, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """恢复: the deadline moves by the working days the case was suspended."""
+    return act(session, code, "resume", params or s.Resume(), _resume, actor=actor,
+                expected_version=expected_version, now=now)  # fmt: skip
+
+
+def do_follow_up(
+    session: Session, code: str, params: s.FollowUp, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """回访: performance of the agreement, satisfaction, remaining risk."""
+    return act(session, code, "follow_up", params, _follow_up(params), actor=actor,
+                expected_version=expected_version, now=now)  # fmt: skip
+
+
+def do_close(
+    session: Session, code: str, params: s.Close | None = None, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """结案, once a follow-up has been recorded since the case was resolved."""
+    return act(session, code, "close", params or s.Close(), _close, actor=actor,
+                expected_version=expected_version, now=now)  # fmt: skip
+
+
+def do_reopen(
+    session: Session, code: str, params: s.Reopen, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """返工: the check failed or the resident is unsatisfied; back to in progress."""
+    return act(session, code, "reopen", params, _reopen, actor=actor,
+                expected_version=expected_version, now=now)  # fmt: skip

@@ -1,0 +1,35 @@
+"""The configurable dictionaries a case draws on: categories (纠纷类别) and sources (来源).
+
+Seeded with the Ministry of Justice statistics list (migration 0002); administrators add,
+rename or retire entries (active=false: old cases keep them). Table names keep their
+historical case_ prefix.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from grassroots.db import Base
+
+
+class Category(Base):
+    """Configurable dictionary; seeded with the Ministry of Justice statistics list."""
+
+    __tablename__ = "case_category"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "" = zh
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Source(Base):
+    __tablename__ = "case_source"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "" = zh
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,47 @@
+"""The web UI's own pages: the 工作台 (dashboard) and its fragments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.responses import HTMLResponse
+
+from grassroots.accounts.models import User
+from grassroots.calendar.today import china_today
+from grassroots.cases.listing.queries import awaiting_follow_up, my_tasks, open_by_grid
+from grassroots.deps import DbSession, requires
+from grassroots.i18n import N_, request_locale
+from grassroots.stats.dashboard import Card, by_category, month_cards, trend
+from grassroots.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+StatsReader = Annotated[User, requires("stats.read")]
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLResponse:
+    node = user.jurisdiction
+    cards = month_cards(session, node) if node is not None else []
+    follow = awaiting_follow_up(session, user)
+    tone = "is-warning" if follow else ""
+    cards.append(Card("follow_up", N_("Awaiting follow-up"), str(follow), tone))
+    context = {
+        "cards": cards,
+        "node": node,
+        "tasks": my_tasks(session, user),
+        "charts": {
+            "trend": trend(session, node) if node is not None else {},
+            "categories": (
+                by_category(session, node, request_locale(request)) if node is not None else []
+            ),
+        },
+    }
+    return render(request, "stats/dashboard.html", context, user=user)
+
+
+@router.get("/dashboard/grids.json")
+def grid_counts(session: DbSession, user: StatsReader) -> JSONResponse:
+    """Open and overdue cases per grid, for colouring the dashboard map."""
+    return JSONResponse(open_by_grid(session, user, china_today()))
