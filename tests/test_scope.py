@@ -16,7 +16,13 @@ from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
 from grassroots.geo.unit_queries import scoped_units
 from grassroots.reports.queries import list_reports
-from grassroots.scope import current_jurisdiction, in_subtree, post_prefix, subtree_condition
+from grassroots.scope import (
+    current_jurisdiction,
+    in_subtree,
+    on_path_to_post,
+    post_prefix,
+    subtree_condition,
+)
 from grassroots.stats.queries import access_jurisdiction
 
 
@@ -72,3 +78,13 @@ def test_no_post_grants_nothing_in_any_domain(session, users):
     assert case.code in {c.code for c in seen}  # the county's leader sees it
     rows, _ = list_cases(session, staff, CaseFilter(), china_today())
     assert rows == []
+
+
+def test_on_path_to_post_walks_the_tree_up_from_the_post(users):
+    zhao, chen, zhou, wang = users["zhao"], users["chen"], users["zhou"], users["wang"]
+    township, county = zhao.jurisdiction, chen.jurisdiction
+    assert on_path_to_post(zhao, township.code) and on_path_to_post(zhao, county.code)
+    assert on_path_to_post(wang, township.code)  # wang's village lies in zhao's township
+    assert not on_path_to_post(chen, township.code)  # below the post, not on its path
+    assert not on_path_to_post(zhao, zhou.jurisdiction.code)  # a sibling township
+    assert not on_path_to_post(zhao, wang.jurisdiction.code) and not on_path_to_post(zhao, "")

@@ -62,6 +62,18 @@ def in_subtree(user: Posted, code: str | None) -> bool:
     return within(post_prefix(user), code)
 
 
+def on_path_to_post(user: Posted, code: str | None) -> bool:
+    """Whether the node `code` is the user's post or one of its ancestors, found by walking up
+    the jurisdiction tree (parent links), never by comparing code strings: an object of a
+    node above the post (a county's report template) serves the post. False without a post."""
+    node = user.jurisdiction
+    while node is not None and code:
+        if node.code == code:
+            return True
+        node = node.parent
+    return False
+
+
 def subtree_condition(user: Posted, column: Any) -> ColumnElement[bool]:
     """SQL: the code in `column` lies in the user's subtree (false for a user with no post)."""
     prefix = post_prefix(user)

@@ -6,8 +6,14 @@ import io
 from datetime import UTC, datetime
 
 from docx import Document
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from grassroots.accounts.actions import do_create_user
+from grassroots.accounts.models import Role
+from grassroots.db import transaction
+from grassroots.geo.models import Jurisdiction
+from grassroots.scope import current_jurisdiction
 from tests.reports.read import docx_text
 from tests.stats import history as h
 
@@ -72,3 +78,58 @@ def test_placeholders_are_listed_with_examples(client_as) -> None:
     names = {p["name"] for p in listed}
     assert {"registered", "resolution_rate", "rows", "chart_categories"} <= names
     assert all(p["description"] for p in listed)
+
+
+def _posted(session: Session, username: str, node: Jurisdiction) -> str:
+    """A centre_staff account posted at `node`; returns its password."""
+    password = f"Tmpl-{len(username)}-Pass9x"
+    do_create_user(
+        session,
+        username=username,
+        display_name=username,
+        role=Role.centre_staff,
+        jurisdiction_code=node.code,
+        password=password,
+    )
+    return password
+
+
+def _login(app, username: str, password: str) -> TestClient:  # type: ignore[no-untyped-def]
+    c = TestClient(app)
+    r = c.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert r.status_code == 200, r.text
+    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return c
+
+
+def test_template_visibility_follows_the_tree_not_code_strings(session: Session, app) -> None:
+    """Township …010's template serves …010 and the villages below it; township …011 (whose
+    code starts with …010's code stripped of zeros, "99010101") does not see it."""
+    county = current_jurisdiction(session, COUNTY)
+    assert county is not None
+    with transaction(session):
+        t10 = Jurisdiction(code="990101010000", name="十镇", level="township", parent=county)
+        t11 = Jurisdiction(code="990101011000", name="十一镇", level="township", parent=county)
+        v10 = Jurisdiction(code="990101010201", name="十镇一村", level="village", parent=t10)
+        session.add_all([t10, t11, v10])
+    pw = {name: _posted(session, name, node) for name, node in
+          (("staff10", t10), ("staff11", t11), ("village10", v10))}  # fmt: skip
+    clients = {name: _login(app, name, p) for name, p in pw.items()}
+    r = _upload(clients["staff10"], _template("{{ jurisdiction_name }}"), name="十镇模板")
+    assert r.status_code == 201, r.text
+    tid = r.json()["id"]
+
+    def generate(name: str, code: str) -> int:
+        body = {"jurisdiction": code, "period": "2026-02", "formats": ["docx"], "template_id": tid}
+        r = clients[name].post("/api/v1/reports", json=body)
+        assert r.status_code in (201, 404), r.text
+        return r.status_code
+
+    def listed(name: str) -> bool:
+        return tid in {t["id"] for t in clients[name].get("/api/v1/reports/templates").json()}
+
+    assert listed("staff10") and generate("staff10", t10.code) == 201
+    assert listed("village10") and generate("village10", v10.code) == 201
+    assert not listed("staff11") and generate("staff11", t11.code) == 404
+    for c in clients.values():
+        c.close()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.errors import Problem
 from grassroots.reports.models import ReportFile, ReportTemplate
-from grassroots.scope import in_subtree, post_prefix, subtree_condition
+from grassroots.scope import in_subtree, on_path_to_post, subtree_condition
 
 
 def access_report(session: Session, user: User, report_id: int) -> ReportFile:
@@ -24,10 +24,9 @@ def access_report(session: Session, user: User, report_id: int) -> ReportFile:
 def access_template(session: Session, user: User, template_id: int) -> ReportTemplate:
     """A template uploaded in the user's subtree or above it (a county's serves its townships)."""
     t = session.get(ReportTemplate, template_id)
-    prefix = post_prefix(user)  # a template of a node above the post serves it too
-    node = t.jurisdiction_code.rstrip("0") if t is not None else None
-    above = prefix is not None and node is not None and prefix.startswith(node)
-    if t is None or not (above or in_subtree(user, t.jurisdiction_code)):
+    if t is None or not (
+        on_path_to_post(user, t.jurisdiction_code) or in_subtree(user, t.jurisdiction_code)
+    ):
         raise Problem(404, "template_not_found", "未找到该模板 / template not found")
     return t
 
