@@ -34,6 +34,21 @@ def new_case_in_progress(factory: Callable[[], Session]) -> str:
         return code
 
 
+def wait_once_before_the_event(barrier: threading.Barrier) -> Callable[..., None]:
+    """A before_flush hook that meets the other thread once, at the flush that writes the
+    action's event: both have read the case by then. (Waiting at every flush could pair one
+    thread's earlier flush with the other's event flush, and the race would not happen.)"""
+    met = False
+
+    def hook(session: Session, *_: Any) -> None:
+        nonlocal met
+        if not met and any(isinstance(row, CaseEvent) for row in session.new):
+            met = True
+            barrier.wait()
+
+    return hook
+
+
 def record_at_once(factory, code: str, expected: int | None, overlap: bool) -> list[Any]:
     """Two threads record a session on `code`. With `overlap`, both have read the case
     before either writes (a barrier in before_flush) — the lost-update race itself."""
@@ -42,7 +57,7 @@ def record_at_once(factory, code: str, expected: int | None, overlap: bool) -> l
     def one(summary: str) -> Any:
         with factory() as session:
             if overlap:
-                event.listen(session, "before_flush", lambda *_: barrier.wait())
+                event.listen(session, "before_flush", wait_once_before_the_event(barrier))
             zhao = session.scalars(select(User).where(User.username == "zhao")).one()
             params = s.RecordSession(held_on="2026-03-03", summary=summary)
             try:
