@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from babel.messages.mofile import read_mo
 from babel.support import Translations
 from fastapi import FastAPI, Request
 from starlette.datastructures import MutableHeaders
@@ -45,6 +46,20 @@ def translations(locale: str) -> Translations:
     if not isinstance(loaded, Translations):  # no .mo found: identity
         return Translations()
     return loaded
+
+
+@lru_cache(maxsize=1)
+def msgids() -> frozenset[str]:
+    """Every msgid of the catalogue: the Chinese one translates them all (tests/web/test_i18n.py).
+    Plural entries count by their singular."""
+    with (LOCALE_DIR / DEFAULT_LOCALE / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
+        catalog = read_mo(mo)
+    return frozenset(m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id)
+
+
+def is_msgid(message: object) -> bool:
+    """Whether `message` is text of the code (a msgid), not text a person typed."""
+    return isinstance(message, str) and message in msgids()
 
 
 def gettext_for(locale: str) -> Callable[[str], str]:

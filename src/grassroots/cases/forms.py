@@ -25,7 +25,10 @@ class FieldSpec:
     label: str  # msgid
     widget: str  # text / textarea / date / number / checkbox / select / checkboxes
     required: bool
-    options: list[tuple[str, str]] = field(default_factory=list)  # (value, msgid or text)
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value, msgid or name)
+    # True: the options' texts are msgids (an enum's labels); False: names from the data
+    # (units, mediators), shown as they are, never through gettext.
+    translate_options: bool = True
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -52,9 +55,10 @@ def _choices(inner: Any) -> list[tuple[str, str]]:
 def spec_of(name: str, info: FieldInfo, options: dict[str, list[tuple[str, str]]]) -> FieldSpec:
     inner, many = _unwrap(info.annotation)
     label, required = FIELD_LABELS.get(name, name), info.is_required()
-    choices = options.get(name) or _choices(inner)
-    if choices:
-        return FieldSpec(name, label, "checkboxes" if many else "select", required, choices)
+    named, choices = options.get(name), _choices(inner)
+    if named or choices:
+        widget = "checkboxes" if many else "select"
+        return FieldSpec(name, label, widget, required, named or choices, not named)
     widget = {date: "date", bool: "checkbox", int: "number"}.get(inner, "text")
     if widget == "text" and name in LONG_TEXT:
         widget = "textarea"

@@ -1,7 +1,9 @@
 """Excel: 矛盾纠纷排查化解情况统计表 — per child jurisdiction, per village, category × level.
 
 Values, not formulas (readers and tests see the figures without a spreadsheet engine); rates
-are numbers formatted as percentages, "—" where the denominator is zero.
+are numbers formatted as percentages, "—" where the denominator is zero. Every cell goes
+through grassroots.spreadsheet.safe_cell: names typed by people (categories, jurisdictions,
+units) never become formulas.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from grassroots.reports.data import LEVEL_NAMES, LEVELS, CategoryRow, ReportData, Row
 from grassroots.reports.formatting import DASH
+from grassroots.spreadsheet import safe_cell
 
 Getter = Callable[[Row], Any]
 
@@ -67,7 +70,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _title(ws: Worksheet, text: str, width: int) -> None:
-    ws.cell(1, 1, text).font = Font(bold=True, size=16)
+    ws.cell(1, 1, safe_cell(text)).font = Font(bold=True, size=16)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.cell(1, 1).alignment = CENTER
     ws.row_dimensions[1].height = 30
@@ -76,7 +79,7 @@ def _title(ws: Worksheet, text: str, width: int) -> None:
 def _cell(
     ws: Worksheet, row: int, col: int, value: Any, rate: bool = False, bold: bool = False
 ) -> None:
-    cell = ws.cell(row, col, value)
+    cell = ws.cell(row, col, safe_cell(value))
     cell.border = BOX
     cell.alignment = CENTER
     if rate and isinstance(value, float):

@@ -19,6 +19,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -31,6 +32,7 @@ from grassroots.i18n import (
     gettext_for,
     html_lang,
     in_language,
+    is_msgid,
     request_locale,
     translations,
 )
@@ -65,8 +67,19 @@ def register_filters(**filters: Any) -> None:
         environment().filters.update(filters)
 
 
+def _not_a_msgid(text: object) -> Markup:
+    """What `_()` gives for text that is not a msgid (a person's text passed by mistake):
+    escaped, never translated. Jinja's i18n marks whatever `_()` returns as safe markup and
+    always applies `%` formatting to it, so `%` is doubled to come out as typed."""
+    return escape(text).replace("%", "%%")  # Markup.replace keeps it Markup
+
+
 @pass_context
 def _gettext(context: Context, message: str) -> str:
+    """`_()` in templates: translates msgids only. Its `%(name)s` arguments are escaped by
+    Jinja (the result is Markup, whose `%` escapes what it inserts)."""
+    if not is_msgid(message):
+        return _not_a_msgid(message)
     return gettext_for(context.get("locale", "zh_CN"))(message)
 
 
@@ -77,6 +90,8 @@ def _in_ui_language(context: Context, message: str) -> str:
 
 @pass_context
 def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    if not is_msgid(singular):
+        return _not_a_msgid(singular if n == 1 else plural)
     return translations(context.get("locale", "zh_CN")).ngettext(singular, plural, n)
 
 

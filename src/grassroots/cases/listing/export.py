@@ -7,6 +7,10 @@ Every export is audited before its first byte leaves (who, filter, format, row c
 nothing is cut silently: the cases are read in keyset batches of the user's scope and the
 filter until the last one. CSV is streamed with no limit; an .xlsx sheet holds at most
 XLSX_MAX_ROWS cases (Excel's limit) and a larger export is refused with a clear message.
+
+Every cell goes through grassroots.spreadsheet.safe_cell: a title typed as `=HYPERLINK(…)`
+comes out as text, never as a formula. The times are China's wall-clock time; in .xlsx the
+registration time and the due date are real date cells.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ from datetime import date, datetime
 from typing import IO, Any, cast
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
+from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.labels import KIND_LABELS, LIGHT_LABELS, light_of, state_label
 from grassroots.cases.listing.queries import CaseFilter, filter_conditions
 from grassroots.cases.models import Case
@@ -33,6 +39,7 @@ from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.labels import level_label
 from grassroots.i18n import N_
+from grassroots.spreadsheet import safe_row
 
 COLUMNS = (
     N_("Case code"),
@@ -122,7 +129,10 @@ def do_record_export(
         )  # fmt: skip
 
 
-def row_of(c: Case, categories: dict[str, str], today: date, t: Callable[[str], str]) -> list[str]:
+Cell = str | date | datetime
+
+
+def row_of(c: Case, categories: dict[str, str], today: date, t: Callable[[str], str]) -> list[Cell]:
     return [
         c.code,
         t(KIND_LABELS.get(c.kind, c.kind)),
@@ -132,25 +142,32 @@ def row_of(c: Case, categories: dict[str, str], today: date, t: Callable[[str], 
         t(level_label(c.level)),
         c.village_code or "",
         c.grid_code or "",
-        c.registered_at.strftime("%Y-%m-%d %H:%M"),
-        c.clock_due_on.isoformat() if c.clock_due_on else "",
+        c.registered_at.astimezone(CHINA_TZ).replace(tzinfo=None, second=0, microsecond=0),
+        c.clock_due_on or "",
         t(LIGHT_LABELS[light_of(c, today)]),
     ]
 
 
-Rows = Iterator[list[list[str]]]  # batches of rows
+Rows = Iterator[list[list[Cell]]]  # batches of rows
+MINUTES = "%Y-%m-%d %H:%M"
+
+
+def csv_text(value: Cell) -> str:
+    if isinstance(value, datetime):
+        return value.strftime(MINUTES)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def csv_chunks(header: list[str], batches: Rows) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM (Excel opens it as UTF-8), one chunk per batch."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow(safe_row(header))
     yield ("\ufeff" + out.getvalue()).encode("utf-8")
     for rows in batches:
         out.seek(0)
         out.truncate()
-        writer.writerows(rows)
+        writer.writerows(safe_row(csv_text(v) for v in row) for row in rows)
         yield out.getvalue().encode("utf-8")
 
 
@@ -170,14 +187,23 @@ def xlsx_file(header: list[str], batches: Rows, title: str) -> IO[bytes]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for rows in batches:
         for row in rows:
-            sheet.append(row)
+            sheet.append([xlsx_cell(sheet, v) for v in safe_row(row)])
     out = tempfile.TemporaryFile()  # noqa: SIM115 - returned open; file_chunks closes it
     book.save(out)
     out.seek(0)
     return out
+
+
+def xlsx_cell(sheet: Any, value: Cell) -> Any:
+    """A time to the minute as a date cell shown so; anything else as it is."""
+    if not isinstance(value, datetime):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = "yyyy-mm-dd hh:mm"
+    return cell
 
 
 def file_chunks(out: IO[bytes], size: int = 1 << 16) -> Iterator[bytes]:
