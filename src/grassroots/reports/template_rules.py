@@ -29,8 +29,8 @@ from grassroots.reports.context import CHART_PLACEHOLDERS, LIST_FIELDS, PLACEHOL
 LOOP_FIELDS = frozenset({"index", "index0", "revindex", "first", "last", "length"})
 # filter → the types of its literal arguments (required first, then optional)
 FILTERS: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {
-    "default": ((), (str,)),
-    "d": ((), (str,)),
+    "default": ((), (str, bool)),  # default('—', true): also when the value is empty
+    "d": ((), (str, bool)),
     "trim": ((), ()),
     "upper": ((), ()),
     "lower": ((), ()),
@@ -38,6 +38,7 @@ FILTERS: dict[str, tuple[tuple[type, ...], tuple[type, ...]]] = {
     "count": ((), ()),
     "replace": ((str, str), ()),
 }
+COUNTING = {"length", "count"}  # their result is a number: nothing to count in it
 COMPARISONS = {"eq": "==", "ne": "!="}
 LITERALS = (str, int, float, bool, type(None))
 MAX_SHOWN = 80  # characters of an offending expression quoted back
@@ -164,13 +165,21 @@ def _field_of(node: nodes.Getattr, scope: Scope) -> str | None:
 
 
 def _filter(node: nodes.Filter, scope: Scope, found: Findings) -> None:
-    """A listed filter with literal arguments, on anything but a picture."""
+    """A listed filter with literal arguments, on anything but a picture; `length` only
+    on a placeholder, a list item or its field (not on a number: `loop.index`, a length)."""
     spec, subject = FILTERS.get(node.name), node.node
     picture = isinstance(subject, nodes.Name) and subject.name in CHART_PLACEHOLDERS
-    if spec is None or subject is None or picture or not _literal_args(node, *spec):
+    counted = node.name in COUNTING and not _sized(subject, scope)
+    if spec is None or subject is None or picture or counted or not _literal_args(node, *spec):
         found.add(found.refused, describe(node))
         return
     _expr(subject, scope, found)
+
+
+def _sized(node: nodes.Node | None, scope: Scope) -> bool:
+    """A placeholder, a list item or an item's field: text or a list, never a number."""
+    base = node.node if isinstance(node, nodes.Getattr) else node
+    return isinstance(base, nodes.Name) and scope.get(base.name) != "loop"
 
 
 def _literal_args(

@@ -53,7 +53,7 @@ def _fill(tpl: DocxTemplate, context: dict[str, Any]) -> None:
         ) from exc
     except TemplateSyntaxError as exc:
         raise Problem(422, "bad_template", f"模板语法错误 / template syntax error: {exc}") from exc
-    except TemplateError as exc:
+    except (TemplateError, TypeError) as exc:  # a filter given a value it cannot take
         message = f"模板无法填充 / template cannot be filled: {exc}"
         raise Problem(422, "bad_template", message) from exc
 
