@@ -42,6 +42,7 @@ COUNTING = {"length", "count"}  # their result is a number: nothing to count in 
 COMPARISONS = {"eq": "==", "ne": "!="}
 LITERALS = (str, int, float, bool, type(None))
 MAX_SHOWN = 80  # characters of an offending expression quoted back
+MAX_LISTED = 10  # offending expressions (or names) named in one refusal
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Findings:
 
     def add(self, bucket: list[str], text: str) -> None:
         shown = text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
-        if shown not in bucket:
+        if shown not in bucket and len(bucket) < MAX_LISTED:
             bucket.append(shown)
 
 
