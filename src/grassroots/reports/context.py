@@ -1,7 +1,8 @@
 """The placeholders a report template may use, and their values for one report.
 
-PLACEHOLDERS is the documented list (docs/reports.md shows it with examples); a template
-naming anything else is refused with the unknown name (grassroots.reports.word).
+PLACEHOLDERS is the documented list (docs/reports.md shows it with examples) and LIST_FIELDS
+the fields of the two lists; a template naming anything else is refused with the unknown
+name (grassroots.reports.template_rules).
 """
 
 from __future__ import annotations
@@ -67,6 +68,16 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "chart_levels": ("图：分级化解占比（图片）", "{{ chart_levels }}"),
     "charts_note": ("图表说明（缺少中文字体时提示，否则为空）", ""),
 }
+
+# The documented lists and the fields of their items (`{% for c in top_categories %}{{ c.name }}`).
+LIST_FIELDS: dict[str, frozenset[str]] = {
+    "top_categories": frozenset({"name", "count", "share", "yoy", "mom"}),
+    "rows": frozenset(
+        {"name", "registered", "resolved", "resolution_rate", "local_resolution_rate", "overdue"}
+    ),
+}
+# Pictures (docxtpl InlineImage, or "" without a Chinese font): no filter applies to them.
+CHART_PLACEHOLDERS = frozenset({"chart_categories", "chart_levels"})
 
 CHILD_LEVEL_NAMES = {"county": "乡镇（街道）", "township": "村（社区）"}
 

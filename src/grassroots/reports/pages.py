@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, requires
-from grassroots.reports.actions import do_generate_report
+from grassroots.errors import Problem
+from grassroots.reports.actions import MAX_TEMPLATE_BYTES, do_generate_report, do_upload_template
 from grassroots.reports.api import reports_folder
 from grassroots.reports.context import chart_pngs, figures
 from grassroots.reports.data import gather
@@ -28,11 +31,13 @@ def _last_month() -> str:
     return f"{first.year}-{first.month:02d}"
 
 
-@router.get("/reports", response_class=HTMLResponse)
-def reports_page(
-    request: Request, session: DbSession, user: User = requires("report.read")
+def _page(
+    request: Request,
+    session: Session,
+    user: User,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> HTMLResponse:
-    """报告页：选择区划与期间，生成、预览、下载。"""
     own = user.jurisdiction
     jurisdictions = [own, *children_of(session, own)] if own is not None else []
     context = {
@@ -40,8 +45,37 @@ def reports_page(
         "default_period": _last_month(),
         "templates": list_templates(session, user),
         "reports": list_reports(session, user),
+        "values": (form or {}).get("values", {}),
+        "errors": (form or {}).get("errors", {}),
     }
-    return render(request, "reports.html", context, user=user)
+    return render(request, "reports.html", context, user=user, status_code=status_code)
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(
+    request: Request, session: DbSession, user: User = requires("report.read")
+) -> HTMLResponse:
+    """报告页：选择区划与期间，生成、预览、下载；上传自定义模板。"""
+    return _page(request, session, user)
+
+
+@router.post("/reports/templates", response_class=HTMLResponse)
+def upload_template_from_form(
+    request: Request,
+    session: DbSession,
+    file: UploadFile = File(...),
+    name: str = Form(""),
+    user: User = requires("report.write"),
+) -> Response:
+    """The page's upload form: the same action as the API; a refusal comes back beside the
+    file field, naming the placeholder or expression."""
+    content = file.file.read(MAX_TEMPLATE_BYTES + 1)
+    try:
+        do_upload_template(session, name or (file.filename or ""), content, actor=user)
+    except Problem as exc:
+        form = {"values": {"name": name}, "errors": {"file": exc.message}}
+        return _page(request, session, user, form, status_code=exc.status)
+    return RedirectResponse("/reports", status_code=303)
 
 
 @router.get("/reports/preview", response_class=HTMLResponse)
