@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # Key file for personal data (AES-256-GCM + blind index); keep it outside the database
     # and its backups. Default: <data_dir>/keys/grassroots.key
     key_file: Path | None = None
+    # Append-only file the audit chain head is anchored to (`grassroots audit anchor`, the
+    # audit_anchor job); `audit verify` checks against its latest line. Put it on another
+    # disk or host than the database (docs/audit.md). Default: <data_dir>/audit-anchors.log
+    audit_anchor_file: Path | None = None
 
     # Accounts and sessions (docs/accounts.md). Times are configurable per deployment.
     login_max_failures: int = 5
@@ -64,6 +68,10 @@ class Settings(BaseSettings):
     @property
     def key_file_path(self) -> Path:
         return self.key_file or self.data_dir / "keys" / "grassroots.key"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.log"
 
     @property
     def secure_cookies(self) -> bool:
