@@ -42,8 +42,16 @@ class Settings(BaseSettings):
     audit_anchor_file: Path | None = None
 
     # Accounts and sessions (docs/accounts.md). Times are configurable per deployment.
+    # Failed logins per (user, client address): free ones, then a delay of 1 s, 2 s, 4 s …
+    # at most lockout_minutes; counts quiet for login_throttle_forget_hours are forgotten.
     login_max_failures: int = 5
     lockout_minutes: int = 15
+    login_throttle_forget_hours: int = 24
+    # Ceiling per user over all addresses ("<failures>/<seconds>"): blocks the account until
+    # the window ends (against guessing spread over many addresses).
+    login_user_ceiling: str = "100/3600"
+    # Wrong current passwords sent with one bearer token ("<failures>/<seconds>").
+    bearer_reauth_limit: str = "5/900"
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     # Last-used/last-seen times are written in one batch this often (accounts.touches);
