@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -135,11 +135,11 @@ def purge_throttle(session: Session, now: datetime, s: Settings) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _matches(key: ThrottleKey):  # type: ignore[no-untyped-def]
-    return (
-        (LoginThrottle.kind == key.kind)
-        & (LoginThrottle.subject == key.subject)
-        & (LoginThrottle.address == key.address)
+def _matches(key: ThrottleKey) -> ColumnElement[bool]:
+    return and_(
+        LoginThrottle.kind == key.kind,
+        LoginThrottle.subject == key.subject,
+        LoginThrottle.address == key.address,
     )
 
 
