@@ -4,7 +4,7 @@ process would keep in its memory must hold across all of them:
 
 * an Idempotency-Key sent to two processes at once registers one case;
 * a dictionary change made through one process applies at the next request to another;
-* account lockout counts failures made through either;
+* the login throttle counts failures made through either;
 * the scheduled jobs run once: no report is produced twice.
 """
 
@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.models import User
+from grassroots.accounts.models import LoginThrottle, User
 from grassroots.accounts.token_actions import do_create_token
 from grassroots.cases.models import Case
 from grassroots.crypto import new_key_file
@@ -116,7 +117,7 @@ def test_processes_share_what_one_process_would_remember(servers, world, fresh_e
     admin = {"Authorization": f"Bearer {world['admin']}"}
     _one_case_per_key(a, b, wang, world, fresh_engine)
     _dictionary_change_applies_everywhere(a, b, wang, admin, world)
-    _lockout_counts_across_processes(a, b)
+    _lockout_counts_across_processes(a, b, fresh_engine)
     _scheduled_reports_made_once(fresh_engine)
 
 
@@ -165,15 +166,25 @@ def _dictionary_change_applies_everywhere(
     assert register(a).status_code == 201
 
 
-def _lockout_counts_across_processes(a: str, b: str) -> None:
-    def login(base: str, password: str) -> int:
+def _lockout_counts_across_processes(a: str, b: str, engine: Engine) -> None:
+    def login(base: str, password: str) -> httpx.Response:
         body = {"username": "li", "password": password}
-        return httpx.post(f"{base}/api/v1/auth/login", json=body).status_code
+        return httpx.post(f"{base}/api/v1/auth/login", json=body)
 
     for i in range(5):
-        assert login((a, b)[i % 2], "wrong-password-1A") == 401
-    assert login(a, DEMO_PASSWORDS["li"]) == 401  # locked, whichever process is asked
-    assert login(b, DEMO_PASSWORDS["li"]) == 401
+        assert login((a, b)[i % 2], "wrong-password-1A").status_code == 401
+    with Session(engine) as session:  # both processes counted into the one row
+        row = session.scalars(
+            select(LoginThrottle).where(
+                LoginThrottle.subject == "li", LoginThrottle.address == "127.0.0.1"
+            )
+        ).one()
+        assert row.failures == 5 and row.blocked_until is not None
+        row.blocked_until = utcnow() + timedelta(minutes=10)  # not a 1 s race against the test
+        session.commit()
+    for base in (a, b):  # throttled, whichever process is asked
+        refused = login(base, DEMO_PASSWORDS["li"])
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 500
 
 
 def _scheduled_reports_made_once(engine: Engine) -> None:

@@ -36,10 +36,22 @@ class Settings(BaseSettings):
     # Key file for personal data (AES-256-GCM + blind index); keep it outside the database
     # and its backups. Default: <data_dir>/keys/grassroots.key
     key_file: Path | None = None
+    # Append-only file the audit chain head is anchored to (`grassroots audit anchor`, the
+    # audit_anchor job); `audit verify` checks against its latest line. Put it on another
+    # disk or host than the database (docs/audit.md). Default: <data_dir>/audit-anchors.log
+    audit_anchor_file: Path | None = None
 
     # Accounts and sessions (docs/accounts.md). Times are configurable per deployment.
+    # Failed logins per (user, client address): free ones, then a delay of 1 s, 2 s, 4 s …
+    # at most lockout_minutes; counts quiet for login_throttle_forget_hours are forgotten.
     login_max_failures: int = 5
     lockout_minutes: int = 15
+    login_throttle_forget_hours: int = 24
+    # Ceiling per user over all addresses ("<failures>/<seconds>"): blocks the account until
+    # the window ends (against guessing spread over many addresses).
+    login_user_ceiling: str = "100/3600"
+    # Wrong current passwords sent with one bearer token ("<failures>/<seconds>").
+    bearer_reauth_limit: str = "5/900"
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     # Last-used/last-seen times are written in one batch this often (accounts.touches);
@@ -64,6 +76,10 @@ class Settings(BaseSettings):
     @property
     def key_file_path(self) -> Path:
         return self.key_file or self.data_dir / "keys" / "grassroots.key"
+
+    @property
+    def audit_anchor_path(self) -> Path:
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.log"
 
     @property
     def secure_cookies(self) -> bool:

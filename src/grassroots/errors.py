@@ -16,13 +16,20 @@ class Problem(Exception):
     """An error the user can act on: HTTP status, stable machine code, readable message."""
 
     def __init__(
-        self, status: int, code: str, message: str, *, errors: list[dict[str, Any]] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.errors = errors or []
+        self.headers = headers or {}  # e.g. Retry-After on a 429
 
     def body(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -40,7 +47,10 @@ class Problem(Exception):
 
 def problem_response(problem: Problem, instance: str | None = None) -> JSONResponse:
     return JSONResponse(
-        problem.body(instance), status_code=problem.status, media_type=PROBLEM_MEDIA_TYPE
+        problem.body(instance),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=problem.headers or None,
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from grassroots.accounts.jobs import session_purge_job
+from grassroots.audit.jobs import audit_anchor_job
 from grassroots.cases.deadlines.jobs import sweep_deadlines
 from grassroots.db import utcnow
 from grassroots.job_lock import only_one
@@ -54,6 +55,12 @@ JOBS: list[Job] = [
         "session_purge",
         "会话清理：删除已超时的登录会话 / delete login sessions past their idle or absolute limit",
         session_purge_job,
+    ),
+    Job(
+        "audit_anchor",
+        "审计锚点：校验新增的审计行后，把链头追加到数据库以外的锚点文件 / verify the audit rows "
+        "since the last anchor, then append the chain head to the anchor file",
+        audit_anchor_job,
     ),
 ]
 

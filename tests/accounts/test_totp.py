@@ -9,6 +9,7 @@ import pyotp
 from sqlalchemy import select
 
 from grassroots.accounts.models import User
+from grassroots.db import utcnow
 from tests.accounts.conftest import ME, audit_actions, last_audit_id, login
 
 ENROL, CONFIRM, VERIFY = (
@@ -115,12 +116,15 @@ def test_recovery_code_works_once(client):
     assert other.status_code == 200
 
 
-def test_wrong_codes_count_towards_the_lockout(client):
+def test_wrong_codes_count_towards_the_login_throttle(app, client):
+    frozen = utcnow()
+    app.state.clock = lambda: frozen  # the 1 s delay must not pass while the test runs
     secret, _, _ = _enrol(client, login(client, "admin").json()["csrf_token"])
     csrf = login(client, "admin").json()["csrf_token"]
     for _ in range(5):
         client.post(VERIFY, json={"code": _wrong_code(secret)}, headers={"X-CSRF-Token": csrf})
-    assert login(client, "admin").status_code == 401  # locked
+    throttled = login(client, "admin")
+    assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "1"
 
 
 def test_staff_may_enrol_and_then_must_verify(client):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from grassroots.audit.actions import record_audit
-from grassroots.db import transaction
+from grassroots.audit.anchors import Anchor, append_anchor, database_label
+from grassroots.db import transaction, utcnow
 
 
 def _seed(session: Session, users) -> None:  # type: ignore[no-untyped-def]
@@ -65,6 +66,17 @@ def test_auditor_runs_verify(session, users, client_as):
     body = client_as("audit").get("/api/v1/audit/verify").json()
     assert body["intact"] is True and body["broken_id"] is None
     assert body["message"] == f"intact, {body['rows']} rows, head {body['head']}"
+
+
+def test_verify_checks_the_anchor_file(app, session, users, client_as):
+    _seed(session, users)
+    settings = app.state.settings
+    far_ahead = Anchor(utcnow(), 10**9, "a" * 64, database_label(app.state.engine))
+    append_anchor(settings.audit_anchor_path, far_ahead)
+    auditor = client_as("audit")
+    body = auditor.get("/api/v1/audit/verify").json()
+    assert body["intact"] is False and "anchor file has row 1000000000" in body["reason"]
+    assert auditor.get("/api/v1/audit/verify", params={"anchor_file": "false"}).json()["intact"]
 
 
 def test_others_may_not_read_the_log_and_the_refusal_is_audited(session, users, client_as):

@@ -17,7 +17,7 @@ from grassroots.audit.chain import HASHED_FIELDS, row_hash
 from grassroots.audit.models import GENESIS_HASH, AuditEntry
 from grassroots.audit.verify import chain_head, verify_chain
 from grassroots.db import make_session_factory, transaction, writer_engine
-from tests.audit.conftest import drop_append_only_triggers
+from tests.audit.conftest import drop_append_only_triggers, forge_row, hash_of, swap_rows
 
 
 def test_rows_link_to_each_other(session: Session, users: dict[str, User]):
@@ -107,37 +107,6 @@ def test_truncate_refused_on_postgresql(fresh_engine: Engine, write_audit_rows):
         conn.execute(text("TRUNCATE audit_log"))
 
 
-def _swap_rows(conn, a: int, b: int) -> None:  # type: ignore[no-untyped-def]
-    conn.execute(text("UPDATE audit_log SET id = -1 WHERE id = :a"), {"a": a})
-    conn.execute(text("UPDATE audit_log SET id = :a WHERE id = :b"), {"a": a, "b": b})
-    conn.execute(text("UPDATE audit_log SET id = :b WHERE id = -1"), {"b": b})
-
-
-def _forge_row(conn, row_id: int, prev_hash: str, correct_hash: bool) -> None:  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    fields = {
-        "id": row_id,
-        "at": datetime(2026, 11, 28, 1, 2, 3, tzinfo=UTC),
-        "actor_id": None,
-        "actor_name": "ghost",
-        "ip": "",
-        "action": "case.close",
-        "object_type": "case",
-        "object_id": "990101-2026-999999",
-        "result": "ok",
-        "details": {},
-    }
-    digest = row_hash(prev_hash, fields) if correct_hash else "f" * 64
-    conn.execute(
-        AuditEntry.__table__.insert().values(**fields, prev_hash=prev_hash, row_hash=digest)
-    )
-
-
-def _hash_of(conn, row_id: int) -> str:  # type: ignore[no-untyped-def]
-    return str(conn.execute(text(f"SELECT row_hash FROM audit_log WHERE id = {row_id}")).scalar())
-
-
 TAMPERING: dict[str, tuple[Callable[..., None], int, str]] = {
     "edit": (
         lambda c: c.execute(text("UPDATE audit_log SET result = 'denied' WHERE id = 3")),
@@ -155,14 +124,14 @@ TAMPERING: dict[str, tuple[Callable[..., None], int, str]] = {
         5,
         "recorded head",
     ),
-    "reorder": (lambda c: _swap_rows(c, 2, 3), 2, "row before it"),
-    "forged at end": (lambda c: _forge_row(c, 6, _hash_of(c, 5), False), 6, "row edited"),
-    "well-forged at end": (lambda c: _forge_row(c, 6, _hash_of(c, 5), True), 6, "recorded head"),
+    "reorder": (lambda c: swap_rows(c, 2, 3), 2, "row before it"),
+    "forged at end": (lambda c: forge_row(c, 6, hash_of(c, 5), False), 6, "row edited"),
+    "well-forged at end": (lambda c: forge_row(c, 6, hash_of(c, 5), True), 6, "recorded head"),
     "forged in between": (
         lambda c: (
             c.execute(text("UPDATE audit_log SET id = id + 100 WHERE id >= 3")),
             c.execute(text("UPDATE audit_log SET id = id - 99 WHERE id >= 103")),
-            _forge_row(c, 3, _hash_of(c, 2), True),
+            forge_row(c, 3, hash_of(c, 2), True),
         ),
         4,
         "row before it",

@@ -8,10 +8,19 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.login_actions import end_sessions
+from grassroots.accounts.login_actions import count_failure, end_sessions
 from grassroots.accounts.models import ApiToken, AuthSession, Role, User
 from grassroots.accounts.passwords import check_policy, hash_password, verify_password
+from grassroots.accounts.ratelimit import too_many_requests
+from grassroots.accounts.throttle import (
+    count_token_failure,
+    forget_user,
+    login_keys,
+    token_key,
+    wait_seconds,
+)
 from grassroots.audit.actions import record_audit
+from grassroots.config import Settings, get_settings
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Unit
@@ -108,6 +117,7 @@ def do_enable_user(session: Session, user: User, *, actor: User | None, ip: str 
         user.is_active = True
         user.failed_logins = 0
         user.locked_until = None
+        forget_user(session, user.username)
         record_audit(
             session,
             actor=actor,
@@ -128,6 +138,7 @@ def do_reset_password(
         _set_password(user, new_password)
         user.failed_logins = 0
         user.locked_until = None
+        forget_user(session, user.username)
         end_sessions(session, user)
         record_audit(
             session,
@@ -141,11 +152,20 @@ def do_reset_password(
 
 
 def do_change_own_password(
-    session: Session, user: User, current: str, new: str, *, keep_session_id: int, ip: str = ""
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    keep_session_id: int,
+    ip: str = "",
+    token_id: int | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """The user changes their own password; every other session of theirs ends."""
-    if not verify_password(user.password_hash, current):
-        raise Problem(422, "wrong_password", "当前密码不正确 / current password is wrong")
+    now, s = now or utcnow(), settings or get_settings()
+    _check_current_password(session, user, current, ip, token_id, now, s)
     check_policy(new, username=user.username)
     with transaction(session):
         _set_password(user, new)
@@ -162,6 +182,30 @@ def do_change_own_password(
             object_id=user.username,
             ip=ip,
         )
+
+
+def _check_current_password(
+    session: Session, user: User, current: str, ip: str, token_id: int | None, now: datetime,
+    s: Settings,
+) -> None:  # fmt: skip
+    """A wrong current password counts: from a browser session towards the login throttle of
+    (user, ip); with a bearer token only towards that token's own limit (a leaked token must
+    not lock its human out). While throttled: 429, the password is not checked."""
+    keys = login_keys(user.username, ip) if token_id is None else [token_key(token_id)]
+    wait = wait_seconds(session, keys, now)
+    if wait:
+        raise too_many_requests(wait)
+    if verify_password(user.password_hash, current):
+        return
+    with transaction(session):
+        if token_id is None:
+            count_failure(session, user, user.username, ip, now, s)
+        else:
+            count_token_failure(session, token_id, now, s)
+        record_audit(session, actor=user, action="user.password_change", object_type="user",
+                     object_id=user.username, result="failed",
+                     details={"reason": "wrong_password"}, ip=ip)  # fmt: skip
+    raise Problem(422, "wrong_password", "当前密码不正确 / current password is wrong")
 
 
 def _set_password(user: User, password: str) -> None:

@@ -12,6 +12,7 @@ from grassroots.accounts.authn import (
     SESSION_COOKIE,
     clear_session_cookies,
     client_ip,
+    request_now,
     set_session_cookies,
 )
 from grassroots.accounts.credentials import csrf_token_for
@@ -70,6 +71,7 @@ def login(body: LoginIn, request: Request, response: Response, session: DbSessio
         body.password,
         ip=client_ip(request),
         old_session_id=request.cookies.get(SESSION_COOKIE),
+        now=request_now(request),
         settings=settings,
     )
     set_session_cookies(response, new.session_id, settings)
@@ -122,7 +124,12 @@ def totp_verify(
         raise _session_only()
     settings = request.app.state.settings
     new = do_verify_second_factor(
-        session, auth.session, body.code, ip=client_ip(request), settings=settings
+        session,
+        auth.session,
+        body.code,
+        ip=client_ip(request),
+        now=request_now(request),
+        settings=settings,
     )
     set_session_cookies(response, new.session_id, settings)
     return me_out(new.row.user, None, csrf_token_for(new.session_id))
@@ -132,7 +139,8 @@ def totp_verify(
 def change_password(
     body: PasswordChangeIn, request: Request, auth: FullAuth, user: SelfUser, session: DbSession
 ) -> Response:
-    """Change your own password; your other sessions end."""
+    """Change your own password; your other sessions end. Wrong current passwords are
+    throttled (429 with Retry-After): per (you, address) from a browser, per token with one."""
     keep = auth.session.id if auth.session else -1
     do_change_own_password(
         session,
@@ -141,6 +149,9 @@ def change_password(
         body.new_password,
         keep_session_id=keep,
         ip=client_ip(request),
+        token_id=auth.token.id if auth.token else None,
+        now=request_now(request),
+        settings=request.app.state.settings,
     )
     return Response(status_code=204)
 

@@ -50,6 +50,12 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+def request_now(request: Request) -> datetime:
+    """The time for the login throttle: app.state.clock when a test sets one, else now."""
+    clock = getattr(request.app.state, "clock", None)
+    return clock() if clock is not None else utcnow()
+
+
 def authenticate(request: Request, db: Session) -> Authenticated | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, delete, or_
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import AuthSession
+from grassroots.accounts.throttle import purge_throttle
 from grassroots.config import Settings, get_settings
 from grassroots.db import make_session_factory, transaction, utcnow, writer_engine
 
@@ -30,6 +31,10 @@ def purge_expired_sessions(
 
 
 def session_purge_job(engine: Engine, now: datetime) -> dict[str, int]:
-    """The scheduled job (grassroots.jobs.JOBS): purge_expired_sessions in its own session."""
+    """The scheduled job (grassroots.jobs.JOBS): purge_expired_sessions in its own session,
+    then the login throttle's counts that no longer matter."""
     with make_session_factory(writer_engine(engine))() as session:
-        return {"purged": purge_expired_sessions(session, now)}
+        purged = purge_expired_sessions(session, now)
+        with transaction(session):
+            counts = purge_throttle(session, now, get_settings())
+        return {"purged": purged, "throttle_counts_purged": counts}

@@ -1,4 +1,5 @@
-"""Logging in and out, lockout, and the TOTP second factor. Each do_* owns one transaction.
+"""Logging in and out, the login throttle, and the TOTP second factor. Each do_* owns one
+transaction.
 
 A failed attempt is audited and counted in its own committed transaction, and only then
 refused, so that a refusal never rolls back the record of it.
@@ -6,8 +7,9 @@ refused, so that a refusal never rolls back the record of it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -17,6 +19,13 @@ from grassroots.accounts.credentials import digest, new_recovery_codes, new_sess
 from grassroots.accounts.credentials import recovery_digest as recovery_hash
 from grassroots.accounts.models import AuthSession, RecoveryCode, User
 from grassroots.accounts.passwords import hash_password, needs_rehash, verify_password
+from grassroots.accounts.ratelimit import too_many_requests
+from grassroots.accounts.throttle import (
+    count_login_failure,
+    forget_address,
+    login_keys,
+    wait_seconds,
+)
 from grassroots.audit.actions import record_audit
 from grassroots.config import Settings, get_settings
 from grassroots.db import transaction, utcnow
@@ -46,79 +55,86 @@ def do_login(
     now: datetime | None = None,
     settings: Settings | None = None,
 ) -> NewSession:
-    """Check the password and open a NEW session (a session id never survives a login)."""
+    """Check the password and open a NEW session (a session id never survives a login).
+    Refused with 429 and the seconds to wait while (username, ip) or the account is
+    throttled (accounts.throttle), without checking the password."""
     now, settings = now or utcnow(), settings or get_settings()
     with transaction(session):
-        # FOR UPDATE: concurrent failures on PostgreSQL must not lose counts (SQLite's
-        # BEGIN IMMEDIATE already serialises writers).
+        # FOR UPDATE: concurrent logins of one user take turns (the throttle rows are locked
+        # too; SQLite's BEGIN IMMEDIATE already serialises writers).
         user = session.scalar(select(User).where(User.username == username).with_for_update())
-        if not _password_accepted(session, user, password, ip, now, settings):
-            result = None
-        else:
+        wait = wait_seconds(session, login_keys(username, ip), now)
+        result = None
+        if wait:
+            _audit_failure(session, user, ip, "throttled")
+        elif _password_accepted(session, user, username, password, ip, now, settings):
             assert user is not None
             _forget_session(session, old_session_id)
             result = _open_session(session, user, ip, now, second_factor_done=False)
-            record_audit(
-                session,
-                actor=user,
-                action="login.success",
-                object_type="user",
-                object_id=user.username,
-                ip=ip,
-            )
+            record_audit(session, actor=user, action="login.success", object_type="user",
+                         object_id=user.username, ip=ip)  # fmt: skip
+    if wait:
+        raise too_many_requests(wait)
     if result is None:
         raise Problem(401, "login_failed", LOGIN_FAILED)
     return result
 
 
 def _password_accepted(
-    session: Session, user: User | None, password: str, ip: str, now: datetime, s: Settings
+    session: Session,
+    user: User | None,
+    username: str,
+    password: str,
+    ip: str,
+    now: datetime,
+    s: Settings,
 ) -> bool:
-    """One argon2 verification on every path (same timing whether or not the user exists)."""
+    """One argon2 verification on every path (same timing whether or not the user exists);
+    every failure counts, for unknown users too (so that the answers tell nothing)."""
     matches = verify_password(user.password_hash if user else None, password)
-    if user is None:
-        record_audit(
-            session, actor=None, action="login.failed", details={"reason": "unknown"}, ip=ip
-        )
-        return False
-    locked = user.locked_until is not None and user.locked_until > now
-    if matches and user.is_active and not locked:
-        user.failed_logins = 0
-        user.locked_until = None
+    if user is not None and matches and user.is_active:
+        forget_address(session, username, ip)
         if user.password_hash and needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         return True
-    reason = "locked" if locked else ("disabled" if not user.is_active else "password")
-    if reason == "password":
-        _count_failure(session, user, ip, now, s)
+    reason = "unknown" if user is None else ("password" if user.is_active else "disabled")
+    count_failure(session, user, username, ip, now, s)
+    _audit_failure(session, user, ip, reason)
+    return False
+
+
+def _audit_failure(session: Session, user: User | None, ip: str, reason: str) -> None:
     record_audit(
         session,
         actor=user,
         action="login.failed",
-        object_type="user",
-        object_id=user.username,
+        object_type="user" if user else "",
+        object_id=user.username if user else "",
         result="failed",
         details={"reason": reason},
         ip=ip,
     )
-    return False
 
 
-def _count_failure(session: Session, user: User, ip: str, now: datetime, s: Settings) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= s.login_max_failures:
-        user.failed_logins = 0
-        user.locked_until = now + timedelta(minutes=s.lockout_minutes)
-        record_audit(
-            session,
-            actor=user,
-            action="login.lockout",
-            object_type="user",
-            object_id=user.username,
-            result="denied",
-            details={"minutes": s.lockout_minutes},
-            ip=ip,
-        )
+def count_failure(
+    session: Session, user: User | None, username: str, ip: str, now: datetime, s: Settings
+) -> None:
+    """A failed password or code: counted per (username, ip) and per user; reaching the
+    per-user ceiling locks the account until the window ends (audited)."""
+    until = count_login_failure(session, username, ip, now, s)
+    if until is None or user is None:
+        return
+    user.locked_until = until
+    record_audit(
+        session,
+        actor=user,
+        action="login.lockout",
+        object_type="user",
+        object_id=user.username,
+        result="denied",
+        details={"minutes": math.ceil((until - now).total_seconds() / 60)},
+        ip=ip,
+    )
 
 
 def _open_session(
@@ -223,15 +239,15 @@ def do_verify_second_factor(
     settings: Settings | None = None,
 ) -> NewSession:
     """Accept a TOTP code (not a replayed one) or an unused recovery code; renew the session.
-    Wrong codes count towards the lockout like wrong passwords."""
+    Wrong codes count towards the login throttle like wrong passwords."""
     user, now, s = auth_session.user, now or utcnow(), settings or get_settings()
     if user.totp_secret_enc is None:
         raise Problem(409, "totp_not_enrolled", "尚未绑定动态口令 / TOTP not enrolled")
     with transaction(session):
-        locked = user.locked_until is not None and user.locked_until > now
-        how = None if locked else _accept_code(session, user, code, now)
-        if how is None:
-            _count_failure(session, user, ip, now, s)
+        wait = wait_seconds(session, login_keys(user.username, ip), now)
+        how = None if wait else _accept_code(session, user, code, now)
+        if how is None and not wait:
+            count_failure(session, user, user.username, ip, now, s)
         renewed = _renew(session, auth_session, ip, now) if how else None
         record_audit(
             session,
@@ -240,9 +256,11 @@ def do_verify_second_factor(
             object_type="user",
             object_id=user.username,
             result="ok" if how else "failed",
-            details={"by": how} if how else {},
+            details={"by": how} if how else ({"reason": "throttled"} if wait else {}),
             ip=ip,
         )
+    if wait:
+        raise too_many_requests(wait)
     if renewed is None:
         raise Problem(401, "wrong_code", CODE_FAILED)
     return renewed

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grassroots.db import Base, UTCDateTime, utcnow
@@ -95,3 +95,22 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginThrottle(Base):
+    """Failed password checks, counted in the database so that every server process sees the
+    same counts (accounts.throttle). One row per key: ("login", username, client address) for
+    the growing delay, ("login", username, "*") for the per-user ceiling over all addresses,
+    ("token", token id, "*") for wrong current passwords sent with a bearer token."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("kind", "subject", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -13,6 +13,7 @@ from grassroots.accounts.authn import (
     SESSION_COOKIE,
     clear_session_cookies,
     client_ip,
+    request_now,
     set_session_cookies,
 )
 from grassroots.accounts.credentials import csrf_token_for
@@ -46,6 +47,14 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
     return web_render(request, f"accounts/{name}", context, status_code=status)
 
 
+def refused(request: Request, name: str, exc: Problem, **context: Any) -> HTMLResponse:
+    """The form again with the message: 429 (with Retry-After) when throttled, else 401."""
+    status = 429 if exc.status == 429 else 401
+    response = render(request, name, status, error=exc.message, **context)
+    response.headers.update(exc.headers)
+    return response
+
+
 def _after_login(next_url: str, session_id: str, pending: str | None, request: Request) -> Response:
     target = STEP_PAGES[pending] + f"?next={next_url}" if pending else next_url
     response = RedirectResponse(target, status_code=303)
@@ -74,12 +83,11 @@ def login_submit(
             password,
             ip=client_ip(request),
             old_session_id=request.cookies.get(SESSION_COOKIE),
+            now=request_now(request),
             settings=settings,
         )
     except Problem as exc:
-        return render(
-            request, "login.html", 401, next=safe_next(next), username=username, error=exc.message
-        )
+        return refused(request, "login.html", exc, next=safe_next(next), username=username)
     pending = second_factor_state(new.row.user, new.row, settings)
     target = safe_next(next)
     if target == "/":  # no page asked for: the role's own start page (admins have no 工作台)
@@ -112,16 +120,11 @@ def totp_submit(
     if auth.session is None:
         raise Problem(409, "session_only", "仅限浏览器会话 / only for a browser session")
     try:
-        new = do_verify_second_factor(session, auth.session, code, ip=client_ip(request))
-    except Problem as exc:
-        return render(
-            request,
-            "totp.html",
-            401,
-            next=safe_next(next),
-            csrf_token=auth.csrf_token,
-            error=exc.message,
+        new = do_verify_second_factor(
+            session, auth.session, code, ip=client_ip(request), now=request_now(request)
         )
+    except Problem as exc:
+        return refused(request, "totp.html", exc, next=safe_next(next), csrf_token=auth.csrf_token)
     return _after_login(safe_next(next), new.session_id, None, request)
 
 

@@ -2,12 +2,14 @@
 
 The counters live in the memory of ONE process. With N app processes behind a proxy a client
 can make up to N times the limit; put a shared limit in the proxy for a hard cap (nginx
-limit_req, see docs/accounts.md). Account lockout (5 failures) is kept in the database and
-so holds across processes regardless.
+limit_req, see docs/accounts.md). The throttle of failed logins (accounts.throttle) is kept
+in the database and so holds across processes regardless. Every 429 says when to come back
+(Retry-After, whole seconds).
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
@@ -50,6 +52,17 @@ class SlidingWindowLimiter:
             del self._hits[key]
 
 
+def too_many_requests(retry_after: float) -> Problem:
+    """429 with Retry-After (whole seconds, at least 1)."""
+    seconds = max(1, math.ceil(retry_after))
+    return Problem(
+        429,
+        "rate_limited",
+        f"请求过于频繁，请 {seconds} 秒后再试 / too many requests, try again in {seconds} s",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
 def parse_rate(rate: str) -> tuple[int, float]:
     """'20/60' → (20 requests, 60 seconds)."""
     count, _, seconds = rate.partition("/")
@@ -74,7 +87,7 @@ def rate_limit(bucket: str) -> Any:
         address = request.client.host if request.client else "unknown"
         retry_after = _limiter(request, bucket).hit(address)
         if retry_after is not None:
-            raise Problem(429, "rate_limited", "请求过于频繁，请稍后再试 / too many requests")
+            raise too_many_requests(retry_after)
 
     check.rate_limit = bucket  # type: ignore[attr-defined]
     return Depends(check)
