@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -46,6 +47,7 @@ VERBOSE_LOGGERS = (
 # Lines worth keeping for the final scan: they hold a run of 7+ digits (every value we look
 # for does), possibly split by spaces or dashes.
 _NUMBERISH = re.compile(r"\d(?:[ -]?\d){6}")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 class CapturingHandler(logging.Handler):
@@ -75,14 +77,21 @@ class CapturingHandler(logging.Handler):
 
 
 def find_leaks(lines: Iterable[str], values: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """(line number, value) for every value found in the lines."""
-    wanted = sorted({v for v in values if len(v) >= 7}, key=len, reverse=True)
-    if not wanted:
-        return
-    pattern = re.compile("|".join(re.escape(v) for v in wanted), re.IGNORECASE)
-    for number, line in enumerate(lines, 1):
-        for match in pattern.finditer(line):
-            yield number, match.group(0)
+    """(line number, value) for every value found in the lines, case-insensitively.
+
+    One str.find pass over the whole text per value (C speed), not one regular expression of
+    thousands of alternatives tried at every position: that took ~9 minutes on a full run's
+    log; this takes seconds."""
+    text = "\n".join(line.rstrip("\n") for line in lines)
+    lowered = text.translate(_ASCII_LOWER)  # keeps every offset, unlike str.lower()
+    ends = [match.start() for match in re.finditer("\n", text)]
+    found: set[tuple[int, str]] = set()
+    for value in {v.translate(_ASCII_LOWER) for v in values if len(v) >= 7}:
+        at = lowered.find(value)
+        while at != -1:
+            found.add((bisect_left(ends, at) + 1, text[at : at + len(value)]))
+            at = lowered.find(value, at + 1)
+    yield from sorted(found)
 
 
 class PersonalDataWatch:
