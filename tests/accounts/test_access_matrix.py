@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import pytest
 from fastapi import Depends, FastAPI
@@ -370,16 +370,15 @@ def test_route_that_checks_the_role_but_not_the_token_is_caught(app, session, cl
     """A check that reads the role's permissions alone (what the mediation agreement did)
     lets a token without the scope through: the token rows of the matrix fail."""
 
-    def role_only(user: CurrentUser) -> dict[str, str]:
+    def role_only(user: CurrentUser) -> None:
         if "users.read" not in granted(user.role):  # the role alone: wrong
             raise Problem(403, "forbidden", "no")
+
+    def endpoint() -> dict[str, str]:
         return {}
 
-    def endpoint(answer: Annotated[dict[str, str], Depends(role_only)]) -> dict[str, str]:
-        return answer
-
     role_only.permission = "users.read"  # type: ignore[attr-defined]
-    app.add_api_route("/api/v1/role-only", endpoint)
+    app.add_api_route("/api/v1/role-only", endpoint, dependencies=[Depends(role_only)])
     entry = next(e for e in route_table(app)[0] if e.path == "/api/v1/role-only")
     failures = run_matrix(app, session, client_as, [entry]).failures
     assert failures == [
