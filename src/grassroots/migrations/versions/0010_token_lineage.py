@@ -9,6 +9,8 @@ audit_log.token_id (the token of a token-authenticated request; never the secret
 column does not rebuild audit_log on SQLite, so its append-only triggers stay; on the way
 down SQLite drops the column in place (ALTER TABLE ... DROP COLUMN, SQLite 3.35+) for the
 same reason. api_token is rebuilt on SQLite (a new foreign key) — it has no triggers.
+Going down discards the token ids, which are part of the hash of the rows that have one:
+`audit verify` then reports the first such row as edited. Downgrade only a copy.
 """
 
 from collections.abc import Sequence
