@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # Last-used/last-seen times are written in one batch this often (accounts.touches);
     # 0 writes them during the request.
     auth_flush_seconds: float = 10.0
+    # API tokens: lifetime when none is asked for, and the longest one may ask for (days).
+    token_default_days: int = Field(default=90, ge=1)
+    token_max_days: int = Field(default=365, ge=1)
     # Roles that cannot use the app until they have enrolled a TOTP second factor.
     totp_required_roles: list[str] = ["system_admin", "security_admin", "auditor"]
     # Per-process, per-client-address limits: "<requests>/<seconds>".

@@ -18,8 +18,8 @@ from grassroots.accounts.authn import (
     csrf_ok,
 )
 from grassroots.accounts.models import User
-from grassroots.accounts.permissions import ALL_PERMISSIONS, has_permission
-from grassroots.audit.actions import record_audit
+from grassroots.accounts.permissions import ALL_PERMISSIONS
+from grassroots.audit.actions import record_audit, set_acting_token
 from grassroots.db import transaction
 from grassroots.errors import Problem
 
@@ -88,6 +88,7 @@ def authenticated(
     auth = authenticate(request, session)
     if auth is None:
         raise Problem(401, "unauthenticated", "请先登录 / authentication required")
+    request.state.auth = auth  # pages and the menu show what it may do (request_permissions)
     if request.method not in SAFE_METHODS and not csrf_ok(auth, csrf):
         audit_refusal(request, session, auth.user, "access.csrf_refused", {})
         raise Problem(403, "csrf_failed", "页面已过期，请刷新后重试 / CSRF token missing or wrong")
@@ -101,7 +102,10 @@ Authn = Annotated[Authenticated, Depends(authenticated)]
 
 async def current_auth(auth: Authn) -> Authenticated:
     """A fully authenticated request: the second factor, where owed, has been given.
-    (async: it does no I/O, and FastAPI runs a plain def dependency on a worker thread.)"""
+    (async: it does no I/O, and FastAPI runs a plain def dependency on a worker thread.)
+    Every audit row the request writes names its API token, if any: async also makes that
+    setting reach the handler (a worker thread's would stay there)."""
+    set_acting_token(auth.token.id if auth.token is not None else None)
     if auth.pending == "verify":
         raise Problem(401, "second_factor_required", "请输入动态口令 / enter your TOTP code")
     if auth.pending == "enrol":
@@ -122,9 +126,18 @@ async def current_user(auth: FullAuth) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+async def current_permissions(auth: FullAuth) -> frozenset[str]:
+    """What the request may do (role ∩ token scopes), for a handler that decides more than
+    its route's one permission, e.g. whether a document shows names in full."""
+    return auth.permissions
+
+
+Permissions = Annotated[frozenset[str], Depends(current_permissions)]
+
+
 def requires(permission: str) -> Any:
-    """Route dependency: the acting user's role must hold `permission` (accounts.permissions),
-    and a bearer token must also have it in its scopes.
+    """Route dependency: the request must hold `permission`: the acting user's role has it
+    and a bearer token has it in its scopes (Authenticated.permissions, the one check).
 
     Every route but the public ones declares exactly one; the access-matrix test reads it
     back from the route table. A refusal is audited and answered 403.
@@ -135,11 +148,7 @@ def requires(permission: str) -> Any:
     async def check(request: Request, auth: FullAuth, session: DbSession) -> User:
         # async: the check itself does no I/O (FastAPI would run a plain def on a worker
         # thread, a hand-over that costs more than the check); a refusal's audit does.
-        scopes = auth.scopes
-        allowed = has_permission(auth.user.role, permission) and (
-            scopes is None or permission in scopes
-        )
-        if not allowed:
+        if not auth.may(permission):
             request.state.refused_user = auth.user  # pages send the user to their own start page
             details = {"permission": permission}
             await run_in_threadpool(

@@ -8,6 +8,11 @@ object, an object inside and one outside the acting user's scope:
   role holds it, object in scope   → allowed (2xx/3xx, or a 4xx about the input: 409, 422 ...)
   role holds it, object out of scope → 404, exactly like an object that does not exist
 
+and, with bearer tokens of a role that holds the route's permission (role ∩ token scopes):
+
+  token with every scope of the role but that one → 403
+  token with just that one, object in scope       → allowed
+
 The expected outcome comes from the permission each route declares (deps.requires sets
 `.permission` on its dependency) and ROLE_PERMISSIONS. A route nobody told the matrix about
 (no declared permission, not login-step, not PUBLIC) or a path parameter without samples
@@ -22,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -30,10 +35,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.routing import Mount
 
 from grassroots.accounts.models import Role, User
-from grassroots.accounts.permissions import ROLE_PERMISSIONS
+from grassroots.accounts.permissions import ROLE_PERMISSIONS, granted
+from grassroots.accounts.token_actions import do_create_token
 from grassroots.app import create_app
 from grassroots.config import Settings, get_settings
-from grassroots.deps import DbSession, requires
+from grassroots.deps import CurrentUser, DbSession, requires
+from grassroots.errors import Problem
 from tests.accounts.access_registry import (
     ACTORS,
     BODIES,
@@ -182,15 +189,26 @@ class Matrix:
             c = self.clients[role] = self.client_as(ACTORS[role])
         return c
 
-    def send(self, c: TestClient, entry: Entry, values: dict[str, str]) -> int:
+    def bearer(self, actor: User, scopes: list[str]) -> dict[str, str]:
+        """A new token of `actor` with exactly `scopes` (new for each route: one may revoke)."""
+        _, raw = do_create_token(self.session, actor, name="matrix", scopes=scopes, actor=actor)
+        return {"Authorization": f"Bearer {raw}"}
+
+    def send(
+        self,
+        c: TestClient,
+        entry: Entry,
+        values: dict[str, str],
+        headers: dict[str, str] | None = None,
+    ) -> int:
         path = entry.path.format(**values)
+        more: dict[str, Any] = {"follow_redirects": False, "headers": headers}
         if entry.method not in {"POST", "PUT", "PATCH"}:
-            r = c.request(entry.method, path, follow_redirects=False)
+            r = c.request(entry.method, path, **more)
         elif entry.key in FORMS:
-            r = c.request(entry.method, path, data=FORMS[entry.key], follow_redirects=False)
+            r = c.request(entry.method, path, data=FORMS[entry.key], **more)
         else:
-            body = BODIES.get(entry.key, {})
-            r = c.request(entry.method, path, json=body, follow_redirects=False)
+            r = c.request(entry.method, path, json=BODIES.get(entry.key, {}), **more)
         return r.status_code
 
     def check(
@@ -270,12 +288,30 @@ def _run_role(m: Matrix, entry: Entry, role: Role) -> None:
         m.check(role.value, entry, outside, lambda s: s == 404, "404 (out of scope)", status)
 
 
+def _run_tokens(m: Matrix, entry: Entry) -> None:
+    """Role ∩ token scopes, with the first actor whose role holds the route's permission."""
+    if entry.permission is None or entry.key in PUBLIC:
+        return
+    role = next(r for r in ACTORS if entry.permission in ROLE_PERMISSIONS[r])
+    actor = m.actor(role)
+    inside = _values(m, entry, actor, "inside")
+    others = sorted(ROLE_PERMISSIONS[role] - {entry.permission})
+    who = f"{role.value} token"
+    if others:
+        status = m.send(m.anonymous, entry, inside, m.bearer(actor, others))
+        m.check(f"{who} without it", entry, inside, lambda s: s == 403, "403 (scope)", status)
+    ok = allowed_or_absent if entry.key in INSIDE_MAY_404 else allowed
+    status = m.send(m.anonymous, entry, inside, m.bearer(actor, [entry.permission]))
+    m.check(f"{who} with just {entry.permission}", entry, inside, ok, "allowed", status)
+
+
 def run_matrix(app, session, client_as, entries: list[Entry]) -> Matrix:  # type: ignore[no-untyped-def]
     m = Matrix(app, session, client_as)
     for entry in entries:
         _run_anonymous(m, entry)
         for role in ACTORS:
             _run_role(m, entry, role)
+        _run_tokens(m, entry)
     return m
 
 
@@ -328,3 +364,23 @@ def test_route_granting_more_than_its_permission_is_caught(app, session, client_
     wrong = Entry(entry.method, entry.path, entry.dependant, "account.self", False)
     failures = run_matrix(app, session, client_as, [wrong]).failures
     assert any("as grid_worker: got 403, expected allowed" in f for f in failures)
+
+
+def test_route_that_checks_the_role_but_not_the_token_is_caught(app, session, client_as):
+    """A check that reads the role's permissions alone (what the mediation agreement did)
+    lets a token without the scope through: the token rows of the matrix fail."""
+
+    def role_only(user: CurrentUser) -> None:
+        if "users.read" not in granted(user.role):  # the role alone: wrong
+            raise Problem(403, "forbidden", "no")
+
+    def endpoint() -> dict[str, str]:
+        return {}
+
+    role_only.permission = "users.read"  # type: ignore[attr-defined]
+    app.add_api_route("/api/v1/role-only", endpoint, dependencies=[Depends(role_only)])
+    entry = next(e for e in route_table(app)[0] if e.path == "/api/v1/role-only")
+    failures = run_matrix(app, session, client_as, [entry]).failures
+    assert failures == [
+        "GET /api/v1/role-only  as system_admin token without it: got 200, expected 403 (scope)"
+    ]

@@ -25,7 +25,7 @@ from grassroots.accounts.login_actions import (
     second_factor_state,
 )
 from grassroots.accounts.models import User
-from grassroots.accounts.permissions import permissions_of
+from grassroots.accounts.permissions import granted
 from grassroots.accounts.queries import access_own_token, tokens_of
 from grassroots.accounts.ratelimit import rate_limit
 from grassroots.accounts.schemas import (
@@ -47,14 +47,17 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 SelfUser = Annotated[User, requires("account.self")]
 
 
-def me_out(user: User, pending: str | None, csrf: str) -> MeOut:
+def me_out(
+    user: User, pending: str | None, csrf: str, permissions: frozenset[str] | None = None
+) -> MeOut:
+    """`permissions`: the request's (role ∩ token scopes); a new session's: the role's."""
     return MeOut(
         username=user.username,
         display_name=user.display_name,
         role=user.role,
         jurisdiction_code=user.jurisdiction.code if user.jurisdiction else None,
         unit_code=user.unit.code if user.unit else None,
-        permissions=sorted(permissions_of(user.role)),
+        permissions=sorted(granted(user.role) if permissions is None else permissions),
         second_factor=pending,
         totp_enrolled=user.totp_enabled_at is not None,
         csrf_token=csrf,
@@ -90,7 +93,7 @@ def logout(request: Request, auth: Authn, session: DbSession) -> Response:
 
 @router.get("/me")
 def me(auth: Authn) -> MeOut:
-    return me_out(auth.user, auth.pending, auth.csrf_token)
+    return me_out(auth.user, auth.pending, auth.csrf_token, auth.permissions)
 
 
 @router.post("/totp/enrol")
@@ -163,9 +166,12 @@ def list_tokens(user: SelfUser, session: DbSession) -> list[TokenOut]:
 
 @router.post("/tokens", status_code=201)
 def create_token(
-    body: TokenIn, request: Request, user: SelfUser, session: DbSession
+    body: TokenIn, request: Request, auth: FullAuth, user: SelfUser, session: DbSession
 ) -> NewTokenOut:
-    """A bearer token for an integration, limited to `scopes` (a subset of your permissions)."""
+    """A bearer token for an integration, limited to `scopes` (a subset of your permissions;
+    asked with a token: of that token's scopes, expiring no later than it, else 403). It
+    expires at `expires_at` (with a time zone), by default after GRASSROOTS_TOKEN_DEFAULT_DAYS,
+    at most GRASSROOTS_TOKEN_MAX_DAYS."""
     token, raw = do_create_token(
         session,
         user,
@@ -174,6 +180,8 @@ def create_token(
         expires_at=body.expires_at,
         actor=user,
         ip=client_ip(request),
+        parent=auth.token,
+        settings=request.app.state.settings,
     )
     out = TokenOut.model_validate(token, from_attributes=True)
     return NewTokenOut(**out.model_dump(), token=raw)
@@ -181,6 +189,7 @@ def create_token(
 
 @router.delete("/tokens/{token_id}", status_code=204)
 def revoke_token(token_id: int, request: Request, user: SelfUser, session: DbSession) -> Response:
+    """Revoke one of your tokens and every token it minted."""
     token = access_own_token(session, user, token_id)
     do_revoke_token(session, token, actor=user, ip=client_ip(request))
     return Response(status_code=204)

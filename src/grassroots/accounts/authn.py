@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.credentials import csrf_token_for, same
 from grassroots.accounts.login_actions import second_factor_state
 from grassroots.accounts.models import ApiToken, AuthSession, User
+from grassroots.accounts.permissions import granted
 from grassroots.accounts.queries import session_by_id, token_by_value
+from grassroots.accounts.token_actions import token_end
 from grassroots.accounts.touches import AuthTouches
 from grassroots.config import Settings
 from grassroots.db import utcnow
@@ -42,6 +44,14 @@ class Authenticated:
         return frozenset(self.token.scopes) if self.token is not None else None
 
     @property
+    def permissions(self) -> frozenset[str]:
+        """What this request may do: role ∩ token scopes (accounts.permissions.granted)."""
+        return granted(self.user.role, self.scopes)
+
+    def may(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    @property
     def csrf_token(self) -> str:
         return csrf_token_for(self.raw_session_id) if self.raw_session_id else ""
 
@@ -54,6 +64,13 @@ def request_now(request: Request) -> datetime:
     """The time for the login throttle: app.state.clock when a test sets one, else now."""
     clock = getattr(request.app.state, "clock", None)
     return clock() if clock is not None else utcnow()
+
+
+def request_permissions(request: Request) -> frozenset[str]:
+    """The permissions of the request's credential (deps.authenticated keeps it on the
+    request's state); none for an anonymous request. Pages and the menu read this."""
+    auth = getattr(request.state, "auth", None)
+    return auth.permissions if isinstance(auth, Authenticated) else frozenset()
 
 
 def authenticate(request: Request, db: Session) -> Authenticated | None:
@@ -69,7 +86,7 @@ def _by_token(request: Request, db: Session, raw: str) -> Authenticated | None:
     now = utcnow()
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
-    if token.expires_at is not None and token.expires_at <= now:
+    if token_end(token, request.app.state.settings) <= now:
         return None
     touches = _touches(request)
     last = max(filter(None, (token.last_used_at, touches.last_used(token.id))), default=None)

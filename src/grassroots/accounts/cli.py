@@ -176,7 +176,12 @@ def tokens_create(
     username: str,
     name: str = typer.Option(..., "--name", help="What the token is for."),
     scope: list[str] = typer.Option(..., "--scope", help="A permission; repeat for more."),
-    expires_days: int | None = typer.Option(None, "--expires-days", help="Days until expiry."),
+    expires_days: int | None = typer.Option(
+        None,
+        "--expires-days",
+        help="Days until expiry (default GRASSROOTS_TOKEN_DEFAULT_DAYS, at most "
+        "GRASSROOTS_TOKEN_MAX_DAYS).",
+    ),
 ) -> None:
     """Create a bearer token for USERNAME limited to the given scopes; printed once.
 
@@ -196,12 +201,13 @@ def tokens_create(
             ip=CLI_IP,
         )
         typer.echo(f"令牌编号 / token id: {token.id}")
+        typer.echo(f"过期 / expires: {token.expires_at:%Y-%m-%d %H:%M} UTC")
     typer.echo(f"令牌（只显示一次）/ token (shown once): {raw}")
 
 
 @tokens_app.command("revoke")
 def tokens_revoke(token_id: int) -> None:
-    """Revoke a token by its id (see the id printed at creation).
+    """Revoke a token by its id (see the id printed at creation), and every token it minted.
 
     Example:
       grassroots tokens revoke 3

@@ -82,6 +82,9 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The token that minted this one (POST /auth/tokens with a bearer token); revoking a
+    # token revokes every token it minted. Empty for tokens made in a session or the CLI.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"), index=True)
 
     user: Mapped[User] = relationship()
 

@@ -25,6 +25,7 @@ from grassroots.accounts.login_actions import (
     do_verify_second_factor,
     second_factor_state,
 )
+from grassroots.accounts.permissions import granted
 from grassroots.accounts.ratelimit import rate_limit
 from grassroots.deps import Authn, DbSession
 from grassroots.errors import Problem
@@ -91,7 +92,7 @@ def login_submit(
     pending = second_factor_state(new.row.user, new.row, settings)
     target = safe_next(next)
     if target == "/":  # no page asked for: the role's own start page (admins have no 工作台)
-        target = home_for(new.row.user)
+        target = home_for(granted(new.row.user.role))  # a session: the role's permissions
     return _after_login(target, new.session_id, pending, request)
 
 

@@ -10,6 +10,8 @@ permission, and no role holds audit.read together with users.manage or roles.gra
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from grassroots.accounts.models import Role
 
 # Every person who logs in may see and manage their own account (me, password, own tokens).
@@ -41,15 +43,16 @@ HUMAN_ROLES: tuple[Role, ...] = tuple(r for r in Role if r is not Role.system)
 BUSINESS_ROLES: frozenset[Role] = frozenset(HUMAN_ROLES) - ADMIN_ROLES
 
 
-def has_permission(role: str, permission: str) -> bool:
-    try:
-        return permission in ROLE_PERMISSIONS[Role(role)]
-    except ValueError:
-        return False
+def granted(role: str, scopes: Iterable[str] | None = None) -> frozenset[str]:
+    """THE permission check: what a request may do is its user's role's permissions,
+    intersected with the bearer token's scopes (None: a session or the CLI, the role alone).
 
-
-def permissions_of(role: str) -> frozenset[str]:
+    Every route (deps.requires), page (the `permissions` template variable, the menu) and
+    action that decides by permission reads this, through Authenticated.permissions; nothing
+    reads ROLE_PERMISSIONS for authorisation by the role alone.
+    """
     try:
-        return ROLE_PERMISSIONS[Role(role)]
+        allowed = ROLE_PERMISSIONS[Role(role)]
     except ValueError:
         return frozenset()
+    return allowed if scopes is None else allowed & frozenset(scopes)

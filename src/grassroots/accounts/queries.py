@@ -77,6 +77,19 @@ def access_own_token(session: Session, user: User, token_id: int) -> ApiToken:
     return token
 
 
+def descendant_tokens(session: Session, token: ApiToken) -> list[ApiToken]:
+    """Every token `token` minted, and those they minted, and so on (parents first)."""
+    found: list[ApiToken] = []
+    level = [token.id]
+    while level:
+        children = session.scalars(
+            select(ApiToken).where(ApiToken.parent_id.in_(level)).order_by(ApiToken.id)
+        ).all()
+        found += children
+        level = [c.id for c in children]
+    return found
+
+
 def postable_jurisdictions(session: Session, actor: User) -> Sequence[Jurisdiction]:
     """Current county/township/village nodes an administrator may post a new account in."""
     stmt = select(Jurisdiction).where(

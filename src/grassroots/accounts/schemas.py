@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from grassroots.accounts.models import Role
 
@@ -51,7 +51,9 @@ class PasswordChangeIn(BaseModel):
 class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[str] = Field(min_length=1)
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = Field(
+        None, description="with a time zone; default and longest lifetime are configured"
+    )
 
 
 class TokenOut(BaseModel):
@@ -63,6 +65,7 @@ class TokenOut(BaseModel):
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+    parent_id: int | None = Field(description="the token that created this one, if any")
 
 
 class NewTokenOut(TokenOut):

@@ -9,6 +9,7 @@ through it, whatever order an action locks its own rows in.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -25,6 +26,9 @@ from grassroots.db import utcnow
 # change being audited with them).
 _WIDTHS = {"actor_name": 64, "ip": 64, "action": 64, "object_type": 32, "object_id": 64}
 _PENDING = "grassroots.audit.pending"
+# The API token a request authenticated with (its id): every audit row the request writes
+# names it. Set by deps.current_auth; unset (None) for sessions, the CLI and jobs.
+_ACTING_TOKEN: ContextVar[int | None] = ContextVar("grassroots_acting_token", default=None)
 _LOG = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditChainHead.__table__)
 # The chain's statements, built once (building them costs more than running them).
@@ -58,12 +62,20 @@ class AuditRecord:
     object_id: str
     result: str
     details: dict[str, Any]
+    token_id: int | None = None
     id: int | None = None
     prev_hash: str | None = None
     row_hash: str | None = None
 
     def hashed_fields(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+
+def set_acting_token(token_id: int | None) -> None:
+    """The request being served authenticated with this API token (None: not a token).
+    Called from the request's own task: the value follows the request, whichever worker
+    thread runs its handler, and no other request sees it."""
+    _ACTING_TOKEN.set(token_id)
 
 
 @dataclass
@@ -84,6 +96,7 @@ def record_audit(
     ip: str = "",
 ) -> AuditRecord:
     """Append one audit row to the current transaction. Never put personal data in details.
+    The row names the API token the request authenticated with, if any (set_acting_token).
 
     The returned entry gets its id, prev_hash and row_hash when the transaction commits.
     """
@@ -97,6 +110,7 @@ def record_audit(
         "object_id": str(object_id),
         "result": result[:16],
         "details": json_safe(details or {}),
+        "token_id": _ACTING_TOKEN.get(),
     }
     for name, width in _WIDTHS.items():
         fields[name] = fields[name][:width]

@@ -1,7 +1,8 @@
 """The hash chain: row_hash = SHA-256(prev_hash + RFC 8785 canonical JSON of the row's fields).
 
-Every field that says who did what, when, from where, to what and with which result is in
-the hash; editing any of them, deleting, reordering or inserting a row breaks the chain.
+Every field that says who did what (and through which API token, when there is one), when,
+from where, to what and with which result is in the hash; editing any of them, deleting,
+reordering or inserting a row breaks the chain.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ HASHED_FIELDS = (
     "object_id",
     "result",
     "details",
+    "token_id",
 )
+# Hashed only when not null: rows written before the field existed (and rows of sessions and
+# the CLI) hash exactly as they always did, so existing chains still verify.
+HASHED_WHEN_SET = frozenset({"token_id"})
 
 
 def canonical_time(at: datetime) -> str:
@@ -72,7 +77,11 @@ def canonical_json(doc: dict[str, Any]) -> bytes:
 
 
 def canonical_bytes(fields: dict[str, Any]) -> bytes:
-    doc = {name: fields[name] for name in HASHED_FIELDS}
+    doc = {
+        name: fields.get(name)
+        for name in HASHED_FIELDS
+        if name not in HASHED_WHEN_SET or fields.get(name) is not None
+    }
     doc["at"] = canonical_time(fields["at"])
     return canonical_json(doc)
 

@@ -23,6 +23,7 @@ class AuditEntry(Base):
         Index("ix_audit_log_at", "at"),
         Index("ix_audit_log_action", "action"),
         Index("ix_audit_log_actor_name", "actor_name"),
+        Index("ix_audit_log_token_id", "token_id"),
     )
 
     # BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY auto-increments.
@@ -39,6 +40,9 @@ class AuditEntry(Base):
     object_id: Mapped[str] = mapped_column(String(64), default="")
     result: Mapped[str] = mapped_column(String(16), default="ok")  # ok / denied / failed
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The API token (its id, never the secret) of a token-authenticated request; empty for a
+    # session or the CLI. Hashed only when not empty, so rows from before it still verify.
+    token_id: Mapped[int | None] = mapped_column()  # no FK, like actor_id
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     row_hash: Mapped[str] = mapped_column(String(64), default="")
 

@@ -17,6 +17,7 @@ def _conditions(q: AuditSearch) -> list[ColumnElement[bool]]:
         AuditEntry.object_type: q.object_type,
         AuditEntry.object_id: q.object_id,
         AuditEntry.result: q.result,
+        AuditEntry.token_id: q.token_id,
     }
     conditions = [column == value for column, value in exact.items() if value is not None]
     for moment in (q.since, q.until):

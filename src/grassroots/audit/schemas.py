@@ -14,6 +14,7 @@ class AuditSearch(BaseModel):
     object_type: str | None = None
     object_id: str | None = None
     result: str | None = None
+    token_id: int | None = Field(None, ge=1, le=2**31 - 1, description="API token id")
     since: datetime | None = Field(None, description="from this time (inclusive, with zone)")
     until: datetime | None = Field(None, description="before this time (exclusive)")
     page: int = Field(1, ge=1)
@@ -33,6 +34,9 @@ class AuditRow(BaseModel):
     object_id: str
     result: str
     details: dict[str, Any]
+    token_id: int | None = Field(
+        description="the API token (id) of a token-authenticated request; null otherwise"
+    )
     prev_hash: str
     row_hash: str
 

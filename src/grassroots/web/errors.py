@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
-from grassroots.accounts.authn import SESSION_COOKIE
+from grassroots.accounts.authn import SESSION_COOKIE, request_permissions
 from grassroots.errors import Problem, install_handlers, problem_response
 from grassroots.web.nav import home_for
 from grassroots.web.templating import render
@@ -36,7 +36,7 @@ def page_problem(request: Request, problem: Problem) -> Response:
     refused = getattr(request.state, "refused_user", None)
     if problem.status == 403 and request.url.path == "/" and refused is not None:
         # The dashboard is the staff's start page; other roles go to the page their role opens.
-        return RedirectResponse(home_for(refused), status_code=303)
+        return RedirectResponse(home_for(request_permissions(request)), status_code=303)
     return render(request, "error.html", {"problem": problem}, status_code=problem.status)
 
 

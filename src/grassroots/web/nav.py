@@ -1,11 +1,9 @@
-"""The navigation bar: the pages a role may open, in the order staff use them."""
+"""The navigation bar: the pages a request may open, in the order staff use them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from grassroots.accounts.models import User
-from grassroots.accounts.permissions import has_permission
 from grassroots.i18n import N_
 
 
@@ -29,10 +27,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
-def nav_for(user: User | None) -> list[NavItem]:
-    if user is None:
-        return []
-    return [i for i in NAV_ITEMS if any(has_permission(user.role, p) for p in i.permissions)]
+def nav_for(permissions: frozenset[str]) -> list[NavItem]:
+    """The items for what the request may do (accounts.permissions.granted: role ∩ token)."""
+    return [i for i in NAV_ITEMS if any(p in permissions for p in i.permissions)]
 
 
 # Where each role starts its day: staff on the dashboard (工作台), the system administrator
@@ -40,9 +37,9 @@ def nav_for(user: User | None) -> list[NavItem]:
 LANDING_ORDER: tuple[str, ...] = ("dashboard", "admin", "users", "audit")
 
 
-def home_for(user: User | None) -> str:
-    """Where a user lands after login (and the brand link leads): a page their role may open."""
-    items = {i.key: i for i in nav_for(user)}
+def home_for(permissions: frozenset[str]) -> str:
+    """Where a user lands after login (and the brand link leads): a page they may open."""
+    items = {i.key: i for i in nav_for(permissions)}
     for key in LANDING_ORDER:
         if key in items:
             return items[key].href

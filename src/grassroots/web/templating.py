@@ -23,10 +23,9 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from grassroots.accounts.authn import SESSION_COOKIE
+from grassroots.accounts.authn import SESSION_COOKIE, request_permissions
 from grassroots.accounts.credentials import csrf_token_for
-from grassroots.accounts.models import Role, User
-from grassroots.accounts.permissions import ROLE_PERMISSIONS
+from grassroots.accounts.models import User
 from grassroots.i18n import (
     LOCALE_NAMES,
     gettext_for,
@@ -138,14 +137,15 @@ def csrf_token(request: Request) -> str:
 def base_context(request: Request, user: User | None) -> dict[str, Any]:
     locale = request_locale(request)
     settings = request.app.state.settings
-    nav = nav_for(user)
+    permissions = request_permissions(request) if user is not None else frozenset()
+    nav = nav_for(permissions)
     return {
         "request": request,
         "user": user,
         "nav": nav,
         "nav_active": active_item(nav, request.url.path),
-        "home_href": home_for(user),
-        "permissions": ROLE_PERMISSIONS.get(Role(user.role), frozenset()) if user else frozenset(),
+        "home_href": home_for(permissions),
+        "permissions": permissions,
         "locale": locale,
         "html_lang": html_lang(locale),
         "csrf_token": csrf_token(request),

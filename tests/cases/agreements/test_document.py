@@ -159,3 +159,38 @@ def test_in_english_the_document_stays_chinese_under_an_english_heading(
     assert 'lang="zh-CN"' in page and "经调解，当事人自愿达成如下协议" in page
     r = _download(zhao, agreed, format="docx", reason="party asked for a copy")
     assert "人民调解协议书" in _text(r.content)
+
+
+def _token(client_as: Any, username: str, scopes: list[str]) -> dict[str, str]:
+    r = client_as(username).post("/api/v1/auth/tokens", json={"name": "t", "scopes": scopes})
+    assert r.status_code == 201, r.text
+    return {"Authorization": f"Bearer {r.json()['token']}", **HTML}
+
+
+def test_a_case_read_token_of_a_revealer_gets_masked_names_everywhere(
+    agreed: str, client_as: Any, client: Any, session: Session
+) -> None:
+    """The role may reveal, the token may not: role ∩ scopes decides, on every page."""
+    bearer = _token(client_as, "zhao", ["case.read"])
+    form = {"format": "docx", "reason": "当事人申请领取协议书"}
+    r = client.post(f"/cases/{agreed}/agreement/document", data=form, headers=bearer)
+    assert r.status_code == 200, r.text
+    text = _text(r.content)
+    assert "申请人：张*" in text and "张三" not in text and ID_NUMBER not in text
+    [row] = _exports(session, agreed)
+    assert row.details["unmasked"] is False
+    page = client.get(f"/cases/{agreed}/agreement", headers=bearer)
+    assert page.status_code == 200 and "张三" not in page.text and "张*" in page.text
+    detail = client.get(f"/cases/{agreed}", headers=bearer)
+    assert detail.status_code == 200 and "/reveal" not in detail.text
+
+
+def test_a_token_with_party_reveal_gets_the_full_document(
+    agreed: str, client_as: Any, client: Any
+) -> None:
+    bearer = _token(client_as, "zhao", ["case.read", "party.reveal"])
+    form = {"format": "docx", "reason": "当事人申请领取协议书"}
+    r = client.post(f"/cases/{agreed}/agreement/document", data=form, headers=bearer)
+    assert r.status_code == 200 and "申请人：张三" in _text(r.content)
+    page = client.get(f"/cases/{agreed}/agreement", headers=bearer)
+    assert "张三" in page.text

@@ -1,7 +1,8 @@
 """Exporting the 人民调解协议书 of a case (Word or PDF): access check, content, audit row.
 
-Party names, ID numbers and addresses appear in full only for a user who may reveal personal
-data (party.reveal), and only with a stated reason; everyone else who may see the case gets
+Party names, ID numbers and addresses appear in full only for a request that may reveal
+personal data (party.reveal in its permissions: the role's, intersected with a bearer token's
+scopes), and only with a stated reason; everyone else who may see the case gets
 the document with masked names (张*) and masked ID numbers. Every export is audited (who,
 which case, format, masked or not, the reason) in the same transaction as the access check.
 """
@@ -15,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.accounts.permissions import has_permission
 from grassroots.audit.actions import record_audit
 from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.agreements.document import (
@@ -118,17 +118,25 @@ def _chinese_iso_date(value: str) -> str:
         return value
 
 
-def may_unmask(user: User) -> bool:
-    return has_permission(user.role, "party.reveal")
+def may_unmask(permissions: frozenset[str]) -> bool:
+    """`permissions`: the request's (deps.Permissions, accounts.permissions.granted)."""
+    return "party.reveal" in permissions
 
 
 def do_export_agreement(
-    session: Session, user: User, code: str, fmt: DocumentFormat, reason: str, ip: str = ""
+    session: Session,
+    user: User,
+    code: str,
+    fmt: DocumentFormat,
+    reason: str,
+    ip: str = "",
+    *,
+    permissions: frozenset[str],
 ) -> bytes:
     """The agreement as .docx bytes (PDF conversion happens after, outside the
-    transaction). 404 for a case outside the user's scope or without an agreement; a user
-    who may reveal must give a reason (names then appear in full)."""
-    reason, unmasked = reason.strip(), may_unmask(user)
+    transaction). 404 for a case outside the user's scope or without an agreement; a request
+    that may reveal must give a reason (names then appear in full)."""
+    reason, unmasked = reason.strip(), may_unmask(permissions)
     with transaction(session):
         case = access_case(session, user, code)  # first: out of scope looks missing
         event = agreement_event(session, case)

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from grassroots.accounts.models import User
 from grassroots.cases.agreements.actions import MEDIA_TYPES, do_export_agreement
-from grassroots.deps import DbSession, requires
+from grassroots.deps import DbSession, Permissions, requires
 from grassroots.pdf import docx_to_pdf
 
 router = APIRouter(include_in_schema=False)
@@ -28,13 +28,15 @@ def agreement_document(
     request: Request,
     session: DbSession,
     user: CaseReader,
+    permissions: Permissions,
     code: str,
     format: Annotated[Literal["docx", "pdf"], Form()] = "docx",
     reason: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """The agreement as a file; audited. Names in full only for party.reveal + a reason."""
+    """The agreement as a file; audited. Names in full only for party.reveal (of the role
+    and, for a bearer token, of its scopes) + a reason."""
     ip = request.client.host if request.client else ""
-    docx = do_export_agreement(session, user, code, format, reason, ip)
+    docx = do_export_agreement(session, user, code, format, reason, ip, permissions=permissions)
     body = docx_to_pdf(docx) if format == "pdf" else docx
     headers = {"Content-Disposition": attachment(code, format), "Cache-Control": "no-store"}
     return Response(body, media_type=MEDIA_TYPES[format], headers=headers)
