@@ -48,6 +48,7 @@ from grassroots.stats import api as stats_api
 from grassroots.stats import pages as stats_pages
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
+from grassroots.web.headers import install_security_headers
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ def create_app(
     install_locale(app)
     mount_static(app)
     include_routes(app)
+    install_security_headers(app)  # outermost: every answer, the 413 too, carries them
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
