@@ -48,6 +48,8 @@ from grassroots.stats import api as stats_api
 from grassroots.stats import pages as stats_pages
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
+from grassroots.web.headers import install_security_headers
+from grassroots.web.limits import install_body_limits
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +127,8 @@ def create_app(
     install_locale(app)
     mount_static(app)
     include_routes(app)
+    install_body_limits(app)  # 413 before an oversized body is read (docs/security.md)
+    install_security_headers(app)  # outermost: every answer, the 413 too, carries them
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -78,9 +78,12 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(
-            exc.status_code, "http_error"
-        )
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthenticated",
+            413: "body_too_large",
+        }.get(exc.status_code, "http_error")
         problem = Problem(exc.status_code, code, str(exc.detail))
         response = problem_response(problem, request.url.path)
         if exc.headers:

@@ -38,11 +38,9 @@ def _csrf(html: str) -> str:
 def _log_in(client: TestClient, username: str) -> str:
     """The form login without `next`, through enrolment where the role needs TOTP; returns
     the page the user is finally sent to."""
-    r = client.post(
-        "/login",
-        data={"username": username, "password": DEMO_PASSWORDS[username]},
-        follow_redirects=False,
-    )
+    form = {"username": username, "password": DEMO_PASSWORDS[username]}
+    form["csrf_token"] = _csrf(client.get("/login").text)
+    r = client.post("/login", data=form, follow_redirects=False)
     assert r.status_code == 303, r.text
     target = r.headers["location"]
     if not target.startswith("/login/totp/enrol"):
@@ -73,11 +71,9 @@ def test_every_role_lands_on_a_page_it_may_open(client, username):
 
 
 def test_an_explicit_next_still_wins(client):
-    r = client.post(
-        "/login",
-        data={"username": "zhao", "password": DEMO_PASSWORDS["zhao"], "next": "/cases"},
-        follow_redirects=False,
-    )
+    form = {"username": "zhao", "password": DEMO_PASSWORDS["zhao"], "next": "/cases"}
+    form["csrf_token"] = _csrf(client.get("/login").text)
+    r = client.post("/login", data=form, follow_redirects=False)
     assert r.headers["location"] == "/cases"
 
 

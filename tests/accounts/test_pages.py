@@ -11,11 +11,9 @@ from grassroots.demo.staff import DEMO_PASSWORDS
 
 
 def _form_login(c: TestClient, username: str, next_url: str = "/cases"):
-    return c.post(
-        "/login",
-        data={"username": username, "password": DEMO_PASSWORDS[username], "next": next_url},
-        follow_redirects=False,
-    )
+    form = {"username": username, "password": DEMO_PASSWORDS[username], "next": next_url}
+    form["csrf_token"] = _csrf(c.get("/login").text)  # the login form's own CSRF pair
+    return c.post("/login", data=form, follow_redirects=False)
 
 
 def _csrf(html: str) -> str:
@@ -42,7 +40,8 @@ def test_next_cannot_leave_the_site(client):
 
 
 def test_wrong_password_shows_the_form_again(client):
-    r = client.post("/login", data={"username": "zhao", "password": "nope"})
+    form = {"username": "zhao", "password": "nope", "csrf_token": _csrf(client.get("/login").text)}
+    r = client.post("/login", data=form)
     assert r.status_code == 401 and 'role="alert"' in r.text and 'value="zhao"' in r.text
 
 

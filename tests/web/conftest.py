@@ -6,7 +6,8 @@ browser test runs twice, on a SQLite file and on a temporary PostgreSQL database
 the reason outside CI when there is no PostgreSQL, an error under CI=true). Each is started
 once per test session (pytest groups the tests by database) and the one chromium is shared.
 Every page is opened in a context that refuses (and records) any
-request to a host other than the server, and records JavaScript errors; both fail the test.
+request to a host other than the server, and records JavaScript errors and violations of the
+Content-Security-Policy (web/headers.py); each fails the test.
 """
 
 from __future__ import annotations
@@ -145,10 +146,35 @@ class Guard:
 
     external: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)  # Content-Security-Policy violations
 
     def check(self) -> None:
         assert not self.external, f"requests to outside hosts: {self.external}"
         assert not self.errors, f"JavaScript errors: {self.errors}"
+        assert not self.csp, f"Content-Security-Policy violations: {self.csp}"
+
+
+# Runs in every document before its own scripts (Playwright's init scripts are not subject
+# to the page's CSP) and reports each violation to the test.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => {
+    window.reportCspViolation(`${document.location.pathname}: ${e.violatedDirective} ` +
+        `blocked ${e.blockedURI || "inline"} (${e.sourceFile || ""}:${e.lineNumber || 0})`);
+});"""
+
+
+def watch_csp(context, guard: Guard) -> None:  # type: ignore[no-untyped-def]
+    """Record the context's CSP violations in guard.csp: the securitypolicyviolation events
+    and chromium's console errors that name the policy (call before opening pages)."""
+    context.expose_function("reportCspViolation", lambda text: guard.csp.append(str(text)))
+    context.add_init_script(CSP_LISTENER)
+
+
+def watch_console(page, guard: Guard) -> None:  # type: ignore[no-untyped-def]
+    def console(message) -> None:  # type: ignore[no-untyped-def]
+        if message.type == "error" and "Content Security Policy" in message.text:
+            guard.csp.append(f"console: {message.text}")
+
+    page.on("console", console)
 
 
 def _guard_context(context, guard: Guard) -> None:  # type: ignore[no-untyped-def]
@@ -224,8 +250,10 @@ def open_as(browser, live_server: LiveServer) -> Iterator[Callable[..., object]]
             locale="zh-CN",
         )
         _guard_context(context, guard)
+        watch_csp(context, guard)
         page = context.new_page()
         page.on("pageerror", lambda exc: guard.errors.append(str(exc)))
+        watch_console(page, guard)
         contexts.append(context)
         guards.append(guard)
         key = (live_server.url, username)

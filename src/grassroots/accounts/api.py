@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from grassroots.accounts import totp
 from grassroots.accounts.actions import do_change_own_password
@@ -24,6 +24,7 @@ from grassroots.accounts.login_actions import (
     do_verify_second_factor,
     second_factor_state,
 )
+from grassroots.accounts.login_csrf import same_site_login
 from grassroots.accounts.models import User
 from grassroots.accounts.permissions import granted
 from grassroots.accounts.queries import access_own_token, tokens_of
@@ -64,7 +65,7 @@ def me_out(
     )
 
 
-@router.post("/login", dependencies=[rate_limit("login")])
+@router.post("/login", dependencies=[Depends(same_site_login), rate_limit("login")])
 def login(body: LoginIn, request: Request, response: Response, session: DbSession) -> MeOut:
     """Password step. Sets the session cookie; `second_factor` says what is still owed."""
     settings = request.app.state.settings

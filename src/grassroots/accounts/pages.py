@@ -25,6 +25,13 @@ from grassroots.accounts.login_actions import (
     do_verify_second_factor,
     second_factor_state,
 )
+from grassroots.accounts.login_csrf import (
+    clear_login_cookie,
+    login_cookie,
+    login_form_ok,
+    login_token,
+    set_login_cookie,
+)
 from grassroots.accounts.permissions import granted
 from grassroots.accounts.ratelimit import rate_limit
 from grassroots.deps import Authn, DbSession
@@ -35,6 +42,7 @@ from grassroots.web.templating import render as web_render
 router = APIRouter(include_in_schema=False)
 FormStr = Annotated[str, Form()]
 STEP_PAGES = {"verify": "/login/totp", "enrol": "/login/totp/enrol"}
+LOGIN_EXPIRED = "登录页已过期或来自其他网站，请在本页重新登录 / sign in again on this page"
 
 
 def safe_next(value: str | None) -> str:
@@ -60,12 +68,31 @@ def _after_login(next_url: str, session_id: str, pending: str | None, request: R
     target = STEP_PAGES[pending] + f"?next={next_url}" if pending else next_url
     response = RedirectResponse(target, status_code=303)
     set_session_cookies(response, session_id, request.app.state.settings)
+    clear_login_cookie(response)
+    return response
+
+
+def login_form(
+    request: Request, status: int = 200, *, next_url: str = "/", username: str = "", error: str = ""
+) -> HTMLResponse:
+    """The login form with its CSRF pair: the pre-session cookie and its token in the form."""
+    cookie = login_cookie(request)
+    response = render(
+        request,
+        "login.html",
+        status,
+        next=safe_next(next_url),
+        username=username,
+        error=error,
+        login_csrf=login_token(cookie),
+    )
+    set_login_cookie(response, cookie, request.app.state.settings)
     return response
 
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    return render(request, "login.html", next=safe_next(next), username="", error="")
+    return login_form(request, next_url=next)
 
 
 @router.post("/login", dependencies=[rate_limit("login")])
@@ -75,8 +102,11 @@ def login_submit(
     username: FormStr,
     password: FormStr,
     next: Annotated[str, Form()] = "/",
+    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     settings = request.app.state.settings
+    if not login_form_ok(request, csrf_token, settings):  # refused before anything is looked up
+        return login_form(request, 403, next_url=next, error=LOGIN_EXPIRED)
     try:
         new = do_login(
             session,
@@ -88,7 +118,10 @@ def login_submit(
             settings=settings,
         )
     except Problem as exc:
-        return refused(request, "login.html", exc, next=safe_next(next), username=username)
+        status = 429 if exc.status == 429 else 401
+        response = login_form(request, status, next_url=next, username=username, error=exc.message)
+        response.headers.update(exc.headers)
+        return response
     pending = second_factor_state(new.row.user, new.row, settings)
     target = safe_next(next)
     if target == "/":  # no page asked for: the role's own start page (admins have no 工作台)

@@ -37,13 +37,14 @@ from grassroots.geo.queries import units
 from grassroots.i18n import gettext_for, request_locale
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import field_errors, form_fields, problem_errors
+from grassroots.web.limits import GEOJSON_LIMIT, body_limit
 from grassroots.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Configurer = Annotated[User, requires("config.write")]
 GeoWriter = Annotated[User, requires("geo.write")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = GEOJSON_LIMIT
 POLICY_FIELDS = ("category_code", "level", "accept_days", "resolve_days", "follow_up_days", "basis")
 
 
@@ -147,7 +148,7 @@ def boundaries_page(request: Request, user: GeoWriter) -> HTMLResponse:
     return render(request, "admin/boundaries.html", {"result": None, "problem": None}, user=user)
 
 
-@router.post("/admin/boundaries", response_class=HTMLResponse)
+@router.post("/admin/boundaries", response_class=HTMLResponse, openapi_extra=body_limit(MAX_UPLOAD))
 def boundaries_import(
     request: Request, session: DbSession, user: GeoWriter, file: Annotated[UploadFile, File()]
 ) -> HTMLResponse:

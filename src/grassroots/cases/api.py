@@ -28,6 +28,7 @@ from grassroots.cases.workflow.transitions import STATE_LABELS, TABLE, allowed_a
 from grassroots.db import utcnow
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
+from grassroots.web.limits import CASE_TEXT_LIMIT, body_limit
 
 router = APIRouter(tags=["cases"])
 
@@ -88,7 +89,11 @@ def _params(action: str, body: dict[str, Any]) -> tuple[Any, int]:
     return params, version  # type: ignore[return-value]
 
 
-@router.post("/cases/{code}/actions/{action}", response_model=TransitionResult)
+@router.post(
+    "/cases/{code}/actions/{action}",
+    response_model=TransitionResult,
+    openapi_extra=body_limit(CASE_TEXT_LIMIT),
+)
 def act(
     code: str, action: str, session: DbSession, user: Actor,
     body: Annotated[dict[str, Any], Body()],

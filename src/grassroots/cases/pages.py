@@ -36,6 +36,7 @@ from grassroots.geo.unit_queries import units_at
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import field_errors, form_fields, problem_errors
+from grassroots.web.limits import CASE_TEXT_LIMIT, body_limit
 from grassroots.web.templating import register_filters, register_globals, render
 
 router = APIRouter(include_in_schema=False)
@@ -143,7 +144,11 @@ def run_from_form(
     return {}
 
 
-@router.post("/cases/{code}/act/{action}", response_class=HTMLResponse)
+@router.post(
+    "/cases/{code}/act/{action}",
+    response_class=HTMLResponse,
+    openapi_extra=body_limit(CASE_TEXT_LIMIT),
+)
 def act(
     request: Request, session: DbSession, user: CaseActor, code: str, action: str, form: FormFields
 ) -> Response:

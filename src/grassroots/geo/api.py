@@ -24,6 +24,7 @@ from grassroots.geo.schemas import (
     UnitPatch,
 )
 from grassroots.geo.unit_actions import do_create_unit, do_set_unit_active, do_update_unit
+from grassroots.web.limits import GEOJSON_LIMIT, body_limit
 
 router = APIRouter(tags=["geo"])
 READ = [requires("geo.read")]
@@ -127,7 +128,9 @@ def reactivate_unit(session: DbSession, user: Configurer, unit_code: str) -> Uni
     return UnitOut.of(do_set_unit_active(session, unit_code, True, actor=user))
 
 
-@router.post("/geo/import", response_model=ImportSummaryOut)
+@router.post(
+    "/geo/import", response_model=ImportSummaryOut, openapi_extra=body_limit(GEOJSON_LIMIT)
+)
 def import_geojson(
     session: DbSession,
     user: Annotated[User, requires("geo.write")],

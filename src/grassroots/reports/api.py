@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse
 
 from grassroots.accounts.models import User
 from grassroots.deps import DbSession, requires
-from grassroots.reports.actions import do_generate_report, do_upload_template
+from grassroots.reports.actions import MAX_TEMPLATE_BYTES, do_generate_report, do_upload_template
 from grassroots.reports.context import PLACEHOLDERS
 from grassroots.reports.models import ReportFile, ReportTemplate
 from grassroots.reports.queries import (
@@ -25,6 +25,7 @@ from grassroots.reports.schemas import GenerateIn, PlaceholderOut, ReportFileOut
 from grassroots.reports.word import DEFAULT_TEMPLATE
 from grassroots.stats.periods import parse_period
 from grassroots.stats.queries import access_jurisdiction
+from grassroots.web.limits import body_limit
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 Reader = requires("report.read")
@@ -97,7 +98,7 @@ def templates(session: DbSession, user: User = Reader) -> list[TemplateOut]:
     return [template_out(t) for t in list_templates(session, user)]
 
 
-@router.post("/templates", status_code=201)
+@router.post("/templates", status_code=201, openapi_extra=body_limit(MAX_TEMPLATE_BYTES))
 def upload_template(
     session: DbSession, file: UploadFile = File(...), name: str = Form(""), user: User = Writer
 ) -> TemplateOut:

@@ -52,9 +52,12 @@ def install_page_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(
-            exc.status_code, "http_error"
-        )
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthenticated",
+            413: "body_too_large",
+        }.get(exc.status_code, "http_error")
         problem = Problem(exc.status_code, code, str(exc.detail))
         if wants_html(request):
             return page_problem(request, problem)

@@ -17,6 +17,7 @@ from grassroots.cases.responses import CaseOut, case_out
 from grassroots.cases.schemas import NewCase
 from grassroots.db import utcnow
 from grassroots.deps import DbSession, requires
+from grassroots.web.limits import CASE_TEXT_LIMIT, body_limit
 
 router = APIRouter(tags=["cases"])
 Registrar = Annotated[User, requires("case.register")]
@@ -26,7 +27,12 @@ def _today() -> date:
     return local_date(utcnow())
 
 
-@router.post("/cases", status_code=201, response_model=CaseOut)
+@router.post(
+    "/cases",
+    status_code=201,
+    response_model=CaseOut,
+    openapi_extra=body_limit(CASE_TEXT_LIMIT),
+)
 def create_case(
     data: NewCase, session: DbSession, user: Registrar, response: Response,
     idempotency_key: Annotated[str | None, Header()] = None,

@@ -18,6 +18,7 @@ from grassroots.geo.locate import locate_point
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import blank_to_none, field_errors, form_fields, problem_errors
+from grassroots.web.limits import CASE_TEXT_LIMIT, body_limit
 from grassroots.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -102,7 +103,7 @@ def _party_field(loc: tuple[Any, ...]) -> str:
     return str(loc[0])
 
 
-@router.post("/cases/new", response_class=HTMLResponse)
+@router.post("/cases/new", response_class=HTMLResponse, openapi_extra=body_limit(CASE_TEXT_LIMIT))
 def register_case(
     request: Request, session: DbSession, user: Registrar, form: FormFields
 ) -> Response:

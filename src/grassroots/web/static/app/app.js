@@ -11,4 +11,8 @@ document.addEventListener("DOMContentLoaded", () => {
       burger.setAttribute("aria-expanded", String(open));
     });
   });
+  // Print buttons (data-print): no inline handlers under the Content-Security-Policy.
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
 });

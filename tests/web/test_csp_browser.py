@@ -1,0 +1,133 @@
+"""Every page of the app in a real browser under its Content-Security-Policy (issue 12,
+item 6): no page may have inline script, inline style or event handlers, or load anything
+the policy forbids. A CSP violation (the securitypolicyviolation event, or chromium's console
+error) fails the test, here and in every other browser test (tests/web/conftest.py).
+
+PAGES lists each HTML route of the app with the seed user who opens it; NOT_PAGES lists the
+routes that answer something else. A GET route in neither FAILS test_every_route_is_listed:
+a new page must be added here, and so is loaded under the policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from grassroots.app import API_PREFIX
+from grassroots.calendar.today import china_today
+from grassroots.demo.staff import DEMO_PASSWORDS
+from tests.web.conftest import DESKTOP, Guard, watch_console, watch_csp
+from tests.web.test_agreement_browser import GRID, agreed_case
+
+# route as declared → (seed user who opens it, the address opened; {code}: a case with an
+# agreement, {township}: the user's own township, {year}: this year)
+PAGES: dict[str, tuple[str, str]] = {
+    "/": ("zhao", "/"),
+    "/map": ("zhao", "/map"),
+    "/cases": ("zhao", "/cases"),
+    "/cases/new": ("zhao", "/cases/new"),
+    "/cases/new/locate": ("zhao", "/cases/new/locate?lat=30.1&lng=120.1"),
+    "/cases/grid/{grid_code}": ("zhao", f"/cases/grid/{GRID}"),
+    "/cases/{code}": ("zhao", "/cases/{code}"),
+    "/cases/{code}/agreement": ("zhao", "/cases/{code}/agreement"),
+    "/reports": ("zhao", "/reports"),
+    "/reports/preview": ("zhao", "/reports/preview?jurisdiction={township}&period={year}"),
+    f"{API_PREFIX}/docs": ("zhao", f"{API_PREFIX}/docs"),
+    "/admin": ("admin", "/admin"),
+    "/admin/boundaries": ("admin", "/admin/boundaries"),
+    "/admin/units": ("admin", "/admin/units"),
+    "/admin/calendar": ("admin", "/admin/calendar"),
+    "/admin/users": ("security", "/admin/users"),
+    "/admin/users/{username}": ("security", "/admin/users/wang"),
+    "/audit": ("audit", "/audit"),
+    "/audit/verify": ("audit", "/audit/verify"),
+    # Before login: the form, and the second-factor steps (a session that owes them).
+    "/login": ("", "/login"),
+    "/login/totp": ("", "/login/totp"),
+    "/login/totp/enrol": ("", "/login/totp/enrol"),
+}
+NOT_PAGES = {
+    "/healthz": "JSON for the load balancer",
+    "/dashboard/grids.json": "GeoJSON the dashboard's map fetches",
+    "/map/boundaries.geojson": "GeoJSON the map fetches",
+    "/cases/open.geojson": "GeoJSON the map fetches",
+    "/cases/export.csv": "a download",
+    "/cases/export.xlsx": "a download",
+}
+
+
+def page_routes(app: FastAPI) -> set[str]:
+    """Every GET route outside the JSON API (and the API's docs page), static files aside."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before lazily included routers: app.routes is flat
+        routes: Iterator[Any] = iter(app.routes)
+    else:
+        routes = iter(iter_route_contexts(app.routes))
+    paths = set()
+    for route in routes:
+        if "GET" not in (getattr(route, "methods", None) or ()):
+            continue
+        if not route.path.startswith(API_PREFIX + "/") or route.path == f"{API_PREFIX}/docs":
+            paths.add(route.path)
+    return paths
+
+
+def test_every_route_is_listed(app):
+    assert not set(PAGES) & set(NOT_PAGES)
+    unknown = page_routes(app) - set(PAGES) - set(NOT_PAGES)
+    assert not unknown, (
+        f"GET routes {sorted(unknown)} are in neither PAGES nor NOT_PAGES of "
+        "tests/web/test_csp_browser.py: add each page with the seed user who opens it"
+    )
+    assert not (set(PAGES) | set(NOT_PAGES)) - page_routes(app), "listed routes that are gone"
+
+
+def open_all(page: Any, routes: list[str], values: dict[str, str]) -> list[str]:
+    """Open each route's address; the answers that were not a 200 HTML page."""
+    wrong = []
+    for route in routes:
+        address = PAGES[route][1].format(**values)
+        response = page.goto(address)
+        page.wait_for_load_state("networkidle")
+        kind = response.headers.get("content-type", "")
+        if response.status != 200 or not kind.startswith("text/html"):
+            wrong.append(f"{address}: {response.status} {kind}")
+    return wrong
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("username", ["zhao", "admin", "security", "audit"])
+def test_every_page_loads_without_a_csp_violation(open_as, username):
+    page = open_as(username)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    routes = [route for route, (user, _) in PAGES.items() if user == username]
+    me = page.request.get(f"{API_PREFIX}/auth/me").json()
+    values = {"township": me["jurisdiction_code"] or "", "year": str(china_today().year)}
+    if any("{code}" in route for route in routes):
+        values["code"] = agreed_case(page)
+    assert open_all(page, routes, values) == []
+    assert [m for m in console if "Content Security Policy" in m] == []
+
+
+@pytest.mark.browser
+def test_pages_before_login_load_without_a_csp_violation(browser, live_server):
+    """The login form, then (signed in with the password of a role that needs TOTP) both
+    second-factor pages."""
+    guard = Guard()
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="zh-CN")
+    watch_csp(context, guard)
+    page = context.new_page()
+    watch_console(page, guard)
+    assert open_all(page, ["/login"], {}) == []
+    page.get_by_label("用户名").fill("audit")
+    page.get_by_label("密码").fill(DEMO_PASSWORDS["audit"])
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/login/totp**")
+    assert open_all(page, ["/login/totp", "/login/totp/enrol"], {}) == []
+    context.close()
+    guard.check()
