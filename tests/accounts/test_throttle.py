@@ -22,6 +22,7 @@ from grassroots.config import Settings
 from grassroots.db import utcnow
 from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.accounts.conftest import LOGIN, audit_actions, last_audit_id
+from tests.accounts.test_login_csrf import form_token
 
 WRONG = "Wrong-Passw0rd"
 PASSWORD = "/api/v1/auth/password"
@@ -164,7 +165,9 @@ def test_the_request_rate_limit_says_when_to_come_back(make_app, from_address):
 def test_the_login_page_answers_429_with_retry_after(from_address):
     c = from_address("10.0.0.7")
     fail(c, "zhao", 5)
-    page = c.post("/login", data={"username": "zhao", "password": DEMO_PASSWORDS["zhao"]})
+    token = form_token(c.get("/login").text)  # the login form's own CSRF pair
+    form = {"username": "zhao", "password": DEMO_PASSWORDS["zhao"], "csrf_token": token}
+    page = c.post("/login", data=form)
     assert page.status_code == 429 and page.headers["Retry-After"] == "1"
     assert "text/html" in page.headers["content-type"]
 
