@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from grassroots.accounts.models import Role
+from grassroots.bounds import Moment
 
 
 class LoginIn(BaseModel):
@@ -51,7 +52,7 @@ class PasswordChangeIn(BaseModel):
 class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[str] = Field(min_length=1)
-    expires_at: datetime | None = None
+    expires_at: Moment | None = None  # with its zone: a time without one is a 422
 
 
 class TokenOut(BaseModel):
