@@ -57,6 +57,14 @@ def problem_response(problem: Problem, instance: str | None = None) -> JSONRespo
     )
 
 
+def http_problem(exc: StarletteHTTPException) -> Problem:
+    """Starlette's own HTTP error as a Problem (a body it cannot parse: in both languages)."""
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    if code == "malformed_body":
+        return Problem(400, code, "请求正文无法解析 / the request body cannot be parsed")
+    return Problem(exc.status_code, code, str(exc.detail))
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors():
@@ -81,9 +89,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = HTTP_CODES.get(exc.status_code, "http_error")
-        problem = Problem(exc.status_code, code, str(exc.detail))
-        response = problem_response(problem, request.url.path)
+        response = problem_response(http_problem(exc), request.url.path)
         if exc.headers:
             response.headers.update(exc.headers)
         return response

@@ -172,12 +172,15 @@ def fuzz_run(app, session_factory) -> Iterator[Callable[[], Figures]]:  # type: 
             figures.operations += 1
             for mode in modes(operation):
                 run_operation(operation, mode, send, figures)
+            if RANDOM:  # make fuzz: progress, one line per operation
+                print(f"{figures.requests:7d} requests after {operation.label}", flush=True)
         return figures
 
     yield run
     shutdown_lifespans()
 
 
+@pytest.mark.slow
 def test_fuzzing_finds_no_server_error_and_no_answer_outside_the_document(fuzz_run, engine):
     started = time.monotonic()
     figures = fuzz_run()

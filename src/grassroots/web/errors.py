@@ -16,8 +16,8 @@ from starlette.responses import RedirectResponse, Response
 
 from grassroots.accounts.authn import SESSION_COOKIE
 from grassroots.errors import (
-    HTTP_CODES,
     Problem,
+    http_problem,
     install_catch_all,
     install_handlers,
     problem_response,
@@ -70,8 +70,7 @@ def install_page_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code = HTTP_CODES.get(exc.status_code, "http_error")
-        problem = Problem(exc.status_code, code, str(exc.detail))
+        problem = http_problem(exc)
         if wants_html(request):
             return page_problem(request, problem)
         response = problem_response(problem, request.url.path)
