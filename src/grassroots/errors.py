@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -57,6 +58,11 @@ def problem_response(problem: Problem, instance: str | None = None) -> JSONRespo
     )
 
 
+UNSTORABLE = Problem(
+    422, "unstorable_value", "输入含有无法保存的字符或数值 / a value the database cannot store"
+)
+
+
 def http_problem(exc: StarletteHTTPException) -> Problem:
     """Starlette's own HTTP error as a Problem (a body it cannot parse: in both languages)."""
     code = HTTP_CODES.get(exc.status_code, "http_error")
@@ -86,6 +92,13 @@ def install_handlers(app: FastAPI) -> None:
             422, "validation_failed", f"输入有误 / invalid input: {names}", errors=fields
         )
         return problem_response(problem, request.url.path)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value of the request (PostgreSQL text cannot hold NUL, a
+        # number beyond its column): the transaction is rolled back, nothing changed. Not
+        # logged: the error's text carries the statement's parameters.
+        return problem_response(UNSTORABLE, request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -124,6 +124,17 @@ def test_report_form_with_a_template_id_that_is_not_a_number_is_422(client_as, u
     assert_problem(client_as("qian").post("/reports/generate", data=form))
 
 
+def test_nul_characters_are_4xx_on_both_databases(client_as, users):
+    """Found by make fuzz on PostgreSQL, whose text cannot hold NUL: a 500 before."""
+    qian, admin = client_as("qian"), client_as("admin")
+    r = qian.get("/api/v1/stats/dashboard", params={"jurisdiction": "99\x0001", "period": "2026"})
+    assert 400 <= r.status_code < 500 and r.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    body = {"category_code": "a\x00b", "level": "township", "accept_days": 1,
+            "resolve_days": 10, "follow_up_days": 1}  # fmt: skip
+    r = admin.put("/api/v1/deadline-policies", json=body)
+    assert 400 <= r.status_code < 500 and r.headers["content-type"] == PROBLEM_MEDIA_TYPE
+
+
 def test_a_body_that_is_not_utf8_is_a_400_problem(client_as):
     r = client_as("qian").post(
         "/api/v1/reports", content=b"\xff\xfe{", headers={"Content-Type": "application/json"}
