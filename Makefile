@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint check-python system-deps messages cli-docs
+.PHONY: demo test lint check-python system-deps messages cli-docs fuzz
 
 check-python:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "grassroots needs Python 3.11 or newer (set PY=python3.11)")'
@@ -49,3 +49,12 @@ messages: $(VENV)/.dev-installed
 # docs/cli.md from the commands' own help (tests/test_cli_reference.py fails while stale).
 cli-docs: $(VENV)/.dev-installed
 	$(BIN)/python -m grassroots.cli_reference
+
+# schemathesis against the real app on SQLite and PostgreSQL with many more requests than the
+# suite's run (tests/web/test_api_fuzz.py) and a new random seed; prints its figures
+# (docs/fuzzing.md). FUZZ_EXAMPLES=20 make fuzz for a shorter run, FUZZ_SEED=N to repeat one.
+FUZZ_EXAMPLES ?= 100
+FUZZ_SEED ?= random
+fuzz: $(VENV)/.dev-installed
+	GRASSROOTS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) GRASSROOTS_FUZZ_SEED=$(FUZZ_SEED) \
+		$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/web/test_api_fuzz.py

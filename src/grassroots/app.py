@@ -20,6 +20,7 @@ from grassroots.accounts.docs import add_protected_docs
 from grassroots.accounts.touches import AuthTouches
 from grassroots.admin import pages as admin_pages
 from grassroots.admin import users_pages as admin_users_pages
+from grassroots.api_problems import install_problem_responses
 from grassroots.audit import api as audit_api
 from grassroots.audit import pages as audit_pages
 from grassroots.calendar import api as calendar_api
@@ -74,6 +75,7 @@ def include_routes(app: FastAPI) -> None:
     for pages in PAGE_MODULES:
         app.include_router(pages.router)
     add_protected_docs(app, API_PREFIX)
+    install_problem_responses(app)  # the problem+json answers of every operation
 
 
 @asynccontextmanager

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+# The codes of Starlette's own HTTP errors (400: a body that cannot be parsed).
+HTTP_CODES = {
+    400: "malformed_body",
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+}
 
 
 class Problem(Exception):
@@ -54,6 +69,19 @@ def problem_response(problem: Problem, instance: str | None = None) -> JSONRespo
     )
 
 
+UNSTORABLE = Problem(
+    422, "unstorable_value", "输入含有无法保存的字符或数值 / a value the database cannot store"
+)
+
+
+def http_problem(exc: StarletteHTTPException) -> Problem:
+    """Starlette's own HTTP error as a Problem (a body it cannot parse: in both languages)."""
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    if code == "malformed_body":
+        return Problem(400, code, "请求正文无法解析 / the request body cannot be parsed")
+    return Problem(exc.status_code, code, str(exc.detail))
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for err in exc.errors():
@@ -76,16 +104,73 @@ def install_handlers(app: FastAPI) -> None:
         )
         return problem_response(problem, request.url.path)
 
+    @app.exception_handler(DataError)
+    async def _unstorable(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value of the request (PostgreSQL text cannot hold NUL, a
+        # number beyond its column): the transaction is rolled back, nothing changed. Not
+        # logged: the error's text carries the statement's parameters.
+        return problem_response(UNSTORABLE, request.url.path)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {
-            404: "not_found",
-            405: "method_not_allowed",
-            401: "unauthenticated",
-            413: "body_too_large",
-        }.get(exc.status_code, "http_error")
-        problem = Problem(exc.status_code, code, str(exc.detail))
-        response = problem_response(problem, request.url.path)
+        response = problem_response(http_problem(exc), request.url.path)
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+
+PageRenderer = Callable[[Request, Problem], Response | None]
+
+
+class CatchAll:
+    """The last handler: an exception nothing else answered becomes a 500 problem+json
+    (pages: the error page) with a correlation id. The id and the traceback go to the log in
+    one line; the client gets the id only, never the trace. Plain ASGI, inside Starlette's
+    own error middleware, so the exception is answered here and not raised again."""
+
+    def __init__(self, app: ASGIApp, render_page: PageRenderer | None = None) -> None:
+        self.app = app
+        self.render_page = render_page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            incident = secrets.token_hex(8)
+            request = Request(scope)
+            log.exception(
+                "unhandled error, correlation id %s: %s %s", incident, request.method, scope["path"]
+            )
+            if started:  # the answer is already on its way: nothing to replace it with
+                raise
+            await self.answer(request, incident)(scope, receive, send)
+
+    def answer(self, request: Request, incident: str) -> Response:
+        problem = Problem(
+            500,
+            "internal_error",
+            f"服务器内部错误，请把编号 {incident} 告诉管理员"
+            f" / internal error, reference {incident}",
+        )
+        page = self.render_page(request, problem) if self.render_page else None
+        response = page or JSONResponse(
+            problem.body(request.url.path) | {"correlation_id": incident},
+            status_code=500,
+            media_type=PROBLEM_MEDIA_TYPE,
+        )
+        response.headers["X-Correlation-ID"] = incident
+        return response
+
+
+def install_catch_all(app: FastAPI, render_page: PageRenderer | None = None) -> None:
+    app.add_middleware(CatchAll, render_page=render_page)

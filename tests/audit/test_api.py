@@ -58,7 +58,8 @@ def test_search_by_time_range(session, users, client_as):
     ).json()
     assert everything["total"] >= 4
     naive = auditor.get("/api/v1/audit/entries", params={"since": "2000-01-01T00:00:00"})
-    assert naive.status_code == 422 and naive.json()["code"] == "naive_time"
+    assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "since"
+    assert naive.json()["errors"][0]["type"] == "timezone_aware"
 
 
 def test_auditor_runs_verify(session, users, client_as):

@@ -41,6 +41,7 @@ from grassroots.accounts.schemas import (
     TotpEnrolOut,
 )
 from grassroots.accounts.token_actions import do_create_token, do_revoke_token
+from grassroots.bounds import DbId
 from grassroots.deps import Authn, DbSession, FullAuth, requires
 from grassroots.errors import Problem
 
@@ -189,7 +190,7 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, request: Request, user: SelfUser, session: DbSession) -> Response:
+def revoke_token(token_id: DbId, request: Request, user: SelfUser, session: DbSession) -> Response:
     """Revoke one of your tokens and every token it minted."""
     token = access_own_token(session, user, token_id)
     do_revoke_token(session, token, actor=user, ip=client_ip(request))

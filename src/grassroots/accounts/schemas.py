@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from grassroots.accounts.models import Role
+from grassroots.bounds import Moment
 
 
 class LoginIn(BaseModel):
@@ -51,7 +52,7 @@ class PasswordChangeIn(BaseModel):
 class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[str] = Field(min_length=1)
-    expires_at: AwareDatetime | None = Field(
+    expires_at: Moment | None = Field(
         None, description="with a time zone; default and longest lifetime are configured"
     )
 

@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
 from grassroots.admin.units_pages import router as units_router
+from grassroots.bounds import DbId
 from grassroots.calendar.actions import do_set_calendar_day
 from grassroots.calendar.queries import calendar_status, year_entries
 from grassroots.calendar.schemas import DayIn
@@ -105,7 +106,7 @@ def set_policy(
 
 
 @router.post("/admin/policies/{policy_id}/delete")
-def delete_policy(session: DbSession, user: Configurer, policy_id: int) -> Response:
+def delete_policy(session: DbSession, user: Configurer, policy_id: DbId) -> Response:
     """A category's own row; a level's default can be changed, not deleted (409)."""
     do_delete_policy(session, policy_id, actor=user)
     return _saved("/admin#policies")

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from grassroots.bounds import DbId, Moment, PageNumber
+
 
 class AuditSearch(BaseModel):
     actor: str | None = Field(None, description="username")
@@ -14,10 +16,10 @@ class AuditSearch(BaseModel):
     object_type: str | None = None
     object_id: str | None = None
     result: str | None = None
-    token_id: int | None = Field(None, ge=1, le=2**31 - 1, description="API token id")
-    since: datetime | None = Field(None, description="from this time (inclusive, with zone)")
-    until: datetime | None = Field(None, description="before this time (exclusive)")
-    page: int = Field(1, ge=1)
+    token_id: DbId | None = Field(None, description="API token id")
+    since: Moment | None = Field(None, description="from this time (inclusive, with zone)")
+    until: Moment | None = Field(None, description="before this time (exclusive)")
+    page: PageNumber = 1
     page_size: int = Field(50, ge=1, le=500)
 
 

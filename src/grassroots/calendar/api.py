@@ -8,6 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Query, Response
 
 from grassroots.accounts.models import User
+from grassroots.bounds import Day, Year
 from grassroots.calendar import actions, queries
 from grassroots.calendar.schemas import (
     CalendarOut,
@@ -29,8 +30,8 @@ router = APIRouter(tags=["calendar"])
 def get_calendar(
     session: DbSession,
     year: int | None = Query(None, ge=1990, le=2200, description="A whole year"),
-    first: date | None = Query(None, description="First day of a range"),
-    last: date | None = Query(None, description="Last day of a range"),
+    first: Day | None = Query(None, description="First day of a range"),
+    last: Day | None = Query(None, description="Last day of a range"),
 ) -> CalendarOut:
     """Days of a year or a range: working / weekend / holiday / make-up, with a warning for
     each year the calendar does not know (weekends-only fallback)."""
@@ -53,14 +54,14 @@ def get_calendar_status(session: DbSession) -> CalendarStatusOut:
 
 
 @router.get("/calendar/years/{year}", dependencies=[requires("case.read")])
-def get_year_schedule(session: DbSession, year: int) -> YearScheduleOut:
+def get_year_schedule(session: DbSession, year: Year) -> YearScheduleOut:
     """The entries an administrator made for a year (empty if none)."""
     return queries.year_schedule(session, year)
 
 
 @router.put("/calendar/years/{year}")
 def put_year_schedule(
-    session: DbSession, year: int, body: YearScheduleIn, actor: User = requires("config.write")
+    session: DbSession, year: Year, body: YearScheduleIn, actor: User = requires("config.write")
 ) -> YearScheduleOut:
     """Enter a year's official schedule (holidays and make-up days) as the State Council
     published it; replaces earlier entries for that year."""
@@ -70,7 +71,7 @@ def put_year_schedule(
 
 @router.put("/calendar/days/{day}")
 def put_calendar_day(
-    session: DbSession, day: date, body: DayIn, actor: User = requires("config.write")
+    session: DbSession, day: Day, body: DayIn, actor: User = requires("config.write")
 ) -> DayIn:
     """Declare or correct one day (the body's day must be the one in the path)."""
     if body.day != day:
@@ -81,7 +82,7 @@ def put_calendar_day(
 
 @router.delete("/calendar/days/{day}", status_code=204)
 def delete_calendar_day(
-    session: DbSession, day: date, actor: User = requires("config.write")
+    session: DbSession, day: Day, actor: User = requires("config.write")
 ) -> Response:
     actions.do_delete_calendar_day(session, day, actor=actor)
     return Response(status_code=204)

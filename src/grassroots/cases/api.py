@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body
 from pydantic import ValidationError
 
 from grassroots.accounts.models import User
+from grassroots.bounds import fits_int
 from grassroots.calendar.today import local_date
 from grassroots.cases import queries as q
 from grassroots.cases.actions import run_action
@@ -74,7 +75,7 @@ def _params(action: str, body: dict[str, Any]) -> tuple[Any, int]:
     payload = dict(body)
     version = payload.pop("expected_version", None)
     errors = []
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not fits_int(version):
         errors.append({"field": "expected_version", "message": "必填整数 / integer required"})
     try:
         params = t.params.model_validate(payload)

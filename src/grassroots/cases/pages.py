@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
 from grassroots.accounts.queries import display_names, mediators_at
+from grassroots.bounds import fits_int
 from grassroots.calendar.today import china_today
 from grassroots.cases.actions import run_action
 from grassroots.cases.agreements.actions import mask_name, print_context
@@ -131,7 +132,7 @@ def run_from_form(
 ) -> dict[str, str]:
     """Validate with the action's model and run it; the errors by field ({} = done)."""
     version = str(form.get("expected_version", ""))
-    if not version.isdigit():
+    if not version.isdigit() or not fits_int(int(version)):
         return {"_form": t(N_("The page is out of date: reload it and try again."))}
     model = transition(action).params
     try:

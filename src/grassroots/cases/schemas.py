@@ -6,18 +6,18 @@ so that a missing requirement is a 422 naming the field, before anything changes
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from grassroots.bounds import Day, non_blank
 from grassroots.cases.models import CaseKind, PartyRole, ShareRole
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Text = Annotated[str, non_blank(2000)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Code = Annotated[str, non_blank(64)]
 
 
 class LegalChannel(StrEnum):
@@ -65,7 +65,7 @@ class Assign(ActionInput):
 
 
 class RecordSession(ActionInput):
-    held_on: date
+    held_on: Day
     summary: Text
     participants: list[Annotated[str, StringConstraints(max_length=64)]] = Field(
         default_factory=list, max_length=50
@@ -75,7 +75,7 @@ class RecordSession(ActionInput):
 class RecordAgreement(ActionInput):
     terms: Text
     performance_manner: Text
-    performance_deadline: date
+    performance_deadline: Day
     judicial_confirmation: bool = False
 
 
@@ -99,7 +99,7 @@ class CityReply(ActionInput):
     """The city's reply on a case held at city level, recorded by the county centre."""
 
     reply: Text
-    replied_on: date | None = None  # the day the reply came; default: the day it is recorded
+    replied_on: Day | None = None  # the day the reply came; default: the day it is recorded
 
 
 class ReferDown(ActionInput):
@@ -165,7 +165,7 @@ class LinkKind(StrEnum):
     duplicate = "duplicate"  # 本案是另一案件的重复件 (the other is the original)
 
 
-CaseCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+CaseCode = Annotated[str, non_blank(32)]
 
 
 class Link(ActionInput):
@@ -183,7 +183,7 @@ class PartyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: PartyRole
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    name: Annotated[str, non_blank(64)]
     phone: Annotated[str, StringConstraints(pattern=r"^[0-9+\- ]{5,20}$")] | None = None
     id_number: Annotated[str, StringConstraints(pattern=r"^[0-9]{17}[0-9Xx]$")] | None = None
     address: Annotated[str, StringConstraints(max_length=300)] = ""
@@ -195,10 +195,8 @@ class NewCase(ActionInput):
     kind: CaseKind = CaseKind.dispute
     category_code: Code
     source_code: Code
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    description: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)
-    ]
+    title: Annotated[str, non_blank(200)]
+    description: Annotated[str, non_blank(20000)]
     lat: float | None = Field(None, ge=-90, le=90)
     lng: float | None = Field(None, ge=-180, le=180)
     grid_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{15}$")] | None = None

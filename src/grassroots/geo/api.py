@@ -8,6 +8,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
 from grassroots.accounts.models import User
+from grassroots.bounds import Count
 from grassroots.deps import DbSession, requires
 from grassroots.geo import queries
 from grassroots.geo.actions import do_import_geojson
@@ -44,7 +45,7 @@ def list_jurisdictions(
     parent: Annotated[str | None, Query(description="上级代码 / parent code")] = None,
     q: Annotated[str | None, Query(max_length=50, description="名称包含 / name contains")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Count = 0,
 ) -> JurisdictionPage:
     """区划列表 / current jurisdictions, filtered by level, parent and name."""
     parent_row = queries.jurisdiction_or_404(session, parent) if parent else None

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request, Response
 
 from grassroots.accounts.models import User
+from grassroots.bounds import DbId
 from grassroots.deps import DbSession, requires
 from grassroots.parties.actions import do_lookup, do_reveal
 from grassroots.parties.queries import access_party, masked_view, parties_of_case
@@ -36,7 +37,7 @@ def list_parties(case: str, session: DbSession, user: CaseReader) -> list[PartyM
 
 @router.get("/{party_id}")
 def read_party(
-    party_id: int, request: Request, session: DbSession, user: CaseReader
+    party_id: DbId, request: Request, session: DbSession, user: CaseReader
 ) -> PartyMasked:
     """当事人信息（脱敏） / a party, phone and ID number masked."""
     return masked_view(access_party(session, user, party_id, _ip(request)))
@@ -44,7 +45,7 @@ def read_party(
 
 @router.post("/{party_id}/reveal")
 def reveal(
-    party_id: int,
+    party_id: DbId,
     body: RevealRequest,
     request: Request,
     response: Response,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import HTMLResponse
 
 from grassroots.accounts.models import User
+from grassroots.bounds import DbId
 from grassroots.cases.models import Case
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
@@ -35,7 +36,7 @@ def reveal(
     session: DbSession,
     user: Revealer,
     code: str,
-    party_id: int,
+    party_id: DbId,
     field: Annotated[str, Form(pattern="^(phone|id_number)$")],
     reason: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:

@@ -4,11 +4,13 @@ generate and upload templates)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from grassroots.accounts.models import User
+from grassroots.bounds import DbId
 from grassroots.deps import DbSession, requires
 from grassroots.reports.actions import MAX_TEMPLATE_BYTES, do_generate_report, do_upload_template
 from grassroots.reports.context import PLACEHOLDERS
@@ -57,6 +59,12 @@ def template_out(t: ReportTemplate) -> TemplateOut:
     )
 
 
+def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI answer of a file download: the file in one of these types."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": "the file", "content": dict.fromkeys(media_types, binary)}}
+
+
 @router.post("", status_code=201)
 def generate(
     body: GenerateIn, request: Request, session: DbSession, user: User = Writer
@@ -83,7 +91,12 @@ def placeholders() -> list[PlaceholderOut]:
     return [PlaceholderOut(name=k, description=d, example=e) for k, (d, e) in PLACEHOLDERS.items()]
 
 
-@router.get("/default-template", dependencies=[requires("report.read")])
+@router.get(
+    "/default-template",
+    dependencies=[requires("report.read")],
+    response_class=Response,
+    responses=file_responses(MEDIA_TYPES["docx"]),
+)
 def default_template() -> FileResponse:
     """下载默认 Word 模板（可在 Word 中修改后上传）/ the default template, to edit in Word."""
     return FileResponse(
@@ -109,9 +122,13 @@ def upload_template(
     )
 
 
-@router.get("/{report_id}/download")
+@router.get(
+    "/{report_id}/download",
+    response_class=Response,
+    responses=file_responses(*MEDIA_TYPES.values()),
+)
 def download(
-    report_id: int, request: Request, session: DbSession, user: User = Reader
+    report_id: DbId, request: Request, session: DbSession, user: User = Reader
 ) -> FileResponse:
     rf = access_report(session, user, report_id)
     return FileResponse(

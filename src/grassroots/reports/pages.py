@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
+from grassroots.bounds import DbId
 from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
@@ -23,7 +24,7 @@ from grassroots.stats.periods import add_months, parse_period
 from grassroots.stats.queries import access_jurisdiction, children_of
 from grassroots.web.templating import render
 
-router = APIRouter(tags=["reports-pages"])
+router = APIRouter(include_in_schema=False)
 
 
 def _last_month() -> str:
@@ -101,11 +102,11 @@ def generate_from_form(
     jurisdiction: str = Form(...),
     period: str = Form(...),
     formats: list[str] = Form(["docx", "xlsx"]),
-    template_id: str = Form(""),
+    template_id: Annotated[DbId | None, Form()] = None,
     user: User = requires("report.write"),
 ) -> RedirectResponse:
     j = access_jurisdiction(session, user, jurisdiction)
-    template = access_template(session, user, int(template_id)) if template_id else None
+    template = access_template(session, user, template_id) if template_id else None
     do_generate_report(
         session,
         j,

@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from grassroots.bounds import MAX_YEAR, MIN_YEAR
 from grassroots.errors import Problem
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
-_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
+_HALF = re.compile(r"^([0-9]{4})-H([12])$")
+_YEAR = re.compile(r"^([0-9]{4})$")
 
 
 def add_months(first: date, n: int) -> date:
@@ -95,11 +96,18 @@ def _bad(text: str) -> Problem:
     )
 
 
+def _first_day(year: str, month: int, whole: str) -> date:
+    """The first day of a month of a year the system can count in (bounds.MIN/MAX_YEAR)."""
+    if not MIN_YEAR <= int(year) <= MAX_YEAR or not 1 <= month <= 12:
+        raise _bad(whole)
+    return date(int(year), month, 1)
+
+
 def _month(text: str, whole: str) -> date:
     m = _MONTH.match(text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
+    if not m:
         raise _bad(whole)
-    return date(int(m.group(1)), int(m.group(2)), 1)
+    return _first_day(m.group(1), int(m.group(2)), whole)
 
 
 def parse_period(text: str) -> Period:
@@ -112,9 +120,9 @@ def parse_period(text: str) -> Period:
             raise _bad(text)
         return Period("custom", first, months)
     if m := _QUARTER.match(text):
-        return Period("quarter", date(int(m.group(1)), 3 * int(m.group(2)) - 2, 1), 3)
+        return Period("quarter", _first_day(m.group(1), 3 * int(m.group(2)) - 2, text), 3)
     if m := _HALF.match(text):
-        return Period("half", date(int(m.group(1)), 6 * int(m.group(2)) - 5, 1), 6)
+        return Period("half", _first_day(m.group(1), 6 * int(m.group(2)) - 5, text), 6)
     if m := _YEAR.match(text):
-        return Period("year", date(int(m.group(1)), 1, 1), 12)
+        return Period("year", _first_day(m.group(1), 1, text), 12)
     return Period("month", _month(text, text), 1)

@@ -15,7 +15,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
 from grassroots.accounts.authn import SESSION_COOKIE, request_permissions
-from grassroots.errors import Problem, install_handlers, problem_response
+from grassroots.errors import (
+    Problem,
+    http_problem,
+    install_catch_all,
+    install_handlers,
+    problem_response,
+)
 from grassroots.web.nav import home_for
 from grassroots.web.templating import render
 
@@ -40,9 +46,21 @@ def page_problem(request: Request, problem: Problem) -> Response:
     return render(request, "error.html", {"problem": problem}, status_code=problem.status)
 
 
+def server_error_page(request: Request, problem: Problem) -> Response | None:
+    """The error page for a page request that failed; None (problem+json) for the API, or
+    when the page itself cannot be drawn."""
+    if not wants_html(request):
+        return None
+    try:
+        return render(request, "error.html", {"problem": problem}, status_code=problem.status)
+    except Exception:
+        return None
+
+
 def install_page_handlers(app: FastAPI) -> None:
     """Wrap the problem+json handlers: same answers for the API, pages get HTML."""
     install_handlers(app)
+    install_catch_all(app, server_error_page)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
@@ -52,13 +70,7 @@ def install_page_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {
-            404: "not_found",
-            405: "method_not_allowed",
-            401: "unauthenticated",
-            413: "body_too_large",
-        }.get(exc.status_code, "http_error")
-        problem = Problem(exc.status_code, code, str(exc.detail))
+        problem = http_problem(exc)
         if wants_html(request):
             return page_problem(request, problem)
         response = problem_response(problem, request.url.path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from grassroots.accounts.models import User
+from grassroots.bounds import DbId
 from grassroots.cases.deadlines import actions, queries
 from grassroots.cases.deadlines.schemas import PolicyIn, PolicyOut
 from grassroots.deps import DbSession, requires
@@ -28,7 +29,7 @@ def put_policy(
 
 @router.delete("/deadline-policies/{policy_id}", status_code=204)
 def delete_policy(
-    session: DbSession, policy_id: int, actor: User = requires("config.write")
+    session: DbSession, policy_id: DbId, actor: User = requires("config.write")
 ) -> Response:
     actions.do_delete_policy(session, policy_id, actor=actor)
     return Response(status_code=204)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from grassroots.accounts.models import User
+from grassroots.bounds import Day
 from grassroots.calendar.today import local_date
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.listing import queries as q
@@ -42,8 +42,8 @@ def _case_filter(
     light: Literal["green", "yellow", "red"] | None = None,
     overdue: bool | None = None,
     violence_risk: bool | None = None,
-    registered_from: date | None = None,
-    registered_to: date | None = None,
+    registered_from: Day | None = None,
+    registered_to: Day | None = None,
     q_text: Annotated[str | None, Query(alias="q", max_length=100)] = None,
 ) -> q.CaseFilter:
     bad = [s for s in state if s not in STATE_LABELS]
@@ -83,7 +83,7 @@ def list_cases(
     user: Reader,
     f: Annotated[q.CaseFilter, Depends(_case_filter)],
     sort: Literal["-registered_at", "registered_at", "-code", "code"] = "-registered_at",
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CasePage:
     """案件列表: filters, keyset pagination (pass next_cursor back as cursor), sort."""

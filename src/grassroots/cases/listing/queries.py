@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from grassroots.accounts.models import User
+from grassroots.bounds import MAX_MOMENT, MIN_MOMENT, fits_int
 from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.cases.queries import case_scope, located_in
@@ -92,15 +93,27 @@ def encode_cursor(sort: str, case: Case) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
+def _cursor_parts(sort: str, cursor: str) -> tuple[Any, int]:
+    """[sort, value, id] as encode_cursor wrote it, or ValueError: any other shape (objects,
+    lists, nested values, ids an INTEGER column cannot hold, a time without its zone)."""
+    parts = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    if not isinstance(parts, list) or len(parts) != 3:
+        raise ValueError("not a cursor")
+    got_sort, value, case_id = parts
+    if got_sort != sort or not isinstance(value, str) or not fits_int(case_id, minimum=1):
+        raise ValueError("not a cursor of this sort")
+    if sort.lstrip("-") == "registered_at":
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None or not MIN_MOMENT <= moment <= MAX_MOMENT:
+            raise ValueError("not a time of a case")
+        return moment, case_id
+    return value, case_id
+
+
 def _decode_cursor(sort: str, cursor: str) -> tuple[Any, int]:
     try:
-        got_sort, value, case_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if got_sort != sort:
-            raise ValueError("cursor of another sort")
-        if sort.lstrip("-") == "registered_at":
-            value = datetime.fromisoformat(value)
-        return value, int(case_id)
-    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        return _cursor_parts(sort, cursor)
+    except (ValueError, TypeError, RecursionError) as exc:
         message = "分页游标无效 / invalid cursor"
         raise Problem(
             422, "invalid_cursor", message, errors=[{"field": "cursor", "message": message}]
