@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots.accounts.models import User
-from grassroots.accounts.permissions import permissions_of
+from grassroots.accounts.permissions import granted
 from grassroots.accounts.token_actions import do_create_token
 from grassroots.api_problems import api_routes
 
@@ -80,7 +80,7 @@ def county_tokens(factory: sessionmaker[Session]) -> dict[str, str]:
         for name in COUNTY_USERS:
             user = session.scalar(select(User).where(User.username == name))
             assert user is not None
-            scopes = sorted(permissions_of(user.role))
+            scopes = sorted(granted(user.role))
             _, raw = do_create_token(session, user, name="fuzz", scopes=scopes, actor=user)
             for permission in scopes:
                 tokens.setdefault(permission, raw)
