@@ -27,11 +27,13 @@ from grassroots.crypto import new_key_file
 from grassroots.db import make_engine, upgrade_schema
 from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
-from tests.support.postgres import NoPostgres, postgres_server, temporary_database
+from tests.support.databases import new_database_url
+from tests.support.postgres import DROPPER, NoPostgres, postgres_server, temporary_database
 
 pytest_plugins = ["tests.audit.logcapture"]  # proof: no personal data in any log line
 
-DATABASES = ["sqlite", "postgresql"]
+# GRASSROOTS_TEST_DATABASES=sqlite (`make test-fast`) runs the database tests on SQLite only.
+DATABASES = os.environ.get("GRASSROOTS_TEST_DATABASES", "sqlite,postgresql").split(",")
 
 # A data folder and key file of the test run's own, before anything reads the settings.
 _TEST_DATA = Path(tempfile.mkdtemp(prefix="grassroots-test-"))
@@ -66,29 +68,68 @@ def postgres_admin_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite file of this test process: new databases are copies of it."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin_url: str) -> Iterator[str]:
+    """A migrated, empty PostgreSQL database of this test process (its name holds the xdist
+    worker): new databases are `CREATE DATABASE … TEMPLATE` copies of it."""
+    with temporary_database(postgres_admin_url, "template") as url:
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        engine.dispose()  # a template must have no connections while it is copied
+        yield url.rpartition("/")[2]
+
+
 def _new_engine(kind: str, tmp: Path, stack: ExitStack, request: pytest.FixtureRequest) -> Engine:
+    url = new_database_url(kind, tmp, stack, request)
     if kind == "sqlite":
-        url = f"sqlite:///{tmp / 'grassroots.db'}"
         engine = make_engine(url, connect_args={"check_same_thread": False})
     else:
-        admin = request.getfixturevalue("postgres_admin_url")
-        url = stack.enter_context(temporary_database(admin))
         engine = make_engine(url)
-    stack.callback(engine.dispose)
-    upgrade_schema(engine)
+    stack.callback(engine.dispose)  # before the database is dropped
     return engine
+
+
+class _Engines:
+    """The seeded databases of this test process, one per kind, kept for the whole session:
+    switching `engine`'s parameter (which xdist's scheduling does often) costs nothing."""
+
+    def __init__(self) -> None:
+        self.stack = ExitStack()
+        self.by_kind: dict[str, Engine] = {}
+
+
+@pytest.fixture(scope="session")
+def seeded_engines() -> Iterator[_Engines]:
+    engines = _Engines()
+    with engines.stack:
+        yield engines
 
 
 @pytest.fixture(scope="session", params=DATABASES)
 def engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
+    request: pytest.FixtureRequest,
+    seeded_engines: _Engines,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Engine:
     """A migrated database with the seed world, one per kind for the whole session."""
-    with ExitStack() as stack:
-        eng = _new_engine(request.param, tmp_path_factory.mktemp(request.param), stack, request)
+    kind: str = request.param
+    if kind not in seeded_engines.by_kind:
+        folder = tmp_path_factory.mktemp(kind)
+        eng = _new_engine(kind, folder, seeded_engines.stack, request)
         with Session(eng, expire_on_commit=False) as session:
             build_demo_geography(session)
-        yield eng
+        seeded_engines.by_kind[kind] = eng
+    return seeded_engines.by_kind[kind]
 
 
 @pytest.fixture
@@ -97,9 +138,31 @@ def fresh_engine(
 ) -> Iterator[Engine]:
     """An empty, migrated database of the same kind, for tests that need real commits
     (several connections, concurrency, CLI). Dropped afterwards."""
-    kind = engine.dialect.name.replace("postgresql", "postgresql")
+    kind = "sqlite" if engine.dialect.name == "sqlite" else "postgresql"
     with ExitStack() as stack:
-        yield _new_engine("sqlite" if kind == "sqlite" else "postgresql", tmp_path, stack, request)
+        yield _new_engine(kind, tmp_path, stack, request)
+
+
+@pytest.fixture(scope="module")
+def module_engine(
+    request: pytest.FixtureRequest, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """Like fresh_engine, but one per test module: for tests that build something big once
+    with real commits and then only read it."""
+    kind = "sqlite" if engine.dialect.name == "sqlite" else "postgresql"
+    with ExitStack() as stack:
+        yield _new_engine(kind, tmp_path_factory.mktemp("module"), stack, request)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's grouping by fixture parameters
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow first: under xdist the long ones then run while the short ones fill
+    the other workers, instead of one of them finishing the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    DROPPER.wait()  # the PostgreSQL databases the session dropped in the background
 
 
 @pytest.fixture
