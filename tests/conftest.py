@@ -20,11 +20,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from grassroots.accounts.models import User
+from grassroots.accounts.authn import CSRF_COOKIE, SESSION_COOKIE
+from grassroots.accounts.credentials import csrf_token_for, digest, new_session_id
+from grassroots.accounts.models import AuthSession, User
 from grassroots.app import create_app
-from grassroots.config import Settings
+from grassroots.config import Settings, get_settings
 from grassroots.crypto import new_key_file
-from grassroots.db import make_engine, upgrade_schema
+from grassroots.db import make_engine, transaction, upgrade_schema, utcnow
 from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.support.databases import new_database_url
@@ -210,13 +212,27 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client_as(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
-    """client_as("zhao") → a client logged in as the seed user zhao, through the real login
-    endpoints with the demo password; writes carry the session's CSRF token.
+def client_as(  # type: ignore[no-untyped-def]
+    app, session_factory: sessionmaker[Session]
+) -> Iterator[Callable[[str], TestClient]]:
+    """client_as("zhao") → a client signed in as the seed user zhao; writes carry the
+    session's CSRF token.
 
-    Administrators (TOTP required) enrol through the real endpoints on their first login in
-    a test and pass the second factor with one of their recovery codes on later logins.
+    Staff without a second factor get their session minted directly: the same row the
+    password step writes (not its audit row), without an HTTP login and an argon2 hash per
+    client. Administrators (TOTP required) go through the real endpoints: they enrol on
+    their first login in a test and pass the second factor with a recovery code later. The
+    accounts tests (tests/accounts/conftest.py) log everyone in through the endpoints.
     """
+    yield from clients_of(app, lambda c, name, codes: sign_in(c, name, codes, session_factory))
+
+
+def clients_logged_in(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
+    """client_as through the real login endpoints for every user (the accounts tests)."""
+    yield from clients_of(app, log_in)
+
+
+def clients_of(app, log_in_as) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
     clients: list[TestClient] = []
     recovery_codes: dict[str, list[str]] = {}
 
@@ -224,12 +240,36 @@ def client_as(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-
         c = TestClient(app)
         c.__enter__()
         clients.append(c)
-        log_in(c, username, recovery_codes)
+        log_in_as(c, username, recovery_codes)
         return c
 
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+def sign_in(
+    c: TestClient,
+    username: str,
+    recovery_codes: dict[str, list[str]],
+    sessions: sessionmaker[Session],
+) -> None:
+    """Mint the session of a user who owes no second factor; log the others in."""
+    with sessions() as db:
+        user = db.scalars(select(User).where(User.username == username)).one()
+        owes = user.role in get_settings().totp_required_roles or user.totp_enabled_at
+    if owes:  # after closing `db`: its rollback would take the login's writes with it
+        log_in(c, username, recovery_codes)
+        return
+    raw, now = new_session_id(), utcnow()
+    with sessions() as db, transaction(db):
+        user = db.scalars(select(User).where(User.username == username)).one()
+        row = AuthSession(user=user, token_hash=digest(raw), created_at=now, ip="testclient")
+        row.last_seen_at, row.second_factor_done = now, False
+        db.add(row)
+    c.cookies.set(SESSION_COOKIE, raw)
+    c.cookies.set(CSRF_COOKIE, csrf_token_for(raw))
+    c.headers["X-CSRF-Token"] = csrf_token_for(raw)
 
 
 def log_in(c: TestClient, username: str, recovery_codes: dict[str, list[str]]) -> None:
