@@ -156,18 +156,6 @@ def module_engine(
         yield _new_engine(kind, tmp_path_factory.mktemp("module"), stack, request)
 
 
-# Module-scoped histories built once and then only read: their module's tests stay on one
-# xdist worker (--dist loadgroup), or each worker would build the history again.
-SHARED_MODULE_FIXTURES = {"history_factory", "small_history"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if SHARED_MODULE_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
 class SlowFirst:
     """Tests marked slow first: under xdist the long ones then run while the short ones fill
     the other workers, instead of one of them finishing the run alone."""
