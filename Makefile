@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint check-python system-deps messages cli-docs fuzz
+.PHONY: demo test test-fast lint check-python system-deps messages cli-docs fuzz
 
 check-python:
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "grassroots needs Python 3.11 or newer (set PY=python3.11)")'
@@ -36,8 +36,16 @@ lint: $(VENV)/.dev-installed
 system-deps:
 	bash scripts/system-deps.sh
 
+# Parallel (pytest-xdist, one worker per core); the 15 slowest tests are listed at the end
+# (pyproject addopts). docs/testing.md: commands, fixtures, measured times.
+TEST_WORKERS ?= auto
 test: lint system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# The edit loop: SQLite only, no browser, no PostgreSQL-only or slow tests (docs/testing.md).
+test-fast: $(VENV)/.dev-installed
+	GRASSROOTS_TEST_DATABASES=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup \
+		-m "not browser and not postgres_only and not slow"
 
 # UI translations: extract msgids from code and templates, merge into the .po catalogues,
 # compile the .mo files (committed; tests/web/test_i18n.py checks they match the .po).

@@ -20,18 +20,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from grassroots.accounts.models import User
+from grassroots.accounts.authn import CSRF_COOKIE, SESSION_COOKIE
+from grassroots.accounts.credentials import csrf_token_for, digest, new_session_id
+from grassroots.accounts.models import AuthSession, User
 from grassroots.app import create_app
-from grassroots.config import Settings
+from grassroots.config import Settings, get_settings
 from grassroots.crypto import new_key_file
-from grassroots.db import make_engine, upgrade_schema
+from grassroots.db import make_engine, transaction, upgrade_schema, utcnow
 from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
-from tests.support.postgres import NoPostgres, postgres_server, temporary_database
+from tests.support.databases import new_database_url
+from tests.support.postgres import DROPPER, NoPostgres, postgres_server, temporary_database
 
 pytest_plugins = ["tests.audit.logcapture"]  # proof: no personal data in any log line
 
-DATABASES = ["sqlite", "postgresql"]
+# GRASSROOTS_TEST_DATABASES=sqlite (`make test-fast`) runs the database tests on SQLite only.
+DATABASES = os.environ.get("GRASSROOTS_TEST_DATABASES", "sqlite,postgresql").split(",")
 
 # A data folder and key file of the test run's own, before anything reads the settings.
 _TEST_DATA = Path(tempfile.mkdtemp(prefix="grassroots-test-"))
@@ -66,29 +70,68 @@ def postgres_admin_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite file of this test process: new databases are copies of it."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin_url: str) -> Iterator[str]:
+    """A migrated, empty PostgreSQL database of this test process (its name holds the xdist
+    worker): new databases are `CREATE DATABASE … TEMPLATE` copies of it."""
+    with temporary_database(postgres_admin_url, "template") as url:
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        engine.dispose()  # a template must have no connections while it is copied
+        yield url.rpartition("/")[2]
+
+
 def _new_engine(kind: str, tmp: Path, stack: ExitStack, request: pytest.FixtureRequest) -> Engine:
+    url = new_database_url(kind, tmp, stack, request)
     if kind == "sqlite":
-        url = f"sqlite:///{tmp / 'grassroots.db'}"
         engine = make_engine(url, connect_args={"check_same_thread": False})
     else:
-        admin = request.getfixturevalue("postgres_admin_url")
-        url = stack.enter_context(temporary_database(admin))
         engine = make_engine(url)
-    stack.callback(engine.dispose)
-    upgrade_schema(engine)
+    stack.callback(engine.dispose)  # before the database is dropped
     return engine
+
+
+class _Engines:
+    """The seeded databases of this test process, one per kind, kept for the whole session:
+    switching `engine`'s parameter (which xdist's scheduling does often) costs nothing."""
+
+    def __init__(self) -> None:
+        self.stack = ExitStack()
+        self.by_kind: dict[str, Engine] = {}
+
+
+@pytest.fixture(scope="session")
+def seeded_engines() -> Iterator[_Engines]:
+    engines = _Engines()
+    with engines.stack:
+        yield engines
 
 
 @pytest.fixture(scope="session", params=DATABASES)
 def engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
+    request: pytest.FixtureRequest,
+    seeded_engines: _Engines,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Engine:
     """A migrated database with the seed world, one per kind for the whole session."""
-    with ExitStack() as stack:
-        eng = _new_engine(request.param, tmp_path_factory.mktemp(request.param), stack, request)
+    kind: str = request.param
+    if kind not in seeded_engines.by_kind:
+        folder = tmp_path_factory.mktemp(kind)
+        eng = _new_engine(kind, folder, seeded_engines.stack, request)
         with Session(eng, expire_on_commit=False) as session:
             build_demo_geography(session)
-        yield eng
+        seeded_engines.by_kind[kind] = eng
+    return seeded_engines.by_kind[kind]
 
 
 @pytest.fixture
@@ -97,9 +140,37 @@ def fresh_engine(
 ) -> Iterator[Engine]:
     """An empty, migrated database of the same kind, for tests that need real commits
     (several connections, concurrency, CLI). Dropped afterwards."""
-    kind = engine.dialect.name.replace("postgresql", "postgresql")
+    kind = "sqlite" if engine.dialect.name == "sqlite" else "postgresql"
     with ExitStack() as stack:
-        yield _new_engine("sqlite" if kind == "sqlite" else "postgresql", tmp_path, stack, request)
+        yield _new_engine(kind, tmp_path, stack, request)
+
+
+@pytest.fixture(scope="module")
+def module_engine(
+    request: pytest.FixtureRequest, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """Like fresh_engine, but one per test module: for tests that build something big once
+    with real commits and then only read it."""
+    kind = "sqlite" if engine.dialect.name == "sqlite" else "postgresql"
+    with ExitStack() as stack:
+        yield _new_engine(kind, tmp_path_factory.mktemp("module"), stack, request)
+
+
+class SlowFirst:
+    """Tests marked slow first: under xdist the long ones then run while the short ones fill
+    the other workers, instead of one of them finishing the run alone."""
+
+    @pytest.hookimpl(trylast=True)  # after pytest's grouping by fixture parameters
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(SlowFirst(), "grassroots-slow-first")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    DROPPER.wait()  # the PostgreSQL databases the session dropped in the background
 
 
 @pytest.fixture
@@ -147,13 +218,27 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client_as(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
-    """client_as("zhao") → a client logged in as the seed user zhao, through the real login
-    endpoints with the demo password; writes carry the session's CSRF token.
+def client_as(  # type: ignore[no-untyped-def]
+    app, session_factory: sessionmaker[Session]
+) -> Iterator[Callable[[str], TestClient]]:
+    """client_as("zhao") → a client signed in as the seed user zhao; writes carry the
+    session's CSRF token.
 
-    Administrators (TOTP required) enrol through the real endpoints on their first login in
-    a test and pass the second factor with one of their recovery codes on later logins.
+    Staff without a second factor get their session minted directly: the same row the
+    password step writes (not its audit row), without an HTTP login and an argon2 hash per
+    client. Administrators (TOTP required) go through the real endpoints: they enrol on
+    their first login in a test and pass the second factor with a recovery code later. The
+    accounts tests (tests/accounts/conftest.py) log everyone in through the endpoints.
     """
+    yield from clients_of(app, lambda c, name, codes: sign_in(c, name, codes, session_factory))
+
+
+def clients_logged_in(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
+    """client_as through the real login endpoints for every user (the accounts tests)."""
+    yield from clients_of(app, log_in)
+
+
+def clients_of(app, log_in_as) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
     clients: list[TestClient] = []
     recovery_codes: dict[str, list[str]] = {}
 
@@ -161,12 +246,36 @@ def client_as(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-
         c = TestClient(app)
         c.__enter__()
         clients.append(c)
-        log_in(c, username, recovery_codes)
+        log_in_as(c, username, recovery_codes)
         return c
 
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+def sign_in(
+    c: TestClient,
+    username: str,
+    recovery_codes: dict[str, list[str]],
+    sessions: sessionmaker[Session],
+) -> None:
+    """Mint the session of a user who owes no second factor; log the others in."""
+    with sessions() as db:
+        user = db.scalars(select(User).where(User.username == username)).one()
+        owes = user.role in get_settings().totp_required_roles or user.totp_enabled_at
+    if owes:  # after closing `db`: its rollback would take the login's writes with it
+        log_in(c, username, recovery_codes)
+        return
+    raw, now = new_session_id(), utcnow()
+    with sessions() as db, transaction(db):
+        user = db.scalars(select(User).where(User.username == username)).one()
+        row = AuthSession(user=user, token_hash=digest(raw), created_at=now, ip="testclient")
+        row.last_seen_at, row.second_factor_done = now, False
+        db.add(row)
+    c.cookies.set(SESSION_COOKIE, raw)
+    c.cookies.set(CSRF_COOKIE, csrf_token_for(raw))
+    c.headers["X-CSRF-Token"] = csrf_token_for(raw)
 
 
 def log_in(c: TestClient, username: str, recovery_codes: dict[str, list[str]]) -> None:

@@ -19,6 +19,7 @@ from grassroots.app import create_app
 from grassroots.audit.models import AuditEntry
 from grassroots.config import Settings
 from grassroots.demo.staff import DEMO_PASSWORDS
+from tests.conftest import clients_logged_in
 
 LOGIN = "/api/v1/auth/login"
 ME = "/api/v1/auth/me"
@@ -47,6 +48,13 @@ def client_with(
     yield make
     for c in clients:
         c.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client_as(app) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
+    """client_as("zhao") → a client logged in through the real login endpoints (elsewhere
+    tests/conftest.py mints the sessions of staff without a second factor)."""
+    yield from clients_logged_in(app)
 
 
 def login(c: TestClient, username: str, password: str | None = None) -> Any:

@@ -150,11 +150,16 @@ class PersonalDataWatch:
 
 
 WATCH_KEY = pytest.StashKey[PersonalDataWatch]()
+# Under pytest-xdist each worker process watches its own logs and values; the controller
+# gathers what every worker found (pytest_testnodedown) and fails the run on any leak.
+WORKERS_KEY = pytest.StashKey[list[dict[str, Any]]]()
+OUTPUT = "personal_data_watch"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     watch = PersonalDataWatch()
     config.stash[WATCH_KEY] = watch
+    config.stash[WORKERS_KEY] = []
     watch.start()
 
 
@@ -167,27 +172,53 @@ def personal_data_watch(request: pytest.FixtureRequest) -> PersonalDataWatch:
     return request.config.stash[WATCH_KEY]
 
 
+def _report(watch: PersonalDataWatch) -> dict[str, Any]:
+    """What one process found, in plain data (a worker sends it to the controller)."""
+    return {
+        "lines": watch.handler.lines,
+        "values": sorted(watch.values),
+        "leaks": [(f"{watch.handler.path}:{n}", mask_phone(v)) for n, v in watch.leaks],
+    }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist controller: keep the report of a worker that finished."""
+    report = getattr(node, "workeroutput", {}).get(OUTPUT)
+    if report is not None:
+        node.config.stash[WORKERS_KEY].append(report)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    watch = session.config.stash[WATCH_KEY]
+    config = session.config
+    watch = config.stash[WATCH_KEY]
     watch.leaks = watch.finish()
     watch.detach()
-    if watch.leaks:
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller judges
+        workeroutput[OUTPUT] = _report(watch)
+    if any(r["leaks"] for r in _reports(config)):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-    elif not watch.handler.keep_all:  # keep the file only when there is something to see
+    if not watch.leaks and not watch.handler.keep_all:  # keep the file only if worth seeing
         shutil.rmtree(watch.handler.path.parent, ignore_errors=True)
 
 
+def _reports(config: pytest.Config) -> list[dict[str, Any]]:
+    return [_report(config.stash[WATCH_KEY]), *config.stash[WORKERS_KEY]]
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    watch = terminalreporter.config.stash[WATCH_KEY]
-    leaks = watch.leaks
+    reports = _reports(terminalreporter.config)
+    leaks = [leak for r in reports for leak in r["leaks"]]
+    lines = sum(r["lines"] for r in reports)
+    values = len({v for r in reports for v in r["values"]})
+    processes = f" in {len(reports) - 1} workers" if len(reports) > 1 else ""
     terminalreporter.write_sep(
         "-",
-        f"personal data in logs: {watch.handler.lines} log lines captured, "
-        f"{len(watch.values)} clear values watched, {len(leaks)} found",
+        f"personal data in logs: {lines} log lines captured{processes}, "
+        f"{values} clear values watched, {len(leaks)} found",
         red=bool(leaks),
         green=not leaks,
     )
-    for number, value in leaks[:20]:
-        terminalreporter.write_line(
-            f"  {watch.handler.path}:{number} holds {mask_phone(value)} (masked here)", red=True
-        )
+    for where, masked in leaks[:20]:
+        terminalreporter.write_line(f"  {where} holds {masked} (masked here)", red=True)

@@ -1,27 +1,17 @@
-"""`grassroots audit verify|head` through the real CLI (a subprocess)."""
+"""`grassroots audit verify|head` through the real CLI (in process: tests/support/cli.py)."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
 
 from sqlalchemy import Engine, text
 
 from grassroots.audit.verify import chain_head
 from grassroots.db import make_session_factory
 from tests.audit.conftest import drop_append_only_triggers
+from tests.support.cli import CliResult, run_cli
 
 
-def _cli(engine: Engine, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GRASSROOTS_DATABASE_URL": engine.url.render_as_string(False)}
-    return subprocess.run(
-        [sys.executable, "-m", "grassroots.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def _cli(engine: Engine, *args: str) -> CliResult:
+    return run_cli(list(args), {"GRASSROOTS_DATABASE_URL": engine.url.render_as_string(False)})
 
 
 def test_verify_and_head(fresh_engine: Engine, write_audit_rows):

@@ -40,10 +40,11 @@ def _cases(engine: Engine) -> list[Case]:
         return list(session.scalars(query))
 
 
-@pytest.fixture
-def small_history(fresh_engine: Engine) -> list[Case]:
-    _build(fresh_engine)
-    return _cases(fresh_engine)
+@pytest.fixture(scope="module")
+def small_history(module_engine: Engine) -> list[Case]:
+    """Built once per database kind for the module: the tests only read it."""
+    _build(module_engine)
+    return _cases(module_engine)
 
 
 def test_every_timeline_replays_to_the_case_state(small_history: list[Case]):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,27 +13,23 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from grassroots.cases.tallies.maintain import KEY_COLUMNS, TABLES
-from grassroots.db import make_engine, upgrade_schema
+from grassroots.db import make_engine
 from grassroots.demo.build import build_demo_geography, county_of
 from grassroots.demo.history import build_history
-from tests.support.postgres import temporary_database
+from tests.support.databases import new_database_url
 
 TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture
-def second_engine(
-    fresh_engine: Engine, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[Engine]:
+def second_engine(fresh_engine: Engine, request: pytest.FixtureRequest) -> Iterator[Engine]:
     """Another empty, migrated database of the same kind as fresh_engine."""
+    kind = "sqlite" if fresh_engine.dialect.name == "sqlite" else "postgresql"
     with ExitStack() as stack:
-        if fresh_engine.dialect.name == "sqlite":
-            engine = make_engine(f"sqlite:///{tmp_path / 'second.db'}")
-        else:
-            admin = request.getfixturevalue("postgres_admin_url")
-            engine = make_engine(stack.enter_context(temporary_database(admin)))
+        folder = request.getfixturevalue("tmp_path") / "second"
+        folder.mkdir()
+        engine = make_engine(new_database_url(kind, folder, stack, request))
         stack.callback(engine.dispose)
-        upgrade_schema(engine)
         yield engine
 
 
@@ -62,6 +57,7 @@ def _tables(engine: Engine) -> dict[str, set[tuple[Any, ...]]]:
     return out
 
 
+@pytest.mark.slow
 def test_deferred_statistics_equal_the_listeners(fresh_engine: Engine, second_engine: Engine):
     _build(fresh_engine, live_stats=False)
     _build(second_engine, live_stats=True)

@@ -1,11 +1,9 @@
-"""`grassroots geo import/export/locate`, run as a real process against a real database."""
+"""`grassroots geo import/export/locate` through the real entry point against a real database
+(in this process: tests/support/cli.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -16,22 +14,15 @@ from grassroots.cli import app
 from grassroots.geo.models import Jurisdiction
 from tests.geo import shapes
 from tests.geo.shapes import box, edited, small_county, with_ancestors
+from tests.support.cli import CliResult, run_cli
 
 
-def _run(engine: Engine, tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(engine: Engine, tmp_path, *args: str) -> CliResult:
     env = {
-        **os.environ,
         "GRASSROOTS_DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "GRASSROOTS_DATA_DIR": str(tmp_path),
     }
-    return subprocess.run(
-        [sys.executable, "-m", "grassroots.cli", "geo", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(["geo", *args], env)
 
 
 def _count(engine: Engine) -> int:

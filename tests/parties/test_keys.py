@@ -3,9 +3,6 @@ blind index untouched, old ciphertext readable throughout."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -21,6 +18,7 @@ from grassroots.geo.models import Jurisdiction
 from grassroots.parties.actions import do_rotate_keys
 from grassroots.parties.queries import key_versions_in_use
 from tests.parties.conftest import add_party, new_case
+from tests.support.cli import CliResult, run_cli
 from tests.support.personal_data import SEEDED_ID_NUMBERS, SEEDED_PHONES
 
 
@@ -101,19 +99,12 @@ def _one_party(fresh_engine: Engine, ring) -> None:  # type: ignore[no-untyped-d
             add_party(case, "张三", SEEDED_PHONES[1], SEEDED_ID_NUMBERS[3], ring)
 
 
-def _keys_cli(engine: Engine, key_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _keys_cli(engine: Engine, key_file: Path, *args: str) -> CliResult:
     env = {
-        **os.environ,
         "GRASSROOTS_DATABASE_URL": engine.url.render_as_string(False),
         "GRASSROOTS_KEY_FILE": str(key_file),
     }
-    return subprocess.run(
-        [sys.executable, "-m", "grassroots.cli", "keys", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(["keys", *args], env)
 
 
 def test_cli_rotate_and_status(fresh_engine: Engine, tmp_path: Path):

@@ -1,10 +1,8 @@
-"""`grassroots report` through the real CLI process, and the scheduled-reports job."""
+"""`grassroots report` through the real CLI (in process: tests/support/cli.py), and the
+scheduled-reports job."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,21 +14,15 @@ from grassroots.reports.jobs import due_periods, run_scheduled_reports
 from grassroots.reports.models import ReportFile
 from tests.reports.read import docx_text, sheets
 from tests.stats import history as h
+from tests.support.cli import CliResult, run_cli
 
 
-def _cli(engine: Engine, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {
+def _cli(engine: Engine, tmp: Path, *args: str) -> CliResult:
+    env = {
         "GRASSROOTS_DATABASE_URL": engine.url.render_as_string(False),
         "GRASSROOTS_DATA_DIR": str(tmp),
     }
-    return subprocess.run(
-        [sys.executable, "-m", "grassroots.cli", "report", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli(["report", *args], env)
 
 
 def test_cli_writes_the_report_files(fresh_engine: Engine, tmp_path: Path) -> None:

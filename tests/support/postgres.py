@@ -7,12 +7,15 @@ tests with the reason; under CI=true it is an error.
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
+import queue
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -107,13 +110,76 @@ def _with_db(url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
-@contextmanager
-def temporary_database(admin_url: str, label: str = "t") -> Iterator[str]:
-    name = f"grassroots_{label}_{uuid.uuid4().hex[:10]}"
+def worker_id() -> str:
+    """The pytest-xdist worker ("gw0", "gw1", ...) or "main": part of every database name, so
+    parallel workers never share one."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def create_database(admin_url: str, label: str = "t", template: str | None = None) -> str:
+    """A new database (a copy of `template` when given: `CREATE DATABASE … TEMPLATE`, ~0.2 s
+    against ~3 s for migrating an empty one); returns its name. Commits of the test databases
+    need not survive a crash: synchronous_commit is off for them."""
+    name = f"grassroots_{label}_{worker_id()}_{uuid.uuid4().hex[:10]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
+    return name
+
+
+class _Dropper:
+    """Drops databases in a background thread: DROP DATABASE forces a checkpoint (~2 s on a
+    busy machine), which no test needs to wait for. `wait()` at the end of the session."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def drop(self, admin_url: str, name: str) -> None:
+        with self.lock:
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="drop-databases", daemon=True)
+                self.thread.start()
+        self.queue.put((admin_url, name))
+
+    def _run(self) -> None:
+        while (job := self.queue.get()) is not None:
+            admin_url, name = job
+            try:
+                drop_database(admin_url, name)
+            except psycopg.Error:
+                pass  # a leftover test database harms nobody; the next run's names differ
+            finally:
+                self.queue.task_done()
+        self.queue.task_done()
+
+    def wait(self) -> None:
+        with self.lock:
+            if self.thread is not None:
+                self.queue.put(None)
+                self.thread.join()
+                self.thread = None
+
+
+DROPPER = _Dropper()
+atexit.register(DROPPER.wait)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def temporary_database(
+    admin_url: str, label: str = "t", template: str | None = None
+) -> Iterator[str]:
+    """The URL of a new database (copied from `template` if given), dropped afterwards (in the
+    background: callers dispose of their engines first)."""
+    name = create_database(admin_url, label, template)
     try:
         yield _with_db(admin_url, name)
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        DROPPER.drop(admin_url, name)

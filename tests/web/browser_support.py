@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
 import os
@@ -103,7 +104,14 @@ def _png_size(png: bytes) -> str:
 
 def _update_index(shots: dict[str, dict[str, str]]) -> None:
     """Merge the new shots into manifest.json (earlier runs' shots stay listed while their
-    files exist) and rewrite index.html from it."""
+    files exist) and rewrite index.html from it; one test process at a time (xdist workers
+    share the folder)."""
+    with (ARTIFACTS / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _merge_index(shots)
+
+
+def _merge_index(shots: dict[str, dict[str, str]]) -> None:
     known: dict[str, dict[str, str]] = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
     known.update(shots)
     known = {f: v for f, v in sorted(known.items()) if (ARTIFACTS / f).exists()}

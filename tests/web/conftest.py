@@ -12,11 +12,12 @@ Content-Security-Policy (web/headers.py); each fails the test.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,10 @@ from sqlalchemy.orm import Session
 
 from grassroots.app import create_app
 from grassroots.config import Settings
-from grassroots.db import make_engine, upgrade_schema
+from grassroots.db import make_engine
 from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
-from tests.support.postgres import temporary_database
+from tests.support.databases import new_database_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,7 +50,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LIVE_DATABASES = ["sqlite", "postgresql"]
+LIVE_DATABASES = os.environ.get("GRASSROOTS_TEST_DATABASES", "sqlite,postgresql").split(",")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
@@ -76,32 +77,37 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _live_database(kind: str, data: Path, stack: ExitStack, request: pytest.FixtureRequest) -> str:
-    """A fresh database of `kind`: a SQLite file, or a temporary PostgreSQL database (which
-    skips outside CI, and fails under CI=true, when there is no PostgreSQL — tests/conftest.py)."""
-    if kind == "sqlite":
-        return f"sqlite:///{data / 'grassroots.db'}"
-    admin = request.getfixturevalue("postgres_admin_url")
-    return stack.enter_context(temporary_database(admin, "live"))
+@pytest.fixture(scope="session")
+def live_servers() -> Iterator[tuple[ExitStack, dict[str, LiveServer]]]:
+    """The live servers of this test process, one per kind, kept for the whole session (so
+    that switching `live_server`'s parameter under xdist's scheduling costs nothing)."""
+    with ExitStack() as stack:
+        yield stack, {}
 
 
 @pytest.fixture(scope="session", params=LIVE_DATABASES)
 def live_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    live_servers: tuple[ExitStack, dict[str, LiveServer]],
+) -> LiveServer:
     """uvicorn serving the app on a free local port, on a fresh demo database of each kind
     (SQLite, PostgreSQL), one per kind for the whole session."""
     kind: str = request.param
-    with ExitStack() as stack:
+    stack, servers = live_servers
+    if kind not in servers:
         data = tmp_path_factory.mktemp(f"live-{kind}")
-        url = _live_database(kind, data, stack, request)
+        # a copy of the process's migrated template (skips outside CI, and fails under
+        # CI=true, when there is no PostgreSQL — tests/conftest.py)
+        url = new_database_url(kind, data, stack, request, "live")
         engine = make_engine(url)
         stack.callback(engine.dispose)  # before the temporary database is dropped
-        upgrade_schema(engine)
         with Session(engine, expire_on_commit=False) as session:
             build_demo_geography(session)
         settings = Settings(data_dir=data, database_url=url)
-        yield from _serve(create_app(settings, engine=engine), engine, kind)
+        app = create_app(settings, engine=engine)
+        servers[kind] = stack.enter_context(contextmanager(_serve)(app, engine, kind))
+    return servers[kind]
 
 
 def _serve(app: object, engine: Engine, kind: str) -> Iterator[LiveServer]:

@@ -5,6 +5,7 @@ on the case and the link rows agree; each timeline still replays to its version.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -140,6 +141,7 @@ def machine(session, users):  # type: ignore[no-untyped-def]
     return Links
 
 
+@pytest.mark.slow
 def test_random_link_sequences(session, users):
     run(
         machine(session, users),

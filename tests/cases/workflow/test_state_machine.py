@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -154,6 +155,7 @@ def machine(session, users):  # type: ignore[no-untyped-def]
     return CaseMachine
 
 
+@pytest.mark.slow
 def test_random_action_sequences(session, users):
     run_state_machine_as_test(
         machine(session, users),
