@@ -10,7 +10,7 @@
     (feature, layer) => {
       const p = feature.properties;
       byCode[p.code] = layer;
-      layer.bindTooltip(grMaps.escapeHtml(p.name) + " · " + p.code);
+      layer.bindTooltip(grMaps.escapeHtml(p.name) + " · " + grMaps.escapeHtml(p.code));
     });
   grMaps.fit(map, grids);
   const response = await fetch(el.dataset.cases, { credentials: "same-origin" });
