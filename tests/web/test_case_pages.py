@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy import update
+
+from grassroots.cases.models import Case
 from grassroots.geo.queries import children, current_geometry
 
 HTML = {"accept": "text/html"}
@@ -120,3 +124,14 @@ def test_a_refused_action_without_a_form_on_the_page_still_says_why(client_as, r
     assert 'id="page-error"' in r.text
     message = r.text.split('id="page-error">', 1)[1].split("</div>", 1)[0].strip()
     assert message and " / " not in message
+
+
+def test_the_list_shows_the_registration_day_in_china(client_as, registered, session):
+    """01:30 on 2 March in China is still 1 March in UTC: the list shows China's day."""
+    code, _ = registered
+    late = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)
+    session.execute(update(Case).where(Case.code == code).values(registered_at=late))
+    session.commit()
+    page = client_as("zhao").get("/cases", headers=HTML).text
+    row = page[page.index(f"/cases/{code}") :].split("</tr>", 1)[0]
+    assert "2026-03-02" in row and "2026-03-01" not in row

@@ -19,7 +19,7 @@ from grassroots.calendar.models import CalendarYear
 from grassroots.calendar.queries import year_entries
 from grassroots.calendar.schemas import DayIn
 from grassroots.calendar.text import MAX_TEXT, Parsed, parse_schedule, schedule_text
-from grassroots.calendar.today import china_today, local_time
+from grassroots.calendar.today import china_today, local_date, local_time
 from grassroots.calendar.workdays import DayKind, DaySource, load_calendar, package_knows
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
@@ -28,7 +28,7 @@ from grassroots.web.forms import form_fields
 from grassroots.web.templating import register_filters, render
 
 router = APIRouter(include_in_schema=False)
-register_filters(local=local_time)  # every page shows stored times in China time
+register_filters(local=local_time, local_day=local_date)  # stored times in China time
 Configurer = Annotated[User, requires("config.write")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
 
