@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from grassroots.accounts.authn import SESSION_COOKIE
-from grassroots.accounts.login_csrf import LOGIN_COOKIE
+from grassroots.accounts.login.csrf import LOGIN_COOKIE
 from grassroots.accounts.models import User
 from grassroots.audit.models import AuditEntry
 from grassroots.demo.staff import DEMO_PASSWORDS
