@@ -1,4 +1,4 @@
-"""Login CSRF (issue 12, item 11; accounts/login_csrf.py), on SQLite and PostgreSQL.
+"""Login CSRF (issue 12, item 11; accounts/login/csrf.py), on SQLite and PostgreSQL.
 
 Before: a cross-origin POST to /login signed the browser in. Now the form needs its
 pre-session cookie and the matching token, and any login the browser says comes from another

@@ -1,6 +1,6 @@
 """Parsing one GeoJSON file into features, checking each feature on its own (pure: no DB).
 
-Relations between features and with the database are checked in geo/validate.py.
+Relations between features and with the database are checked in geo/geojson/validate.py.
 """
 
 from __future__ import annotations
