@@ -27,7 +27,7 @@ from bench.casegen import insert_cases, scratch_engine
 from bench.intake import serving
 from bench.load import describe, python_load, wrk_load
 from grassroots.accounts.models import User
-from grassroots.accounts.token_actions import do_create_token
+from grassroots.accounts.tokens.actions import do_create_token
 from grassroots.cases.listing.queries import CaseFilter, list_cases
 from grassroots.cases.models import Case
 from grassroots.crypto import new_key_file

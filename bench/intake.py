@@ -57,7 +57,7 @@ def _prepare(url: str, data_dir: Path) -> tuple[dict[str, Any], str]:
     token of wang's (case.register, case.read)."""
     os.environ["GRASSROOTS_DATA_DIR"] = str(data_dir)
     from grassroots.accounts.models import User
-    from grassroots.accounts.token_actions import do_create_token
+    from grassroots.accounts.tokens.actions import do_create_token
     from grassroots.crypto import new_key_file
     from grassroots.db import make_engine, make_session_factory, upgrade_schema
     from grassroots.demo.build import build_demo_geography

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bench.casegen import insert_cases, machine, scratch_engine
-from grassroots.reports.charts import cjk_font
+from grassroots.reports.content.charts import cjk_font
 from grassroots.reports.render import render
 from grassroots.scope import current_jurisdiction
 from grassroots.stats import recount

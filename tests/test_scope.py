@@ -14,7 +14,7 @@ from grassroots.cases.listing.queries import CaseFilter, list_cases
 from grassroots.cases.schemas import NewCase
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
-from grassroots.geo.unit_queries import scoped_units
+from grassroots.geo.units.queries import scoped_units
 from grassroots.reports.queries import list_reports
 from grassroots.scope import (
     current_jurisdiction,

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import LoginThrottle, User
-from grassroots.accounts.token_actions import do_create_token
+from grassroots.accounts.tokens.actions import do_create_token
 from grassroots.cases.models import Case
 from grassroots.crypto import new_key_file
 from grassroots.db import utcnow

@@ -13,11 +13,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots import __version__
-from grassroots.accounts import api as accounts_api
-from grassroots.accounts import pages as accounts_pages
-from grassroots.accounts import users_api
 from grassroots.accounts.docs import add_protected_docs
-from grassroots.accounts.touches import AuthTouches
+from grassroots.accounts.login import api as accounts_api
+from grassroots.accounts.login import pages as accounts_pages
+from grassroots.accounts.tokens.touches import AuthTouches
+from grassroots.accounts.users import api as users_api
 from grassroots.admin import pages as admin_pages
 from grassroots.admin import users_pages as admin_users_pages
 from grassroots.api_problems import install_problem_responses

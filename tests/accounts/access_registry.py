@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.actions import do_create_user
 from grassroots.accounts.models import Role, User
-from grassroots.accounts.token_actions import do_create_token
+from grassroots.accounts.tokens.actions import do_create_token
+from grassroots.accounts.users.actions import do_create_user
 from grassroots.geo.models import Jurisdiction, Level
 
 # Routes that answer without authentication (DESIGN: /healthz, login and public intake).

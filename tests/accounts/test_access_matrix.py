@@ -36,7 +36,7 @@ from starlette.routing import Mount
 
 from grassroots.accounts.models import Role, User
 from grassroots.accounts.permissions import ROLE_PERMISSIONS, granted
-from grassroots.accounts.token_actions import do_create_token
+from grassroots.accounts.tokens.actions import do_create_token
 from grassroots.app import create_app
 from grassroots.config import Settings, get_settings
 from grassroots.deps import CurrentUser, DbSession, requires

@@ -1,4 +1,4 @@
-"""Login CSRF (issue 12, item 11; accounts/login_csrf.py), on SQLite and PostgreSQL.
+"""Login CSRF (issue 12, item 11; accounts/login/csrf.py), on SQLite and PostgreSQL.
 
 Before: a cross-origin POST to /login signed the browser in. Now the form needs its
 pre-session cookie and the matching token, and any login the browser says comes from another
@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from grassroots.accounts.authn import SESSION_COOKIE
-from grassroots.accounts.login_csrf import LOGIN_COOKIE
+from grassroots.accounts.login.csrf import LOGIN_COOKIE
 from grassroots.accounts.models import User
 from grassroots.audit.models import AuditEntry
 from grassroots.demo.staff import DEMO_PASSWORDS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from grassroots.accounts.passwords import (
+from grassroots.accounts.login.passwords import (
     common_passwords,
     generate_password,
     hash_password,

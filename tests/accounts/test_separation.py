@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pyotp
 
-from grassroots.accounts.actions import do_create_user
 from grassroots.accounts.models import Role
 from grassroots.accounts.permissions import ADMIN_ROLES, ROLE_PERMISSIONS, granted
+from grassroots.accounts.users.actions import do_create_user
 from tests.accounts.conftest import audit_actions, last_audit_id, login
 
 USERS = "/api/v1/users"

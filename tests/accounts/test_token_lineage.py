@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import ApiToken, Role, User
 from grassroots.accounts.permissions import ROLE_PERMISSIONS
-from grassroots.accounts.token_actions import do_create_token
+from grassroots.accounts.tokens.actions import do_create_token
 from grassroots.db import utcnow
 from tests.accounts.conftest import ME, audit_actions, last_audit_id, login
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import ApiToken, AuthSession, User
-from grassroots.accounts.token_actions import do_create_token
+from grassroots.accounts.tokens.actions import do_create_token
 from grassroots.app import create_app
 from grassroots.config import Settings
 from grassroots.db import utcnow

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grassroots.geo.actions import do_import_geojson
-from grassroots.geo.geojson_export import export_collection
+from grassroots.geo.geojson.export import export_collection
 from grassroots.geo.models import Jurisdiction, Level
 
 

@@ -17,7 +17,7 @@ from grassroots.demo.build import build_demo_geography
 from grassroots.errors import Problem
 from grassroots.geo.models import Unit, UnitKind
 from grassroots.geo.schemas import UnitIn
-from grassroots.geo.unit_actions import do_create_unit
+from grassroots.geo.units.actions import do_create_unit
 
 
 @pytest.mark.postgres_only

@@ -7,19 +7,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from grassroots.accounts.actions import do_create_user
 from grassroots.accounts.models import Role, User
+from grassroots.accounts.users.actions import do_create_user
 from grassroots.audit.models import AuditEntry
 from grassroots.errors import Problem
 from grassroots.geo.models import Unit, UnitKind
 from grassroots.geo.schemas import UnitIn, UnitPatch
-from grassroots.geo.unit_actions import (
+from grassroots.geo.units.actions import (
     do_create_unit,
     do_deactivate_unit,
     do_reactivate_unit,
     do_update_unit,
 )
-from grassroots.geo.unit_queries import units_at
+from grassroots.geo.units.queries import units_at
 from tests.cases.conftest import grid_in
 
 TOWNSHIP = "990101002000"  # 青石镇: zhao's, li's and sun's township

@@ -146,7 +146,7 @@ def test_rotation_re_encrypts_totp_secrets_so_admins_survive_retiring_the_old_ke
 ):
     """TOTP secrets are sealed with the same keyring: a rotation that left them under the
     old key would lock every administrator out once that key is retired."""
-    from grassroots.accounts.totp import FIELD
+    from grassroots.accounts.login.totp import FIELD
     from grassroots.crypto import retire_key_versions
 
     key_file = tmp_path / "rot.key"

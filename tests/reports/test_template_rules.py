@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import china_today
 from grassroots.errors import Problem
-from grassroots.reports.context import LIST_FIELDS, PLACEHOLDERS, figures
-from grassroots.reports.data import gather
-from grassroots.reports.template_rules import ReportEnvironment, check_tree
-from grassroots.reports.word import DEFAULT_TEMPLATE, check_template, sample_context
+from grassroots.reports.content.context import LIST_FIELDS, PLACEHOLDERS, figures
+from grassroots.reports.content.data import gather
+from grassroots.reports.office.template_rules import ReportEnvironment, check_tree
+from grassroots.reports.office.word import DEFAULT_TEMPLATE, check_template, sample_context
 from grassroots.scope import current_jurisdiction
 from grassroots.stats.periods import parse_period
 from tests.reports.docx_build import docx_with, upload

@@ -9,8 +9,8 @@ from docx import Document
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.actions import do_create_user
 from grassroots.accounts.models import Role
+from grassroots.accounts.users.actions import do_create_user
 from grassroots.db import transaction
 from grassroots.geo.models import Jurisdiction
 from grassroots.scope import current_jurisdiction

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from grassroots.accounts.login.passwords import verify_password
 from grassroots.accounts.models import User
-from grassroots.accounts.passwords import verify_password
 
 HTML = {"accept": "text/html"}
 GOOD_PASSWORD = "Xin-Zhanghu-2026"

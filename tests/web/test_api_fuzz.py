@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots.accounts.models import User
 from grassroots.accounts.permissions import granted
-from grassroots.accounts.token_actions import do_create_token
+from grassroots.accounts.tokens.actions import do_create_token
 from grassroots.api_problems import api_routes
 
 EXAMPLES = int(os.environ.get("GRASSROOTS_FUZZ_EXAMPLES", "4"))

@@ -14,12 +14,12 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.credentials import csrf_token_for, same
-from grassroots.accounts.login_actions import second_factor_state
+from grassroots.accounts.login.actions import second_factor_state
 from grassroots.accounts.models import ApiToken, AuthSession, User
 from grassroots.accounts.permissions import granted
 from grassroots.accounts.queries import session_by_id, token_by_value
-from grassroots.accounts.token_actions import token_end
-from grassroots.accounts.touches import AuthTouches
+from grassroots.accounts.tokens.actions import token_end
+from grassroots.accounts.tokens.touches import AuthTouches
 from grassroots.config import Settings
 from grassroots.db import utcnow
 

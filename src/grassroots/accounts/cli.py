@@ -15,17 +15,17 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.actions import (
+from grassroots.accounts.login.passwords import generate_password
+from grassroots.accounts.models import ApiToken, Role, User
+from grassroots.accounts.queries import user_by_name
+from grassroots.accounts.tokens.actions import do_create_token, do_revoke_token
+from grassroots.accounts.users.actions import (
     do_create_user,
     do_disable_user,
     do_enable_user,
     do_reset_password,
     do_set_role,
 )
-from grassroots.accounts.models import ApiToken, Role, User
-from grassroots.accounts.passwords import generate_password
-from grassroots.accounts.queries import user_by_name
-from grassroots.accounts.token_actions import do_create_token, do_revoke_token
 from grassroots.db import engine_for, make_session_factory, utcnow, writer_engine
 from grassroots.errors import Problem
 

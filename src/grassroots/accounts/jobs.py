@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, or_
 from sqlalchemy.orm import Session
 
+from grassroots.accounts.login.throttle import purge_throttle
 from grassroots.accounts.models import AuthSession
-from grassroots.accounts.throttle import purge_throttle
 from grassroots.config import Settings, get_settings
 from grassroots.db import make_session_factory, transaction, utcnow, writer_engine
 

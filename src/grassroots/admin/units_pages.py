@@ -18,8 +18,8 @@ from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.geo.models import UnitKind
 from grassroots.geo.schemas import UnitIn, UnitPatch
-from grassroots.geo.unit_actions import do_create_unit, do_set_unit_active, do_update_unit
-from grassroots.geo.unit_queries import in_scope, scoped_units
+from grassroots.geo.units.actions import do_create_unit, do_set_unit_active, do_update_unit
+from grassroots.geo.units.queries import in_scope, scoped_units
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.scope import current_jurisdiction
 from grassroots.web.flash import set_flash

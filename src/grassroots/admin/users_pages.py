@@ -15,20 +15,20 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from grassroots.accounts.actions import (
+from grassroots.accounts.authn import client_ip
+from grassroots.accounts.login.actions import do_reset_totp
+from grassroots.accounts.login.passwords import policy_problems
+from grassroots.accounts.models import Role, User
+from grassroots.accounts.permissions import BUSINESS_ROLES, HUMAN_ROLES
+from grassroots.accounts.queries import access_user, list_users, postable_jurisdictions
+from grassroots.accounts.schemas import RoleIn, UserIn
+from grassroots.accounts.users.actions import (
     do_create_user,
     do_disable_user,
     do_enable_user,
     do_reset_password,
     do_set_role,
 )
-from grassroots.accounts.authn import client_ip
-from grassroots.accounts.login_actions import do_reset_totp
-from grassroots.accounts.models import Role, User
-from grassroots.accounts.passwords import policy_problems
-from grassroots.accounts.permissions import BUSINESS_ROLES, HUMAN_ROLES
-from grassroots.accounts.queries import access_user, list_users, postable_jurisdictions
-from grassroots.accounts.schemas import RoleIn, UserIn
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.geo.queries import units

@@ -33,7 +33,7 @@ from grassroots.cases.workflow.transitions import allowed_actions, transition
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, dictionary_names
 from grassroots.errors import Problem
-from grassroots.geo.unit_queries import units_at
+from grassroots.geo.units.queries import units_at
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import field_errors, form_fields, problem_errors

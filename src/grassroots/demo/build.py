@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.actions import do_create_user
+from grassroots.accounts.users.actions import do_create_user
 from grassroots.demo.county import Node, build_tree, walk
 from grassroots.demo.history import build_history
 from grassroots.demo.staff import demo_staff

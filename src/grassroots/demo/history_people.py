@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.actions import do_create_user
 from grassroots.accounts.models import Role
+from grassroots.accounts.users.actions import do_create_user
 from grassroots.demo.county import COUNTY_CODE, Node
 from grassroots.demo.history_text import person_name
 

@@ -16,10 +16,10 @@ from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
-from grassroots.geo.geojson_parse import FeatureIn, parse_collection
+from grassroots.geo.geojson.parse import FeatureIn, parse_collection
+from grassroots.geo.geojson.validate import Context, check_relations
 from grassroots.geo.models import LEVEL_ORDER, Boundary, Jurisdiction, Unit
 from grassroots.geo.queries import import_context, jurisdictions_by_id
-from grassroots.geo.validate import Context, check_relations
 
 
 @dataclass(frozen=True)

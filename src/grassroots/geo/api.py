@@ -12,7 +12,7 @@ from grassroots.bounds import Count
 from grassroots.deps import DbSession, requires
 from grassroots.geo import queries
 from grassroots.geo.actions import do_import_geojson
-from grassroots.geo.geojson_export import export_collection
+from grassroots.geo.geojson.export import export_collection
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Level, UnitKind
 from grassroots.geo.schemas import (
@@ -24,7 +24,7 @@ from grassroots.geo.schemas import (
     UnitOut,
     UnitPatch,
 )
-from grassroots.geo.unit_actions import do_create_unit, do_set_unit_active, do_update_unit
+from grassroots.geo.units.actions import do_create_unit, do_set_unit_active, do_update_unit
 from grassroots.web.limits import GEOJSON_LIMIT, body_limit
 
 router = APIRouter(tags=["geo"])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from grassroots.db import check_schema_current, engine_for, make_session_factory, writer_engine
 from grassroots.errors import Problem
 from grassroots.geo.actions import do_import_geojson
-from grassroots.geo.geojson_export import export_collection
+from grassroots.geo.geojson.export import export_collection
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Level
 

@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from grassroots.errors import Problem
-from grassroots.geo.geojson_parse import FeatureIn
+from grassroots.geo.geojson.parse import FeatureIn
+from grassroots.geo.geojson.validate import Context, ExistingNode
 from grassroots.geo.models import (
     SIGNIFICANT_DIGITS,
     Boundary,
@@ -20,7 +21,6 @@ from grassroots.geo.models import (
     Unit,
     code_prefix,
 )
-from grassroots.geo.validate import Context, ExistingNode
 from grassroots.scope import current_jurisdiction
 
 

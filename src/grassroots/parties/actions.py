@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from grassroots.accounts.login.totp import FIELD as TOTP_FIELD
 from grassroots.accounts.models import User
-from grassroots.accounts.totp import FIELD as TOTP_FIELD
 from grassroots.audit.actions import record_audit
 from grassroots.cases.models import Party
 from grassroots.crypto import Keyring, add_key_version, load_keyring

@@ -15,8 +15,8 @@ from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
 from grassroots.reports.models import ReportFile, ReportTemplate
+from grassroots.reports.office.word import check_template
 from grassroots.reports.render import file_name, render
-from grassroots.reports.word import check_template
 from grassroots.stats.periods import Period
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024

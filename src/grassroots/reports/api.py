@@ -13,8 +13,9 @@ from grassroots.accounts.models import User
 from grassroots.bounds import DbId
 from grassroots.deps import DbSession, requires
 from grassroots.reports.actions import MAX_TEMPLATE_BYTES, do_generate_report, do_upload_template
-from grassroots.reports.context import PLACEHOLDERS
+from grassroots.reports.content.context import PLACEHOLDERS
 from grassroots.reports.models import ReportFile, ReportTemplate
+from grassroots.reports.office.word import DEFAULT_TEMPLATE
 from grassroots.reports.queries import (
     access_report,
     access_template,
@@ -24,7 +25,6 @@ from grassroots.reports.queries import (
 )
 from grassroots.reports.render import MEDIA_TYPES, parse_formats
 from grassroots.reports.schemas import GenerateIn, PlaceholderOut, ReportFileOut, TemplateOut
-from grassroots.reports.word import DEFAULT_TEMPLATE
 from grassroots.stats.periods import parse_period
 from grassroots.stats.queries import access_jurisdiction
 from grassroots.web.limits import body_limit

@@ -16,8 +16,8 @@ from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.reports.actions import MAX_TEMPLATE_BYTES, do_generate_report, do_upload_template
 from grassroots.reports.api import reports_folder
-from grassroots.reports.context import chart_pngs, figures
-from grassroots.reports.data import gather
+from grassroots.reports.content.context import chart_pngs, figures
+from grassroots.reports.content.data import gather
 from grassroots.reports.queries import access_template, list_reports, list_templates
 from grassroots.reports.render import parse_formats
 from grassroots.stats.periods import add_months, parse_period

@@ -10,9 +10,9 @@ from grassroots.calendar.today import china_today
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
 from grassroots.pdf import docx_to_pdf
-from grassroots.reports.data import gather
-from grassroots.reports.excel import render_xlsx
-from grassroots.reports.word import render_docx
+from grassroots.reports.content.data import gather
+from grassroots.reports.office.excel import render_xlsx
+from grassroots.reports.office.word import render_docx
 from grassroots.stats.periods import Period
 
 FORMATS = ("docx", "xlsx", "pdf")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from grassroots.accounts.models import User
 from grassroots.audit.models import AuditEntry
 from grassroots.cases.models import Case, CaseLink
-from grassroots.geo.unit_actions import do_deactivate_unit
+from grassroots.geo.units.actions import do_deactivate_unit
 from tests.cases.conftest import act, grid_in
 
 MISSING = "990101-2026-999999"

@@ -1,6 +1,6 @@
 """Parsing one GeoJSON file into features, checking each feature on its own (pure: no DB).
 
-Relations between features and with the database are checked in geo/validate.py.
+Relations between features and with the database are checked in geo/geojson/validate.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from grassroots.geo.geojson_errors import LEVEL_ZH, FeatureError, feature_error
+from grassroots.geo.geojson.errors import LEVEL_ZH, FeatureError, feature_error
 from grassroots.geo.models import LEVEL_ORDER, SIGNIFICANT_DIGITS, Level
 
 CODE_DIGITS = {level: 15 if level is Level.grid else 12 for level in Level}

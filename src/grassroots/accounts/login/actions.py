@@ -14,18 +14,18 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from grassroots.accounts import totp
 from grassroots.accounts.credentials import digest, new_recovery_codes, new_session_id
 from grassroots.accounts.credentials import recovery_digest as recovery_hash
-from grassroots.accounts.models import AuthSession, RecoveryCode, User
-from grassroots.accounts.passwords import hash_password, needs_rehash, verify_password
-from grassroots.accounts.ratelimit import too_many_requests
-from grassroots.accounts.throttle import (
+from grassroots.accounts.login import totp
+from grassroots.accounts.login.passwords import hash_password, needs_rehash, verify_password
+from grassroots.accounts.login.ratelimit import too_many_requests
+from grassroots.accounts.login.throttle import (
     count_login_failure,
     forget_address,
     login_keys,
     wait_seconds,
 )
+from grassroots.accounts.models import AuthSession, RecoveryCode, User
 from grassroots.audit.actions import record_audit
 from grassroots.config import Settings, get_settings
 from grassroots.db import transaction, utcnow

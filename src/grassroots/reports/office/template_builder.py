@@ -1,6 +1,6 @@
 """Builds the default Word template 《矛盾纠纷排查化解工作情况报告》 laid out to GB/T 9704.
 
-Run `python -m grassroots.reports.template_builder` to regenerate
+Run `python -m grassroots.reports.office.template_builder` to regenerate
 src/grassroots/reports/templates/default_report.docx (committed as package data). Users may
 open that file in Word, edit wording and layout, keep the {{ placeholders }} they want
 (docs/reports.md lists them) and upload it as their own template.
@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-TEMPLATE_PATH = Path(__file__).resolve().parent / "templates" / "default_report.docx"
+TEMPLATE_PATH = Path(__file__).resolve().parents[1] / "templates" / "default_report.docx"
 
 TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
 AUTHOR_MARK = "【请在此填写{what}（由起草人撰写）】"

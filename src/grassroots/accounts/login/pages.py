@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from grassroots.accounts import totp
 from grassroots.accounts.authn import (
     SESSION_COOKIE,
     clear_session_cookies,
@@ -17,7 +16,8 @@ from grassroots.accounts.authn import (
     set_session_cookies,
 )
 from grassroots.accounts.credentials import csrf_token_for
-from grassroots.accounts.login_actions import (
+from grassroots.accounts.login import totp
+from grassroots.accounts.login.actions import (
     do_confirm_totp,
     do_login,
     do_logout,
@@ -25,15 +25,15 @@ from grassroots.accounts.login_actions import (
     do_verify_second_factor,
     second_factor_state,
 )
-from grassroots.accounts.login_csrf import (
+from grassroots.accounts.login.csrf import (
     clear_login_cookie,
     login_cookie,
     login_form_ok,
     login_token,
     set_login_cookie,
 )
+from grassroots.accounts.login.ratelimit import rate_limit
 from grassroots.accounts.permissions import granted
-from grassroots.accounts.ratelimit import rate_limit
 from grassroots.deps import Authn, DbSession
 from grassroots.errors import Problem
 from grassroots.web.nav import home_for

@@ -24,7 +24,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from grassroots.errors import Problem
-from grassroots.reports.context import CHART_PLACEHOLDERS, LIST_FIELDS, PLACEHOLDERS
+from grassroots.reports.content.context import CHART_PLACEHOLDERS, LIST_FIELDS, PLACEHOLDERS
 
 LOOP_FIELDS = frozenset({"index", "index0", "revindex", "first", "last", "length"})
 # filter → the types of its literal arguments (required first, then optional)

@@ -11,19 +11,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 
-from grassroots.accounts.actions import (
+from grassroots.accounts.authn import client_ip
+from grassroots.accounts.login.actions import do_reset_totp
+from grassroots.accounts.login.passwords import generate_password
+from grassroots.accounts.models import User
+from grassroots.accounts.permissions import BUSINESS_ROLES
+from grassroots.accounts.queries import access_user, list_users
+from grassroots.accounts.schemas import NewUserOut, RoleIn, UserIn, UserOut
+from grassroots.accounts.users.actions import (
     do_create_user,
     do_disable_user,
     do_enable_user,
     do_set_role,
 )
-from grassroots.accounts.authn import client_ip
-from grassroots.accounts.login_actions import do_reset_totp
-from grassroots.accounts.models import User
-from grassroots.accounts.passwords import generate_password
-from grassroots.accounts.permissions import BUSINESS_ROLES
-from grassroots.accounts.queries import access_user, list_users
-from grassroots.accounts.schemas import NewUserOut, RoleIn, UserIn, UserOut
 from grassroots.db import utcnow
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem

@@ -6,8 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from grassroots.accounts import totp
-from grassroots.accounts.actions import do_change_own_password
 from grassroots.accounts.authn import (
     SESSION_COOKIE,
     clear_session_cookies,
@@ -16,7 +14,8 @@ from grassroots.accounts.authn import (
     set_session_cookies,
 )
 from grassroots.accounts.credentials import csrf_token_for
-from grassroots.accounts.login_actions import (
+from grassroots.accounts.login import totp
+from grassroots.accounts.login.actions import (
     do_confirm_totp,
     do_login,
     do_logout,
@@ -24,11 +23,11 @@ from grassroots.accounts.login_actions import (
     do_verify_second_factor,
     second_factor_state,
 )
-from grassroots.accounts.login_csrf import same_site_login
+from grassroots.accounts.login.csrf import same_site_login
+from grassroots.accounts.login.ratelimit import rate_limit
 from grassroots.accounts.models import User
 from grassroots.accounts.permissions import granted
 from grassroots.accounts.queries import access_own_token, tokens_of
-from grassroots.accounts.ratelimit import rate_limit
 from grassroots.accounts.schemas import (
     CodeIn,
     LoginIn,
@@ -40,7 +39,8 @@ from grassroots.accounts.schemas import (
     TokenOut,
     TotpEnrolOut,
 )
-from grassroots.accounts.token_actions import do_create_token, do_revoke_token
+from grassroots.accounts.tokens.actions import do_create_token, do_revoke_token
+from grassroots.accounts.users.actions import do_change_own_password
 from grassroots.bounds import DbId
 from grassroots.deps import Authn, DbSession, FullAuth, requires
 from grassroots.errors import Problem

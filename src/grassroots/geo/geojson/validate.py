@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from grassroots.geo.geojson_errors import LEVEL_ZH, FeatureError, feature_error
-from grassroots.geo.geojson_parse import FeatureIn
+from grassroots.geo.geojson.errors import LEVEL_ZH, FeatureError, feature_error
+from grassroots.geo.geojson.parse import FeatureIn
 from grassroots.geo.models import SIGNIFICANT_DIGITS, Level, parent_level
 
 # A child may stick out of its parent by this share of its own area (digitising noise).

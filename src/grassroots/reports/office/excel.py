@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from grassroots.reports.data import LEVEL_NAMES, LEVELS, CategoryRow, ReportData, Row
-from grassroots.reports.formatting import DASH
+from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, CategoryRow, ReportData, Row
+from grassroots.reports.content.formatting import DASH
 from grassroots.spreadsheet import safe_cell
 
 Getter = Callable[[Row], Any]

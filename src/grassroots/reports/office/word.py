@@ -19,17 +19,17 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 
 from grassroots.errors import Problem
-from grassroots.reports.context import (
+from grassroots.reports.content.context import (
     CHART_PLACEHOLDERS,
     LIST_FIELDS,
     PLACEHOLDERS,
     chart_pngs,
     figures,
 )
-from grassroots.reports.data import ReportData
-from grassroots.reports.template_rules import ReportEnvironment
+from grassroots.reports.content.data import ReportData
+from grassroots.reports.office.template_rules import ReportEnvironment
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "templates" / "default_report.docx"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "default_report.docx"
 NOT_DOCX = "模板不是有效的 Word (.docx) 文件 / not a .docx file"
 
 

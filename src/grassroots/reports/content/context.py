@@ -2,16 +2,22 @@
 
 PLACEHOLDERS is the documented list (docs/reports.md shows it with examples) and LIST_FIELDS
 the fields of the two lists; a template naming anything else is refused with the unknown
-name (grassroots.reports.template_rules).
+name (grassroots.reports.office.template_rules).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from grassroots.reports.charts import NO_FONT_NOTE, bar_chart, cjk_font, pie_chart
-from grassroots.reports.data import LEVEL_NAMES, LEVELS, ReportData, Row
-from grassroots.reports.formatting import chinese_date, count_change, number, pct, rate_change
+from grassroots.reports.content.charts import NO_FONT_NOTE, bar_chart, cjk_font, pie_chart
+from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, ReportData, Row
+from grassroots.reports.content.formatting import (
+    chinese_date,
+    count_change,
+    number,
+    pct,
+    rate_change,
+)
 
 # name → (说明, 示例)
 PLACEHOLDERS: dict[str, tuple[str, str]] = {

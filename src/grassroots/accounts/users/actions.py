@@ -8,17 +8,17 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.login_actions import count_failure, end_sessions
-from grassroots.accounts.models import ApiToken, AuthSession, Role, User
-from grassroots.accounts.passwords import check_policy, hash_password, verify_password
-from grassroots.accounts.ratelimit import too_many_requests
-from grassroots.accounts.throttle import (
+from grassroots.accounts.login.actions import count_failure, end_sessions
+from grassroots.accounts.login.passwords import check_policy, hash_password, verify_password
+from grassroots.accounts.login.ratelimit import too_many_requests
+from grassroots.accounts.login.throttle import (
     count_token_failure,
     forget_user,
     login_keys,
     token_key,
     wait_seconds,
 )
+from grassroots.accounts.models import ApiToken, AuthSession, Role, User
 from grassroots.audit.actions import record_audit
 from grassroots.config import Settings, get_settings
 from grassroots.db import transaction, utcnow

@@ -16,7 +16,7 @@ from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.models import Unit
 from grassroots.geo.schemas import UnitIn, UnitPatch
-from grassroots.geo.unit_queries import access_unit, in_scope, open_case_count, unit_code_taken
+from grassroots.geo.units.queries import access_unit, in_scope, open_case_count, unit_code_taken
 from grassroots.scope import current_jurisdiction
 
 

@@ -1,0 +1,1 @@
+"""API tokens for integrations and the deferred "last used" writes of authentication."""

@@ -1,0 +1,1 @@
+"""GeoJSON in and out: parsing, the import errors, checks across features, export."""

@@ -1,0 +1,1 @@
+"""Organisational units (单位): their reads and writes for administration."""

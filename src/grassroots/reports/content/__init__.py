@@ -1,0 +1,1 @@
+"""What a report shows: the figures gathered from the aggregates, the template context, charts."""
