@@ -1,5 +1,13 @@
 """PDF of a Word document (a work report, a mediation agreement) via LibreOffice headless
-(Debian: libreoffice-writer-nogui)."""
+(Debian: libreoffice-writer-nogui).
+
+The documents name the faces GB/T 9704-2012 asks for (仿宋_GB2312, 楷体_GB2312, 黑体, 方正小标宋
+简体, 宋体), which are not free and not on a server. LibreOffice's own replacement table
+(Tools ▸ Options ▸ Fonts, written into the private profile before it starts) maps each to an
+open-licensed face of the same kind, so the PDF embeds serif text and kai headings instead of
+whatever sans face fontconfig would pick: Noto Serif/Sans CJK SC (fonts-noto-cjk, SIL OFL)
+and AR PL UKai CN (fonts-arphic-ukai, Arphic Public License). The .docx keeps the names.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +15,57 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from grassroots.errors import Problem
 
 CANDIDATES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 180
+SERIF, SANS, KAI = "Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN"
+# Face named in the document → open face in the PDF.
+SUBSTITUTES = {
+    "仿宋_GB2312": SERIF,
+    "仿宋": SERIF,
+    "FangSong": SERIF,
+    "宋体": SERIF,
+    "SimSun": SERIF,
+    "方正小标宋简体": SERIF,
+    "楷体_GB2312": KAI,
+    "楷体": KAI,
+    "KaiTi": KAI,
+    "黑体": SANS,
+    "SimHei": SANS,
+}
+_PAIR = (
+    '<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
+    '<node oor:name="_{i}" oor:op="replace">'
+    '<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
+    '<prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop>'
+    '<prop oor:name="ReplaceFont" oor:op="fuse"><value>{old}</value></prop>'
+    '<prop oor:name="SubstituteFont" oor:op="fuse"><value>{new}</value></prop>'
+    "</node></item>"
+)
+
+
+def _font_profile(profile: Path) -> None:
+    """Write the replacement table into a new LibreOffice profile (registrymodifications.xcu
+    is the file LibreOffice itself keeps user settings in)."""
+    items = [
+        '<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+        '<prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>'
+    ]
+    for i, (old, new) in enumerate(SUBSTITUTES.items()):
+        items.append(_PAIR.format(i=i, old=escape(old), new=escape(new)))
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        + "\n".join(items)
+        + "\n</oor:items>\n",
+        encoding="utf-8",
+    )
 
 
 def soffice() -> str | None:
@@ -35,6 +89,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
         )
     with tempfile.TemporaryDirectory(prefix="grassroots-pdf-") as tmp:
         folder = Path(tmp)
+        _font_profile(folder / "profile")
         (folder / "report.docx").write_bytes(docx)
         cmd = [
             binary,

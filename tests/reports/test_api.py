@@ -25,7 +25,7 @@ def test_leader_generates_and_downloads_the_county_report(session: Session, clie
     assert set(kept) == {"docx", "xlsx"}
     docx = chen.get(kept["docx"]["download_url"])
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
-    assert "示范县2026年第二季度" in docx_text(docx.content)
+    assert "示范县综治中心关于2026年第二季度" in docx_text(docx.content)
     xlsx = chen.get(kept["xlsx"]["download_url"]).content
     assert "合计" in sheets(xlsx)["统计表"]
     assert [f["id"] for f in chen.get("/api/v1/reports").json()] == [

@@ -45,7 +45,7 @@ def test_cli_writes_the_report_files(fresh_engine: Engine, tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     docx = out / "青石镇2026年第三季度矛盾纠纷排查化解工作情况报告.docx"
     xlsx = out / "青石镇2026年第三季度矛盾纠纷排查化解统计表.xlsx"
-    assert "青石镇2026年第三季度" in docx_text(docx.read_bytes())
+    assert "青石镇综治中心关于2026年第三季度" in docx_text(docx.read_bytes())
     assert "青石镇小计" in sheets(xlsx.read_bytes())["村（社区）"]
     bad = _cli(fresh_engine, tmp_path, "--jurisdiction", "990101999000", "--period", "2026-Q3")
     assert bad.returncode == 1 and "990101999000" in bad.stderr

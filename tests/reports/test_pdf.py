@@ -38,6 +38,6 @@ def test_pdf_renders_with_chinese_text_and_images(session: Session, tmp_path: Pa
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     flat = "".join(text.split())
-    assert "矛盾纠纷排查化解工作情况报告" in flat
+    assert "矛盾纠纷排查化解工作情况的报告" in flat
     assert "一、总体情况" in flat and "示范县" in flat
     assert "XX" not in flat and "{{" not in flat

@@ -11,13 +11,8 @@ from typing import Any
 
 from grassroots.reports.content.charts import NO_FONT_NOTE, bar_chart, cjk_font, pie_chart
 from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, ReportData, Row
-from grassroots.reports.content.formatting import (
-    chinese_date,
-    count_change,
-    number,
-    pct,
-    rate_change,
-)
+from grassroots.reports.office.excel import attachment_title
+from grassroots.reports.content.formatting import chinese_date, count_change, number, pct, rate_change
 
 # name → (说明, 示例)
 PLACEHOLDERS: dict[str, tuple[str, str]] = {
@@ -27,7 +22,12 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "period_label": ("统计期间（代码）", "2026-Q3"),
     "as_of": ("统计截止日期（超期数的口径日）", "2026年10月8日"),
     "generated_date": ("成文日期", "2026年10月8日"),
-    "author_unit": ("落款单位", "示范县综治中心"),
+    "author_unit": ("发文机关（标题中与落款）", "示范县综治中心"),
+    "recipient": ("主送机关（上一级区划的综治中心）", "示范市综治中心"),
+    "attachment_title": (
+        "附件名称（Excel 统计表）",
+        "示范县矛盾纠纷排查化解情况统计表（2026年第三季度）",
+    ),
     "child_level_name": ("下级区划称谓", "乡镇（街道）"),
     "registered": ("排查数", "1234"),
     "accepted": ("受理数", "1200"),
@@ -137,6 +137,8 @@ def figures(data: ReportData) -> dict[str, Any]:
         "as_of": chinese_date(today.year, today.month, today.day),
         "generated_date": chinese_date(today.year, today.month, today.day),
         "author_unit": f"{j.name}综治中心",
+        "recipient": f"{j.parent.name}综治中心" if j.parent is not None else "上级综治中心",
+        "attachment_title": attachment_title(data),
         "child_level_name": CHILD_LEVEL_NAMES.get(j.level, "单位"),
         "avg_duration": number(v["avg_duration"]),
         "registered_yoy": count_change(d.yoy["registered"]),

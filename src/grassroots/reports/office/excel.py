@@ -1,5 +1,10 @@
 """Excel: 矛盾纠纷排查化解情况统计表 — per child jurisdiction, per village, category × level.
 
+The workbook is the report's 附件 (GB/T 9704-2012 7.3.7): each sheet opens with "附件" in
+黑体 at the top left, the title centred on the third line, then 填报单位 and 填报日期; 填报人
+and 审核人 sign under the table. Printed landscape on A4 (clause 8, 横排表格), one page wide,
+the title and header rows repeated on every page (print titles).
+
 Values, not formulas (readers and tests see the figures without a spreadsheet engine); rates
 are numbers formatted as percentages, "—" where the denominator is zero. Every cell goes
 through grassroots.spreadsheet.safe_cell: names typed by people (categories, jurisdictions,
@@ -15,10 +20,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, CategoryRow, ReportData, Row
-from grassroots.reports.content.formatting import DASH
+from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, ReportData, Row
+from grassroots.reports.content.formatting import DASH, chinese_date
 from grassroots.spreadsheet import safe_cell
 
 Getter = Callable[[Row], Any]
@@ -69,11 +75,43 @@ BOLD = Font(bold=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _title(ws: Worksheet, text: str, width: int) -> None:
-    ws.cell(1, 1, safe_cell(text)).font = Font(bold=True, size=16)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(1, 1).alignment = CENTER
-    ws.row_dimensions[1].height = 30
+HEAD_ROWS = 4  # 附件, (blank), title, 填报单位/填报日期
+MM = 1 / 25.4  # openpyxl page margins are in inches
+
+
+def attachment_title(data: ReportData) -> str:
+    """The name in the report's 附件说明 and on the sheet (no punctuation after it, 7.3.4)."""
+    return f"{data.jurisdiction.name}矛盾纠纷排查化解情况统计表（{data.period.title_zh}）"
+
+
+def _head(ws: Worksheet, data: ReportData, text: str, width: int) -> None:
+    ws.cell(1, 1, "附件").font = Font(name="黑体", size=16)
+    ws.cell(3, 1, safe_cell(text)).font = Font(name="方正小标宋简体", size=18)
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
+    ws.cell(3, 1).alignment = CENTER
+    ws.row_dimensions[3].height = 30
+    today = data.dashboard.today
+    ws.cell(4, 1, safe_cell(f"填报单位：{data.jurisdiction.name}综治中心"))
+    dated = ws.cell(4, width, f"填报日期：{chinese_date(today.year, today.month, today.day)}")
+    dated.alignment = Alignment(horizontal="right")
+
+
+def _sign(ws: Worksheet, row: int, width: int) -> None:
+    """填报人 and 审核人 are signed by hand on the printed sheet."""
+    ws.cell(row + 1, 1, "填报人：")
+    ws.cell(row + 1, max(2, width // 2), "审核人：")
+
+
+def _print_setup(ws: Worksheet, header_last_row: int) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{header_last_row}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins = PageMargins(
+        left=20 * MM, right=20 * MM, top=25 * MM, bottom=25 * MM, header=10 * MM, footer=10 * MM
+    )
 
 
 def _cell(
@@ -89,42 +127,49 @@ def _cell(
 
 
 def _headers(ws: Worksheet, first: str) -> None:
-    _cell(ws, 2, 1, first, bold=True)
-    ws.merge_cells(start_row=2, start_column=1, end_row=3, end_column=1)
+    top = HEAD_ROWS + 1
+    _cell(ws, top, 1, first, bold=True)
+    ws.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=1)
     groups: dict[str, list[int]] = {}
     for i, (group, head, _, _) in enumerate(COLUMNS, 2):
         groups.setdefault(group, []).append(i)
-        _cell(ws, 3, i, head, bold=True)
+        _cell(ws, top + 1, i, head, bold=True)
     for group, cols in groups.items():
-        _cell(ws, 2, cols[0], group, bold=True)
-        ws.merge_cells(start_row=2, start_column=cols[0], end_row=2, end_column=cols[-1])
+        _cell(ws, top, cols[0], group, bold=True)
+        ws.merge_cells(start_row=top, start_column=cols[0], end_row=top, end_column=cols[-1])
     ws.column_dimensions["A"].width = 22
     for i in range(2, len(COLUMNS) + 2):
         ws.column_dimensions[get_column_letter(i)].width = 10
-    ws.freeze_panes = "B4"
+    ws.freeze_panes = f"B{HEAD_ROWS + 3}"
 
 
-def _table(ws: Worksheet, title: str, first: str, rows: list[Row]) -> None:
-    _title(ws, title, len(COLUMNS) + 1)
+def _table(ws: Worksheet, data: ReportData, first: str, rows: list[Row]) -> None:
+    _head(ws, data, attachment_title(data), len(COLUMNS) + 1)
     _headers(ws, first)
-    for r_index, row in enumerate(rows, 4):
+    for r_index, row in enumerate(rows, HEAD_ROWS + 3):
         _cell(ws, r_index, 1, row.name, bold=row.subtotal)
         for c_index, (_, _, get, rate) in enumerate(COLUMNS, 2):
             _cell(ws, r_index, c_index, get(row), rate, bold=row.subtotal)
+    _sign(ws, HEAD_ROWS + 3 + len(rows), len(COLUMNS) + 1)
+    _print_setup(ws, HEAD_ROWS + 2)
 
 
-def _category_sheet(ws: Worksheet, title: str, cats: list[CategoryRow]) -> None:
+def _category_sheet(ws: Worksheet, data: ReportData, title: str) -> None:
     heads = ["类别", "排查数", "化解数", *(LEVEL_NAMES[lv] + "化解" for lv in LEVELS), "化解率"]
-    _title(ws, title, len(heads))
+    _head(ws, data, title, len(heads))
+    top = HEAD_ROWS + 1
     for i, h in enumerate(heads, 1):
-        _cell(ws, 2, i, h, bold=True)
+        _cell(ws, top, i, h, bold=True)
     total: dict[str, int] = {}
-    for r_index, cat in enumerate(cats, 3):
+    for r_index, cat in enumerate(data.categories, top + 1):
         for k, v in cat.counters.items():
             total[k] = total.get(k, 0) + v
         _category_row(ws, r_index, cat.name, cat.counters, False)
-    _category_row(ws, len(cats) + 3, "合计", total, True)
+    last = top + 1 + len(data.categories)
+    _category_row(ws, last, "合计", total, True)
     ws.column_dimensions["A"].width = 16
+    _sign(ws, last + 1, len(heads))
+    _print_setup(ws, top)
 
 
 def _category_row(ws: Worksheet, r: int, name: str, c: dict[str, int], bold: bool) -> None:
@@ -146,15 +191,12 @@ def render_xlsx(data: ReportData) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "统计表"
-    base = f"{j.name}矛盾纠纷排查化解情况统计表（{p.title_zh}）"
     first = "乡镇（街道）" if j.level == "county" else "单位"
-    _table(ws, base, first, data.rows)
+    _table(ws, data, first, data.rows)
     if data.villages:
-        _table(wb.create_sheet("村（社区）"), base, "村（社区）", data.villages)
+        _table(wb.create_sheet("村（社区）"), data, "村（社区）", data.villages)
     _category_sheet(
-        wb.create_sheet("类别×层级"),
-        f"{j.name}矛盾纠纷分类分级化解情况（{p.title_zh}）",
-        data.categories,
+        wb.create_sheet("类别×层级"), data, f"{j.name}矛盾纠纷分类分级化解情况（{p.title_zh}）"
     )
     out = io.BytesIO()
     wb.save(out)

@@ -1,13 +1,13 @@
-"""Builds the default Word template 《矛盾纠纷排查化解工作情况报告》 laid out to GB/T 9704.
+"""Builds the default Word template 《矛盾纠纷排查化解工作情况报告》 laid out to GB/T 9704-2012.
 
 Run `python -m grassroots.reports.office.template_builder` to regenerate
 src/grassroots/reports/templates/default_report.docx (committed as package data). Users may
 open that file in Word, edit wording and layout, keep the {{ placeholders }} they want
 (docs/reports.md lists them) and upload it as their own template.
 
-GB/T 9704-2012: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; title 2号
-小标宋 (22 pt); body 3号仿宋 (16 pt), 22 lines of 28 pt; first-level headings "一、" 黑体,
-second-level "（一）" 楷体; page numbers 4号 "— 1 —" at the foot.
+The layout (page, 22 × 28 grid, styles, odd/even page numbers, 落款) is in
+grassroots.reports.office.gbt9704, with the clauses it follows. Headings are Word's Heading 1/2
+styles, so Word's navigation pane lists them and they keep with the next paragraph.
 """
 
 from __future__ import annotations
@@ -16,87 +16,41 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.shared import Pt
 from docx.text.paragraph import Paragraph
+
+from grassroots.reports.office import gbt9704 as gb
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[1] / "templates" / "default_report.docx"
 
-TITLE_FONT, BODY_FONT, H1_FONT, H2_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"
 AUTHOR_MARK = "【请在此填写{what}（由起草人撰写）】"
+# 7.3.1: 标题回行时词意完整 — two lines, broken between 发文机关+期间 and 事由+文种.
+TITLE = ("{{ author_unit }}关于{{ period_title }}", "矛盾纠纷排查化解工作情况的报告")
 
 
-def _font(run_or_style, name: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
-    run_or_style.font.name = name
-    run_or_style.font.size = Pt(size)
-    run_or_style.font.bold = bold
-    r_pr = run_or_style.element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        r_pr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-
-
-def _para(
-    doc: Any,
-    text: str,
-    font: str = BODY_FONT,
-    size: float = 16,
-    indent: bool = True,
-    align: WD_ALIGN_PARAGRAPH | None = None,
-    highlight: bool = False,
-) -> Paragraph:
-    p: Paragraph = doc.add_paragraph()
-    fmt = p.paragraph_format
-    if "chart_" not in text:  # exact 28 pt lines would clip a picture to one line
-        fmt.line_spacing = Pt(28)
-    fmt.space_before = fmt.space_after = Pt(0)
-    if indent:
-        fmt.first_line_indent = Pt(32)  # two characters
-    if align is not None:
-        p.alignment = align
+def _para(doc: Any, text: str, style: str = "Normal", highlight: bool = False) -> Paragraph:
+    p: Paragraph = doc.add_paragraph(style=style)
     run = p.add_run(text)
-    _font(run, font, size)
     if highlight:
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     return p
 
 
-def _page_number(section) -> None:  # type: ignore[no-untyped-def]
-    p = section.footer.paragraphs[0]
+def _blank(doc: Any) -> None:
+    """An empty grid line (空一行)."""
+    _para(doc, "").paragraph_format.first_line_indent = Pt(0)
+
+
+def _picture(doc: Any, text: str) -> None:
+    """A chart: centred, single spacing (an exact 28.95 pt line would clip the picture)."""
+    p = _para(doc, text)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run("— "), "宋体", 14)
-    run = p.add_run()
-    _font(run, "宋体", 14)
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        else:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
-        run._r.append(el)
-    _font(p.add_run(" —"), "宋体", 14)
+    p.paragraph_format.first_line_indent = Pt(0)
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
-def _page_setup(doc) -> None:  # type: ignore[no-untyped-def]
-    s = doc.sections[0]
-    s.start_type = WD_SECTION.NEW_PAGE
-    s.page_width, s.page_height = Mm(210), Mm(297)
-    s.top_margin, s.bottom_margin = Mm(37), Mm(35)
-    s.left_margin, s.right_margin = Mm(28), Mm(26)
-    s.footer_distance = Mm(28) - Mm(7)
-    _font(doc.styles["Normal"], BODY_FONT, 16)
-    _page_number(s)
-
-
-def _summary_table(doc) -> None:  # type: ignore[no-untyped-def]
+def _summary_table(doc: Any) -> None:
     heads = ["单位", "排查数", "化解数", "化解率", "就地化解率", "超期数"]
     cells = [
         "{{ r.name }}",
@@ -111,9 +65,11 @@ def _summary_table(doc) -> None:  # type: ignore[no-untyped-def]
     rows = [heads, ["{%tr for r in rows %}"] + [""] * 5, cells, ["{%tr endfor %}"] + [""] * 5]
     for row, texts in zip(table.rows, rows, strict=True):
         for cell, text in zip(row.cells, texts, strict=True):
-            run = cell.paragraphs[0].add_run(text)
-            _font(run, BODY_FONT, 12)
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p = cell.paragraphs[0]
+            gb.set_font(p.add_run(text), gb.BODY_FONT, 12)
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
 SECTIONS: list[tuple[str, list[str]]] = [
@@ -174,42 +130,44 @@ SECTIONS: list[tuple[str, list[str]]] = [
 ]
 
 
+def _sections(doc: Any) -> None:
+    for heading, paragraphs in SECTIONS:
+        _para(doc, heading, "Heading 1")
+        for text in paragraphs:
+            if "chart_" in text:
+                _picture(doc, text)
+            else:
+                _para(doc, text, "Heading 2" if text.startswith("（") else "Normal")
+        if heading.startswith("一、"):
+            _summary_table(doc)
+    _para(doc, "七、存在的问题", "Heading 1")
+    _para(doc, AUTHOR_MARK.format(what="存在的问题"), highlight=True)
+    _para(doc, "八、下一步工作", "Heading 1")
+    _para(doc, AUTHOR_MARK.format(what="下一步工作打算"), highlight=True)
+
+
 def build(path: Path = TEMPLATE_PATH) -> Path:
     doc = Document()
-    _page_setup(doc)
-    _para(
-        doc,
-        "{{ jurisdiction_name }}{{ period_title }}",
-        TITLE_FONT,
-        22,
-        False,
-        WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    _para(doc, "矛盾纠纷排查化解工作情况报告", TITLE_FONT, 22, False, WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, "", indent=False)
+    gb.page_setup(doc)
+    gb.styles(doc)
+    title = _para(doc, TITLE[0], gb.TITLE_STYLE)  # 7.3.1
+    title.runs[0].add_break()
+    title.add_run(TITLE[1])
+    _blank(doc)
+    _para(doc, "{{ recipient }}：", gb.RECIPIENT_STYLE)  # 7.3.2
     _para(
         doc,
         "{{ period_title }}，{{ jurisdiction_name }}坚持和发展新时代“枫桥经验”，"
         "扎实开展矛盾纠纷排查化解工作。现将有关情况报告如下。",
     )
-    _para(doc, "{{ charts_note }}")
-    for heading, paragraphs in SECTIONS:
-        _para(doc, heading, H1_FONT, 16)
-        for text in paragraphs:
-            if "chart_" in text:
-                _para(doc, text, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-                continue
-            font = H2_FONT if text.startswith("（") else BODY_FONT
-            _para(doc, text, font, 16)
-        if heading.startswith("一、"):
-            _summary_table(doc)
-    _para(doc, "七、存在的问题", H1_FONT, 16)
-    _para(doc, AUTHOR_MARK.format(what="存在的问题"), highlight=True)
-    _para(doc, "八、下一步工作", H1_FONT, 16)
-    _para(doc, AUTHOR_MARK.format(what="下一步工作打算"), highlight=True)
-    _para(doc, "", indent=False)
-    _para(doc, "{{ author_unit }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, "{{ generated_date }}", indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for text in ("{%p if charts_note %}", "{{ charts_note }}", "{%p endif %}"):
+        _para(doc, text)
+    _sections(doc)
+    _blank(doc)
+    _para(doc, "附件：{{ attachment_title }}")  # 7.3.4
+    _blank(doc)
+    _para(doc, "{{ author_unit }}", gb.SIGNATURE_STYLE)  # 7.3.5.2
+    _para(doc, "{{ generated_date }}", gb.DATE_STYLE)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

@@ -27,6 +27,7 @@ from grassroots.reports.content.context import (
     figures,
 )
 from grassroots.reports.content.data import ReportData
+from grassroots.reports.office.gbt9704 import place_signature
 from grassroots.reports.office.template_rules import ReportEnvironment
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "default_report.docx"
@@ -81,6 +82,7 @@ def render_docx(data: ReportData, template: bytes | None = None) -> bytes:
     for name, png in chart_pngs(data).items():
         context[name] = InlineImage(tpl, io.BytesIO(png), width=Mm(150)) if png else ""
     _fill(tpl, context)
+    place_signature(tpl.docx)  # 落款 indents depend on the filled text (GB/T 9704 7.3.5.2)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
