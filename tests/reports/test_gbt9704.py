@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots.pdf import docx_to_pdf
 from grassroots.reports.office.gbt9704 import CHAR_PITCH_PT, width
-from grassroots.reports.render import render
 from grassroots.reports.office.word import DEFAULT_TEMPLATE
+from grassroots.reports.render import render
 from grassroots.scope import current_jurisdiction
 from grassroots.stats.periods import parse_period
 from tests.reports.conftest import TODAY

@@ -11,8 +11,14 @@ from typing import Any
 
 from grassroots.reports.content.charts import NO_FONT_NOTE, bar_chart, cjk_font, pie_chart
 from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, ReportData, Row
+from grassroots.reports.content.formatting import (
+    chinese_date,
+    count_change,
+    number,
+    pct,
+    rate_change,
+)
 from grassroots.reports.office.excel import attachment_title
-from grassroots.reports.content.formatting import chinese_date, count_change, number, pct, rate_change
 
 # name → (说明, 示例)
 PLACEHOLDERS: dict[str, tuple[str, str]] = {
