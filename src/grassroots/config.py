@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Per-process, per-client-address limits: "<requests>/<seconds>".
     login_rate_limit: str = "20/60"
     intake_rate_limit: str = "30/60"
+    # A grid import is refused when two grids overlap by more than this many square metres;
+    # gaps inside a village larger than it are reported (geo.geojson.overlaps).
+    grid_overlap_tolerance_m2: float = Field(default=10.0, ge=0)
     # argon2id cost (RFC 9106 "second recommended" option: t=3, 64 MiB, p=4).
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536

@@ -70,3 +70,19 @@ def test_help_has_examples(command):
     result = CliRunner().invoke(app, ["geo", command, "--help"])
     assert result.exit_code == 0 and "Examples" in result.output
     assert f"grassroots geo {command}" in result.output
+
+
+def test_overlap_refused_and_gap_printed(fresh_engine: Engine, tmp_path):
+    overlapping = edited(with_ancestors(small_county()), 6, geometry=box(120.2, 30, 120.5, 30.5))
+    source = tmp_path / "overlap.geojson"
+    source.write_text(json.dumps(overlapping), "utf-8")
+    refused = _run(fresh_engine, tmp_path, "import", str(source))
+    assert refused.returncode == 1 and _count(fresh_engine) == 0
+    assert f"#6 {shapes.GRID_B} [grid_overlap]" in refused.stderr
+    assert shapes.GRID_A in refused.stderr and "平方米" in refused.stderr
+    gap = edited(with_ancestors(small_county()), 6, geometry=box(120.3, 30, 120.5, 30.5))
+    source.write_text(json.dumps(gap), "utf-8")
+    imported = _run(fresh_engine, tmp_path, "import", str(source))
+    assert imported.returncode == 0, imported.stderr
+    assert f"gap: 村 village {shapes.VILLAGE}" in imported.stdout
+    assert f"{shapes.GRID_A}, {shapes.GRID_B}" in imported.stdout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
+from grassroots.geo.geojson.overlaps import Gap, import_gaps
 from grassroots.geo.geojson.parse import FeatureIn, parse_collection
 from grassroots.geo.geojson.validate import Context, check_relations
 from grassroots.geo.models import LEVEL_ORDER, Boundary, Jurisdiction, Unit
@@ -77,9 +78,11 @@ class ImportSummary:
     renamed: int = 0
     reshaped: int = 0
     unchanged: int = 0
+    # Parts of a village no grid covers (reported, not refused): geo.geojson.overlaps
+    gaps: list[Gap] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "gaps"}
 
 
 def validated_features(session: Session, data: Any) -> tuple[list[FeatureIn], Context]:
@@ -174,12 +177,16 @@ def do_import_geojson(
     with transaction(session):
         features, context = validated_features(session, data)
         summary = _apply(session, features, context, now)
+        summary.gaps = import_gaps(
+            features, context.village_grids, context.village_outlines(features),
+            context.overlap_tolerance_m2,
+        )  # fmt: skip
         record_audit(
             session,
             actor=actor,
             action="geo.import",
             object_type="jurisdiction",
             object_id=f"{len(features)} features",
-            details=summary.as_dict(),
+            details=summary.as_dict() | {"gaps": len(summary.gaps)},
         )
     return summary

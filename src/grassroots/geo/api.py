@@ -16,6 +16,7 @@ from grassroots.geo.geojson.export import export_collection
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Level, UnitKind
 from grassroots.geo.schemas import (
+    GapOut,
     ImportSummaryOut,
     JurisdictionOut,
     JurisdictionPage,
@@ -139,4 +140,5 @@ def import_geojson(
 ) -> ImportSummaryOut:
     """导入区划 / import a GeoJSON FeatureCollection: all of it or nothing (422 lists errors)."""
     summary = do_import_geojson(session, data, user)
-    return ImportSummaryOut(**summary.as_dict())
+    gaps = [GapOut.model_validate(g.as_dict()) for g in summary.gaps]
+    return ImportSummaryOut(**summary.as_dict(), gaps=gaps)

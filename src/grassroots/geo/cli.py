@@ -44,6 +44,7 @@ def import_(
 
     Every feature needs properties code, name, level, parent_code. On any error nothing is
     imported, every error is printed (feature index, code, message) and the exit code is 1.
+    Overlapping grids are an error; gaps inside a village are printed and do not stop it.
     See docs/geo.md for the rules.
 
     Examples:
@@ -67,6 +68,11 @@ def import_(
         f"导入完成 / imported: 新增 created {summary.created}, 改名 renamed {summary.renamed}, "
         f"边界更新 reshaped {summary.reshaped}, 未变 unchanged {summary.unchanged}"
     )
+    for gap in summary.gaps:
+        typer.echo(
+            f"  空隙 gap: 村 village {gap.village} 有 {gap.area_m2:.0f} 平方米 m² 不属于任何网格 "
+            f"(no grid covers it); 相邻网格 grids around: {', '.join(gap.grids) or '-'}"
+        )
 
 
 @app.command()

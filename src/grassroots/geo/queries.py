@@ -10,6 +10,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from grassroots.config import get_settings
 from grassroots.errors import Problem
 from grassroots.geo.geojson.parse import FeatureIn
 from grassroots.geo.geojson.validate import Context, ExistingNode
@@ -181,7 +182,16 @@ def import_context(session: Session, features: list[FeatureIn]) -> Context:
     }
     existing = existing_nodes(session, codes)
     reshaped = [existing[f.code] for f in features if f.code in existing and f.geometry is not None]
-    return Context(existing=existing, children=children_with_boundaries(session, reshaped))
+    villages = {f.parent_code for f in features if f.level is Level.grid and f.parent_code} | {
+        f.code for f in features if f.level is Level.village and f.code
+    }
+    touched = [existing[c] for c in sorted(villages) if c in existing]
+    return Context(
+        existing=existing,
+        children=children_with_boundaries(session, reshaped),
+        village_grids=children_with_boundaries(session, touched),
+        overlap_tolerance_m2=get_settings().grid_overlap_tolerance_m2,
+    )
 
 
 def jurisdictions_by_id(session: Session, ids: list[int]) -> dict[int, Jurisdiction]:

@@ -112,8 +112,17 @@ class UnitPatch(BaseModel):
     kind: UnitKind | None = None
 
 
+class GapOut(BaseModel):
+    """A part of a village that no grid covers (reported; the import went through)."""
+
+    village: str
+    area_m2: float
+    grids: list[str]
+
+
 class ImportSummaryOut(BaseModel):
     created: int
     renamed: int
     reshaped: int
     unchanged: int
+    gaps: list[GapOut] = []

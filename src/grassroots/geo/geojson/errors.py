@@ -84,6 +84,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "新边界未包含现有下级 {value}（超出部分占 {share:.3%}）",
         "the new boundary no longer contains the existing child {value} ({share:.3%} outside)",
     ),
+    "grid_overlap": (
+        "与网格 {value} 重叠 {area:.0f} 平方米（容差 {tolerance:g} 平方米）",
+        "overlaps grid {value} by {area:.0f} m² (tolerance {tolerance:g} m²)",
+    ),
 }
 
 LEVEL_ZH = {

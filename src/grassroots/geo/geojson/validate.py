@@ -9,6 +9,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from grassroots.geo.geojson.errors import LEVEL_ZH, FeatureError, feature_error
+from grassroots.geo.geojson.overlaps import check_grids
 from grassroots.geo.geojson.parse import FeatureIn
 from grassroots.geo.models import SIGNIFICANT_DIGITS, Level, parent_level
 
@@ -32,6 +33,15 @@ class Context:
     existing: dict[str, ExistingNode] = field(default_factory=dict)
     # code → that node's current children in the database that have a boundary
     children: dict[str, list[tuple[str, BaseGeometry]]] = field(default_factory=dict)
+    # village code → its current grids with a boundary, for every village the file touches
+    village_grids: dict[str, list[tuple[str, BaseGeometry]]] = field(default_factory=dict)
+    overlap_tolerance_m2: float = 10.0
+
+    def village_outlines(self, features: list[FeatureIn]) -> dict[str, BaseGeometry]:
+        """village code → its boundary after the import (the file's, else the stored one)."""
+        out = {c: n.geometry for c, n in self.existing.items() if n.geometry is not None}
+        out.update({f.code: f.geometry for f in features if f.code and f.geometry is not None})
+        return out
 
 
 @dataclass(frozen=True)
@@ -169,4 +179,6 @@ def check_relations(
         errors += _level_errors(f, ctx)
         errors += parent_errors(f, by_code, mentioned, ctx)
         errors += _children_errors(f, by_code, ctx)
+    if not errors:  # overlaps only between grids that are otherwise sound
+        errors += check_grids(list(by_code.values()), ctx.village_grids, ctx.overlap_tolerance_m2)
     return sorted(errors, key=lambda e: e.index if e.index is not None else -1)
