@@ -39,6 +39,8 @@ from grassroots.db import check_schema_current, engine_for, make_session_factory
 from grassroots.dictionary import api as dictionary_api
 from grassroots.geo import api as geo_api
 from grassroots.geo import pages as geo_pages
+from grassroots.geo.posts import api as grid_posts_api
+from grassroots.geo.posts import pages as grid_posts_pages
 from grassroots.i18n import install_locale
 from grassroots.logging_filter import install_log_masking
 from grassroots.parties import api as parties_api
@@ -59,12 +61,13 @@ API_PREFIX = "/api/v1"
 # Every domain's JSON routes (under API_PREFIX) and HTML pages. Order matters only where
 # paths overlap: /cases/new and the list's /cases/... before the case page's /cases/{code}.
 API_MODULES = (
-    geo_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
+    geo_api, grid_posts_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
     dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
 )  # fmt: skip
 PAGE_MODULES = (
-    stats_pages, geo_pages, intake_pages, listing_pages, case_pages, agreement_pages, parties_pages,
-    admin_pages, calendar_pages, admin_users_pages, audit_pages, accounts_pages, reports_pages,
+    stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
+    agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
+    accounts_pages, reports_pages,
 )  # fmt: skip
 
 

@@ -175,3 +175,30 @@ def _assert_seasonal_peaks(days: list[date]) -> None:
 
     assert mean(festival) > 1.3 * mean(ordinary)
     assert mean(harvest) > 1.2 * mean(ordinary)
+
+
+def test_every_grid_has_posts_with_one_vacancy_and_one_hand_over(
+    small_history: list[Case], module_engine: Engine
+):
+    """Posts are made before the history plays: the hand-over is at mid-period."""
+    from grassroots.geo.models import Jurisdiction
+    from grassroots.geo.posts.models import GridPost
+    from grassroots.geo.posts.queries import case_worker, vacancies
+
+    first, middle = TODAY - timedelta(days=199), TODAY - timedelta(days=199) + timedelta(days=99)
+    with Session(module_engine) as session:
+        grids = session.scalar(
+            select(func.count()).select_from(Jurisdiction).where(Jurisdiction.level == "grid")
+        )
+        leaders = session.scalar(select(func.count()).where(GridPost.kind == "leader"))
+        assert leaders == grids
+        county = session.scalars(select(Jurisdiction).where(Jurisdiction.level == "county")).one()
+        found = vacancies(session, county, TODAY)
+        assert len(found) == 1 and found[0].no_worker and not found[0].no_leader
+        ended = session.scalars(select(GridPost).where(GridPost.end_on.is_not(None))).all()
+        assert [(p.user.username, p.end_on) for p in ended] == [("wang", middle - timedelta(1))]
+        grid = ended[0].grid_id
+        before = case_worker(session, grid, middle - timedelta(1))
+        after = case_worker(session, grid, middle)
+        assert (before and before.username, after and after.username) == ("wang", "wang2")
+        assert first <= middle <= TODAY

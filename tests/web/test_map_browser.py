@@ -19,3 +19,17 @@ def test_grid_map_draws_the_township_grids_without_tiles(open_as):
     assert page.locator("h1").inner_text().startswith("网格地图")
     assert_accessible(page)
     screenshot(page, "map")
+
+
+def test_a_grid_popup_says_who_serves_it(open_as):
+    page = open_as("zhao")
+    page.goto("/map")
+    page.wait_for_selector("#grid-map path.leaflet-interactive")
+    page.locator("#grid-map path.leaflet-interactive").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    page.wait_for_function(
+        "() => !document.querySelector('.leaflet-popup-content').textContent.includes('…')"
+    )
+    assert "今天没有人负责这个网格" in popup.inner_text()  # the seed world has no posts
+    assert popup.locator("a").get_attribute("href", timeout=1000).startswith("/grids/")

@@ -35,6 +35,7 @@ from grassroots.demo.county import Node
 from grassroots.demo.history_people import Cast, create_cast
 from grassroots.demo.history_plan import CasePlan, Step, plan_case, registration_days
 from grassroots.demo.history_text import parties, texts
+from grassroots.demo.posts import create_posts
 from grassroots.geo.models import Jurisdiction, Unit
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,7 @@ def build_history(
     last = today or china_today()
     rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
     cast: Cast = create_cast(session, county, random.Random(seed + 1))  # noqa: S311
+    create_posts(session, cast, last - timedelta(days=days - 1), last)
     plans = [
         plan_case(rng, cast, day)
         for day in registration_days(rng, last - timedelta(days=days - 1), last, cases)

@@ -154,3 +154,26 @@ def posts_of_user(session: Session, user_id: int, day: date) -> list[GridPost]:
         .order_by(GridPost.grid_id)
     )
     return list(session.scalars(stmt))
+
+
+def candidates(session: Session, grid: Jurisdiction) -> list[User]:
+    """Active staff who may serve the grid: a serving role, posted where the grid lies."""
+    stmt = (
+        select(User)
+        .options(joinedload(User.jurisdiction))
+        .where(
+            User.is_active, User.role.in_(sorted(SERVING_ROLES)), User.jurisdiction_id.is_not(None)
+        )
+        .order_by(User.username)
+    )
+    return [u for u in session.scalars(stmt) if in_subtree(u, grid.code)]
+
+
+def grid_path(grid: Jurisdiction) -> list[Jurisdiction]:
+    """The grid's ancestors from the county down (for the page heading)."""
+    path: list[Jurisdiction] = []
+    node = grid.parent
+    while node is not None and node.level != Level.city:
+        path.insert(0, node)
+        node = node.parent
+    return path

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grassroots.bounds import Day, DbId
 from grassroots.geo.posts.models import GridPost, PostKind
+from grassroots.geo.posts.queries import Vacancy
 
 
 class PostIn(BaseModel):
@@ -53,8 +54,21 @@ class PostOut(BaseModel):
         )  # fmt: skip
 
 
+class GridPostsOut(BaseModel):
+    grid_code: str
+    grid_name: str
+    on: date
+    serving: list[PostOut]
+    history: list[PostOut]
+
+
 class VacancyOut(BaseModel):
     grid_code: str
     grid_name: str
     no_leader: bool
     no_worker: bool
+
+    @classmethod
+    def of(cls, v: Vacancy) -> VacancyOut:
+        return cls(grid_code=v.grid.code, grid_name=v.grid.name, no_leader=v.no_leader,
+                   no_worker=v.no_worker)  # fmt: skip

@@ -5,12 +5,28 @@
   if (!el) return;
   const map = grMaps.create(el);
   const byCode = {};
+  // The popup of a grid: who serves it today (fetched when opened) and a link to its page.
+  const gridPopup = (p) => {
+    const box = document.createElement("div");
+    const link = '<a href="/grids/' + encodeURIComponent(p.code) + '">' + grMaps.escapeHtml(p.name) + "</a>";
+    box.innerHTML = link + "<br>…";
+    fetch("/api/v1/grids/" + encodeURIComponent(p.code) + "/posts", { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((data) => {
+        if (!data) { box.innerHTML = link; return; }
+        const label = { leader: el.dataset.labelLeader, worker: el.dataset.labelWorker };
+        const rows = data.serving.map((s) => grMaps.escapeHtml(label[s.kind]) + ": " + grMaps.escapeHtml(s.display_name));
+        box.innerHTML = link + "<br>" + (rows.length ? rows.join("<br>") : grMaps.escapeHtml(el.dataset.labelVacant));
+      });
+    return box;
+  };
   const grids = await grMaps.boundaries(map, el.dataset.grids,
     () => ({ color: "#1f6f43", weight: 1, fillColor: "#cfe3d6", fillOpacity: 0.35 }),
     (feature, layer) => {
       const p = feature.properties;
       byCode[p.code] = layer;
       layer.bindTooltip(grMaps.escapeHtml(p.name) + " · " + grMaps.escapeHtml(p.code));
+      layer.bindPopup(() => gridPopup(p));
     });
   grMaps.fit(map, grids);
   const response = await fetch(el.dataset.cases, { credentials: "same-origin" });
