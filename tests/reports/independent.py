@@ -36,6 +36,13 @@ class Figures:
     by_category: Counter[str] = field(default_factory=Counter)
     by_child: Counter[str] = field(default_factory=Counter)
     resolved_by_child: Counter[str] = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
+    pending: int = 0
+    terminated: int = 0
+    terminated_in_time: int = 0
+    rejected: int = 0
+    amount_fen: int = 0
+    mass: int = 0  # people involved ≥ 5 (the default setting)
 
 
 def months(first: date, count: int) -> set[tuple[int, int]]:
@@ -83,4 +90,21 @@ def count(
         f.violence_resolved += bool(c.violence_risk) and resolved
         f.by_category[c.category_code] += 1
         f.by_child[place[:child_digits]] += 1
+        _count_outcomes(f, c)
     return f
+
+
+def _count_outcomes(f: Figures, c: Case) -> None:
+    f.by_kind[c.kind] += 1
+    f.pending += c.state in OPEN
+    f.terminated += c.outcome == "terminated"
+    f.terminated_in_time += bool(
+        c.outcome == "terminated"
+        and c.closed_at is not None
+        and c.resolve_due is not None
+        and beijing_day(c.closed_at) <= c.resolve_due
+    )
+    f.rejected += c.outcome == "rejected"
+    if c.outcome == "resolved" and c.amount_involved is not None:
+        f.amount_fen += int(c.amount_involved * 100)
+    f.mass += c.people_involved >= 5

@@ -27,7 +27,11 @@ def test_report_on_the_demo_history(session: Session) -> None:
     f = count(session, "990101", 9, period.first, period.months, TODAY)
     assert f.registered > 0
     text = docx_text(files["docx"])
-    assert int(one(r"共排查矛盾纠纷(\d+)件", text)) == f.registered
+    # disputes and requests apart (issue 15, item 4), then their sum
+    shown = one(r"共排查矛盾纠纷(\d+)件、受理群众诉求(\d+)件，合计(\d+)件", text)
+    assert [int(n) for n in shown] == [f.by_kind["dispute"], f.by_kind["request"], f.registered]
+    assert int(one(r"调解终止(\d+)件", text)) == f.terminated
+    assert int(one(r"不予受理、导入其他途径(\d+)件", text)) == f.rejected
     assert int(one(r"；化解(\d+)件", text)) == f.resolved
     assert int(one(r"村（社区）一级化解(\d+)件", text)) == f.by_level["village"]
     assert int(one(r"尚未办结的纠纷(\d+)件", text)) == f.overdue

@@ -38,7 +38,12 @@ def _check_pct(shown: str, n: int, d: int) -> None:
 
 
 def _check_docx_totals(text: str, f: Figures) -> None:
-    assert int(one(r"共排查矛盾纠纷(\d+)件", text)) == f.registered
+    disputes, requests, total = one(
+        r"共排查矛盾纠纷(\d+)件、受理群众诉求(\d+)件，合计(\d+)件", text
+    )
+    assert (int(disputes), int(requests)) == (f.by_kind["dispute"], f.by_kind["request"])
+    assert int(total) == f.registered
+    _check_outcomes(text, f)
     assert int(one(r"受理(\d+)件", text)) == f.accepted
     assert int(one(r"；化解(\d+)件", text)) == f.resolved
     _check_pct(one(r"化解率([\d.]+%|—)，同比", text), f.resolved, f.registered)
@@ -55,6 +60,17 @@ def _check_docx_totals(text: str, f: Figures) -> None:
     _check_pct(one(r"满意率([\d.]+%|—)", text), f.satisfied, f.followed_up)
     risk, prevented = one(r"民转刑风险的纠纷(\d+)件，已化解(\d+)件", text)
     assert (int(risk), int(prevented)) == (f.violence_risk, f.violence_resolved)
+
+
+def _check_outcomes(text: str, f: Figures) -> None:
+    assert int(one(r"在办(\d+)件", text)) == f.pending
+    terminated, in_time = one(r"调解终止(\d+)件（.*?其中在办理期限内终止(\d+)件）", text)
+    assert (int(terminated), int(in_time)) == (f.terminated, f.terminated_in_time)
+    assert int(one(r"不予受理、导入其他途径(\d+)件", text)) == f.rejected
+    # 办结 by default: resolved, plus terminated within the deadline
+    assert int(one(r"办结(\d+)件（口径", text)) == f.resolved + f.terminated_in_time
+    assert one(r"涉及金额([\d.]+)元", text) == f"{f.amount_fen / 100:.2f}"
+    assert int(one(r"5人以上）(\d+)件", text)) == f.mass
 
 
 def _check_categories(text: str, f: Figures, names: dict[str, str]) -> None:

@@ -26,3 +26,7 @@ def assert_agree(session: Session, scope: Scope, period: Period, today: date) ->
         maintained = aggregates.counters(session, scope, period, today, by_child)
         reference = recount.counters(session, scope, period, today, by_child)
         assert nonzero(maintained) == nonzero(reference), (scope, period.label, by_child)
+    for group in (None, "kind", "source_code"):
+        maintained = aggregates.figure_counters(session, scope, period, group)
+        reference = recount.figure_counters(session, scope, period, group)
+        assert nonzero(maintained) == nonzero(reference), (scope, period.label, group)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from alembic import command
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from grassroots.cases.tallies.models import CohortAggregate
+from grassroots.cases.models import Case
+from grassroots.cases.tallies.models import CohortAggregate, FigureAggregate
 from grassroots.db import alembic_config, upgrade_schema
 from grassroots.demo.build import build_demo_geography
 from grassroots.stats.periods import parse_period
@@ -28,5 +29,26 @@ def test_upgrade_over_existing_cases_builds_the_aggregates(fresh_engine: Engine)
     upgrade_schema(fresh_engine)
     with Session(fresh_engine) as session:
         assert session.scalar(select(func.count()).select_from(CohortAggregate))
+        for text in ("2026-01", "2026-02", "2026-Q1"):
+            assert_agree(session, Scope("county", COUNTY), parse_period(text), date(2026, 3, 1))
+
+
+def test_0013_fills_stats_figures_and_the_end_of_terminated_and_rejected_cases(
+    fresh_engine: Engine,
+) -> None:
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        build_demo_geography(session)
+        h.build_history(session, 40, seed=7, first=datetime(2026, 1, 5, tzinfo=UTC), days=50)
+    cfg = alembic_config(fresh_engine.url.render_as_string(hide_password=False))
+    with fresh_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0015")  # before stats_figures; endings had no closed_at
+        ended = Case.state.in_(["terminated", "rejected"])
+        conn.execute(update(Case).where(ended).values(closed_at=None))
+    upgrade_schema(fresh_engine)
+    with Session(fresh_engine) as session:
+        assert session.scalar(select(func.count()).select_from(FigureAggregate))
+        endings = session.scalars(select(Case).where(Case.state.in_(["terminated", "rejected"])))
+        assert all(c.closed_at is not None for c in endings)
         for text in ("2026-01", "2026-02", "2026-Q1"):
             assert_agree(session, Scope("county", COUNTY), parse_period(text), date(2026, 3, 1))

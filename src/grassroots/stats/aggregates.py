@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 from grassroots.cases.tallies.contribution import ALL_CATEGORIES
 from grassroots.cases.tallies.models import (
     COHORT_COUNTERS,
+    FIGURE_COUNTERS,
     CohortAggregate,
     DueAggregate,
+    FigureAggregate,
     OpenAggregate,
     OpenMonthAggregate,
 )
@@ -25,6 +27,7 @@ COHORT: Table = CohortAggregate.__table__  # type: ignore[assignment]
 DUE: Table = DueAggregate.__table__  # type: ignore[assignment]
 OPEN: Table = OpenAggregate.__table__  # type: ignore[assignment]
 OPEN_MONTH: Table = OpenMonthAggregate.__table__  # type: ignore[assignment]
+FIGURES: Table = FigureAggregate.__table__  # type: ignore[assignment]
 
 
 def _grouped(
@@ -96,4 +99,24 @@ def merge(*parts: ByGroup) -> ByGroup:
     for part in parts:
         for g, c in part.items():
             out.setdefault(g, {}).update(c)
+    return out
+
+
+def figure_counters(
+    session: Session, scope: Scope, period: Period, group_by: str | None = None
+) -> ByGroup:
+    """stats_figures summed over the scope (all categories) and the period's registration
+    months, or per value of a key column (group_by: kind / source_code / township_code …)."""
+    place = Scope(scope.level, scope.code).condition(FIGURES)
+    group = FIGURES.c[group_by] if group_by else literal("")
+    sums = [func.coalesce(func.sum(FIGURES.c[n]), 0).label(n) for n in FIGURE_COUNTERS]
+    stmt = select(group.label("g"), *sums).where(
+        place, FIGURES.c.month >= period.first, FIGURES.c.month < period.after
+    )
+    if group_by:
+        stmt = stmt.group_by(group)
+    out: ByGroup = {}
+    for row in session.execute(stmt):
+        m = row._mapping
+        out[str(m["g"])] = {n: int(m[n]) for n in FIGURE_COUNTERS}
     return out

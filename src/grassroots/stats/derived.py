@@ -86,3 +86,25 @@ def has_mom(period: Period) -> bool:
 def running(period: Period, today: date) -> bool:
     """The period has not ended on `today`: its figures are 截至 today."""
     return period.first <= today <= period.end
+
+
+CONCLUDED_DEFINITIONS: dict[bool, str] = {
+    True: "化解的件数，加上在办理期限内调解终止并已告知当事人其他法律途径的件数",
+    False: "化解的件数（调解终止不计入）",
+}
+
+
+def concluded(f: Counters, rules: Rules) -> int:
+    """办结数 of stats_figures counters: resolved, plus 调解终止 within the deadline (the
+    parties told their legal routes) when GRASSROOTS_TERMINATED_COUNTS_AS_CONCLUDED."""
+    extra = f.get("terminated_in_time", 0) if rules.terminated_concluded else 0
+    return f.get("resolved", 0) + extra
+
+
+def satisfaction_by_outcome(f: Counters) -> dict[str, tuple[int, int, float | None]]:
+    """满意率 per outcome (resolved, terminated, rejected): (followed up, satisfied, rate)."""
+    out = {}
+    for o in ("resolved", "terminated", "rejected"):
+        n, ok = f.get(f"followed_up_{o}", 0), f.get(f"satisfied_{o}", 0)
+        out[o] = (n, ok, ok / n if n else None)
+    return out

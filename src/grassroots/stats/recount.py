@@ -18,6 +18,7 @@ from grassroots.calendar.today import local_date, local_midnight_utc
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.calendar.workdays import read_calendar
 from grassroots.cases.models import OPEN_STATES, Case
+from grassroots.config import get_settings
 from grassroots.stats.aggregates import ByGroup, merge
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
@@ -137,3 +138,41 @@ def counters(
         ["overdue"],
     )
     return merge(cohort, due, overdue, durations)
+
+
+def _figure_columns(session: Session) -> dict[str, Any]:
+    """The counters of grassroots.cases.tallies.figures, as SQL over the cases."""
+    outcome = Case.outcome
+    satisfied = Case.satisfaction.in_(["satisfied", "basically_satisfied"])
+    in_time = and_(
+        outcome == "terminated",
+        Case.closed_at.is_not(None),
+        _local_day(session, Case.closed_at) <= Case.resolve_due,
+    )
+    amount = case((outcome == "resolved", func.round(Case.amount_involved * 100)), else_=0)
+    cols: dict[str, Any] = {
+        "registered": func.count(),
+        "accepted": _n(Case.accepted_at.is_not(None)),
+        "terminated_in_time": _n(in_time),
+        "pending": _n(Case.state.in_(OPEN)),
+        "amount_fen": func.coalesce(func.sum(amount), 0),
+        "mass": _n(Case.people_involved >= get_settings().mass_dispute_min_people),
+    }
+    for o in ("resolved", "terminated", "rejected"):
+        cols[o] = _n(outcome == o)
+        cols[f"followed_up_{o}"] = _n(and_(outcome == o, Case.satisfaction.is_not(None)))
+        cols[f"satisfied_{o}"] = _n(and_(outcome == o, satisfied))
+    return cols
+
+
+def figure_counters(
+    session: Session, scope: Scope, period: Period, group_by: str | None = None
+) -> ByGroup:
+    """The same counters as grassroots.stats.aggregates.figure_counters, from the cases."""
+    cols = _figure_columns(session)
+    key = func.coalesce(T.c[group_by], "") if group_by else literal("")
+    stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
+    stmt = stmt.where(Scope(scope.level, scope.code).condition(T), *_registered_in(period))
+    if group_by:
+        stmt = stmt.group_by(key)
+    return _run(session, stmt, list(cols))

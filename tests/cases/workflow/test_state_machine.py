@@ -134,7 +134,9 @@ def machine(session, users):  # type: ignore[no-untyped-def]
             if case.state in ("accepted", "in_progress", "registered", "registered"):
                 assert case.outcome is None
             assert (case.state == "suspended") == (case.suspended_at is not None)
-            assert (case.closed_at is not None) == (case.state == "closed")
+            # closed_at: when the case ended — closed, terminated (调解终止) or rejected
+            ended = case.state in ("closed", "terminated", "rejected")
+            assert (case.closed_at is not None) == ended
 
         @invariant()
         def deadlines_on_working_days(self) -> None:

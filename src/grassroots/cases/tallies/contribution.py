@@ -15,6 +15,7 @@ from typing import Any
 from grassroots.calendar.today import local_date
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.cases.models import OPEN_STATES
+from grassroots.cases.tallies.figures import FIGURE_FIELDS, SATISFIED, figure_contributions
 
 # Case fields the counters read (the listener loads their old values on change).
 FIELDS: tuple[str, ...] = (
@@ -32,9 +33,9 @@ FIELDS: tuple[str, ...] = (
     "resolved_level",
     "satisfaction",
     "violence_risk",
+    *FIGURE_FIELDS,
 )
 
-SATISFIED = frozenset({"satisfied", "basically_satisfied"})
 RESOLVED_LEVELS = ("village", "township", "county", "city")
 
 Key = tuple[Any, ...]  # (month or day, county, township, village, category)
@@ -111,10 +112,11 @@ ALL_CATEGORIES = "*"  # the maintained roll-up row over every category
 def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
     """Everything one case (as a dict of FIELDS) adds to the aggregate tables: its own
     category's row and the all-categories row ("*"), which dashboards read when no category
-    is chosen (15× fewer rows to sum)."""
+    is chosen (15× fewer rows to sum); and its row of stats_figures (kind × source,
+    grassroots.cases.tallies.figures)."""
     own = _contributions(c, days, _place(c))
     rollup = _contributions(c, days, _place(c, ALL_CATEGORIES))
-    return own | rollup
+    return own | rollup | figure_contributions(c)
 
 
 def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contribution:

@@ -37,6 +37,7 @@ from grassroots.cases.tallies.contribution import FIELDS, Contribution, add_into
 from grassroots.cases.tallies.models import (
     CohortAggregate,
     DueAggregate,
+    FigureAggregate,
     OpenAggregate,
     OpenMonthAggregate,
 )
@@ -46,6 +47,7 @@ TABLES: dict[str, Table] = {
     "due": DueAggregate.__table__,  # type: ignore[dict-item]
     "open": OpenAggregate.__table__,  # type: ignore[dict-item]
     "open_month": OpenMonthAggregate.__table__,  # type: ignore[dict-item]
+    "figures": FigureAggregate.__table__,  # type: ignore[dict-item]
 }
 _CALENDAR_KEY = "grassroots.stats.workdays"
 _OLD_KEY = "grassroots.stats.stored_case_rows"
@@ -55,6 +57,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "due": ("month", "county_code", "township_code", "village_code", "category_code"),
     "open": ("due_day", "county_code", "township_code", "village_code", "category_code"),
     "open_month": ("month", "county_code", "township_code", "village_code", "category_code"),
+    "figures": ("month", "county_code", "township_code", "village_code", "kind", "source_code"),
 }
 
 
@@ -226,10 +229,12 @@ def compute_all(rows: Iterable[Mapping[str, Any]], days: WorkdayIndex) -> Contri
     return total
 
 
-def write_all(connection: Connection, total: Contribution) -> None:
+def write_all(connection: Connection, total: Contribution, only: Iterable[str] = TABLES) -> None:
     """Insert fresh aggregate rows (tables assumed empty), in batches."""
-    batches: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    batches: dict[str, list[dict[str, Any]]] = {name: [] for name in only}
     for (table_name, key), counters in total.items():
+        if table_name not in batches:
+            continue
         if table_name.startswith("open") and counters.get("open_count", 0) == 0:
             continue
         row = dict(zip(KEY_COLUMNS[table_name], key, strict=True)) | counters
@@ -239,13 +244,14 @@ def write_all(connection: Connection, total: Contribution) -> None:
             connection.execute(TABLES[name].insert(), rows[i : i + 5000])
 
 
-def rebuild(session: Session) -> int:
-    """Recompute every aggregate row from the cases (caller owns the transaction)."""
+def rebuild(session: Session, only: Iterable[str] = TABLES) -> int:
+    """Recompute every aggregate row from the cases (caller owns the transaction); `only`:
+    the tables to rebuild (a migration names those that exist at its revision)."""
     connection = session.connection()
-    for table in TABLES.values():
-        connection.execute(delete(table))
+    for name in only:
+        connection.execute(delete(TABLES[name]))
     total = compute_all(_rows(session), WorkdayIndex(read_calendar(connection)))
-    write_all(connection, total)
+    write_all(connection, total, only)
     return len(total)
 
 

@@ -115,3 +115,61 @@ class OpenMonthAggregate(_Key, Base):
 
     month: Mapped[date] = mapped_column(Date)
     open_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# Figures by kind and source: cases REGISTERED in the month, per kind (dispute / request) and
+# source, and what became of them (grassroots.cases.tallies.figures defines each counter).
+FIGURE_COUNTERS: tuple[str, ...] = (
+    "registered",
+    "accepted",
+    "resolved",
+    "terminated",
+    "terminated_in_time",
+    "rejected",
+    "pending",
+    "followed_up_resolved",
+    "satisfied_resolved",
+    "followed_up_terminated",
+    "satisfied_terminated",
+    "followed_up_rejected",
+    "satisfied_rejected",
+    "amount_fen",
+    "mass",
+)
+
+
+class FigureAggregate(Base):
+    """Per registration month × village × kind × source, over all categories: the report's
+    split of disputes and requests, by source, with the outcomes the assessment asks for."""
+
+    __tablename__ = "stats_figures"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "county_code", "month", "township_code", "village_code", "kind", "source_code",
+            name="pk_stats_figures",
+        ),
+        Index("ix_stats_figures_township", "township_code", "month"),
+        Index("ix_stats_figures_village", "village_code", "month"),
+    )  # fmt: skip
+
+    month: Mapped[date] = mapped_column(Date)
+    county_code: Mapped[str] = mapped_column(String(12))
+    township_code: Mapped[str] = mapped_column(String(12))
+    village_code: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(16))
+    source_code: Mapped[str] = mapped_column(String(32))
+    registered: Mapped[int] = mapped_column(BigInteger, default=0)
+    accepted: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    terminated: Mapped[int] = mapped_column(BigInteger, default=0)
+    terminated_in_time: Mapped[int] = mapped_column(BigInteger, default=0)
+    rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    pending: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_up_resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    satisfied_resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_up_terminated: Mapped[int] = mapped_column(BigInteger, default=0)
+    satisfied_terminated: Mapped[int] = mapped_column(BigInteger, default=0)
+    followed_up_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    satisfied_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # 分 (0.01 元)
+    mass: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -30,6 +30,7 @@ def _reject(params: s.Reject) -> Change:
     def change(case: Case, ctx: Ctx) -> None:
         case.outcome = "rejected"
         case.outcome_note = params.reason
+        case.closed_at = ctx.moment  # an ending: the moment counts (stats_figures)
         clk.stop_clock(case)
 
     return change
@@ -50,6 +51,7 @@ def _terminate(params: s.Terminate) -> Change:
     def change(case: Case, ctx: Ctx) -> None:
         case.outcome = "terminated"
         case.outcome_note = params.reason
+        case.closed_at = ctx.moment  # 调解终止 in time counts as 办结 (stats_figures)
         clk.stop_clock(case)
 
     return change

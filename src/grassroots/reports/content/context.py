@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from grassroots.reports.content.breakdown import BREAKDOWN_PLACEHOLDERS, breakdown
 from grassroots.reports.content.charts import NO_FONT_NOTE, bar_chart, cjk_font, pie_chart
 from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, ReportData, Row
 from grassroots.reports.content.formatting import (
@@ -97,6 +98,7 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "chart_categories": ("图：纠纷类型分布（图片）", "{{ chart_categories }}"),
     "chart_levels": ("图：分级化解占比（图片）", "{{ chart_levels }}"),
     "charts_note": ("图表说明（缺少中文字体时提示，否则为空）", ""),
+    **BREAKDOWN_PLACEHOLDERS,
 }
 
 # The documented lists and the fields of their items (`{% for c in top_categories %}{{ c.name }}`).
@@ -210,6 +212,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         "top_categories_text": _top_text(top),
         "rows": [_row(r) for r in data.rows],
         "charts_note": "" if cjk_font() else NO_FONT_NOTE,
+        **breakdown(data),
     }
     for name in (
         "registered",

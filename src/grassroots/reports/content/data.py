@@ -46,6 +46,9 @@ class ReportData:
     rows: list[Row]  # one per child jurisdiction, then 合计
     villages: list[Row] = field(default_factory=list)  # per village, 小计 per township, 合计
     categories: list[CategoryRow] = field(default_factory=list)  # by 排查数, largest first
+    figures: Counters = field(default_factory=dict)  # stats_figures over the scope
+    by_kind: dict[str, Counters] = field(default_factory=dict)  # dispute / request
+    by_source: dict[str, Counters] = field(default_factory=dict)  # source code → counters
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -162,4 +165,8 @@ def gather(
     if j.level in ("county", "township"):
         data.villages = [*_village_rows(session, j, period, today, rules), totals]
     data.categories = _categories(session, d)
+    scope = scope_of(j)
+    data.figures = aggregates.figure_counters(session, scope, period).get("", {})
+    data.by_kind = aggregates.figure_counters(session, scope, period, "kind")
+    data.by_source = aggregates.figure_counters(session, scope, period, "source_code")
     return data

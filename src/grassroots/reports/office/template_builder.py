@@ -77,10 +77,18 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "一、总体情况",
         [
             "{{ period_title }}{{ period_note }}，{{ jurisdiction_name }}共排查矛盾纠纷"
+            "{{ disputes_registered }}件、受理群众诉求{{ requests_registered }}件，合计"
             "{{ registered }}件，{{ registered_change }}；受理{{ accepted }}件；"
             "化解{{ resolved }}件，{{ resolved_change }}；化解率{{ resolution_rate }}，"
             "{{ resolution_rate_change }}。已化解纠纷平均办理时长"
-            "{{ avg_duration }}个工作日。{{ comparison_note }}"
+            "{{ avg_duration }}个工作日。{{ comparison_note }}",
+            "截至{{ as_of }}，本期登记的案件中在办{{ pending }}件；调解终止{{ terminated }}件"
+            "（均已告知当事人可通过仲裁、行政、司法等途径维护权利，其中在办理期限内终止"
+            "{{ terminated_in_time }}件）；不予受理、导入其他途径{{ rejected }}件；办结"
+            "{{ concluded }}件（口径：{{ concluded_definition }}）。矛盾纠纷化解"
+            "{{ disputes_resolved }}件，群众诉求办理完成{{ requests_resolved }}件。化解案件"
+            "涉及金额{{ agreement_amount }}元；群体性纠纷（涉及{{ mass_min_people }}人以上）"
+            "{{ mass_disputes }}件。按来源分：{{ sources_text }}。"
             "各{{ child_level_name }}情况见下表。",
         ],
     ),
@@ -117,7 +125,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "五、回访与满意度",
         [
             "对已化解、调解终止和不予受理的案件回访{{ followed_up }}件，"
-            "当事人满意（含基本满意）{{ satisfied }}件，满意率{{ satisfaction_rate }}。",
+            "当事人满意（含基本满意）{{ satisfied }}件，满意率{{ satisfaction_rate }}。"
+            "其中{{ satisfaction_by_outcome_text }}。",
         ],
     ),
     (
