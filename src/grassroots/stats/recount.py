@@ -24,6 +24,7 @@ from grassroots.stats.scope import Scope
 
 T = Case.__table__
 OPEN = sorted(OPEN_STATES)
+RUNNING = [s for s in OPEN if s != "suspended"]  # open cases whose clock runs
 
 
 def _n(cond: ColumnElement[bool]) -> Any:
@@ -131,7 +132,7 @@ def counters(
             scope,
             by_child,
             {"overdue": func.count()},
-            Case.state.in_(OPEN),
+            Case.state.in_(RUNNING),  # 中止 (suspended): clock stopped, not overdue
             Case.resolve_due < today,
         ),
         ["overdue"],
