@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, not_, select
 from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import local_date, local_midnight_utc
@@ -120,6 +120,8 @@ def counters(
             due_cols,
             Case.resolve_due >= period.first,
             Case.resolve_due <= period.end,
+            # not yet due: running and open, deadline today or later (docs/metrics.md)
+            not_(and_(Case.state.in_(RUNNING), Case.resolve_due >= today)),
         ),
         list(due_cols),
     )
