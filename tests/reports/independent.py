@@ -64,9 +64,15 @@ def count(
         place = c.village_code or c.township_code or c.county_code
         if not place.startswith(prefix):
             continue
-        if c.state in OPEN and c.resolve_due is not None and c.resolve_due < today:
+        running = c.state in OPEN and c.state != "suspended"  # 中止: clock stopped
+        if running and c.resolve_due is not None and c.resolve_due < today:
             f.overdue += 1
-        if c.resolve_due is not None and (c.resolve_due.year, c.resolve_due.month) in span:
+        not_yet_due = running and c.resolve_due is not None and c.resolve_due >= today
+        if (
+            c.resolve_due is not None
+            and (c.resolve_due.year, c.resolve_due.month) in span
+            and not not_yet_due
+        ):
             f.due += 1
             f.on_time += bool(
                 c.outcome == "resolved"

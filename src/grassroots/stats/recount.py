@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, not_, select
 from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import local_date, local_midnight_utc
@@ -25,6 +25,7 @@ from grassroots.stats.scope import Scope
 
 T = Case.__table__
 OPEN = sorted(OPEN_STATES)
+RUNNING = [s for s in OPEN if s != "suspended"]  # open cases whose clock runs
 
 
 def _n(cond: ColumnElement[bool]) -> Any:
@@ -120,6 +121,8 @@ def counters(
             due_cols,
             Case.resolve_due >= period.first,
             Case.resolve_due <= period.end,
+            # not yet due: running and open, deadline today or later (docs/metrics.md)
+            not_(and_(Case.state.in_(RUNNING), Case.resolve_due >= today)),
         ),
         list(due_cols),
     )
@@ -132,7 +135,7 @@ def counters(
             scope,
             by_child,
             {"overdue": func.count()},
-            Case.state.in_(OPEN),
+            Case.state.in_(RUNNING),  # 中止 (suspended): clock stopped, not overdue
             Case.resolve_due < today,
         ),
         ["overdue"],

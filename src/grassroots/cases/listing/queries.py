@@ -143,8 +143,10 @@ def _loaded() -> Any:
 
 
 def open_by_grid(session: Session, user: User, today: date) -> dict[str, dict[str, int]]:
-    """grid code → {"open": n, "overdue": m} over the user's open cases."""
-    overdue = case((and_(Case.resolve_due.is_not(None), Case.resolve_due < today), 1), else_=0)
+    """grid code → {"open": n, "overdue": m} over the user's open cases. Suspended (中止)
+    cases are open but never overdue: their clock is stopped (docs/metrics.md 超期数)."""
+    late = and_(Case.state != "suspended", Case.resolve_due.is_not(None), Case.resolve_due < today)
+    overdue = case((late, 1), else_=0)
     stmt = (
         select(Case.grid_code, func.count(), func.sum(overdue))
         .where(case_scope(user), Case.state.in_(OPEN_STATES), Case.grid_code.is_not(None))

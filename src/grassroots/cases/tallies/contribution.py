@@ -106,6 +106,13 @@ def on_time(c: Mapping[str, Any]) -> bool:
     )
 
 
+def may_be_overdue(c: Mapping[str, Any]) -> bool:
+    """超期数 counts open cases whose resolve_due has passed, except suspended (中止) ones:
+    their clock is stopped (docs/cases.md), so they are never overdue while suspended.
+    Source: case_file.state and resolve_due; recount: grassroots.stats.recount."""
+    return c["state"] in OPEN_STATES and c["state"] != "suspended"
+
+
 ALL_CATEGORIES = "*"  # the maintained roll-up row over every category
 
 
@@ -126,7 +133,7 @@ def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contri
     due: date | None = c["resolve_due"]
     if due is not None:
         out[("due", _key(month_of(due), p))] = {"due": 1, "on_time": int(on_time(c))}
-        if c["state"] in OPEN_STATES:
+        if may_be_overdue(c):
             out[("open", _key(due, p))] = {"open_count": 1}
             out[("open_month", _key(month_of(due), p))] = {"open_count": 1}
     return out
