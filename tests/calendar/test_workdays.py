@@ -76,19 +76,19 @@ def test_zero_days_is_start_or_next_working_day():
         PACKAGE_ONLY.add_working_days(date(2026, 3, 2), -1)
 
 
-def test_unknown_year_falls_back_to_weekends_with_a_warning(caplog, monkeypatch):
-    year = 2099
+def test_year_beyond_the_statutory_tables_falls_back_to_weekends(caplog, monkeypatch):
+    year = 2100
     monkeypatch.setattr(grassroots.calendar.workdays, "_warned_years", set())
     assert not package_knows(year)
     cal = WorkCalendar({}, [])
-    new_year = date(year, 1, 1)  # a Thursday: a holiday every year, but nobody knows 2099
+    new_year = date(year, 1, 1)  # a Friday: a holiday every year, but nobody knows 2100
     with caplog.at_level("WARNING", logger="grassroots.calendar.workdays"):
         info = cal.day(new_year)
     assert info.working and info.source is DaySource.fallback
-    assert not cal.is_working_day(date(year, 1, 3))  # Saturday
+    assert not cal.is_working_day(date(year, 1, 2))  # Saturday
     [message] = cal.warnings([2026, year])
-    assert "2099" in message and "周末" in message
-    assert any("2099" in r.getMessage() for r in caplog.records)
+    assert "2100" in message and "周末" in message
+    assert any("2100" in r.getMessage() for r in caplog.records)
 
 
 def test_admin_entries_override_the_package_and_declare_a_year(session: Session, users):

@@ -75,7 +75,7 @@ def test_admin_creates_then_deactivates_a_unit(open_as):
 def test_admin_enters_a_whole_year_with_one_bad_line_first(open_as):
     page = open_as("admin")
     page.goto(f"/admin/calendar?year={YEAR}")
-    assert page.locator("#status-unknown").is_visible()
+    assert page.locator("#status-provisional").is_visible()
     page.get_by_label("通知文号").fill(f"国办发明电〔{YEAR - 1}〕9号")
     schedule = page.get_by_label("放假日期与调休上班日期")
     schedule.fill(f"{YEAR}-01-01 元旦\n{YEAR}-13-01 春节\n{YEAR}-01-04 调休上班")

@@ -21,10 +21,17 @@ def _days(session) -> list[tuple[date, bool]]:
     return sorted((d.day, d.is_working) for d in rows)
 
 
-def test_unknown_year_warns_weekends_only(client_as):
-    r = client_as("admin").get("/admin/calendar", params={"year": YEAR}, headers=HTML)
+def test_year_beyond_the_statutory_tables_warns_weekends_only(client_as):
+    r = client_as("admin").get("/admin/calendar", params={"year": 2100}, headers=HTML)
     assert r.status_code == 200 and 'id="status-unknown"' in r.text and "暂按周末休息" in r.text
     assert "Monday-Friday" not in r.text  # the warning speaks the UI language only
+
+
+def test_year_without_a_schedule_is_provisional_and_prefilled_by_law(client_as):
+    r = client_as("admin").get("/admin/calendar", params={"year": YEAR}, headers=HTML)
+    assert r.status_code == 200 and 'id="status-provisional"' in r.text and "暂定" in r.text
+    assert f"{YEAR}-10-01..{YEAR}-10-03 国庆节" in r.text  # a start for the administrator
+    assert "provisional" not in r.text.split('id="status-provisional"')[1].split("</section>")[0]
 
 
 def test_package_year_is_prefilled_from_the_package(client_as):

@@ -14,13 +14,14 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
+from grassroots.calendar import statutory
 from grassroots.calendar.actions import FIRST_YEAR, LAST_YEAR, do_set_year_schedule
 from grassroots.calendar.models import CalendarYear
 from grassroots.calendar.queries import year_entries
 from grassroots.calendar.schemas import DayIn
 from grassroots.calendar.text import MAX_TEXT, Parsed, parse_schedule, schedule_text
 from grassroots.calendar.today import china_today, local_date, local_time
-from grassroots.calendar.workdays import DayKind, DaySource, load_calendar, package_knows
+from grassroots.calendar.workdays import DayKind, load_calendar, package_knows
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.web.flash import set_flash
@@ -40,23 +41,27 @@ def _year(value: int) -> int:
 
 
 def year_status(session: DbSession, year: int) -> dict[str, Any]:
-    """admin (entered, with its notice) / package (known from chinesecalendar) / unknown."""
+    """admin (entered, with its notice) / package (known from chinesecalendar) /
+    provisional (statutory holidays only, calendar/statutory.py) / unknown (weekends only)."""
     row = session.get(CalendarYear, year)
     if row is not None:
         return {"source": "admin", "notice": row.notice, "entered_at": row.entered_at}
-    return {"source": "package" if package_knows(year) else "unknown", "notice": ""}
+    if package_knows(year):
+        return {"source": "package", "notice": ""}
+    return {"source": "provisional" if statutory.covers(year) else "unknown", "notice": ""}
 
 
 def _current_days(session: DbSession, year: int, source: str) -> list[DayIn]:
-    """What the year's schedule is now: the administrator's rows, else the package's days."""
-    if source != "package":
+    """What the year's schedule is now: the administrator's rows, else the package's days,
+    else the statutory days of a provisional year (a start: the notice adds the 调休)."""
+    if source not in ("package", "provisional"):
         return [DayIn(day=d.day, is_working=d.is_working, name=d.name)
                 for d in year_entries(session, year)]  # fmt: skip
     days = load_calendar(session).days(date(year, 1, 1), date(year, 12, 31))
     return [
         DayIn(day=d.day, is_working=d.working, name=d.name)
         for d in days
-        if d.kind in (DayKind.holiday, DayKind.makeup) and d.source is DaySource.package
+        if d.kind in (DayKind.holiday, DayKind.makeup) and d.source.value == source
     ]
 
 

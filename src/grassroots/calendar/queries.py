@@ -47,6 +47,7 @@ def calendar_status(session: Session, today: date) -> CalendarStatusOut:
     return CalendarStatusOut(
         package_years=package_years,
         admin_years=list(session.scalars(select(CalendarYear.year).order_by(CalendarYear.year))),
+        provisional_years=[y for y in (today.year, today.year + 1) if cal.is_provisional(y)],
         warnings=cal.warnings([today.year, today.year + 1]),
     )
 
@@ -61,6 +62,7 @@ def year_entries(session: Session, year: int) -> Sequence[CalendarDay]:
 
 def year_schedule(session: Session, year: int) -> YearScheduleOut:
     row = session.get(CalendarYear, year)
+    cal = load_calendar(session)
     days = [
         DayIn(day=d.day, is_working=d.is_working, name=d.name) for d in year_entries(session, year)
     ]
@@ -68,5 +70,6 @@ def year_schedule(session: Session, year: int) -> YearScheduleOut:
         year=year,
         notice=row.notice if row else "",
         days=days,
-        warnings=load_calendar(session).warnings([year]),
+        provisional=cal.is_provisional(year),
+        warnings=cal.warnings([year]),
     )

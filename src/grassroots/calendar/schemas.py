@@ -12,7 +12,7 @@ class DayOut(BaseModel):
     kind: str  # workday / weekend / holiday / makeup
     working: bool
     name: str
-    source: str  # admin / package / fallback
+    source: str  # admin / package / provisional / fallback
 
 
 class CalendarOut(BaseModel):
@@ -26,6 +26,7 @@ class CalendarOut(BaseModel):
 class CalendarStatusOut(BaseModel):
     package_years: list[int]
     admin_years: list[int]
+    provisional_years: list[int]  # this year and next if counted on statutory holidays only
     warnings: list[str]  # for this year and next
 
 
@@ -49,5 +50,6 @@ class YearScheduleIn(BaseModel):
 class YearScheduleOut(BaseModel):
     year: int
     notice: str
+    provisional: bool  # no official schedule: statutory holidays only (调休 unknown)
     days: list[DayIn]
     warnings: list[str]

@@ -5,8 +5,12 @@ Sources, in order of precedence for a day:
 1. calendar_day rows an administrator entered (when the State Council publishes a year's
    schedule, or to correct a day);
 2. the maintained `chinesecalendar` package (import name chinese_calendar);
-3. weekends only — for a year neither of the above knows. That fallback is never silent:
-   `warnings()` names the year, the API returns the warning and the log says it once.
+3. *provisional*: for a year neither of the above knows, the statutory holidays the law fixes
+   in advance (calendar/statutory.py: 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 and their 补假);
+   only the make-up working weekends (调休) are unknown;
+4. weekends only — for a year beyond the statutory tables (after 2099).
+Neither 3 nor 4 is silent: `warnings()` names the year, the API returns the warning, the
+calendar page shows the year as provisional / unknown and the log says it once.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from grassroots import refdata
+from grassroots.calendar import statutory
 from grassroots.calendar.models import CalendarDay, CalendarYear
 
 log = logging.getLogger(__name__)
@@ -41,6 +46,7 @@ class DayKind(StrEnum):
 class DaySource(StrEnum):
     admin = "admin"
     package = "package"
+    provisional = "provisional"  # statutory holidays only; 调休 not known yet
     fallback = "fallback"  # a year nobody knows: weekends only
 
 
@@ -92,8 +98,18 @@ def _holiday_name(name: object) -> str:
     return _HOLIDAY_NAMES.get(english, english)
 
 
-def _fallback_day(d: date) -> tuple[DayKind, str]:
+def _weekdays_only(d: date) -> tuple[DayKind, str]:
     return (DayKind.weekend if d.weekday() >= 5 else DayKind.workday), ""
+
+
+def _fallback_day(d: date) -> tuple[DayKind, str]:
+    """A day of a year nobody entered: its statutory holiday, else weekday / weekend."""
+    name = statutory.statutory_days(d.year).get(d)
+    return (DayKind.holiday, name) if name else _weekdays_only(d)
+
+
+def _fallback_source(year: int) -> DaySource:
+    return DaySource.provisional if statutory.covers(year) else DaySource.fallback
 
 
 class WorkCalendar:
@@ -107,7 +123,12 @@ class WorkCalendar:
         self._working_cache: dict[date, bool] = {}
 
     def knows_year(self, year: int) -> bool:
+        """The official schedule of `year` is known (entered, or in the package)."""
         return year in self._admin_years or package_knows(year)
+
+    def is_provisional(self, year: int) -> bool:
+        """`year` is counted on its statutory holidays only (its 调休 are not known)."""
+        return not self.knows_year(year) and statutory.covers(year)
 
     def day(self, d: date) -> DayInfo:
         if d in self._admin_days:
@@ -120,11 +141,12 @@ class WorkCalendar:
         if package_knows(d.year):
             kind, name = _package_day(d)
             source = DaySource.package
+        elif d.year in self._admin_years:
+            kind, name, source = *_weekdays_only(d), DaySource.admin
         else:
             kind, name = _fallback_day(d)
-            source = DaySource.admin if d.year in self._admin_years else DaySource.fallback
-            if source is DaySource.fallback:
-                _warn_once(d.year)
+            source = _fallback_source(d.year)
+            _warn_once(d.year)
         return DayInfo(d, kind, kind in (DayKind.workday, DayKind.makeup), name, source)
 
     def is_working_day(self, d: date) -> bool:
@@ -183,8 +205,23 @@ class WorkCalendar:
         return sorted({y for y in years if not self.knows_year(y)})
 
     def warnings(self, years: Iterable[int]) -> list[str]:
-        """One message per year the calendar does not know (weekends-only fallback)."""
-        return [unknown_year_message(y) for y in self.unknown_years(years)]
+        """One message per year whose official schedule is not known (provisional, or
+        weekends only)."""
+        return [
+            provisional_year_message(y) if statutory.covers(y) else unknown_year_message(y)
+            for y in self.unknown_years(years)
+        ]
+
+
+def provisional_year_message(year: int) -> str:
+    return (
+        f"{year} 年为暂定日历：国务院办公厅尚未发布（或尚未录入）当年放假安排，暂按"
+        f"《全国年节及纪念日放假办法》的法定节假日（含补假）计算工作日，调休上班日未知；"
+        f"通知发布后请系统管理员录入。 / "
+        f"{year} is provisional: the official holiday schedule is not known yet, so working "
+        "days count the statutory holidays fixed by law (and their make-up days off) but no "
+        "make-up working weekends, until an administrator enters the State Council's schedule."
+    )
 
 
 def unknown_year_message(year: int) -> str:
@@ -202,7 +239,8 @@ _warned_years: set[int] = set()
 def _warn_once(year: int) -> None:
     if year not in _warned_years:
         _warned_years.add(year)
-        log.warning("calendar: %s", unknown_year_message(year))
+        message = provisional_year_message if statutory.covers(year) else unknown_year_message
+        log.warning("calendar: %s", message(year))
 
 
 # Calendars built from the same administrator entries are the same: keep a few, with their

@@ -42,16 +42,21 @@ def test_zhao_reads_2026_with_its_holidays_and_make_up_days(client_as):
     assert body["working_days"] == sum(d["working"] for d in body["days"])
 
 
-def test_an_unknown_year_answers_with_a_warning(client_as):
+def test_a_provisional_year_answers_with_a_warning(client_as):
     r = client_as("zhao").get(
         "/api/v1/calendar", params={"first": "2026-12-28", "last": "2027-01-08"}
     )
     assert r.status_code == 200
     [warning] = r.json()["warnings"]
-    assert "2027" in warning
-    assert _days(r.json())["2027-01-01"]["source"] == "fallback"
+    assert "2027" in warning and "暂定" in warning
+    new_year = _days(r.json())["2027-01-01"]
+    assert new_year["source"] == "provisional" and new_year["kind"] == "holiday"
+    assert _days(r.json())["2027-01-04"]["source"] == "provisional"
     status = client_as("zhao").get("/api/v1/calendar/status").json()
     assert 2026 in status["package_years"] and 2027 not in status["package_years"]
+    assert 2027 in status["provisional_years"]
+    year = client_as("zhao").get("/api/v1/calendar/years/2027").json()
+    assert year["provisional"] and year["days"] == []
 
 
 def test_bad_ranges_are_refused(client_as):
