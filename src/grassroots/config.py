@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # Per-process, per-client-address limits: "<requests>/<seconds>".
     login_rate_limit: str = "20/60"
     intake_rate_limit: str = "30/60"
+    # People's mediation (docs/cases.md): extensions of the time to resolve at one level need
+    # the parties' consent; at most this many, each at most this many working days.
+    extension_max_count: int = Field(default=1, ge=0)
+    extension_max_days: int = Field(default=30, ge=1)
     # argon2id cost (RFC 9106 "second recommended" option: t=3, 64 MiB, p=4).
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
