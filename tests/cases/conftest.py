@@ -69,7 +69,7 @@ VALID: dict[str, dict[str, Any]] = {
     "record_session": {"held_on": "2026-03-03", "summary": "第一次调解"},
     "record_agreement": {
         "terms": "赔偿 2000 元",
-        "responsibilities": "张三赔偿李四 2000 元，李四不再追究",
+        "responsibilities": "被申请人赔偿申请人 2000 元，申请人不再追究",
         "performance_manner": "现金一次付清",
         "performance_place": "村调解室",
         "performance_deadline": "2026-03-31",
