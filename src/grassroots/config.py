@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).
     grid_overlap_tolerance_m2: float = Field(default=10.0, ge=0)
+    # People's mediation (docs/cases.md): extensions of the time to resolve at one level need
+    # the parties' consent; at most this many, each at most this many working days.
+    extension_max_count: int = Field(default=1, ge=0)
+    extension_max_days: int = Field(default=30, ge=1)
     # argon2id cost (RFC 9106 "second recommended" option: t=3, 64 MiB, p=4).
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536

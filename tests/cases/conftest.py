@@ -69,7 +69,9 @@ VALID: dict[str, dict[str, Any]] = {
     "record_session": {"held_on": "2026-03-03", "summary": "第一次调解"},
     "record_agreement": {
         "terms": "赔偿 2000 元",
+        "responsibilities": "被申请人赔偿申请人 2000 元，申请人不再追究",
         "performance_manner": "现金一次付清",
+        "performance_place": "村调解室",
         "performance_deadline": "2026-03-31",
     },
     "resolve": {"outcome_note": "达成调解协议"},
@@ -77,7 +79,7 @@ VALID: dict[str, dict[str, Any]] = {
     "escalate": {"reason": "涉及多个村"},
     "city_reply": {"reply": "市里答复：由县里督促双方履行"},
     "refer_down": {"reason": "由属地调解"},
-    "extend": {"days": 5, "approved_by": "陈国栋", "reason": "等待鉴定"},
+    "extend": {"days": 5, "approved_by": "陈国栋", "reason": "等待鉴定", "parties_consent": True},
     "suspend": {"reason": "当事人住院"},
     "resume": {},
     "follow_up": {

@@ -38,7 +38,9 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
         "record_agreement": st.builds(
             s.RecordAgreement,
             terms=TEXT,
+            responsibilities=TEXT,
             performance_manner=st.just("一次性付清"),
+            performance_place=st.just("村调解室"),
             performance_deadline=st.just(today),
         ),
         "resolve": st.builds(s.Resolve, outcome_note=TEXT),
@@ -49,7 +51,11 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
         "city_reply": st.builds(s.CityReply, reply=TEXT),
         "refer_down": st.builds(s.ReferDown, reason=TEXT),
         "extend": st.builds(
-            s.Extend, days=st.integers(1, 15), approved_by=st.just("陈国栋"), reason=TEXT
+            s.Extend,
+            days=st.integers(1, 15),
+            approved_by=st.just("陈国栋"),
+            reason=TEXT,
+            parties_consent=st.just(True),
         ),
         "suspend": st.builds(s.Suspend, reason=TEXT),
         "follow_up": st.builds(

@@ -43,6 +43,8 @@ def agreed_case(page: Any) -> str:
         ("accept", {}),
         ("assign", {"unit_code": f"{case['township_code'][:9]}-mediation"}),  # held there
         ("record_agreement", {"terms": "李四加装落水管", "performance_manner": "自行施工",
+                              "responsibilities": "李四加装，张三配合",
+                              "performance_place": "李四家",
                               "performance_deadline": deadline}),
     ):  # fmt: skip
         version = _api(page, f"/api/v1/cases/{code}/actions/{action}",

@@ -84,7 +84,9 @@ def life_of(a: Case) -> None:
         MEDIATOR,
         "record_agreement",
         terms=hostile("S3"),
+        responsibilities="双方各自承担责任",
         performance_manner=hostile("S4"),
+        performance_place="村调解室",
         performance_deadline=(today + timedelta(days=30)).isoformat(),
         note=hostile("N5"),
     )
@@ -94,6 +96,7 @@ def life_of(a: Case) -> None:
         days=5,
         approved_by=hostile("S5"),
         reason=hostile("S6"),
+        parties_consent=True,
         note=hostile("N6"),
     )
     a.run("zhao", "suspend", reason=hostile("S7"), note=hostile("N7"))

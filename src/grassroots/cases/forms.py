@@ -16,7 +16,16 @@ from pydantic.fields import FieldInfo
 
 from grassroots.cases.labels import FIELD_LABELS, OPTION_LABELS
 
-LONG_TEXT = {"summary", "terms", "reason", "outcome_note", "performance_manner", "note", "reply"}
+LONG_TEXT = {
+    "summary",
+    "terms",
+    "reason",
+    "outcome_note",
+    "performance_manner",
+    "note",
+    "reply",
+    "responsibilities",
+}
 
 
 @dataclass(frozen=True)

@@ -73,17 +73,23 @@ class RecordSession(ActionInput):
 
 
 class RecordAgreement(ActionInput):
+    """调解协议 (人民调解法 art. 28; 人民调解工作若干规定 art. 35): written, or oral and
+    recorded by the mediator; the parties' responsibilities and the manner, place and time
+    limit of performance are required."""
+
+    form: Literal["written", "oral"] = "written"
     terms: Text
+    responsibilities: Text
     performance_manner: Text
+    performance_place: Text
     performance_deadline: Day
     judicial_confirmation: bool = False
 
 
 class Resolve(ActionInput):
     outcome_note: Text
-    method: Literal["mediation_agreement", "oral_agreement", "explanation", "handled"] = (
-        "mediation_agreement"
-    )
+    # The default claims no agreement: "by agreement" must be chosen, and then needs one.
+    method: Literal["mediation_agreement", "oral_agreement", "explanation", "handled"] = "handled"
 
 
 class Terminate(ActionInput):
@@ -107,9 +113,12 @@ class ReferDown(ActionInput):
 
 
 class Extend(ActionInput):
+    """延期: approved, with the parties' consent; capped by the deployment's settings."""
+
     days: int = Field(ge=1, le=60)
     approved_by: Text
     reason: Text
+    parties_consent: bool = False
 
 
 class Suspend(ActionInput):

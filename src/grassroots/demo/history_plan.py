@@ -270,7 +270,9 @@ class Planner:
     def _clock_events(self, level: str, centre: str) -> None:
         rng = self.rng
         if rng.random() < 0.03:
-            extend = s.Extend(days=10, approved_by="分管领导", reason="需等待土地确权资料")
+            extend = s.Extend(
+                days=10, approved_by="分管领导", reason="需等待土地确权资料", parties_consent=True
+            )
             self.add("extend", centre, extend, rng.randint(3, 8))
         elif rng.random() < 0.02:
             suspend = s.Suspend(reason="当事人外出务工，暂无法联系")
@@ -281,20 +283,27 @@ class Planner:
 
     def _resolve(self, level: str, handler: str, first: bool) -> None:
         rng = self.rng
+        method = "handled"
         if first and rng.random() < 0.12:
             terms = "双方同意按原界线恢复，责任方赔偿损失并赔礼道歉"
             deadline = self.plan.registered_on + timedelta(days=30)
             agreement = s.RecordAgreement(
-                terms=terms, performance_manner="当场履行", performance_deadline=deadline
+                terms=terms,
+                responsibilities="责任方赔偿损失并赔礼道歉，另一方不再追究",
+                performance_manner="当场履行",
+                performance_place="村调解室",
+                performance_deadline=deadline,
             )
             self.add("record_agreement", handler, agreement, rng.randint(1, 3))
+            method = "mediation_agreement"
         limit = {"village": 14, "township": 14, "county": 45}[level]
         delay = min(int(rng.lognormvariate(1.4, 0.7)), limit)
         if level == "county" and first and rng.random() < 0.2:  # 疑难案件: past the limit
             self.add("sweep_yellow", "system", None)  # the real sweep flags it yellow, then
             self.add("sweep_due", "system", None)  # red (the county does not auto-escalate)
             delay = rng.randint(5, 30)
-        self.add("resolve", handler, s.Resolve(outcome_note="经调解双方达成一致，纠纷化解"), delay)
+        resolve = s.Resolve(outcome_note="经调解双方达成一致，纠纷化解", method=method)
+        self.add("resolve", handler, resolve, delay)
 
     def _follow_up(self, worker: str, satisfaction: str) -> None:
         performance = "performed" if satisfaction != "unsatisfied" else "not_performed"

@@ -64,7 +64,7 @@ def test_suspension_stops_the_clock(session, users, in_progress):
 def test_extension_moves_the_deadline(session, users, in_progress):
     cal = load_calendar(session)
     due = in_progress.resolve_due
-    extend = s.Extend(days=7, approved_by="陈国栋", reason="需要现场勘验")
+    extend = s.Extend(days=7, approved_by="陈国栋", reason="需要现场勘验", parties_consent=True)
     case = do_extend(session, in_progress.code, extend, actor=users["zhao"])
     assert case.resolve_due == cal.add_working_days(due, 7)
 

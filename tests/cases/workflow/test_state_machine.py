@@ -35,7 +35,14 @@ from tests.cases.conftest import grid_in
 ACTORS = ["wang", "li", "zhao", "sun", "qian", "chen", "zhou", "wu", "system"]
 # Refusals that only the action itself can know (targets, levels, follow-up), beyond the
 # table's state/role/relation checks.
-LATE_REFUSALS = {"no_lower_level", "invalid_target", "self_link", "not_linked", "not_shared"}
+LATE_REFUSALS = {
+    "extension_limit",
+    "no_lower_level",
+    "invalid_target",
+    "self_link",
+    "not_linked",
+    "not_shared",
+}
 ENDINGS = {"reject", "terminate"}  # drawn less often, or runs end early
 OUTCOMES = {"resolved": "resolved", "terminated": "terminated", "rejected": "rejected"}
 

@@ -107,6 +107,8 @@ def agreement_content(
         mediator=mediator.display_name if mediator is not None else "",
         signed_on=event.at.astimezone(CHINA_TZ).date(),
         judicial_confirmation=bool(details.get("judicial_confirmation")),
+        responsibilities=str(details.get("responsibilities", "")),
+        performance_place=str(details.get("performance_place", "")),
         parties=[agreement_party(p, unmasked) for p in case.parties],
     )
 

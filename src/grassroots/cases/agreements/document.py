@@ -61,6 +61,8 @@ class AgreementContent:
     mediator: str
     signed_on: date
     judicial_confirmation: bool = False
+    responsibilities: str = ""  # 双方责任 (若干规定 art. 35); older records may lack it
+    performance_place: str = ""
     parties: list[AgreementParty] = field(default_factory=list)
 
 
@@ -148,7 +150,10 @@ def _parties(doc: Any, parties: list[AgreementParty]) -> None:
 def _body(doc: Any, content: AgreementContent) -> None:
     _labelled(doc, "纠纷主要事实、争议事项：", content.facts)
     _labelled(doc, "经调解，当事人自愿达成如下协议：", content.terms)
-    _labelled(doc, "履行方式、时限：", f"{content.performance_manner}；"
+    if content.responsibilities:
+        _labelled(doc, "双方当事人的责任：", content.responsibilities)
+    place = f"；履行地点：{content.performance_place}" if content.performance_place else ""
+    _labelled(doc, "履行方式、地点、时限：", f"{content.performance_manner}{place}；"
               f"于{content.performance_deadline}前履行完毕。")  # fmt: skip
     if content.judicial_confirmation:
         _para(doc, ARTICLE_33)

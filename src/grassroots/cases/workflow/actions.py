@@ -16,6 +16,7 @@ from grassroots.accounts.models import User
 from grassroots.cases import schemas as s
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.models import Case
+from grassroots.cases.workflow import mediation
 from grassroots.cases.workflow.engine import Change, Ctx, act
 
 # --- the changes, one per action -------------------------------------------------------
@@ -38,6 +39,9 @@ def _reject(params: s.Reject) -> Change:
 
 def _resolve(params: s.Resolve) -> Change:
     def change(case: Case, ctx: Ctx) -> None:
+        problem = mediation.agreement_problem(ctx.session, case, params.method)
+        if problem is not None:
+            raise problem
         case.outcome = "resolved"
         case.outcome_note = params.outcome_note
         case.resolved_at = ctx.moment
@@ -59,6 +63,15 @@ def _terminate(params: s.Terminate) -> Change:
 
 def _nothing(case: Case, ctx: Ctx) -> None:
     return None
+
+
+def _record_session(params: s.RecordSession) -> Change:
+    def change(case: Case, ctx: Ctx) -> None:
+        problem = mediation.session_date_problem(params.held_on, ctx.today)
+        if problem is not None:
+            raise problem
+
+    return change
 
 
 def do_accept(
@@ -85,7 +98,7 @@ def do_record_session(
     expected_version: int | None = None, now: datetime | None = None,
 ) -> Case:  # fmt: skip
     """调解记录: one mediation session, kept in the timeline."""
-    return act(session, code, "record_session", params, _nothing, actor=actor,
+    return act(session, code, "record_session", params, _record_session(params), actor=actor,
                 expected_version=expected_version, now=now)  # fmt: skip
 
 
@@ -93,7 +106,8 @@ def do_record_agreement(
     session: Session, code: str, params: s.RecordAgreement, *, actor: User,
     expected_version: int | None = None, now: datetime | None = None,
 ) -> Case:  # fmt: skip
-    """调解协议书: agreed terms, manner and deadline of performance."""
+    """调解协议: written or oral (recorded by the mediator); terms, the parties'
+    responsibilities, manner, place and time limit of performance."""
     return act(session, code, "record_agreement", params, _nothing, actor=actor,
                 expected_version=expected_version, now=now)  # fmt: skip
 

@@ -11,11 +11,17 @@ from grassroots.accounts.models import User
 from grassroots.cases import schemas as s
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.models import Case
+from grassroots.cases.workflow import mediation
 from grassroots.cases.workflow.engine import Change, Ctx, act
 
 
 def _extend(params: s.Extend) -> Change:
     def change(case: Case, ctx: Ctx) -> dict[str, Any]:
+        problem = mediation.extension_problem(
+            ctx.session, case, params.days, params.parties_consent
+        )
+        if problem is not None:
+            raise problem
         before = case.resolve_due
         clk.extend_resolve_clock(ctx.cal, case, params.days)
         return {"resolve_due_before": str(before), "resolve_due": str(case.resolve_due)}
@@ -61,7 +67,8 @@ def do_extend(
     session: Session, code: str, params: s.Extend, *, actor: User,
     expected_version: int | None = None, now: datetime | None = None,
 ) -> Case:  # fmt: skip
-    """延期: an approved extension moves the resolve deadline by working days."""
+    """延期: an approved extension, with the parties' consent and within the deployment's
+    cap (mediation.extension_problem), moves the resolve deadline by working days."""
     return act(session, code, "extend", params, _extend(params), actor=actor,
                 expected_version=expected_version, now=now)  # fmt: skip
 
