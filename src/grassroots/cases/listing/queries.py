@@ -17,6 +17,7 @@ from grassroots.bounds import MAX_MOMENT, MIN_MOMENT, fits_int
 from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.cases.queries import case_scope, located_in
+from grassroots.cases.queues.queries import QUEUES, viewer
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
 
@@ -122,11 +123,14 @@ def _decode_cursor(sort: str, cursor: str) -> tuple[Any, int]:
 
 def list_cases(
     session: Session, user: User, f: CaseFilter, today: date, *, sort: str = "-registered_at",
-    cursor: str | None = None, limit: int = 50,
+    cursor: str | None = None, limit: int = 50, queue: str | None = None,
 ) -> tuple[list[Case], str | None]:  # fmt: skip
-    """One page of the cases `user` may see, and the cursor of the next page (or None)."""
+    """One page of the cases `user` may see (in `queue`, a name of cases.queues.queries.QUEUES,
+    if given), and the cursor of the next page (or None)."""
     column, desc = SORTS[sort]
     stmt: Select[Case] = select(Case).where(case_scope(user), *filter_conditions(f, today))
+    if queue is not None:
+        stmt = stmt.where(QUEUES[queue](viewer(session, user), today))
     if cursor:
         value, case_id = _decode_cursor(sort, cursor)
         after = (column < value) | ((column == value) & (Case.id < case_id))
