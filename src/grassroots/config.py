@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -69,6 +71,18 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
+
+    # Statistics and reports (docs/metrics.md states each definition and its source).
+    # 调解终止 within the resolve deadline, the parties told their legal routes, counts as 办结.
+    terminated_counts_as_concluded: bool = True
+    # The day the deployment began recording cases: no 同比/环比 against a base period that
+    # begins before it ("无可比数据"). Empty: every base is compared.
+    go_live_date: date | None = None
+    # 就地化解率: resolved at village level (village), at village or township (township), or
+    # anywhere within the county (county), over all resolved.
+    local_resolution_scope: Literal["village", "township", "county"] = "village"
+    # 群体性纠纷: a case with at least this many people involved.
+    mass_dispute_min_people: int = Field(default=5, ge=2)
 
     @property
     def effective_database_url(self) -> str:

@@ -11,6 +11,7 @@ from grassroots.cases.tallies import models as tallies_models
 from grassroots.db import Base
 from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
+from grassroots.geo.posts import models as grid_post_models
 from grassroots.reports import models as reports_models
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "deadline_models",
     "dictionary_models",
     "geo_models",
+    "grid_post_models",
     "intake_models",
     "refdata",
     "reports_models",

@@ -15,7 +15,8 @@ from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.scope import current_jurisdiction, in_subtree
 from grassroots.stats import aggregates
-from grassroots.stats.metrics import BY_KEY, METRICS, Counters, change, values
+from grassroots.stats.derived import Rules, comparable, derived_values, has_mom, running
+from grassroots.stats.metrics import BY_KEY, METRICS, Counters, change
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 
@@ -66,6 +67,9 @@ class Dashboard:
     mom: dict[str, float | None] = field(default_factory=dict)  # 环比 change
     yoy: dict[str, float | None] = field(default_factory=dict)  # 同比 change
     children: list[ChildRow] = field(default_factory=list)
+    rules: Rules = field(default_factory=Rules)
+    running: bool = False  # the period has not ended: its figures are 截至 today
+    mom_applies: bool = True  # False where 环比's base is 同比's (a year): 环比 is dropped
 
 
 def scope_of(j: Jurisdiction, category: str | None = None) -> Scope:
@@ -83,14 +87,24 @@ def _snapshot_free(v: Values) -> Values:
     return {k: (None if not BY_KEY[k].periodic else x) for k, x in v.items()}
 
 
+def base_values(
+    session: Session, scope: Scope, base: Period, today: date, rules: Rules, applies: bool = True
+) -> Values:
+    """A 同比/环比 base's values; all None ("无可比数据") when the base began before the
+    go-live day or the comparison does not apply (grassroots.stats.derived)."""
+    if not applies or not comparable(base, rules):
+        return {m.key: None for m in METRICS}
+    return _snapshot_free(derived_values(totals(session, scope, base, today, False), rules))
+
+
 def child_rows(
-    session: Session, j: Jurisdiction, scope: Scope, period: Period, today: date
+    session: Session, j: Jurisdiction, scope: Scope, period: Period, today: date, rules: Rules
 ) -> list[ChildRow]:
     by_child = aggregates.counters(session, scope, period, today, by_child=True)
     rows = []
     for child in children_of(session, j):
         c = by_child.get(child.code, {})
-        rows.append(ChildRow(child.code, child.name, c, values(c)))
+        rows.append(ChildRow(child.code, child.name, c, derived_values(c, rules)))
     return rows
 
 
@@ -101,24 +115,30 @@ def dashboard(
     category: str | None = None,
     today: date | None = None,
     with_children: bool = True,
+    rules: Rules | None = None,
 ) -> Dashboard:
     """All metrics for the jurisdiction subtree and period, with 同比/环比 and the child table."""
     today = today or china_today()
+    rules = rules or Rules.of()
     scope = scope_of(j, category)
     current = totals(session, scope, period, today)
+    mom_applies = has_mom(period)
     d = Dashboard(
         jurisdiction=j,
         period=period,
         category=category,
         today=today,
         counters=current,
-        values=values(current),
-        previous=_snapshot_free(values(totals(session, scope, period.previous(), today, False))),
-        year_ago=_snapshot_free(values(totals(session, scope, period.year_ago(), today, False))),
+        values=derived_values(current, rules),
+        previous=base_values(session, scope, period.previous(), today, rules, mom_applies),
+        year_ago=base_values(session, scope, period.year_ago(), today, rules),
+        rules=rules,
+        running=running(period, today),
+        mom_applies=mom_applies,
     )
     for m in METRICS:
         d.mom[m.key] = change(m, d.values[m.key], d.previous[m.key])
         d.yoy[m.key] = change(m, d.values[m.key], d.year_ago[m.key])
     if with_children and scope.child_level:
-        d.children = child_rows(session, j, scope, period, today)
+        d.children = child_rows(session, j, scope, period, today, rules)
     return d

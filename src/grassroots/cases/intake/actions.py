@@ -9,8 +9,8 @@ the rows and the tables here, plus the stored key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, cast
 
@@ -36,6 +36,7 @@ from grassroots.dictionary.models import Category, Source
 from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Jurisdiction, Level
+from grassroots.geo.posts.queries import Worker, case_worker
 from grassroots.scope import current_jurisdiction, within
 
 CASE_TABLE = cast(Table, Case.__table__)
@@ -48,6 +49,7 @@ class Place:
     grid_id: int
     grid_code: str
     codes: dict[str, str]  # level → code, grid up to county
+    worker: Worker | None = None  # who serves the grid that day (geo.posts); None: vacant
 
 
 def _field_problem(field: str, code: str, message: str) -> Problem:
@@ -63,7 +65,13 @@ def _path(grid: Jurisdiction) -> Place:
     return Place(grid.id, grid.code, codes)
 
 
-def locate(session: Session, data: s.NewCase) -> Place:
+def locate(session: Session, data: s.NewCase, day: date) -> Place:
+    """The grid, its path and the worker serving it on `day` (the case's assignee)."""
+    place = _grid_place(session, data)
+    return replace(place, worker=case_worker(session, place.grid_id, day))
+
+
+def _grid_place(session: Session, data: s.NewCase) -> Place:
     """The point decides (geo's locate_point, which knows the whole path); without one,
     the explicit grid code."""
     if data.lat is not None and data.lng is not None:
@@ -185,6 +193,7 @@ def case_row(
         "accept_due": due, "clock_started_on": today, "clock_due_on": due,
         "clock_yellow_on": clk.yellow_from(cal, today, due), "outcome_note": "",
         "escalation_count": 0, "reopen_count": 0, "version": 1,
+        "assignee_id": place.worker.id if place.worker else None,
     }  # fmt: skip
 
 
@@ -245,7 +254,7 @@ def do_register(
 def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) -> Case:
     """The rows written with Core (as intake writes them: no ORM flush), the case then
     loaded into the session (the statistics and the caller read it)."""
-    place = locate(session, data)
+    place = locate(session, data, local_date(moment))
     own = actor.jurisdiction
     may_register(actor, place, own.prefix if own else None)
     _check_dictionaries(session, data)

@@ -97,6 +97,7 @@ class Plan:
     holder: Holder
     cal: WorkCalendar
     today: date
+    assignee: Any = None  # the grid's worker (id, username) the case is assigned to, or None
 
 
 def do_register_once(
@@ -120,7 +121,7 @@ def _register_sqlite(
     parties: list[dict[str, Any]],
 ) -> Replay | tuple[Case, bytes]:  # fmt: skip
     # Read in the request's read transaction (a WAL snapshot: it holds no writer up) ...
-    place = locate(session, data)
+    place = locate(session, data, local_date(moment))
     pre = preflight(session, actor, key, data, place, moment)
     taken_over = check_stored(pre.stored, digest, moment)
     if isinstance(taken_over, Replay):
@@ -135,7 +136,7 @@ def _register_postgresql(
     session: Session, data: s.NewCase, actor: User, key: str, digest: str, moment: datetime,
     parties: list[dict[str, Any]],
 ) -> Replay | tuple[Case, bytes]:  # fmt: skip
-    place = locate(session, data)
+    place = locate(session, data, local_date(moment))
     pre = preflight(session, actor, key, data, place, moment)
     if not pre.locked:
         raise in_progress()
@@ -161,7 +162,10 @@ def _plan(
     )
     row = case_row(data, place, holder.id, holder.level, actor.id, moment, pre.cal,
                    policy.accept_days)  # fmt: skip
-    return Plan(row, event_row(row, data.note, len(parties)), parties, holder, pre.cal, today)
+    worker = SimpleNamespace(**vars(place.worker)) if place.worker else None
+    return Plan(
+        row, event_row(row, data.note, len(parties)), parties, holder, pre.cal, today, worker
+    )
 
 
 def _holder(session: Session, post: Holder | None, place: Place) -> Holder:
@@ -331,7 +335,7 @@ def _detached_case(plan: Plan, code: str) -> Any:
     parties = [SimpleNamespace(**p) for p in plan.party_rows]
     return SimpleNamespace(
         **plan.case_row, code=code, id=None, holder=holder, parties=parties, unit=None,
-        unit_id=None, assignee=None, assignee_id=None, accepted_at=None, resolved_at=None,
+        unit_id=None, assignee=plan.assignee, accepted_at=None, resolved_at=None,
         closed_at=None, resolve_due=None, follow_up_due=None, suspended_at=None, outcome=None,
         resolved_level=None, satisfaction=None, duplicate_of_id=None,
     )  # fmt: skip

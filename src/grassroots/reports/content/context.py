@@ -7,6 +7,7 @@ name (grassroots.reports.office.template_rules).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from grassroots.reports.content.charts import NO_FONT_NOTE, bar_chart, cjk_font, pie_chart
@@ -19,6 +20,11 @@ from grassroots.reports.content.formatting import (
     rate_change,
 )
 from grassroots.reports.office.excel import attachment_title
+from grassroots.stats.derived import comparable
+from grassroots.stats.metrics import BY_KEY
+from grassroots.stats.queries import Dashboard
+
+NOT_APPLICABLE = "不适用（同同比）"
 
 # name → (说明, 示例)
 PLACEHOLDERS: dict[str, tuple[str, str]] = {
@@ -45,6 +51,18 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "resolved_mom": ("化解数环比", "持平"),
     "resolution_rate_yoy": ("化解率同比", "上升2.1个百分点"),
     "resolution_rate_mom": ("化解率环比", "无可比数据"),
+    "registered_change": ("排查数同比、环比（年度只有同比）", "同比增长12.5%，环比下降3.0%"),
+    "resolved_change": ("化解数同比、环比（年度只有同比）", "同比增长8.0%，环比持平"),
+    "resolution_rate_change": ("化解率同比、环比（年度只有同比）", "同比上升2.1个百分点"),
+    "period_note": ("期间未结束时的截止说明，否则为空", "（截至12月4日）"),
+    "comparison_note": (
+        "同比、环比的说明（系统启用日、年度不列环比），无则为空",
+        "系统自2025年11月5日启用，基期早于启用日的不作比较（无可比数据）。",
+    ),
+    "local_resolution_definition": (
+        "就地化解率口径（设置 GRASSROOTS_LOCAL_RESOLUTION_SCOPE）",
+        "在村（社区）一级化解的件数占化解总数的比例",
+    ),
     "avg_duration": ("平均办理时长（工作日）", "7.4"),
     "resolved_village": ("村级化解数", "700"),
     "resolved_township": ("乡镇级化解数", "300"),
@@ -117,7 +135,7 @@ def _top_categories(data: ReportData, limit: int = 5) -> list[dict[str, str]]:
                 "count": str(n),
                 "share": pct(n / total if total else None),
                 "yoy": count_change(c.yoy),
-                "mom": count_change(c.mom),
+                "mom": count_change(c.mom) if data.dashboard.mom_applies else NOT_APPLICABLE,
             }
         )
     return out
@@ -128,6 +146,45 @@ def _top_text(top: list[dict[str, str]]) -> str:
         return "本期未排查到矛盾纠纷。"
     parts = [f"{c['name']}纠纷{c['count']}件（占{c['share']}，同比{c['yoy']}）" for c in top]
     return f"排在前{len(top)}位的依次是：" + "；".join(parts) + "。"
+
+
+def _changes(d: Dashboard, key: str, fmt: Callable[[float | None], str]) -> str:
+    """ "同比…，环比…"; 环比 left out where its base is 同比's (a year)."""
+    text = f"同比{fmt(d.yoy[key])}"
+    return f"{text}，环比{fmt(d.mom[key])}" if d.mom_applies else text
+
+
+def _mom(d: Dashboard, key: str, fmt: Callable[[float | None], str]) -> str:
+    return fmt(d.mom[key]) if d.mom_applies else NOT_APPLICABLE
+
+
+def _period_note(d: Dashboard) -> str:
+    return f"（截至{d.today.month}月{d.today.day}日）" if d.running else ""
+
+
+def _comparison_note(d: Dashboard) -> str:
+    notes = []
+    live = d.rules.go_live
+    if live is not None and not comparable(d.period.year_ago(), d.rules):
+        when = chinese_date(live.year, live.month, live.day)
+        notes.append(f"系统自{when}启用，基期早于启用日的不作比较（无可比数据）")
+    if not d.mom_applies:
+        notes.append("年度数据环比与同比基期相同，只列同比")
+    return "；".join(notes) + "。" if notes else ""
+
+
+def _comparisons(d: Dashboard) -> dict[str, str]:
+    out = {
+        "period_note": _period_note(d),
+        "comparison_note": _comparison_note(d),
+        "local_resolution_definition": d.rules.local_definition,
+    }
+    for key in ("registered", "resolved", "resolution_rate"):
+        fmt = rate_change if BY_KEY[key].kind == "rate" else count_change
+        out[f"{key}_yoy"] = fmt(d.yoy[key])
+        out[f"{key}_mom"] = _mom(d, key, fmt)
+        out[f"{key}_change"] = _changes(d, key, fmt)
+    return out
 
 
 def figures(data: ReportData) -> dict[str, Any]:
@@ -147,12 +204,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         "attachment_title": attachment_title(data),
         "child_level_name": CHILD_LEVEL_NAMES.get(j.level, "单位"),
         "avg_duration": number(v["avg_duration"]),
-        "registered_yoy": count_change(d.yoy["registered"]),
-        "registered_mom": count_change(d.mom["registered"]),
-        "resolved_yoy": count_change(d.yoy["resolved"]),
-        "resolved_mom": count_change(d.mom["resolved"]),
-        "resolution_rate_yoy": rate_change(d.yoy["resolution_rate"]),
-        "resolution_rate_mom": rate_change(d.mom["resolution_rate"]),
+        **_comparisons(d),
         "violence_prevented": str(c.get("violence_resolved", 0)),
         "top_categories": top,
         "top_categories_text": _top_text(top),

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
 from grassroots.stats import aggregates
-from grassroots.stats.metrics import BY_KEY, Counters, change, values
+from grassroots.stats.derived import Rules, comparable, derived_values
+from grassroots.stats.metrics import BY_KEY, Counters, change
 from grassroots.stats.periods import Period
 from grassroots.stats.queries import Dashboard, Values, children_of, dashboard, scope_of
 
@@ -55,23 +56,27 @@ class ReportData:
         return self.dashboard.period
 
 
-def _row(code: str, name: str, cur: Counters, ytd: Counters, subtotal: bool = False) -> Row:
-    return Row(code, name, cur, values(cur), values(ytd), ytd, subtotal)
+def _row(
+    code: str, name: str, cur: Counters, ytd: Counters, rules: Rules, subtotal: bool = False
+) -> Row:
+    return Row(
+        code, name, cur, derived_values(cur, rules), derived_values(ytd, rules), ytd, subtotal
+    )
 
 
 def _children_rows(
-    session: Session, parent: Jurisdiction, period: Period, today: date, column: str
+    session: Session, parent: Jurisdiction, period: Period, today: date, column: str, rules: Rules
 ) -> list[Row]:
     scope = scope_of(parent)
     cur = aggregates.counters(session, scope, period, today, group_by=column)
     ytd = aggregates.counters(session, scope, period.year_to_date(), today, group_by=column)
     return [
-        _row(c.code, c.name, cur.get(c.code, {}), ytd.get(c.code, {}))
+        _row(c.code, c.name, cur.get(c.code, {}), ytd.get(c.code, {}), rules)
         for c in children_of(session, parent)
     ]
 
 
-def _total(rows: list[Row], code: str, name: str, subtotal: bool) -> Row:
+def _total(rows: list[Row], code: str, name: str, subtotal: bool, rules: Rules) -> Row:
     cur: Counters = {}
     ytd: Counters = {}
     for r in rows:
@@ -79,34 +84,51 @@ def _total(rows: list[Row], code: str, name: str, subtotal: bool) -> Row:
             cur[k] = cur.get(k, 0) + v
         for k, v in r.ytd_counters.items():
             ytd[k] = ytd.get(k, 0) + v
-    return _row(code, name, cur, ytd, subtotal)
+    return _row(code, name, cur, ytd, rules, subtotal)
 
 
-def _village_rows(session: Session, j: Jurisdiction, period: Period, today: date) -> list[Row]:
+def _village_rows(
+    session: Session, j: Jurisdiction, period: Period, today: date, rules: Rules
+) -> list[Row]:
     townships = [j] if j.level == "township" else children_of(session, j)
     out: list[Row] = []
     for t in townships:
-        rows = _children_rows(session, t, period, today, "village_code")
+        rows = _children_rows(session, t, period, today, "village_code", rules)
         out.extend(rows)
-        out.append(_total(rows, t.code, f"{t.name}小计", True))
+        out.append(_total(rows, t.code, f"{t.name}小计", True, rules))
     return out
+
+
+def _base(
+    session: Session, d: Dashboard, base: Period, applies: bool = True
+) -> dict[str, Counters] | None:
+    """Registrations by category in a 同比/环比 base; None when it is not compared with."""
+    if not applies or not comparable(base, d.rules):
+        return None
+    scope = scope_of(d.jurisdiction)
+    return aggregates.counters(session, scope, base, d.today, group_by="category_code")
+
+
+def _change(now: int, base: dict[str, Counters] | None, code: str) -> float | None:
+    if base is None:
+        return None
+    return change(BY_KEY["registered"], now, base.get(code, {}).get("registered", 0))
 
 
 def _categories(session: Session, d: Dashboard) -> list[CategoryRow]:
     scope = scope_of(d.jurisdiction)
     p, today = d.period, d.today
     cur = aggregates.counters(session, scope, p, today, group_by="category_code")
-    before = aggregates.counters(session, scope, p.year_ago(), today, group_by="category_code")
-    prev = aggregates.counters(session, scope, p.previous(), today, group_by="category_code")
+    before = _base(session, d, p.year_ago())
+    prev = _base(session, d, p.previous(), d.mom_applies)
     names = {code: name for code, name in session.execute(select(Category.code, Category.name))}
-    reg = BY_KEY["registered"]
     rows = [
         CategoryRow(
             code,
             names.get(code, code),
             c,
-            change(reg, c.get("registered", 0), before.get(code, {}).get("registered", 0)),
-            change(reg, c.get("registered", 0), prev.get(code, {}).get("registered", 0)),
+            _change(c.get("registered", 0), before, code),
+            _change(c.get("registered", 0), prev, code),
         )
         for code, c in cur.items()
         if c.get("registered", 0) > 0
@@ -114,26 +136,30 @@ def _categories(session: Session, d: Dashboard) -> list[CategoryRow]:
     return sorted(rows, key=lambda r: (-r.counters["registered"], r.code))
 
 
-def gather(session: Session, j: Jurisdiction, period: Period, today: date) -> ReportData:
-    d = dashboard(session, j, period, today=today, with_children=False)
+def gather(
+    session: Session, j: Jurisdiction, period: Period, today: date, rules: Rules | None = None
+) -> ReportData:
+    rules = rules or Rules.of()
+    d = dashboard(session, j, period, today=today, with_children=False, rules=rules)
     if j.level in ("county", "township"):
         column = "township_code" if j.level == "county" else "village_code"
-        rows = _children_rows(session, j, period, today, column)
+        rows = _children_rows(session, j, period, today, column, rules)
     else:
         rows = []
     totals = (
-        _total(rows, j.code, "合计", True)
+        _total(rows, j.code, "合计", True, rules)
         if rows
         else _row(
             j.code,
             j.name,
             d.counters,
             aggregates.counters(session, scope_of(j), period.year_to_date(), today).get("", {}),
+            rules,
             True,
         )
     )
     data = ReportData(d, [*rows, totals])
     if j.level in ("county", "township"):
-        data.villages = [*_village_rows(session, j, period, today), totals]
+        data.villages = [*_village_rows(session, j, period, today, rules), totals]
     data.categories = _categories(session, d)
     return data

@@ -76,12 +76,12 @@ SECTIONS: list[tuple[str, list[str]]] = [
     (
         "一、总体情况",
         [
-            "{{ period_title }}，{{ jurisdiction_name }}共排查矛盾纠纷{{ registered }}件，同比"
-            "{{ registered_yoy }}，环比{{ registered_mom }}；受理{{ accepted }}件；"
-            "化解{{ resolved }}件，"
-            "同比{{ resolved_yoy }}，环比{{ resolved_mom }}；化解率{{ resolution_rate }}，同比"
-            "{{ resolution_rate_yoy }}，环比{{ resolution_rate_mom }}。已化解纠纷平均办理时长"
-            "{{ avg_duration }}个工作日。各{{ child_level_name }}情况见下表。",
+            "{{ period_title }}{{ period_note }}，{{ jurisdiction_name }}共排查矛盾纠纷"
+            "{{ registered }}件，{{ registered_change }}；受理{{ accepted }}件；"
+            "化解{{ resolved }}件，{{ resolved_change }}；化解率{{ resolution_rate }}，"
+            "{{ resolution_rate_change }}。已化解纠纷平均办理时长"
+            "{{ avg_duration }}个工作日。{{ comparison_note }}"
+            "各{{ child_level_name }}情况见下表。",
         ],
     ),
     (
@@ -95,8 +95,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "三、分级化解",
         [
             "（一）村级化解（小事不出村）",
-            "村（社区）一级化解{{ resolved_village }}件，占化解总数的{{ village_share }}，"
-            "即就地化解率{{ local_resolution_rate }}。",
+            "村（社区）一级化解{{ resolved_village }}件，占化解总数的{{ village_share }}。"
+            "就地化解率{{ local_resolution_rate }}（口径：{{ local_resolution_definition }}）。",
             "（二）乡镇级化解（大事不出乡）",
             "乡镇（街道）一级化解{{ resolved_township }}件，占化解总数的{{ township_share }}。",
             "（三）县级化解（难事不出县）",
@@ -116,8 +116,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
     (
         "五、回访与满意度",
         [
-            "对已化解纠纷回访{{ followed_up }}件，当事人满意（含基本满意）{{ satisfied }}件，"
-            "满意率{{ satisfaction_rate }}。",
+            "对已化解、调解终止和不予受理的案件回访{{ followed_up }}件，"
+            "当事人满意（含基本满意）{{ satisfied }}件，满意率{{ satisfaction_rate }}。",
         ],
     ),
     (
