@@ -16,7 +16,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.calendar.today import china_today
-from grassroots.cases.labels import LIGHT_LABELS, STATE_LABELS, light_of
+from grassroots.calendar.workdays import load_calendar
+from grassroots.cases.labels import LIGHT_LABELS, STATE_LABELS, deadline_badge, light_of
 from grassroots.cases.listing.export import (
     COLUMNS,
     Rows,
@@ -83,8 +84,10 @@ def case_list(
         session, user, f, today, cursor=cursor, limit=PAGE_SIZE, queue=filters.queue or None
     )
     query = filters.query_items()
+    cal = load_calendar(session)
     context = {
         "rows": [(c, light_of(c, today)) for c in rows],
+        "badges": {c.id: deadline_badge(cal, c, today) for c in rows},
         "filters": filters,
         "categories": dictionary_names(active_categories(session), request_locale(request)),
         "states": STATE_LABELS,
