@@ -82,3 +82,13 @@ def test_the_dashboard_cards_open_their_queue(client_as, new_case_body):
     assert code not in zhao.get("/cases", params={"queue": "to_close"}).text
     export = zhao.get("/cases/export.csv", params={"queue": "to_close"}).text
     assert code not in export  # the export keeps the queue's filter
+
+
+def test_my_tasks_on_the_dashboard_list_an_escalated_case_at_the_county(client_as, new_case_body):
+    wang, zhao, qian = (client_as(n) for n in ("wang", "zhao", "qian"))
+    created = wang.post("/api/v1/cases", json=new_case_body).json()
+    code = created["code"]
+    version = act(zhao, code, "accept", created["version"]).json()["version"]
+    version = act(zhao, code, "escalate", version, reason="涉及多个村").json()["version"]
+    act(zhao, code, "escalate", version, reason="镇里化解不了")
+    assert f'href="/cases/{code}"' in qian.get("/").text  # issue 16: it was in nobody's 待办

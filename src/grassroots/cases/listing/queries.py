@@ -17,7 +17,7 @@ from grassroots.bounds import MAX_MOMENT, MIN_MOMENT, fits_int
 from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.cases.queries import case_scope, located_in
-from grassroots.cases.queues.queries import QUEUES, viewer
+from grassroots.cases.queues.queries import QUEUES, by_due_date, my_work, viewer
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
 
@@ -163,20 +163,13 @@ def awaiting_follow_up(session: Session, user: User) -> int:
 
 
 def my_tasks(session: Session, user: User, limit: int = 10) -> Sequence[Case]:
-    """Cases waiting for this user: assigned to them and open, or resolved cases they
-    registered that wait for the follow-up; for centre staff, cases registered in their
-    jurisdiction that wait to be accepted."""
-    mine = and_(Case.assignee_id == user.id, Case.state.in_(OPEN_STATES))
-    follow = and_(Case.registered_by_id == user.id, Case.state == "resolved")
-    waiting = [mine, follow]
-    if user.role == "centre_staff" and user.jurisdiction_id is not None:
-        waiting.append(
-            and_(Case.state == "registered", Case.holder_jurisdiction_id == user.jurisdiction_id)
-        )
+    """Cases waiting for this user, soonest due first: every work queue of theirs
+    (cases.queues.queries.my_work — to accept, to route, assigned, for their unit, shared,
+    to follow up, to close)."""
     stmt = (
         select(Case)
-        .where(case_scope(user), or_(*waiting))
-        .order_by(Case.resolve_due.is_(None), Case.resolve_due, Case.id)
+        .where(case_scope(user), my_work(viewer(session, user)))
+        .order_by(*by_due_date())
         .limit(limit)
     )
     return session.scalars(stmt).all()
