@@ -79,6 +79,7 @@ def test_the_dashboard_cards_open_their_queue(client_as, new_case_body):
     listed = zhao.get("/cases", params={"queue": "to_accept"})
     assert listed.status_code == 200
     assert code in listed.text
+    assert "共 1 件" in listed.text  # the total over all pages
     assert code not in zhao.get("/cases", params={"queue": "to_close"}).text
     export = zhao.get("/cases/export.csv", params={"queue": "to_close"}).text
     assert code not in export  # the export keeps the queue's filter

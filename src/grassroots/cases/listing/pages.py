@@ -31,7 +31,7 @@ from grassroots.cases.listing.export import (
     xlsx_file,
 )
 from grassroots.cases.listing.filters import PAGE_SIZE, PageFilters, case_filter
-from grassroots.cases.listing.queries import list_cases
+from grassroots.cases.listing.queries import count_cases, list_cases
 from grassroots.cases.models import OPEN_STATES
 from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.deps import DbSession, requires
@@ -88,6 +88,7 @@ def case_list(
     context = {
         "rows": [(c, light_of(c, today)) for c in rows],
         "badges": {c.id: deadline_badge(cal, c, today) for c in rows},
+        "total": count_cases(session, user, f, today, filters.queue or None),
         "filters": filters,
         "categories": dictionary_names(active_categories(session), request_locale(request)),
         "states": STATE_LABELS,

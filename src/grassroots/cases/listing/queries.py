@@ -142,6 +142,16 @@ def list_cases(
     return rows[:limit], next_cursor
 
 
+def count_cases(
+    session: Session, user: User, f: CaseFilter, today: date, queue: str | None = None
+) -> int:
+    """How many cases the list shows over all its pages (same scope, filters and queue)."""
+    stmt = select(func.count(Case.id)).where(case_scope(user), *filter_conditions(f, today))
+    if queue is not None:
+        stmt = stmt.where(QUEUES[queue](viewer(session, user), today))
+    return int(session.scalar(stmt) or 0)
+
+
 def _loaded() -> Any:
     return (selectinload(Case.holder), selectinload(Case.unit))
 
