@@ -34,6 +34,7 @@ from grassroots.cases.intake import pages as intake_pages
 from grassroots.cases.links import api as links_api
 from grassroots.cases.listing import api as listing_api
 from grassroots.cases.listing import pages as listing_pages
+from grassroots.cases.queues import api as queues_api
 from grassroots.config import Settings, get_settings
 from grassroots.db import check_schema_current, engine_for, make_session_factory
 from grassroots.dictionary import api as dictionary_api
@@ -63,6 +64,7 @@ API_PREFIX = "/api/v1"
 API_MODULES = (
     geo_api, grid_posts_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
     dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
+    queues_api,
 )  # fmt: skip
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,

@@ -14,7 +14,7 @@ def test_dashboard_renders_cards_charts_and_grid_map(open_as):
     page.goto("/")
     page.wait_for_selector("#dashboard-map path.leaflet-interactive")
     page.wait_for_selector("#trend-chart svg")
-    assert page.locator(".figure-card").count() == 6
+    assert page.locator(".figure-card[data-figure]").count() == 6
     assert_accessible(page)
     screenshot(page, "dashboard")
 
@@ -25,3 +25,15 @@ def test_case_list_page(open_as):
     assert page.locator("h1").inner_text() == "事件列表"
     assert_accessible(page)
     screenshot(page, "cases")
+
+
+def test_a_queue_card_opens_its_list(open_as):
+    page = open_as("zhao")
+    page.goto("/")
+    card = page.locator('a.queue-card[data-queue="to_accept"]')
+    count = card.locator(".figure-value").inner_text()
+    card.click()
+    page.wait_for_url("**/cases?queue=to_accept")
+    assert page.locator("h1").inner_text() == "事件列表 · 待受理"
+    assert page.locator("#case-total").inner_text() == f"共 {count} 件"
+    assert_accessible(page)

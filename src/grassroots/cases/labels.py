@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from grassroots.calendar.workdays import WorkCalendar
 from grassroots.cases.models import Case
 from grassroots.i18n import N_
 
@@ -140,3 +141,23 @@ OPTION_LABELS: dict[str, str] = {
     "lead": N_("Lead handler"),
     "co": N_("Co-handler"),
 }
+
+
+# Which deadline the running clock measures, by state (the sweep's STAGE_OF_STATE, named).
+DEADLINE_LABELS: dict[str, str] = {
+    "registered": N_("Time to accept"),
+    "accepted": N_("Time to resolve"),
+    "in_progress": N_("Time to resolve"),
+    "resolved": N_("Time to follow up"),
+}
+
+
+def deadline_badge(cal: WorkCalendar, case: Case, today: date) -> tuple[str, str, int] | None:
+    """(label, "left" or "late", n): n working days left until the running clock's due date
+    (0 on the day itself), or n calendar days past it; None while no clock runs."""
+    due, label = case.clock_due_on, DEADLINE_LABELS.get(case.state)
+    if due is None or label is None:
+        return None
+    if today > due:
+        return label, "late", (today - due).days
+    return label, "left", cal.working_days_between(today, due)

@@ -13,6 +13,7 @@ from grassroots.accounts.models import User
 from grassroots.accounts.queries import display_names, mediators_at
 from grassroots.bounds import fits_int
 from grassroots.calendar.today import china_today
+from grassroots.calendar.workdays import load_calendar
 from grassroots.cases.actions import run_action
 from grassroots.cases.agreements.actions import mask_name, print_context
 from grassroots.cases.forms import FieldSpec, answers, form_of
@@ -23,6 +24,7 @@ from grassroots.cases.labels import (
     LIGHT_LABELS,
     OPTION_LABELS,
     PARTY_ROLE_LABELS,
+    deadline_badge,
     light_of,
     state_label,
 )
@@ -99,6 +101,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
     return {
         "case": case,
         "light": light_of(case, china_today()),
+        "deadline": deadline_badge(load_calendar(session), case, china_today()),
         "events": events,
         "actors": display_names(session, {e.actor_id for e in events}),
         "category_name": dictionary_names(active_categories(session), request_locale(request)).get(

@@ -11,6 +11,8 @@ from starlette.responses import HTMLResponse
 from grassroots.accounts.models import User
 from grassroots.calendar.today import china_today
 from grassroots.cases.listing.queries import awaiting_follow_up, my_tasks, open_by_grid
+from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
+from grassroots.cases.queues.queries import queue_counts, viewer
 from grassroots.deps import DbSession, requires
 from grassroots.i18n import N_, request_locale
 from grassroots.stats.dashboard import Card, by_category, month_cards, trend
@@ -31,6 +33,7 @@ def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLRe
         "cards": cards,
         "node": node,
         "tasks": my_tasks(session, user),
+        "queues": _queue_cards(session, user),
         "charts": {
             "trend": trend(session, node) if node is not None else {},
             "categories": (
@@ -39,6 +42,12 @@ def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLRe
         },
     }
     return render(request, "stats/dashboard.html", context, user=user)
+
+
+def _queue_cards(session: DbSession, user: User) -> list[tuple[str, str, int]]:
+    """(name, label, count) of the user's work queues; each card opens /cases?queue=name."""
+    counts = queue_counts(session, viewer(session, user), china_today())
+    return [(name, label, counts[name]) for name, label in QUEUE_LABELS.items()]
 
 
 @router.get("/dashboard/grids.json")

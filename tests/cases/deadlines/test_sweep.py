@@ -99,3 +99,21 @@ def test_violence_risk_case_goes_up_sooner(fresh_engine: Engine):
 def test_nothing_to_do_on_an_empty_database(fresh_engine: Engine):
     summary = sweep_deadlines(fresh_engine, at("2026-04-15"))
     assert summary["candidates"] == 0 and summary["errors"] == []
+
+
+def test_an_unaccepted_case_is_reminded_again_each_working_day(fresh_engine: Engine):
+    users = seeded(fresh_engine)
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        waiting = village_case(session, users, "2026-03-02", accept=False)
+        due = case_by_code(session, waiting).accept_due
+    assert due is not None
+    days = [CAL.add_working_days(due, n).isoformat() for n in (1, 2, 3)]
+    assert sweep_deadlines(fresh_engine, at(days[0]))["red"] == 1
+    assert sweep_deadlines(fresh_engine, at(days[1]))["red"] == 1  # reminded again
+    assert sweep_deadlines(fresh_engine, at(days[1], 9))["already_done"] == 1
+    assert sweep_deadlines(fresh_engine, at(days[2]))["red"] == 1
+    with Session(fresh_engine) as session:
+        flags = events_of(session, waiting, "supervise")
+        assert [f.details["signal"] for f in flags] == ["red", "remind-2", "remind-3"]
+        assert "再次督办" in flags[-1].note and "3 个工作日" in flags[-1].note
+        assert case_by_code(session, waiting).state == "registered"

@@ -85,11 +85,18 @@ FLAG_ACTION = "supervise"
 _FLAG_NOTES = {
     ("accept", "yellow"): "受理时限将到（{due}），请及时受理",
     ("accept", "red"): "已超过受理时限（{due}），督办",
+    ("accept", "remind"): "仍未受理：已超过受理时限（{due}）{late} 个工作日，再次督办",
     ("resolve", "yellow"): "办理时限将到（{due}），请抓紧化解",
     ("resolve", "red"): "已超过办理时限（{due}），督办",
     ("follow_up", "yellow"): "回访时限将到（{due}），请及时回访",
     ("follow_up", "red"): "已超过回访时限（{due}），督办",
 }
+
+
+def _flag_note(kind: str, signal: str, due: date) -> str:
+    """The 督办 note; a reminder ("remind-N") says how many working days late it is."""
+    base, _, late = signal.partition("-")
+    return _FLAG_NOTES[(kind, base)].format(due=due.isoformat(), late=late)
 
 
 def do_flag_deadline(
@@ -115,7 +122,7 @@ def do_flag_deadline(
             level=case.level,
             holder_jurisdiction_id=case.holder_jurisdiction_id,
             unit_id=case.unit_id,
-            note=_FLAG_NOTES[(kind, signal)].format(due=due.isoformat()),
+            note=_flag_note(kind, signal, due),
             details={"deadline": kind, "signal": signal, "due": due.isoformat()},
         )
         session.add(event)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots.accounts.models import Role, User
 from grassroots.calendar.today import china_today
+from grassroots.calendar.workdays import load_calendar
 from grassroots.cases.deadlines.actions import do_flag_deadline
 from grassroots.cases.deadlines.models import SweepMark
 from grassroots.cases.deadlines.policies import policy_for
@@ -125,13 +126,18 @@ def _system_user(session: Session) -> User:
     return user
 
 
-def _signal(case: Case, today: date) -> tuple[str, str, date] | None:
-    """(deadline kind, signal, due) the case shows today, or None."""
+def _signal(session: Session, case: Case, today: date) -> tuple[str, str, date] | None:
+    """(deadline kind, signal, due) the case shows today, or None. A case still unaccepted
+    past its time to accept is reminded again on every further working day ("remind-N",
+    N working days late), not flagged once and forgotten."""
     kind = STAGE_OF_STATE.get(case.state)
     due, yellow = case.clock_due_on, case.clock_yellow_on
     if kind is None or due is None or yellow is None or today < yellow:
         return None
-    return kind, ("red" if today > due else "yellow"), due
+    if today <= due:
+        return kind, "yellow", due
+    late = load_calendar(session).working_days_between(due, today) if kind == "accept" else 0
+    return kind, (f"remind-{late}" if late > 1 else "red"), due
 
 
 def _sweep_one(
@@ -166,7 +172,7 @@ def sweep_case(session: Session, case_id: int, system: User, moment: datetime, t
     Ending the transaction when nothing was written is the caller's (the sweep closes its
     session; the demo history commits its batch)."""
     case = session.get(Case, case_id)
-    found = _signal(case, today) if case is not None else None
+    found = _signal(session, case, today) if case is not None else None
     if case is None or found is None:
         return "none"
     kind, signal, due = found
@@ -176,7 +182,7 @@ def sweep_case(session: Session, case_id: int, system: User, moment: datetime, t
         escalated = act(session, case, kind, signal, due, system, moment)
     except IntegrityError:  # another process marked it between our read and our write
         return "already_done"
-    return "escalated" if escalated else signal
+    return "escalated" if escalated else signal.split("-")[0].replace("remind", "red")
 
 
 def _marked(session: Session, case_id: int, kind: str, due: date, signal: str) -> bool:

@@ -13,6 +13,7 @@ from grassroots.bounds import Day
 from grassroots.calendar.today import local_date
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.listing import queries as q
+from grassroots.cases.queues.api import QueueName
 from grassroots.cases.responses import CaseSummary, case_summary
 from grassroots.cases.workflow.transitions import STATE_LABELS
 from grassroots.db import utcnow
@@ -85,9 +86,13 @@ def list_cases(
     sort: Literal["-registered_at", "registered_at", "-code", "code"] = "-registered_at",
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    queue: QueueName = None,
 ) -> CasePage:
-    """案件列表: filters, keyset pagination (pass next_cursor back as cursor), sort."""
+    """案件列表: filters, keyset pagination (pass next_cursor back as cursor), sort; `queue`
+    keeps the cases of one of the user's work queues (GET /queues lists them and counts)."""
     today = local_date(utcnow())
-    rows, next_cursor = q.list_cases(session, user, f, today, sort=sort, cursor=cursor, limit=limit)
+    rows, next_cursor = q.list_cases(
+        session, user, f, today, sort=sort, cursor=cursor, limit=limit, queue=queue
+    )
     cal = clk.load_calendar(session)
     return CasePage(items=[case_summary(c, cal, today) for c in rows], next_cursor=next_cursor)

@@ -35,6 +35,7 @@ from grassroots.cases.labels import KIND_LABELS, LIGHT_LABELS, light_of, state_l
 from grassroots.cases.listing.queries import CaseFilter, filter_conditions
 from grassroots.cases.models import Case
 from grassroots.cases.queries import case_scope
+from grassroots.cases.queues.queries import QUEUES, viewer
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.labels import level_label
@@ -69,9 +70,14 @@ class Export:
     count: int
 
 
-def start_export(session: Session, user: User, f: CaseFilter, today: date) -> Export:
-    """Count the cases of the export in the caller's read transaction."""
+def start_export(
+    session: Session, user: User, f: CaseFilter, today: date, queue: str | None = None
+) -> Export:
+    """Count the cases of the export (of one work queue, if given) in the caller's read
+    transaction."""
     conditions = (case_scope(user), *filter_conditions(f, today))
+    if queue is not None:
+        conditions = (*conditions, QUEUES[queue](viewer(session, user), today))
     upto, count = session.execute(
         select(func.max(Case.id), func.count(Case.id)).where(*conditions)
     ).one()

@@ -26,6 +26,7 @@ class PageFilters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    queue: str = ""  # a work queue's name (cases.queues.queries.QUEUES)
 
     def query_items(self) -> list[tuple[str, str]]:
         """The non-empty filters as query parameters (for paging and export links)."""

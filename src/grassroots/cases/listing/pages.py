@@ -16,7 +16,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response, Stream
 from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.calendar.today import china_today
-from grassroots.cases.labels import LIGHT_LABELS, STATE_LABELS, light_of
+from grassroots.calendar.workdays import load_calendar
+from grassroots.cases.labels import LIGHT_LABELS, STATE_LABELS, deadline_badge, light_of
 from grassroots.cases.listing.export import (
     COLUMNS,
     Rows,
@@ -30,8 +31,9 @@ from grassroots.cases.listing.export import (
     xlsx_file,
 )
 from grassroots.cases.listing.filters import PAGE_SIZE, PageFilters, case_filter
-from grassroots.cases.listing.queries import list_cases
+from grassroots.cases.listing.queries import count_cases, list_cases
 from grassroots.cases.models import OPEN_STATES
+from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, dictionary_names
 from grassroots.geo.labels import LEVEL_LABELS
@@ -56,8 +58,11 @@ def case_filters(
     date_to: Annotated[date | None, Query(), EMPTY_IS_NONE] = None,
     q: Annotated[str, Query(max_length=100)] = "",
     grid: Annotated[str, Query(pattern=r"^(\d{15})?$")] = "",
+    queue: Annotated[str, Query(pattern=f"^({'|'.join(QUEUE_LABELS)})?$")] = "",
 ) -> PageFilters:
-    return PageFilters(state, category, level, jurisdiction, grid, light, date_from, date_to, q)
+    return PageFilters(
+        state, category, level, jurisdiction, grid, light, date_from, date_to, q, queue
+    )
 
 
 Filters = Annotated[PageFilters, Depends(case_filters)]
@@ -75,10 +80,15 @@ def case_list(
         return RedirectResponse(f"/cases/{filters.q.strip()}", status_code=303)
     today = china_today()
     f = case_filter(session, filters)
-    rows, next_cursor = list_cases(session, user, f, today, cursor=cursor, limit=PAGE_SIZE)
+    rows, next_cursor = list_cases(
+        session, user, f, today, cursor=cursor, limit=PAGE_SIZE, queue=filters.queue or None
+    )
     query = filters.query_items()
+    cal = load_calendar(session)
     context = {
         "rows": [(c, light_of(c, today)) for c in rows],
+        "badges": {c.id: deadline_badge(cal, c, today) for c in rows},
+        "total": count_cases(session, user, f, today, filters.queue or None),
         "filters": filters,
         "categories": dictionary_names(active_categories(session), request_locale(request)),
         "states": STATE_LABELS,
@@ -87,6 +97,7 @@ def case_list(
         "next_url": f"/cases?{urlencode([*query, ('cursor', next_cursor)])}" if next_cursor else "",
         "first_url": f"/cases?{urlencode(query)}" if cursor else "",
         "export_query": urlencode(query),
+        "queue_label": QUEUE_LABELS.get(filters.queue, ""),
     }
     template = "cases/_rows.html" if request.headers.get("HX-Request") else "cases/list.html"
     return render(request, template, context, user=user)
@@ -115,7 +126,8 @@ def _export(
     t = gettext_for(request_locale(request))
     today = china_today()
     categories = dictionary_names(active_categories(session), request_locale(request))
-    export = start_export(session, user, case_filter(session, filters), today)
+    f = case_filter(session, filters)
+    export = start_export(session, user, f, today, filters.queue or None)
     if fmt == "xlsx":
         check_xlsx_size(export)
     session.expunge(user)

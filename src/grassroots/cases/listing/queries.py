@@ -17,6 +17,7 @@ from grassroots.bounds import MAX_MOMENT, MIN_MOMENT, fits_int
 from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.cases.queries import case_scope, located_in
+from grassroots.cases.queues.queries import QUEUES, by_due_date, my_work, viewer
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
 
@@ -122,11 +123,14 @@ def _decode_cursor(sort: str, cursor: str) -> tuple[Any, int]:
 
 def list_cases(
     session: Session, user: User, f: CaseFilter, today: date, *, sort: str = "-registered_at",
-    cursor: str | None = None, limit: int = 50,
+    cursor: str | None = None, limit: int = 50, queue: str | None = None,
 ) -> tuple[list[Case], str | None]:  # fmt: skip
-    """One page of the cases `user` may see, and the cursor of the next page (or None)."""
+    """One page of the cases `user` may see (in `queue`, a name of cases.queues.queries.QUEUES,
+    if given), and the cursor of the next page (or None)."""
     column, desc = SORTS[sort]
     stmt: Select[Case] = select(Case).where(case_scope(user), *filter_conditions(f, today))
+    if queue is not None:
+        stmt = stmt.where(QUEUES[queue](viewer(session, user), today))
     if cursor:
         value, case_id = _decode_cursor(sort, cursor)
         after = (column < value) | ((column == value) & (Case.id < case_id))
@@ -136,6 +140,16 @@ def list_cases(
     rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1).options(*_loaded())))
     next_cursor = encode_cursor(sort, rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def count_cases(
+    session: Session, user: User, f: CaseFilter, today: date, queue: str | None = None
+) -> int:
+    """How many cases the list shows over all its pages (same scope, filters and queue)."""
+    stmt = select(func.count(Case.id)).where(case_scope(user), *filter_conditions(f, today))
+    if queue is not None:
+        stmt = stmt.where(QUEUES[queue](viewer(session, user), today))
+    return int(session.scalar(stmt) or 0)
 
 
 def _loaded() -> Any:
@@ -161,20 +175,13 @@ def awaiting_follow_up(session: Session, user: User) -> int:
 
 
 def my_tasks(session: Session, user: User, limit: int = 10) -> Sequence[Case]:
-    """Cases waiting for this user: assigned to them and open, or resolved cases they
-    registered that wait for the follow-up; for centre staff, cases registered in their
-    jurisdiction that wait to be accepted."""
-    mine = and_(Case.assignee_id == user.id, Case.state.in_(OPEN_STATES))
-    follow = and_(Case.registered_by_id == user.id, Case.state == "resolved")
-    waiting = [mine, follow]
-    if user.role == "centre_staff" and user.jurisdiction_id is not None:
-        waiting.append(
-            and_(Case.state == "registered", Case.holder_jurisdiction_id == user.jurisdiction_id)
-        )
+    """Cases waiting for this user, soonest due first: every work queue of theirs
+    (cases.queues.queries.my_work — to accept, to route, assigned, for their unit, shared,
+    to follow up, to close)."""
     stmt = (
         select(Case)
-        .where(case_scope(user), or_(*waiting))
-        .order_by(Case.resolve_due.is_(None), Case.resolve_due, Case.id)
+        .where(case_scope(user), my_work(viewer(session, user)))
+        .order_by(*by_due_date())
         .limit(limit)
     )
     return session.scalars(stmt).all()
