@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -204,6 +205,42 @@ def unit_inside(_session: Session, actor: User, _values: dict[str, str]) -> str:
 
 ABSENT_CASE = "990101-2099-999999"
 ABSENT_ID = "999999999"
+ABSENT_GRID = "990101999999999"
+
+
+def _prefix(actor: User) -> str:
+    return actor.jurisdiction.prefix if actor.jurisdiction else ""
+
+
+def grid_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _grid(session, _prefix(actor), True) or ABSENT_GRID
+
+
+def grid_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _grid(session, _prefix(actor), False) or ABSENT_GRID
+
+
+def _post(session: Session, actor: User, grid_code: str | None) -> str:
+    """A 网格员 post in grid `grid_code` (a row, as the seed has none), or an absent id."""
+    from grassroots.geo.posts.models import GridPost
+    from grassroots.scope import current_jurisdiction
+
+    grid = current_jurisdiction(session, grid_code) if grid_code else None
+    if grid is None:
+        return ABSENT_ID
+    post = GridPost(grid_id=grid.id, user_id=actor.id, kind="worker", start_on=date(2026, 1, 1))
+    session.add(post)
+    session.commit()
+    return str(post.id)
+
+
+def post_inside(session: Session, actor: User, values: dict[str, str]) -> str:
+    return _post(session, actor, values.get("code") or grid_inside(session, actor, values))
+
+
+def post_outside(session: Session, actor: User, values: dict[str, str]) -> str:
+    return _post(session, actor, values.get("code") or grid_outside(session, actor, values))
+
 
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
@@ -232,6 +269,8 @@ SAMPLES: dict[str, Sample] = {
     "report_id": Sample(report_inside, report_outside),
     # organisational units (geo): every seed unit lies in the county, so "outside" is absent
     "unit_code": Sample(unit_inside, lambda _s, _u, _v: "no-such-unit"),
+    # grid posts (geo.posts): a post in a grid of the actor's subtree, or beyond it
+    "post_id": Sample(post_inside, post_outside),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -242,6 +281,17 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/admin/categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/jurisdictions/{code}", "code"): fixed("990101002000"),
     ("/api/v1/jurisdictions/{code}/children", "code"): fixed("990101002000"),
+    # grid posts: {code} is a grid, in the actor's subtree or beyond it
+    **{
+        (path, "code"): Sample(grid_inside, grid_outside)
+        for path in (
+            "/api/v1/grids/{code}/posts",
+            "/grids/{code}",
+            "/grids/{code}/posts",
+            "/grids/{code}/posts/{post_id}/end",
+            "/grids/{code}/posts/{post_id}/change",
+        )
+    },
 }
 
 
@@ -254,6 +304,13 @@ def sample_for(path: str, name: str) -> Sample | None:
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/users/{username}/role"): {"role": "leader"},
     ("POST", "/api/v1/parties/{party_id}/reveal"): {"field": "phone", "reason": "矩阵测试查看"},
+    ("POST", "/api/v1/grids/{code}/posts"): {
+        "username": "wang",
+        "kind": "worker",
+        "start_on": "2026-01-01",
+    },
+    ("POST", "/api/v1/grid-posts/{post_id}/end"): {"end_on": "2026-06-30"},
+    ("POST", "/api/v1/grid-posts/{post_id}/change"): {"username": "wang", "on": "2026-06-01"},
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {

@@ -40,6 +40,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/boundaries": ("admin", "/admin/boundaries"),
     "/admin/units": ("admin", "/admin/units"),
     "/admin/calendar": ("admin", "/admin/calendar"),
+    "/grids/{code}": ("zhao", f"/grids/{GRID}"),
+    "/grid-vacancies": ("zhao", "/grid-vacancies"),
     "/admin/users": ("security", "/admin/users"),
     "/admin/users/{username}": ("security", "/admin/users/wang"),
     "/audit": ("audit", "/audit"),

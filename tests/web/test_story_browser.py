@@ -88,8 +88,10 @@ def test_a_dispute_from_the_map_to_closed(open_as):
     act(li, "调解记录", fill={"调解日期": today, "调解情况": "双方到场，说明情况。"})
     deadline = (date.today() + timedelta(days=7)).isoformat()
     act(li, "调解协议书", fill={"协议内容": "双方共同疏通排水沟，费用各半。",
-                             "履行方式": "现场共同施工", "履行期限": deadline})  # fmt: skip
-    act(li, "化解办结", fill={"化解情况": "双方达成调解协议。"})
+                             "双方责任": "双方各出一人施工", "履行方式": "现场共同施工",
+                             "履行地点": "两家之间的排水沟", "履行期限": deadline})  # fmt: skip
+    act(li, "化解办结", fill={"化解情况": "双方达成调解协议。"},
+        select={"方式": "mediation_agreement"})  # fmt: skip
     assert li.locator("#case-state").inner_text() == "已化解"
     li.get_by_role("link", name="打印调解协议书").click()
     assert "人民调解协议书" in li.locator("h1").inner_text()
