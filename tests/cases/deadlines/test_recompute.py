@@ -110,3 +110,12 @@ def test_preview_api_changes_nothing_and_needs_the_calendar_right(client_as, ses
     session.refresh(moving)
     assert moving.resolve_due == due
     assert session.scalar(select(func.count()).select_from(CalendarDay)) == 0
+
+
+def test_the_calendar_page_preview_counts_the_moves(client_as, session, cases):
+    data = {"notice": "测试通知", "schedule": "2026-09-24 临时放假\n", "intent": "preview"}
+    r = client_as("admin").post("/admin/calendar/2026", data=data, headers={"accept": "text/html"})
+    assert r.status_code == 200 and 'id="deadline-moves"' in r.text
+    assert "保存后将变动的在办案件时限: 1" in r.text
+    assert "其中 1 件不在您的可见范围内" in r.text and cases[0].code not in r.text
+    assert session.scalar(select(func.count()).select_from(CalendarDay)) == 0
