@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.calendar.models import CalendarDay, CalendarYear
+from grassroots.calendar.schedule_hooks import Change, hooks
 from grassroots.calendar.schemas import DayIn
+from grassroots.calendar.workdays import load_calendar
 from grassroots.db import transaction
 from grassroots.errors import Problem
 
@@ -38,14 +40,23 @@ def _check_days(year: int, days: list[DayIn]) -> None:
         raise Problem(422, "bad_schedule", "节假日安排有误 / invalid schedule", errors=errors)
 
 
+def schedule_change(session: Session, year: int, days: list[DayIn]) -> Change:
+    """The calendar now and as it would be with `days` as `year`'s schedule (checked)."""
+    _check_year(year)
+    _check_days(year, days)
+    old = load_calendar(session)
+    return Change(year, old, old.with_year(year, {d.day: (d.is_working, d.name) for d in days}))
+
+
 def do_set_year_schedule(
     session: Session, year: int, notice: str, days: list[DayIn], *, actor: User
 ) -> CalendarYear:
     """Enter (or replace) a year's official schedule: its holidays and make-up working days.
-    The year then counts as known; its entries override the chinesecalendar package."""
-    _check_year(year)
-    _check_days(year, days)
+    The year then counts as known; its entries override the chinesecalendar package.
+    The registered hooks move what depends on it (open cases' deadlines), in the same
+    transaction, with their own audit rows."""
     with transaction(session):
+        change = schedule_change(session, year, days)
         session.execute(
             delete(CalendarDay).where(
                 CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)
@@ -58,13 +69,14 @@ def do_set_year_schedule(
             CalendarDay(day=d.day, is_working=d.is_working, name=d.name, entered_by_id=actor.id)
             for d in days
         )
+        moved = sum(hook.apply(session, change, actor) for hook in hooks())
         record_audit(
             session,
             actor=actor,
             action="calendar.year.set",
             object_type="calendar_year",
             object_id=year,
-            details={"notice": notice, "days": len(days)},
+            details={"notice": notice, "days": len(days), "deadlines_moved": moved},
         )
     return row
 

@@ -14,6 +14,7 @@ from grassroots.calendar.schemas import (
     CalendarOut,
     CalendarStatusOut,
     DayIn,
+    SchedulePreviewOut,
     YearScheduleIn,
     YearScheduleOut,
 )
@@ -67,6 +68,16 @@ def put_year_schedule(
     published it; replaces earlier entries for that year."""
     actions.do_set_year_schedule(session, year, body.notice, body.days, actor=actor)
     return queries.year_schedule(session, year)
+
+
+@router.post("/calendar/years/{year}/preview")
+def preview_year_schedule(
+    session: DbSession, year: Year, body: YearScheduleIn, actor: User = requires("config.write")
+) -> SchedulePreviewOut:
+    """What saving this schedule would do to open cases' deadlines (case, deadline,
+    old → new), without saving anything. Lists only the cases the caller may see."""
+    change = actions.schedule_change(session, year, body.days)
+    return queries.schedule_preview(session, change, actor)
 
 
 @router.put("/calendar/days/{day}")

@@ -15,10 +15,15 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
 from grassroots.calendar import statutory
-from grassroots.calendar.actions import FIRST_YEAR, LAST_YEAR, do_set_year_schedule
+from grassroots.calendar.actions import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    do_set_year_schedule,
+    schedule_change,
+)
 from grassroots.calendar.models import CalendarYear
-from grassroots.calendar.queries import year_entries
-from grassroots.calendar.schemas import DayIn
+from grassroots.calendar.queries import schedule_preview, year_entries
+from grassroots.calendar.schemas import DayIn, SchedulePreviewOut
 from grassroots.calendar.text import MAX_TEXT, Parsed, parse_schedule, schedule_text
 from grassroots.calendar.today import china_today, local_date, local_time
 from grassroots.calendar.workdays import DayKind, load_calendar, package_knows
@@ -73,6 +78,7 @@ def _page(
     form: dict[str, str] | None = None,
     parsed: Parsed | None = None,
     status: int = 200,
+    moves: SchedulePreviewOut | None = None,
 ) -> HTMLResponse:
     state = year_status(session, year)
     if form is None:
@@ -84,6 +90,7 @@ def _page(
         "status": state,
         "values": form,
         "parsed": parsed,
+        "moves": moves,
         "warnings": load_calendar(session).warnings([year]),
     }
     return render(request, "calendar/calendar.html", context, user=user, status_code=status)
@@ -100,7 +107,8 @@ def calendar_page(
 def calendar_submit(
     request: Request, session: DbSession, user: Configurer, year: int, form: FormFields
 ) -> Response:
-    """intent=preview shows the parsed days; intent=save saves them all, or nothing when any
+    """intent=preview shows the parsed days and the open cases' deadlines saving would move
+    (those in the user's scope by case code); intent=save saves them all, or nothing when any
     line is wrong or the notice is missing (422, the page lists each line's error)."""
     _year(year)
     values = {k: str(form.get(k, "")) for k in ("notice", "schedule")}
@@ -112,7 +120,10 @@ def calendar_submit(
         failed = form.get("intent") == "save" and (not parsed.ok or notice_missing)
         status = 422 if failed else 200
         values["notice_missing"] = "1" if notice_missing and failed else ""
-        return _page(request, session, user, year, values, parsed, status)
+        moves = None
+        if parsed.ok and parsed.days:
+            moves = schedule_preview(session, schedule_change(session, year, parsed.days), user)
+        return _page(request, session, user, year, values, parsed, status, moves)
     do_set_year_schedule(session, year, values["notice"], parsed.days, actor=user)
     response = RedirectResponse(f"/admin/calendar?year={year}", status_code=303)
     set_flash(response, "saved")

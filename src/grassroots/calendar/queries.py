@@ -8,12 +8,16 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grassroots.accounts.models import User
 from grassroots.calendar.models import CalendarDay, CalendarYear
+from grassroots.calendar.schedule_hooks import Change, hooks
 from grassroots.calendar.schemas import (
     CalendarOut,
     CalendarStatusOut,
     DayIn,
     DayOut,
+    DeadlineMoveOut,
+    SchedulePreviewOut,
     YearScheduleOut,
 )
 from grassroots.calendar.workdays import load_calendar, package_knows
@@ -72,4 +76,17 @@ def year_schedule(session: Session, year: int) -> YearScheduleOut:
         days=days,
         provisional=cal.is_provisional(year),
         warnings=cal.warnings([year]),
+    )
+
+
+def schedule_preview(session: Session, change: Change, viewer: User) -> SchedulePreviewOut:
+    """The moves the registered hooks would make for `change`; nothing is written."""
+    found = [m for hook in hooks() for m in hook.preview(session, change, viewer)]
+    shown = [
+        DeadlineMoveOut(case_code=m.case_code, deadline=m.deadline, old=m.old, new=m.new)
+        for m in found
+        if m.case_code
+    ]
+    return SchedulePreviewOut(
+        year=change.year, moved=len(found), hidden=len(found) - len(shown), moves=shown
     )

@@ -53,3 +53,20 @@ class YearScheduleOut(BaseModel):
     provisional: bool  # no official schedule: statutory holidays only (调休 unknown)
     days: list[DayIn]
     warnings: list[str]
+
+
+class DeadlineMoveOut(BaseModel):
+    case_code: str
+    deadline: str  # accept_due / resolve_due / follow_up_due
+    old: date
+    new: date
+
+
+class SchedulePreviewOut(BaseModel):
+    """What saving the schedule would move: the open cases' deadlines. Cases outside the
+    viewer's scope are counted in `hidden`, not listed."""
+
+    year: int
+    moved: int
+    hidden: int
+    moves: list[DeadlineMoveOut]

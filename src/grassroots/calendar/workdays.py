@@ -122,6 +122,12 @@ class WorkCalendar:
         self._admin_years = frozenset(admin_years)
         self._working_cache: dict[date, bool] = {}
 
+    def with_year(self, year: int, days: Mapping[date, tuple[bool, str]]) -> WorkCalendar:
+        """This calendar with `year`'s administrator entries replaced by `days` (what
+        do_set_year_schedule would make of it: the year then counts as known)."""
+        kept = {d: v for d, v in self._admin_days.items() if d.year != year}
+        return WorkCalendar({**kept, **days}, self._admin_years | {year})
+
     def knows_year(self, year: int) -> bool:
         """The official schedule of `year` is known (entered, or in the package)."""
         return year in self._admin_years or package_knows(year)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from grassroots.accounts.models import User
 from grassroots.bounds import DbId
 from grassroots.cases.deadlines import actions, queries
+from grassroots.cases.deadlines import recompute as recompute  # registers the schedule hook
 from grassroots.cases.deadlines.schemas import PolicyIn, PolicyOut
 from grassroots.deps import DbSession, requires
 

@@ -1,0 +1,97 @@
+"""A year's schedule entered or changed: the deadlines of open cases follow it.
+
+A running clock keeps its start and its number of working days: for each case whose clock
+runs across the changed year, n = old.working_days_between(clock_started_on, due) and the
+new due = new.add_working_days(clock_started_on, n). The deadline moved is the one the clock
+runs for (accept_due, resolve_due or follow_up_due); a suspended case's resolve_due moves
+too (its clock is paused, the count from its start is kept). Importing this module registers
+the hook with the calendar (calendar/schedule_hooks.py); cases/deadlines/api.py imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import User
+from grassroots.audit.actions import record_audit
+from grassroots.calendar.schedule_hooks import Change, Move, register
+from grassroots.cases.deadlines.clock import start_clock
+from grassroots.cases.models import OPEN_STATES, Case, CaseState
+from grassroots.cases.queries import case_scope
+
+DEADLINES = ("accept_due", "resolve_due", "follow_up_due")
+CLOCK_STATES = OPEN_STATES | {CaseState.resolved}  # resolved: the follow-up clock runs
+
+
+def running_deadline(case: Case) -> str | None:
+    """The deadline field the case's clock runs for (a suspended case: resolve_due)."""
+    if case.clock_started_on is None:
+        return None
+    if case.state == CaseState.suspended:
+        return "resolve_due" if case.resolve_due is not None else None
+    for field in DEADLINES:
+        if case.clock_due_on is not None and getattr(case, field) == case.clock_due_on:
+            return field
+    return None
+
+
+def _candidates(session: Session, year: int) -> Sequence[Case]:
+    """Open cases whose clock period touches `year` (others count the same on both)."""
+    due = func.coalesce(Case.clock_due_on, Case.resolve_due)
+    return session.scalars(
+        select(Case)
+        .where(
+            Case.state.in_(CLOCK_STATES),
+            Case.clock_started_on.is_not(None),
+            Case.clock_started_on <= date(year, 12, 31),
+            due >= date(year, 1, 1),
+        )
+        .order_by(Case.id)
+    ).all()
+
+
+def moves(session: Session, change: Change) -> list[tuple[Case, Move]]:
+    out = []
+    for case in _candidates(session, change.year):
+        field = running_deadline(case)
+        if field is None or case.clock_started_on is None:
+            continue
+        old: date = getattr(case, field)
+        n = change.old.working_days_between(case.clock_started_on, old)
+        new = change.new.add_working_days(case.clock_started_on, n) if n >= 0 else old
+        if new != old:
+            out.append((case, Move(case.code, field, old, new)))
+    return out
+
+
+class DeadlineRecompute:
+    def preview(self, session: Session, change: Change, viewer: User) -> list[Move]:
+        """The moves, read-only; cases outside `viewer`'s scope without their code."""
+        found = moves(session, change)
+        codes = [m.case_code for _, m in found]
+        visible = set(session.scalars(select(Case.code).where(Case.code.in_(codes),
+                                                              case_scope(viewer))))  # fmt: skip
+        return [
+            m if m.case_code in visible else Move("", m.deadline, m.old, m.new) for _, m in found
+        ]
+
+    def apply(self, session: Session, change: Change, actor: User) -> int:
+        """Move the deadlines, one audit row per case (the caller's transaction)."""
+        found = moves(session, change)
+        for case, m in found:
+            setattr(case, m.deadline, m.new)
+            if case.clock_due_on is not None and case.clock_started_on is not None:
+                start_clock(change.new, case, case.clock_started_on, m.new)
+            record_audit(
+                session, actor=actor, action="case.deadline.recompute", object_type="case",
+                object_id=case.code, details={"year": change.year, "deadline": m.deadline,
+                                              "old": m.old.isoformat(), "new": m.new.isoformat()},
+            )  # fmt: skip
+        return len(found)
+
+
+register("deadlines", DeadlineRecompute())
