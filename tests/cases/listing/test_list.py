@@ -104,6 +104,11 @@ def test_the_open_filter_keeps_the_cases_still_being_handled(client_as, session,
     assert all(f'href="/cases/{c}"' in page for c in seven[1:])
     assert f'href="/cases/{seven[0]}"' not in page
     assert '<option value="open" selected>' in page
+    assert 'href="/cases?state=open" aria-current="page">在办</a>' in page  # the quick filter
+    mine = client_as("wang").get("/cases", params={"queue": "registered_by_me"}).text
+    assert all(f'href="/cases/{c}"' in mine for c in seven[1:])  # 我登记的: still live
+    assert f'href="/cases/{seven[0]}"' not in mine  # rejected: no longer in the queue
+    assert 'href="/cases?queue=registered_by_me" aria-current="page">' in mine
 
 
 def test_the_list_is_cards_on_a_phone(client_as, seven):
