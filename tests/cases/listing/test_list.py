@@ -8,7 +8,7 @@ import pytest
 
 from grassroots.calendar.today import local_date
 from grassroots.cases import schemas as s
-from grassroots.cases.actions import do_accept, do_register
+from grassroots.cases.actions import do_accept, do_register, do_reject
 from grassroots.db import utcnow
 from tests.cases.conftest import grid_in
 
@@ -94,10 +94,35 @@ def test_jurisdiction_filter(client_as, seven, users):
     assert codes(zhao, jurisdiction="990101003000") == []
 
 
+def test_the_open_filter_keeps_the_cases_still_being_handled(client_as, session, users, seven):
+    reason = s.Reject(channel=s.LegalChannel.litigation, reason="属法院受理范围")
+    do_reject(session, seven[0], reason, actor=users["zhao"], now=utcnow())
+    zhao = client_as("zhao")
+    assert set(codes(zhao, open="true", limit=200)) & set(seven) == set(seven[1:])
+    assert set(codes(zhao, open="false", limit=200)) & set(seven) == {seven[0]}
+    page = zhao.get("/cases", params={"state": "open"}).text  # 在办 in the list's state filter
+    assert all(f'href="/cases/{c}"' in page for c in seven[1:])
+    assert f'href="/cases/{seven[0]}"' not in page
+    assert '<option value="open" selected>' in page
+    assert 'href="/cases?state=open" aria-current="page">在办</a>' in page  # the quick filter
+    mine = client_as("wang").get("/cases", params={"queue": "registered_by_me"}).text
+    assert all(f'href="/cases/{c}"' in mine for c in seven[1:])  # 我登记的: still live
+    assert f'href="/cases/{seven[0]}"' not in mine  # rejected: no longer in the queue
+    assert 'href="/cases?queue=registered_by_me" aria-current="page">' in mine
+
+
+def test_the_list_is_cards_on_a_phone(client_as, seven):
+    """Each cell names its column (data-label) for app.css's under-600-px card layout."""
+    page = client_as("zhao").get("/cases").text
+    assert 'class="table is-fullwidth is-striped is-hoverable is-narrow case-table"' in page
+    assert page.count('data-label="事件编号"') >= len(seven)
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
         ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"sort": "due", "cursor": "WyJkdWUiLCAibm90LWEtZGF5IiwgMV0="}, "cursor"),
         ({"state": "lost"}, "state"),
         ({"light": "blue"}, "light"),
         ({"limit": 0}, "limit"),

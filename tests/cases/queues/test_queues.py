@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import select
+
+from grassroots.cases.models import Case
 from tests.cases.conftest import act
+from tests.cases.listing.test_list import seven  # noqa: F401  (a fixture)
 
 
 def queue(client, name):
@@ -93,3 +99,32 @@ def test_my_tasks_on_the_dashboard_list_an_escalated_case_at_the_county(client_a
     version = act(zhao, code, "escalate", version, reason="涉及多个村").json()["version"]
     act(zhao, code, "escalate", version, reason="镇里化解不了")
     assert f'href="/cases/{code}"' in qian.get("/").text  # issue 16: it was in nobody's 待办
+
+
+def test_a_queue_lists_the_most_overdue_first_and_no_deadline_last_on_every_page(
+    client_as,
+    session,
+    seven,  # noqa: F811
+):
+    dues = [date(2026, 3, 5), None, date(2026, 3, 1), date(2026, 3, 5), None, date(2026, 2, 1),
+            date(2026, 3, 1)]  # fmt: skip
+    for code, due in zip(seven, dues, strict=True):
+        session.scalar(select(Case).where(Case.code == code)).clock_due_on = due
+    session.commit()
+    order = sorted(range(7), key=lambda i: (dues[i] is None, dues[i] or date.min, i))
+    expected = [seven[i] for i in order]  # ties and the no-deadline cases: oldest case first
+    assert expected == [seven[i] for i in (5, 2, 6, 0, 3, 1, 4)]
+    wang = client_as("wang")
+    assert queue(wang, "registered_by_me") == expected
+    seen, cursor = [], None
+    while True:  # pages of two: the keyset cursor crosses ties and the no-deadline cases
+        params = {"queue": "registered_by_me", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = wang.get("/api/v1/cases", params=params).json()
+        seen += [c["code"] for c in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert seen == expected
+    html = wang.get("/cases", params={"queue": "registered_by_me"}).text
+    assert sorted(expected, key=html.index) == expected  # the page lists them in that order
+    newest_first = [c["code"] for c in wang.get("/api/v1/cases").json()["items"]]
+    assert newest_first == list(reversed(seven))  # without a queue: newest first as before

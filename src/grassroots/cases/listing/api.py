@@ -46,6 +46,7 @@ def _case_filter(
     registered_from: Day | None = None,
     registered_to: Day | None = None,
     q_text: Annotated[str | None, Query(alias="q", max_length=100)] = None,
+    open_: Annotated[bool | None, Query(alias="open")] = None,
 ) -> q.CaseFilter:
     bad = [s for s in state if s not in STATE_LABELS]
     if bad:
@@ -56,7 +57,7 @@ def _case_filter(
         state=state, category=category, kind=kind, source=source, level=level,
         jurisdiction=place, unit_id=unit_id, light=light, overdue=overdue,
         violence_risk=violence_risk, registered_from=registered_from,
-        registered_to=registered_to, text=q_text,
+        registered_to=registered_to, text=q_text, open=open_,
     )  # fmt: skip
 
 
@@ -83,13 +84,15 @@ def list_cases(
     session: DbSession,
     user: Reader,
     f: Annotated[q.CaseFilter, Depends(_case_filter)],
-    sort: Literal["-registered_at", "registered_at", "-code", "code"] = "-registered_at",
+    sort: Literal["-registered_at", "registered_at", "-code", "code", "due"] | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     queue: QueueName = None,
 ) -> CasePage:
-    """案件列表: filters, keyset pagination (pass next_cursor back as cursor), sort; `queue`
-    keeps the cases of one of the user's work queues (GET /queues lists them and counts)."""
+    """案件列表: filters, keyset pagination (pass next_cursor back as cursor), sort (newest
+    first by default; `due`: the running clock's due date, most overdue first, no clock last);
+    `queue` keeps the cases of one of the user's work queues (GET /queues lists them and
+    counts), sorted by `due` unless a sort is given; `open=true` keeps the open (在办) cases."""
     today = local_date(utcnow())
     rows, next_cursor = q.list_cases(
         session, user, f, today, sort=sort, cursor=cursor, limit=limit, queue=queue

@@ -13,11 +13,12 @@ from grassroots.errors import Problem
 from grassroots.scope import current_jurisdiction
 
 PAGE_SIZE = 25
+OPEN = "open"  # the state filter's 在办 choice
 
 
 @dataclass(frozen=True)
 class PageFilters:
-    state: str = ""
+    state: str = ""  # a state's code, or "open": every open state (在办)
     category: str = ""
     level: str = ""
     jurisdiction: str = ""  # any code: the subtree below it
@@ -46,7 +47,8 @@ def case_filter(session: Session, f: PageFilters) -> CaseFilter:
             422, "unknown_jurisdiction", f"区划 {place_code} 不存在 / unknown jurisdiction"
         )
     return CaseFilter(
-        state=(f.state,) if f.state else (),
+        state=(f.state,) if f.state and f.state != OPEN else (),
+        open=True if f.state == OPEN else None,
         category=f.category or None,
         level=f.level or None,
         jurisdiction=place,

@@ -37,6 +37,7 @@ class CaseFilter:
     registered_from: date | None = None
     registered_to: date | None = None  # inclusive
     text: str | None = None
+    open: bool | None = None  # 在办: True keeps the open states, False the others
 
 
 def _light_condition(light: str, today: date) -> ColumnElement[bool]:
@@ -57,6 +58,9 @@ def filter_conditions(f: CaseFilter, today: date) -> list[ColumnElement[bool]]:
     c += [column == value for column, value in simple.items() if value is not None]
     if f.state:
         c.append(Case.state.in_(f.state))
+    if f.open is not None:
+        live = Case.state.in_(sorted(OPEN_STATES))
+        c.append(live if f.open else ~live)
     if f.jurisdiction is not None:
         j = f.jurisdiction
         c.append(located_in(j.level, j.code, j.prefix))
@@ -84,6 +88,9 @@ SORTS = {
     "registered_at": (Case.registered_at, False),
     "-code": (Case.code, True),
     "code": (Case.code, False),
+    # The queues' order (cases.queues.queries.by_due_date): the running clock's due date,
+    # most overdue first, cases without a clock last; the keyset is (no due date, due, id).
+    "due": (Case.clock_due_on, False),
 }
 
 
@@ -101,7 +108,11 @@ def _cursor_parts(sort: str, cursor: str) -> tuple[Any, int]:
     if not isinstance(parts, list) or len(parts) != 3:
         raise ValueError("not a cursor")
     got_sort, value, case_id = parts
-    if got_sort != sort or not isinstance(value, str) or not fits_int(case_id, minimum=1):
+    if got_sort != sort or not fits_int(case_id, minimum=1):
+        raise ValueError("not a cursor of this sort")
+    if sort == "due":
+        return (None if value is None else date.fromisoformat(value)), case_id
+    if not isinstance(value, str):
         raise ValueError("not a cursor of this sort")
     if sort.lstrip("-") == "registered_at":
         moment = datetime.fromisoformat(value)
@@ -122,24 +133,41 @@ def _decode_cursor(sort: str, cursor: str) -> tuple[Any, int]:
 
 
 def list_cases(
-    session: Session, user: User, f: CaseFilter, today: date, *, sort: str = "-registered_at",
+    session: Session, user: User, f: CaseFilter, today: date, *, sort: str | None = None,
     cursor: str | None = None, limit: int = 50, queue: str | None = None,
 ) -> tuple[list[Case], str | None]:  # fmt: skip
     """One page of the cases `user` may see (in `queue`, a name of cases.queues.queries.QUEUES,
-    if given), and the cursor of the next page (or None)."""
-    column, desc = SORTS[sort]
+    if given), and the cursor of the next page (or None). Without a sort: newest first, or
+    by due date (most overdue first) in a queue."""
+    sort = sort or ("due" if queue else "-registered_at")
     stmt: Select[Case] = select(Case).where(case_scope(user), *filter_conditions(f, today))
     if queue is not None:
         stmt = stmt.where(QUEUES[queue](viewer(session, user), today))
     if cursor:
-        value, case_id = _decode_cursor(sort, cursor)
-        after = (column < value) | ((column == value) & (Case.id < case_id))
-        before = (column > value) | ((column == value) & (Case.id > case_id))
-        stmt = stmt.where(after if desc else before)
-    order = (column.desc(), Case.id.desc()) if desc else (column.asc(), Case.id.asc())
-    rows = list(session.scalars(stmt.order_by(*order).limit(limit + 1).options(*_loaded())))
+        stmt = stmt.where(_after(sort, *_decode_cursor(sort, cursor)))
+    rows = list(session.scalars(stmt.order_by(*_order(sort)).limit(limit + 1).options(*_loaded())))
     next_cursor = encode_cursor(sort, rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
+
+
+def _order(sort: str) -> tuple[Any, ...]:
+    if sort == "due":
+        return by_due_date()
+    column, desc = SORTS[sort]
+    return (column.desc(), Case.id.desc()) if desc else (column.asc(), Case.id.asc())
+
+
+def _after(sort: str, value: Any, case_id: int) -> ColumnElement[bool]:
+    """SQL: the case comes after the cursor's (value, id) in the sort's order."""
+    if sort == "due":
+        due = Case.clock_due_on
+        if value is None:  # among the cases without a clock (last): by id only
+            return and_(due.is_(None), Case.id > case_id)
+        return or_(due.is_(None), due > value, and_(due == value, Case.id > case_id))
+    column, desc = SORTS[sort]
+    if desc:
+        return or_(column < value, and_(column == value, Case.id < case_id))
+    return or_(column > value, and_(column == value, Case.id > case_id))
 
 
 def count_cases(
