@@ -11,7 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
@@ -32,3 +41,61 @@ class Notification(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Channel(Base):
+    """A way out of the app an administrator configured: e-mail over SMTP (the server from
+    GRASSROOTS_SMTP_*) or a signed webhook (url; the HMAC secret sealed with the key file)."""
+
+    __tablename__ = "notification_channel"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint("kind in ('email','webhook')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(500), default="")  # webhook only
+    secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # webhook only
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Subscription(Base):
+    """A person's opt-in to a channel: which kinds of notice, to which address (an e-mail
+    address, or the handle the webhook's receiver knows them by, e.g. a phone for SMS)."""
+
+    __tablename__ = "notification_subscription"
+    __table_args__ = (UniqueConstraint("user_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Delivery(Base):
+    """One notice over one channel: pending until sent; a failure is retried at
+    next_attempt_at (exponential backoff) until it gives up."""
+
+    __tablename__ = "notification_delivery"
+    __table_args__ = (
+        UniqueConstraint("notification_id", "channel_id"),
+        CheckConstraint("state in ('pending','sent','failed','gave_up')", name="state"),
+        Index("ix_notification_delivery_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"), index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
