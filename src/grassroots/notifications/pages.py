@@ -132,13 +132,13 @@ def save_settings(
 
 def _admin_page(
     request: Request, session: DbSession, user: User, *, error: str = "", secret: str = "",
-    status: int = 200, state: str | None = None,
+    status: int = 200, state: str | None = None, typed: dict[str, Any] | None = None,
 ) -> HTMLResponse:  # fmt: skip
     rows, _ = q.deliveries(session, user, state=state, limit=50)
     context = {
         "channels": [channel_out(c) for c in q.channels(session)], "error": error,
         "secret": secret, "deliveries": [delivery_out(r) for r in rows], "state": state,
-        "states": DELIVERY_STATES,
+        "states": DELIVERY_STATES, "typed": typed or {},
     }  # fmt: skip
     return render(request, "notifications/channels.html", context, user=user, status_code=status)
 
@@ -159,9 +159,9 @@ def admin_create(request: Request, session: DbSession, user: Admin, form: FormFi
         _, secret = do_create_channel(session, ChannelIn.model_validate(data), actor=user)
     except ValidationError:
         message = "请检查名称、类型和地址（Webhook 需 http(s) 地址）/ check the name, kind and URL"
-        return _admin_page(request, session, user, error=message, status=422)
+        return _admin_page(request, session, user, error=message, status=422, typed=form)
     except Problem as exc:
-        return _admin_page(request, session, user, error=exc.message, status=exc.status)
+        return _admin_page(request, session, user, error=exc.message, status=exc.status, typed=form)
     # The generated secret is shown on this answer only (never stored in the clear).
     return _admin_page(request, session, user, secret=secret or "", status=201)
 

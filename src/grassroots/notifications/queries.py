@@ -88,6 +88,7 @@ def deliveries(
         stmt = stmt.where(Delivery.state == state)
     if before is not None:
         stmt = stmt.where(Delivery.id < before)
-    rows = session.execute(stmt.order_by(Delivery.id.desc()).limit(limit + 1)).tuples().all()
+    found = session.execute(stmt.order_by(Delivery.id.desc()).limit(limit + 1)).all()
+    rows = [(d, c, n, str(u)) for d, c, n, u in found]
     next_before = rows[limit - 1][0].id if len(rows) > limit else None
     return rows[:limit], next_before
