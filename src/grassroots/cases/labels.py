@@ -103,7 +103,7 @@ FIELD_LABELS: dict[str, str] = {
     "performance": N_("Performance of the agreement"),
     "satisfaction": N_("Satisfaction"),
     "remaining_risk": N_("Remaining risk"),
-    "jurisdiction_code": N_("Jurisdiction code"),
+    "jurisdiction_code": N_("Jurisdiction"),
     "role": N_("Role"),
     "other_code": N_("Code of the other case"),
     "kind": N_("Kind of link"),
