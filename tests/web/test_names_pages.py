@@ -133,7 +133,6 @@ def test_the_case_filter_picks_a_jurisdiction_by_name(client_as, placed, session
     other = next(v for v in children(session, township) if v.id != village.id)
     shown = Page(zhao.get(f"/cases?jurisdiction={village.code}", headers=HTML).text)
     assert code in shown.of("case-rows")
-    assert ("selected" in zhao.get(f"/cases?jurisdiction={village.code}", headers=HTML).text)
     assert code not in Page(zhao.get(f"/cases?jurisdiction={other.code}", headers=HTML).text).of(
         "case-rows"
     )
@@ -179,3 +178,12 @@ def test_the_reports_list_names_the_jurisdiction(client_as, users):
     page = Page(chen.get("/reports", headers=HTML).text)
     rows = page.visible().split("已生成的报告", 1)[1]
     assert county.name in rows and county.code not in rows
+
+
+def test_the_audit_page_names_the_kind_of_object_and_the_unit(client_as, users):
+    body = {"code": "990101-names-test", "name": "名称测试调解室", "kind": "mediation_committee",
+            "jurisdiction_code": users["chen"].jurisdiction.code}  # fmt: skip
+    assert client_as("admin").post("/api/v1/units", json=body).status_code == 201
+    page = Page(client_as("audit").get("/audit?action=unit.create", headers=HTML).text)
+    row = page.visible().split("unit.create", 1)[1]
+    assert "单位 名称测试调解室 990101-names-test" in row

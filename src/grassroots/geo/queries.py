@@ -251,3 +251,13 @@ def unit_choices(session: Session, node: Jurisdiction | None) -> list[tuple[str,
         .where(Unit.active, Jurisdiction.code.startswith(node.prefix, autoescape=True))
     )
     return [(code, name) for code, name in session.execute(stmt.order_by(Unit.code)).all()]
+
+
+def unit_names(session: Session, codes: Iterable[str | None]) -> dict[str, str]:
+    """code → name of the units carrying `codes` (deactivated ones too)."""
+    wanted = sorted({c for c in codes if c})
+    names: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        found = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(chunk)))
+        names.update({code: name for code, name in found.all()})
+    return names
