@@ -106,7 +106,7 @@ FIELD_LABELS: dict[str, str] = {
     "applied_on": N_("Joint application for judicial confirmation filed on"),
     "satisfaction": N_("Satisfaction"),
     "remaining_risk": N_("Remaining risk"),
-    "jurisdiction_code": N_("Jurisdiction code"),
+    "jurisdiction_code": N_("Jurisdiction"),
     "role": N_("Role"),
     "other_code": N_("Code of the other case"),
     "kind": N_("Kind of link"),
