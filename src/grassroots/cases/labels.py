@@ -74,6 +74,32 @@ ACTION_LABELS: dict[str, str] = {
     "unlink": N_("Remove a link"),
     "linked": N_("Linked by another case"),
     "unlinked": N_("Link removed by another case"),
+    "edit": N_("Edit case details"),
+}
+
+# What an edit (cases.editing) changed → msgid of its label on the timeline.
+EDIT_LABELS: dict[str, str] = {
+    "category_code": N_("Category"),
+    "kind": N_("Kind"),
+    "lat": N_("Latitude"),
+    "lng": N_("Longitude"),
+    "grid_code": N_("Grid"),
+    "county_code": N_("County"),
+    "township_code": N_("Township"),
+    "village_code": N_("Village"),
+    "holder": N_("Holding centre"),
+    "address": N_("Address"),
+    "risk_level": N_("Risk level"),
+    "violence_risk": N_("Risk of turning violent (civil to criminal)"),
+    "party": N_("Party added"),
+    "party.role": N_("Party's role"),
+    "party.name": N_("Party's name"),
+    "party.phone": N_("Party's phone"),
+    "party.id_number": N_("Party's ID number"),
+    "party.address": N_("Party's address"),
+    "accept_due": N_("Time to accept"),
+    "resolve_due": N_("Time to resolve"),
+    "follow_up_due": N_("Time to follow up"),
 }
 
 # Fields of the action inputs (grassroots.cases.schemas) → msgid of their label.

@@ -13,7 +13,12 @@ from grassroots.cases.workflow.transitions import STATE_LABELS, TABLE, Transitio
 from grassroots.crypto import keyring, mask_id_number, mask_phone
 
 # Timeline entries that are not transitions (they change no state).
-NOTE_LABELS = {"supervise": "督办", "linked": "被其他案件关联", "unlinked": "其他案件取消关联"}
+NOTE_LABELS = {
+    "supervise": "督办",
+    "linked": "被其他案件关联",
+    "unlinked": "其他案件取消关联",
+    "edit": "修改案件信息",
+}
 
 
 class PartyOut(BaseModel):

@@ -259,6 +259,11 @@ class EventLike(Protocol):
     to_state: str
 
 
+# Timeline entries outside the table that keep the state but are a version step of the
+# case: an edit of its details (cases.editing).
+VERSIONED_NOTES = frozenset({"edit"})
+
+
 @dataclass(frozen=True)
 class Replayed:
     state: str
@@ -267,8 +272,9 @@ class Replayed:
 
 def replay(events: Sequence[EventLike]) -> Replayed:
     """Re-run a timeline through the table: every step must be a row of it, starting from
-    the state the previous step left; other events (notes such as the sweep's 督办) must
-    leave the state as it was. `steps` counts the transitions, which is the case's version.
+    the state the previous step left; other events (notes such as the sweep's 督办, edits)
+    must leave the state as it was. `steps` counts the transitions and the edits, which is
+    the case's version.
     Raises ValueError at the first event that does not fit."""
     state: str | None = None
     steps = 0
@@ -277,6 +283,7 @@ def replay(events: Sequence[EventLike]) -> Replayed:
         if t is None:  # a note on the timeline (e.g. the sweep's 督办): changes nothing
             if state is None or event.from_state != state or event.to_state != state:
                 raise ValueError(f"step {i}: note {event.action} changed the state")
+            steps += event.action in VERSIONED_NOTES
             continue
         steps += 1
         legal_from = state in t.sources if t.sources else state is None
