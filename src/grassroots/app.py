@@ -48,6 +48,7 @@ from grassroots.i18n import install_locale
 from grassroots.logging_filter import install_log_masking
 from grassroots.notifications import api as notifications_api
 from grassroots.notifications import pages as notifications_pages
+from grassroots.open311 import api as open311_api
 from grassroots.parties import api as parties_api
 from grassroots.parties import pages as parties_pages
 from grassroots.reports import api as reports_api
@@ -83,6 +84,7 @@ def include_routes(app: FastAPI) -> None:
         app.include_router(api.router, prefix=API_PREFIX)
     for pages in PAGE_MODULES:
         app.include_router(pages.router)
+    app.include_router(open311_api.router)  # /open311/v2: the GeoReport spec's own paths
     add_protected_docs(app, API_PREFIX)
     install_problem_responses(app)  # the problem+json answers of every operation
 

@@ -13,6 +13,7 @@ from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
 from grassroots.notifications import models as notification_models
+from grassroots.open311 import models as open311_models
 from grassroots.reports import models as reports_models
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "grid_post_models",
     "intake_models",
     "notification_models",
+    "open311_models",
     "refdata",
     "reports_models",
     "tallies_models",

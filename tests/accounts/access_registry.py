@@ -36,6 +36,22 @@ PUBLIC: set[tuple[str, str]] = {
     ("POST", "/login"),
     ("POST", "/api/v1/auth/login"),
 }
+# The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
+# for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).
+OPEN311 = "/open311/v2"
+PUBLIC |= {
+    ("GET", f"{OPEN311}/discovery.{{fmt}}"),
+    ("GET", f"{OPEN311}/services.{{fmt}}"),
+    ("GET", f"{OPEN311}/services/{{service_code}}.{{fmt}}"),
+    ("GET", f"{OPEN311}/requests.{{fmt}}"),
+    ("GET", f"{OPEN311}/requests/{{service_request_id}}.{{fmt}}"),
+    ("GET", f"{OPEN311}/tokens/{{token}}.{{fmt}}"),
+    *((m, f"{OPEN311}/{{rest:path}}") for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+}
+KEY_ROUTES: set[tuple[str, str]] = {("POST", f"{OPEN311}/requests.{{fmt}}")}
+PUBLIC |= KEY_ROUTES
+# Path values for public routes (anything not listed: "1").
+PUBLIC_VALUES: dict[str, str] = {"fmt": "xml"}
 # Mounted sub-apps (static files) that are public by design.
 PUBLIC_MOUNTS: set[str] = {"/static"}
 
@@ -336,6 +352,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/open311/v2/requests.{fmt}"): {"service_code": "neighbour", "lat": "0", "long": "0"},
     ("POST", "/admin/units/{unit_code}"): {"name": "示范县人民调解委员会"},
     ("POST", "/cases/{code}/agreement/document"): {"format": "docx", "reason": "矩阵测试导出"},
     ("POST", "/cases/{code}/parties/{party_id}/reveal"): {
