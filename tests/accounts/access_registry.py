@@ -277,6 +277,8 @@ def notice_outside(session: Session, actor: User, _values: dict[str, str]) -> st
     other = session.scalars(select(User).where(User.id != actor.id).order_by(User.id)).first()
     assert other is not None
     return _notice(session, other)
+
+
 def _lead(session: Session, actor: User, code: str | None, assign: bool) -> str:
     """A lead received by the county centre (qian) in jurisdiction `code`, assigned to the
     actor when `assign` (grid workers, mediators and unit handlers see only those)."""
