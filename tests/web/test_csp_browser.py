@@ -33,6 +33,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/cases/grid/{grid_code}": ("zhao", f"/cases/grid/{GRID}"),
     "/cases/{code}": ("zhao", "/cases/{code}"),
     "/cases/{code}/agreement": ("zhao", "/cases/{code}/agreement"),
+    "/cases/{code}/edit": ("zhao", "/cases/{code}/edit"),
     "/reports": ("zhao", "/reports"),
     "/reports/preview": ("zhao", "/reports/preview?jurisdiction={township}&period={year}"),
     f"{API_PREFIX}/docs": ("zhao", f"{API_PREFIX}/docs"),

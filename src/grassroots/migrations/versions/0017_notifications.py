@@ -1,7 +1,7 @@
 """Notifications: the in-app inbox, channels, subscriptions and the delivery outbox
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0023
 Create Date: 2026-12-06
 
 notification holds what each person is told about the cases they have in a queue
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0013"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
