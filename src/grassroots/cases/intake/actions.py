@@ -267,7 +267,9 @@ def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) 
     cal = clk.load_calendar(session)
     code = next_case_code(session, place.codes[Level.county], local_date(moment).year)
     holder = starting_holder(actor, place, session)
-    accept = policy_for(session, data.category_code, holder.level, data.violence_risk)
+    accept = policy_for(
+        session, data.category_code, holder.level, data.violence_risk, data.source_code
+    )
     row = case_row(data, place, holder.id, holder.level, actor.id, moment, cal, accept.accept_days)
     parties = [party_fields(p) for p in data.parties]
     connection = session.connection()
