@@ -43,6 +43,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/calendar": ("admin", "/admin/calendar"),
     "/grids/{code}": ("zhao", f"/grids/{GRID}"),
     "/grid-vacancies": ("zhao", "/grid-vacancies"),
+    "/notifications": ("zhao", "/notifications"),
     "/admin/users": ("security", "/admin/users"),
     "/admin/users/{username}": ("security", "/admin/users/wang"),
     "/audit": ("audit", "/audit"),
@@ -59,6 +60,7 @@ NOT_PAGES = {
     "/cases/open.geojson": "GeoJSON the map fetches",
     "/cases/export.csv": "a download",
     "/cases/export.xlsx": "a download",
+    "/notifications/badge": "the htmx fragment of the navigation's unread count",
 }
 
 

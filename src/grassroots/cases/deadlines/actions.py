@@ -16,6 +16,7 @@ from grassroots.cases.deadlines.models import DeadlinePolicy
 from grassroots.cases.deadlines.policies import CASE_LEVELS
 from grassroots.cases.deadlines.schemas import PolicyIn
 from grassroots.cases.models import Case, CaseEvent
+from grassroots.cases.notices.actions import notify_deadline
 from grassroots.db import transaction
 from grassroots.dictionary.models import Category, Source
 from grassroots.errors import Problem
@@ -141,4 +142,6 @@ def do_flag_deadline(
             object_id=case.code,
             details={"deadline": kind, "signal": signal, "due": due.isoformat()},
         )
+        session.flush()
+        notify_deadline(session, case, signal, due, actor, now)
     return event

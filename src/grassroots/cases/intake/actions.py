@@ -263,10 +263,19 @@ def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) 
     place = locate(session, data, local_date(moment))
     own = actor.jurisdiction
     may_register(actor, place, own.prefix if own else None)
+    return write_case(session, data, actor, moment, place, starting_holder(actor, place, session))
+
+
+def write_case(
+    session: Session, data: s.NewCase, actor: User, moment: datetime, place: Place,
+    holder: Jurisdiction,
+) -> Case:  # fmt: skip
+    """The case located at `place`, held by `holder`, registered by `actor` (checked by the
+    caller): its rows, statistics and audit row in the caller's transaction. Channels that
+    do not register as staff (Open311, the 12345 import) call it with their own holder."""
     _check_dictionaries(session, data)
     cal = clk.load_calendar(session)
     code = next_case_code(session, place.codes[Level.county], local_date(moment).year)
-    holder = starting_holder(actor, place, session)
     accept = policy_for(
         session, data.category_code, holder.level, data.violence_risk, data.source_code
     )
