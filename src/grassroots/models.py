@@ -12,6 +12,7 @@ from grassroots.db import Base
 from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
+from grassroots.notifications import models as notification_models
 from grassroots.reports import models as reports_models
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "geo_models",
     "grid_post_models",
     "intake_models",
+    "notification_models",
     "refdata",
     "reports_models",
     "tallies_models",

@@ -242,6 +242,27 @@ def post_outside(session: Session, actor: User, values: dict[str, str]) -> str:
     return _post(session, actor, values.get("code") or grid_outside(session, actor, values))
 
 
+def _notice(session: Session, user: User) -> str:
+    """A notice (a row, as the seed has none) in `user`'s inbox."""
+    from grassroots.notifications.models import Notification
+
+    notice = Notification(user_id=user.id, kind="mentioned", case_code="", params={})
+    session.add(notice)
+    session.commit()
+    return str(notice.id)
+
+
+def notice_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _notice(session, actor)
+
+
+def notice_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    """Someone else's notice: only its recipient may read it or mark it read."""
+    other = session.scalars(select(User).where(User.id != actor.id).order_by(User.id)).first()
+    assert other is not None
+    return _notice(session, other)
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -271,6 +292,7 @@ SAMPLES: dict[str, Sample] = {
     "unit_code": Sample(unit_inside, lambda _s, _u, _v: "no-such-unit"),
     # grid posts (geo.posts): a post in a grid of the actor's subtree, or beyond it
     "post_id": Sample(post_inside, post_outside),
+    "notice_id": Sample(notice_inside, notice_outside),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.

@@ -65,6 +65,7 @@ ACTION_LABELS: dict[str, str] = {
     "suspend": N_("Suspend"),
     "resume": N_("Resume"),
     "follow_up": N_("Follow up"),
+    "pursue_performance": N_("Agreement not performed: route taken"),
     "close": N_("Close"),
     "reopen": N_("Reopen"),
     "sweep": N_("Deadline sweep"),
@@ -73,6 +74,32 @@ ACTION_LABELS: dict[str, str] = {
     "unlink": N_("Remove a link"),
     "linked": N_("Linked by another case"),
     "unlinked": N_("Link removed by another case"),
+    "edit": N_("Edit case details"),
+}
+
+# What an edit (cases.editing) changed → msgid of its label on the timeline.
+EDIT_LABELS: dict[str, str] = {
+    "category_code": N_("Category"),
+    "kind": N_("Kind"),
+    "lat": N_("Latitude"),
+    "lng": N_("Longitude"),
+    "grid_code": N_("Grid"),
+    "county_code": N_("County"),
+    "township_code": N_("Township"),
+    "village_code": N_("Village"),
+    "holder": N_("Holding centre"),
+    "address": N_("Address"),
+    "risk_level": N_("Risk level"),
+    "violence_risk": N_("Risk of turning violent (civil to criminal)"),
+    "party": N_("Party added"),
+    "party.role": N_("Party's role"),
+    "party.name": N_("Party's name"),
+    "party.phone": N_("Party's phone"),
+    "party.id_number": N_("Party's ID number"),
+    "party.address": N_("Party's address"),
+    "accept_due": N_("Time to accept"),
+    "resolve_due": N_("Time to resolve"),
+    "follow_up_due": N_("Time to follow up"),
 }
 
 # Fields of the action inputs (grassroots.cases.schemas) → msgid of their label.
@@ -101,6 +128,8 @@ FIELD_LABELS: dict[str, str] = {
     "days": N_("Working days"),
     "approved_by": N_("Approved by"),
     "performance": N_("Performance of the agreement"),
+    "route": N_("Route taken"),
+    "applied_on": N_("Joint application for judicial confirmation filed on"),
     "satisfaction": N_("Satisfaction"),
     "remaining_risk": N_("Remaining risk"),
     "jurisdiction_code": N_("Jurisdiction"),
@@ -132,6 +161,8 @@ OPTION_LABELS: dict[str, str] = {
     "performed": N_("Performed"),
     "partly_performed": N_("Partly performed"),
     "not_performed": N_("Not performed"),
+    "urge": N_("Urge performance (then follow up again)"),
+    "judicial_confirmation": N_("Judicial confirmation by the court"),
     "none": N_("None"),
     "low": N_("Low"),
     "medium": N_("Medium"),

@@ -16,9 +16,11 @@ from grassroots.calendar.today import china_today
 from grassroots.calendar.workdays import load_calendar
 from grassroots.cases.actions import run_action
 from grassroots.cases.agreements.actions import mask_name, print_context
+from grassroots.cases.editing.rules import may_edit
 from grassroots.cases.forms import FieldSpec, answers, form_of
 from grassroots.cases.labels import (
     ACTION_LABELS,
+    EDIT_LABELS,
     FIELD_LABELS,
     KIND_LABELS,
     LIGHT_LABELS,
@@ -49,6 +51,7 @@ router = APIRouter(include_in_schema=False)
 register_globals(
     state_label=state_label, light_labels=LIGHT_LABELS, kind_labels=KIND_LABELS,
     party_role_labels=PARTY_ROLE_LABELS, field_labels=FIELD_LABELS, option_labels=OPTION_LABELS,
+    edit_labels=EDIT_LABELS,
 )  # fmt: skip
 register_filters(mask_name=mask_name)
 CaseReader = Annotated[User, requires("case.read")]
@@ -121,6 +124,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
             case.category_code, case.category_code
         ),
         "forms": action_forms(session, case, user),
+        "may_edit": may_edit(case, user),
         **links_context(session, case, user),
         "action_labels": ACTION_LABELS,
         "agreement": latest_agreement(events),
