@@ -12,6 +12,7 @@ from grassroots.db import Base
 from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
+from grassroots.hotline import models as hotline_models
 from grassroots.open311 import models as open311_models
 from grassroots.reports import models as reports_models
 
@@ -25,6 +26,7 @@ __all__ = [
     "dictionary_models",
     "geo_models",
     "grid_post_models",
+    "hotline_models",
     "intake_models",
     "open311_models",
     "refdata",
