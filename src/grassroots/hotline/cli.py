@@ -45,7 +45,7 @@ def _kind(path: Path, given: str | None) -> str:
 
 @app.command("import")
 def import_orders(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A JSON or CSV file."),
+    file: Path = typer.Argument(..., help="A JSON or CSV file."),
     format: str | None = typer.Option(None, "--format", help="json or csv (default: by suffix)."),
 ) -> None:
     """Import 12345 work orders as cases: all or nothing; orders imported before are skipped.
@@ -54,6 +54,9 @@ def import_orders(
       grassroots hotline import orders-2026-10-09.json
       grassroots hotline import orders.csv --format csv
     """
+    if not file.is_file():
+        typer.echo(f"错误 / error: no such file: {file}", err=True)
+        raise typer.Exit(1)
     try:
         orders, errors = read_orders(file.read_bytes(), _kind(file, format))
         with _session() as session:
