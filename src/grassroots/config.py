@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     open311_rate_limit: str = "60/60"
     open311_jurisdiction_id: str = "grassroots"
     open311_intake_level: Literal["village", "township", "county"] = "township"
+    # 12345 work orders (docs/hotline.md): the level whose centre holds an imported order.
+    hotline_intake_level: Literal["village", "township", "county"] = "township"
     open311_contact: str = "请联系本县综治中心 / contact the county's governance centre"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).

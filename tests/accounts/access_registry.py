@@ -279,17 +279,6 @@ def notice_outside(session: Session, actor: User, _values: dict[str, str]) -> st
     return _notice(session, other)
 
 
-def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
-    """An active notification channel (a row, as the seed has none): channels are set for
-    the whole deployment, nothing scoped (administrators configure, staff choose)."""
-    from grassroots.notifications.models import Channel
-
-    channel = Channel(name=f"矩阵渠道{next(_counter)}", kind="email")
-    session.add(channel)
-    session.commit()
-    return str(channel.id)
-
-
 def _lead(session: Session, actor: User, code: str | None, assign: bool) -> str:
     """A lead received by the county centre (qian) in jurisdiction `code`, assigned to the
     actor when `assign` (grid workers, mediators and unit handlers see only those)."""
@@ -316,6 +305,17 @@ def lead_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
 
 def lead_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
     return _lead(session, actor, _code_outside(session, actor), False)
+
+
+def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
+    """An active notification channel (a row, as the seed has none): channels are set for
+    the whole deployment, nothing scoped (administrators configure, staff choose)."""
+    from grassroots.notifications.models import Channel
+
+    channel = Channel(name=f"矩阵渠道{next(_counter)}", kind="email")
+    session.add(channel)
+    session.commit()
+    return str(channel.id)
 
 
 # Path parameter name → samples. Add a line when a route brings a new parameter.
@@ -348,9 +348,9 @@ SAMPLES: dict[str, Sample] = {
     # grid posts (geo.posts): a post in a grid of the actor's subtree, or beyond it
     "post_id": Sample(post_inside, post_outside),
     "notice_id": Sample(notice_inside, notice_outside),
-    "channel_id": Sample(channel_any),
     # leads: one the actor sees (assigned to them, in their post), one beyond their post
     "lead_code": Sample(lead_inside, lead_outside),
+    "channel_id": Sample(channel_any),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
