@@ -161,3 +161,20 @@ def test_two_drains_at_once_send_each_delivery_once(fresh_engine: Engine, tmp_pa
     assert sum(r["sent"] for r in results) == 6
     assert sorted(b["case_code"] for b in hook.bodies()) == sorted(codes)
     assert states(fresh_engine) == [("sent", 1)] * 6
+
+
+def test_a_run_that_dies_while_sending_is_retried_after_its_lease(fresh_engine, tmp_path):
+    from grassroots.db import make_session_factory
+    from grassroots.notifications.outbox import LEASE, claim
+
+    with webhook_receiver(Receiver()) as hook:
+        world(fresh_engine, hook.url, email=False)
+        escalate_to_county(fresh_engine)
+        t0, conf = at("2026-03-02", 6), settings(tmp_path)
+        with make_session_factory(fresh_engine)() as session:
+            [delivery_id] = session.scalars(select(Delivery.id)).all()
+            assert claim(session, delivery_id, t0, conf.base_url) is not None  # then "dies"
+        assert states(fresh_engine) == [("pending", 1)]
+        assert drain_with(fresh_engine, t0, conf)["sent"] == 0  # leased: nobody takes it
+        assert drain_with(fresh_engine, t0 + LEASE, conf)["sent"] == 1
+        assert states(fresh_engine) == [("sent", 2)] and len(hook.requests) == 1

@@ -3,16 +3,23 @@ the notice (same transaction); the drain sends the due ones and keeps their stat
 
 States: pending (never tried) → sent; or failed (tried; retried at next_attempt_at, the wait
 doubling from GRASSROOTS_NOTIFY_RETRY_SECONDS up to an hour) → … → gave_up after
-GRASSROOTS_NOTIFY_MAX_ATTEMPTS attempts. Two processes never send one delivery twice: the
-job runner lets one process run the job at a time (job_lock), and on PostgreSQL each
-delivery is claimed with SELECT … FOR UPDATE SKIP LOCKED in the transaction that records
-its outcome.
+GRASSROOTS_NOTIFY_MAX_ATTEMPTS attempts.
+
+One attempt is three steps: claim (a short transaction: on PostgreSQL SELECT … FOR UPDATE
+SKIP LOCKED; the attempt is counted and the row leased, i.e. not due again for LEASE), send
+(outside any transaction: a slow receiver holds no database lock — on SQLite the one writer
+stays free), record (a short transaction guarded by the attempt number). Two processes never
+send one delivery twice: the job runner lets one process run the job at a time (job_lock),
+and a claimed row is neither lockable nor due for anyone else. A process that dies while
+sending leaves the row leased; it is retried when the lease ends (at least once delivery:
+a receiver may see a delivery_id twice in that case and should ignore the repeat).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -29,6 +36,7 @@ from grassroots.notifications.models import Channel, Delivery, Notification, Sub
 
 DUE_STATES = ("pending", "failed")
 MAX_WAIT = timedelta(hours=1)
+LEASE = timedelta(minutes=5)  # longer than any one send (channels.TIMEOUT_SECONDS)
 SECRET_FIELD = "notification_channel.secret"  # noqa: S105  (the sealing field name)
 OUTGOING_LOCALE = "zh_CN"
 
@@ -83,17 +91,23 @@ def message_of(session: Session, delivery: Delivery, base_url: str) -> Message:
     )  # fmt: skip
 
 
-def send(settings: Settings, channel: Channel, message: Message, now: datetime) -> None:
-    if channel.kind == "email":
-        send_email(settings, message)
-        return
-    secret = keyring().decrypt(SECRET_FIELD, channel.secret_enc) if channel.secret_enc else ""
-    send_webhook(channel.url, secret, message, int(now.timestamp()))
+@dataclass(frozen=True)
+class Claim:
+    """A delivery taken for one attempt: what to send and where (read in the claim)."""
+
+    delivery_id: int
+    attempt: int
+    message: Message
+    kind: str
+    url: str
+    secret: str
+    active: bool
 
 
-def deliver_one(session: Session, delivery_id: int, now: datetime, settings: Settings) -> str:
-    """Claim one due delivery, send it, record the outcome — one transaction. Returns
-    "sent", "failed", "gave_up" or "" (taken by another process, or no longer due)."""
+def claim(session: Session, delivery_id: int, now: datetime, base_url: str) -> Claim | None:
+    """Take one due delivery for an attempt, in a short transaction of its own: the attempt is
+    counted and the delivery leased (not due again for LEASE), so no other run takes it and
+    a crash during the send only delays a retry. None: taken or no longer due."""
     with transaction(session):
         delivery = session.scalar(
             select(Delivery)
@@ -102,27 +116,65 @@ def deliver_one(session: Session, delivery_id: int, now: datetime, settings: Set
             .with_for_update(skip_locked=True)
         )  # fmt: skip
         if delivery is None:
-            return ""
+            return None
         channel = session.get_one(Channel, delivery.channel_id)
         delivery.attempts += 1
-        try:
-            if not channel.active:
-                raise SendFailed("channel deactivated")
-            send(settings, channel, message_of(session, delivery, settings.base_url), now)
-        except SendFailed as exc:
-            return _failed(delivery, str(exc), now, settings)
-        delivery.state, delivery.sent_at, delivery.last_error = "sent", now, ""
-        return "sent"
+        delivery.next_attempt_at = now + LEASE
+        secret = keyring().decrypt(SECRET_FIELD, channel.secret_enc) if channel.secret_enc else ""
+        return Claim(delivery.id, delivery.attempts, message_of(session, delivery, base_url),
+                     channel.kind, channel.url, secret, channel.active)  # fmt: skip
 
 
-def _failed(delivery: Delivery, error: str, now: datetime, settings: Settings) -> str:
-    delivery.last_error = error[:500]
-    if delivery.attempts >= settings.notify_max_attempts:
-        delivery.state = "gave_up"
+def send(settings: Settings, taken: Claim, now: datetime) -> None:
+    """One attempt, outside any transaction (a slow receiver holds no database lock)."""
+    if not taken.active:
+        raise SendFailed("channel deactivated")
+    if taken.kind == "email":
+        send_email(settings, taken.message)
     else:
-        delivery.state = "failed"
-        delivery.next_attempt_at = now + backoff(delivery.attempts, settings.notify_retry_seconds)
-    return delivery.state
+        send_webhook(taken.url, taken.secret, taken.message, int(now.timestamp()))
+
+
+def record(session: Session, taken: Claim, error: str | None, now: datetime,
+           settings: Settings) -> str:  # fmt: skip
+    """The attempt's outcome: sent, or failed (the next attempt after the backoff) or given
+    up. Guarded by the attempt number: only the run that claimed it records it."""
+    with transaction(session):
+        delivery = session.scalar(
+            select(Delivery).where(
+                Delivery.id == taken.delivery_id, Delivery.attempts == taken.attempt
+            )
+        )
+        if delivery is None:
+            return ""
+        if error is None:
+            delivery.state, delivery.sent_at, delivery.last_error = "sent", now, ""
+            return "sent"
+        delivery.last_error = error[:500]
+        if delivery.attempts >= settings.notify_max_attempts:
+            delivery.state = "gave_up"
+        else:
+            delivery.state = "failed"
+            wait = backoff(delivery.attempts, settings.notify_retry_seconds)
+            delivery.next_attempt_at = now + wait
+        return delivery.state
+
+
+def deliver_one(
+    sessions: sessionmaker[Session], delivery_id: int, now: datetime, settings: Settings
+) -> str:
+    """Claim, send, record. Returns "sent", "failed", "gave_up" or "" (not taken)."""
+    with sessions() as session:
+        taken = claim(session, delivery_id, now, settings.base_url)
+    if taken is None:
+        return ""
+    error = None
+    try:
+        send(settings, taken, now)
+    except SendFailed as exc:
+        error = str(exc)
+    with sessions() as session:
+        return record(session, taken, error, now, settings)
 
 
 def drain(
@@ -133,7 +185,6 @@ def drain(
         ids = due_ids(session, now, limit)
     summary = {"sent": 0, "failed": 0, "gave_up": 0, "skipped": 0}
     for delivery_id in ids:
-        with sessions() as session:
-            outcome = deliver_one(session, delivery_id, now, settings)
+        outcome = deliver_one(sessions, delivery_id, now, settings)
         summary[outcome or "skipped"] += 1
     return summary
