@@ -24,6 +24,7 @@ from grassroots.audit.jobs import audit_anchor_job
 from grassroots.cases.deadlines.jobs import sweep_deadlines
 from grassroots.db import utcnow
 from grassroots.job_lock import only_one
+from grassroots.leads.jobs import sweep_leads
 from grassroots.reports.jobs import scheduled_reports_job
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,12 @@ JOBS: list[Job] = [
         "时限巡检：临期、超期督办，按规则自动上报 / flag cases near or past deadlines, "
         "escalate overdue ones where the policy says so",
         sweep_deadlines,
+    ),
+    Job(
+        "lead_sweep",
+        "线索超期督办：核查超期的线索按工作日督办、上报上一级 / flag leads past their "
+        "verification deadline and escalate them after working days late",
+        sweep_leads,
     ),
     Job(
         "scheduled_reports",

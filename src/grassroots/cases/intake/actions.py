@@ -72,10 +72,16 @@ def locate(session: Session, data: s.NewCase, day: date) -> Place:
 
 
 def _grid_place(session: Session, data: s.NewCase) -> Place:
+    return place_of(session, data.lat, data.lng, data.grid_code)
+
+
+def place_of(
+    session: Session, lat: float | None, lng: float | None, grid_code: str | None
+) -> Place:
     """The point decides (geo's locate_point, which knows the whole path); without one,
-    the explicit grid code."""
-    if data.lat is not None and data.lng is not None:
-        found = locate_point(session, data.lat, data.lng)
+    the explicit grid code (422 naming the field when neither finds a grid)."""
+    if lat is not None and lng is not None:
+        found = locate_point(session, lat, lng)
         if found is None:
             message = "位置不在任何网格内 / outside every grid"
             raise _field_problem("lat", "outside_jurisdiction", message)
@@ -84,8 +90,8 @@ def _grid_place(session: Session, data: s.NewCase) -> Place:
             Level.township: found.township_code, Level.county: found.county_code,
         }  # fmt: skip
         return Place(found.grid_id, found.grid_code, codes)
-    assert data.grid_code is not None
-    grid = current_jurisdiction(session, data.grid_code)
+    assert grid_code is not None
+    grid = current_jurisdiction(session, grid_code)
     if grid is None or grid.level != Level.grid:
         raise _field_problem("grid_code", "unknown_grid", "网格不存在 / unknown grid")
     return _path(grid)
@@ -279,7 +285,9 @@ def write_case(
     _check_dictionaries(session, data)
     cal = clk.load_calendar(session)
     code = next_case_code(session, place.codes[Level.county], local_date(moment).year)
-    accept = policy_for(session, data.category_code, holder.level, data.violence_risk)
+    accept = policy_for(
+        session, data.category_code, holder.level, data.violence_risk, data.source_code
+    )
     row = case_row(data, place, holder.id, holder.level, actor.id, moment, cal, accept.accept_days)
     if source_due_on is not None:
         row = capped_row(row, source_due_on, cal)
