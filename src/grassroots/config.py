@@ -106,6 +106,18 @@ class Settings(BaseSettings):
     # 群体性纠纷: a case with at least this many people involved.
     mass_dispute_min_people: int = Field(default=5, ge=2)
 
+    # Notifications (docs/notifications.md): the SMTP server of the e-mail channel, and the
+    # outbox's retries (the wait doubles from notify_retry_seconds, at most an hour).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "grassroots@localhost"
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    notify_max_attempts: int = Field(default=6, ge=1)
+    notify_retry_seconds: int = Field(default=60, ge=1)
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -31,7 +31,8 @@ def act(page, label: str, fill: dict[str, str] | None = None, select: dict[str, 
         box.get_by_label(name).select_option(value)
     box.get_by_role("button", name=f"提交: {label}").click()
     page.wait_for_selector(".flash")
-    assert "已更新" in page.locator(".flash").inner_text(), page.content()[:2000]
+    flash = page.locator(".flash.is-success")  # what the action changed (guidance.DONE)
+    assert flash.count() == 1 and flash.inner_text().startswith("已"), page.content()[:2000]
 
 
 def reveal_phone(page) -> None:  # type: ignore[no-untyped-def]
