@@ -6,10 +6,18 @@ from fastapi import APIRouter, Query
 
 from grassroots.accounts.models import User
 from grassroots.deps import DbSession, requires
+from grassroots.stats.aggregates import round_counters
 from grassroots.stats.metrics import METRICS
 from grassroots.stats.periods import parse_period
 from grassroots.stats.queries import Dashboard, access_jurisdiction, check_category, dashboard
-from grassroots.stats.schemas import ChildOut, DashboardOut, DefinitionOut, MetricOut
+from grassroots.stats.schemas import (
+    ChildOut,
+    DashboardOut,
+    DefinitionOut,
+    MetricOut,
+    RoundFiguresOut,
+)
+from grassroots.stats.scope import CHILD_LEVEL, LEVEL_COLUMN, Scope
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 StatsUser = requires("stats.read")
@@ -70,3 +78,25 @@ def get_dashboard(
     j = access_jurisdiction(session, user, jurisdiction)
     check_category(session, category)
     return to_out(dashboard(session, j, parse_period(period), category))
+
+
+@router.get("/rounds")
+def get_round_figures(
+    session: DbSession,
+    jurisdiction: str = Query(..., description="区划代码 e.g. 990101000000"),
+    period: str = Query(..., description="2026-03 / 2026-Q3 / 2026-H1 / 2026 / 2026-01..2026-05"),
+    user: User = StatsUser,
+) -> RoundFiguresOut:
+    """排查走访 / rounds held and matters found (and registered as cases) in the period,
+    with the same per child jurisdiction (docs/metrics.md)."""
+    j = access_jurisdiction(session, user, jurisdiction)
+    p = parse_period(period)
+    scope = Scope(j.level, j.code)
+    total = round_counters(session, scope, p).get("", {})
+    child = CHILD_LEVEL.get(j.level)
+    children = round_counters(session, scope, p, LEVEL_COLUMN[child]) if child else {}
+    return RoundFiguresOut(
+        jurisdiction_code=j.code, jurisdiction_name=j.name, period=p.label,
+        rounds=total.get("rounds", 0), matters=total.get("matters", 0),
+        matters_cased=total.get("matters_cased", 0), children=children,
+    )  # fmt: skip

@@ -43,3 +43,15 @@ class DefinitionOut(BaseModel):
     kind: str
     numerator: str
     denominator: str | None
+
+
+class RoundFiguresOut(BaseModel):
+    """排查走访 of a jurisdiction for a period (docs/metrics.md), with the child table."""
+
+    jurisdiction_code: str
+    jurisdiction_name: str
+    period: str
+    rounds: int
+    matters: int
+    matters_cased: int
+    children: dict[str, dict[str, int]]  # child code → the same three counters

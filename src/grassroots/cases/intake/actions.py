@@ -251,6 +251,12 @@ def do_register(
     return case
 
 
+def register_within(session: Session, data: s.NewCase, *, actor: User, moment: datetime) -> Case:
+    """登记 inside the caller's transaction (a matter found on a 排查 round becomes a case in
+    the round's one step): the same checks, rows, statistics and audit row as do_register."""
+    return _register(session, data, actor, utc(moment))
+
+
 def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) -> Case:
     """The rows written with Core (as intake writes them: no ORM flush), the case then
     loaded into the session (the statistics and the caller read it)."""

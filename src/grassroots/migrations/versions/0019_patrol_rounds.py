@@ -1,0 +1,147 @@
+"""排查 rounds: patrol_round, round_matter, stats_rounds and the source 主动排查发现
+
+Revision ID: 0019
+Revises: 0013
+Create Date: 2026-12-06
+
+A grid worker's round in a grid (day, what was checked) and the matters found on it, each
+noted or registered as a case with the new source round_found (主动排查发现); stats_rounds
+counts rounds and matters per month and grid, kept in the writer's transaction.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0019"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+SOURCE = {
+    "code": "round_found",
+    "name": "主动排查发现",
+    "name_en": "Found on a grid round",
+    "sort_order": 10,
+    "active": True,
+}
+
+
+def upgrade() -> None:
+    op.create_table(
+        "stats_rounds",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("county_code", sa.String(length=12), nullable=False),
+        sa.Column("township_code", sa.String(length=12), nullable=False),
+        sa.Column("village_code", sa.String(length=12), nullable=False),
+        sa.Column("grid_code", sa.String(length=15), nullable=False),
+        sa.Column("rounds", sa.BigInteger(), nullable=False),
+        sa.Column("matters", sa.BigInteger(), nullable=False),
+        sa.Column("matters_cased", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "county_code",
+            "month",
+            "township_code",
+            "village_code",
+            "grid_code",
+            name="pk_stats_rounds",
+        ),
+    )
+    with op.batch_alter_table("stats_rounds", schema=None) as batch_op:
+        batch_op.create_index("ix_stats_rounds_township", ["township_code", "month"], unique=False)
+        batch_op.create_index("ix_stats_rounds_village", ["village_code", "month"], unique=False)
+
+    op.create_table(
+        "patrol_round",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("grid_id", sa.Integer(), nullable=False),
+        sa.Column("county_code", sa.String(length=12), nullable=False),
+        sa.Column("township_code", sa.String(length=12), nullable=False),
+        sa.Column("village_code", sa.String(length=12), nullable=False),
+        sa.Column("grid_code", sa.String(length=15), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("checks", sa.JSON(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["grid_id"], ["jurisdiction.id"], name=op.f("fk_patrol_round_grid_id_jurisdiction")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_patrol_round_recorded_by_id_app_user"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_patrol_round")),
+    )
+    with op.batch_alter_table("patrol_round", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_patrol_round_grid_code"), ["grid_code"], unique=False)
+        batch_op.create_index("ix_patrol_round_grid_day", ["grid_id", "held_on"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_patrol_round_recorded_by_id"), ["recorded_by_id"], unique=False
+        )
+
+    op.create_table(
+        "round_matter",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("summary", sa.String(length=200), nullable=False),
+        sa.Column("details", sa.Text(), nullable=False),
+        sa.Column("category_code", sa.String(length=32), nullable=False),
+        sa.Column("lat", sa.Float(), nullable=True),
+        sa.Column("lng", sa.Float(), nullable=True),
+        sa.Column("outcome", sa.String(length=8), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "(outcome = 'case') = (case_id is not null)", name=op.f("ck_round_matter_case_link")
+        ),
+        sa.CheckConstraint("outcome in ('case','noted')", name=op.f("ck_round_matter_outcome")),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_round_matter_case_id_case_file")
+        ),
+        sa.ForeignKeyConstraint(
+            ["category_code"],
+            ["case_category.code"],
+            name=op.f("fk_round_matter_category_code_case_category"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["patrol_round.id"], name=op.f("fk_round_matter_round_id_patrol_round")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_round_matter")),
+    )
+    with op.batch_alter_table("round_matter", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_round_matter_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_round_matter_round_id"), ["round_id"], unique=False)
+
+    sources = sa.table(
+        "case_source",
+        sa.column("code", sa.String),
+        sa.column("name", sa.String),
+        sa.column("name_en", sa.String),
+        sa.column("sort_order", sa.Integer),
+        sa.column("active", sa.Boolean),
+    )
+    op.bulk_insert(sources, [SOURCE])
+
+
+def downgrade() -> None:
+    op.execute(sa.text("DELETE FROM case_source WHERE code = 'round_found'"))
+    with op.batch_alter_table("round_matter", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_round_matter_round_id"))
+        batch_op.drop_index(batch_op.f("ix_round_matter_case_id"))
+
+    op.drop_table("round_matter")
+    with op.batch_alter_table("patrol_round", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_patrol_round_recorded_by_id"))
+        batch_op.drop_index("ix_patrol_round_grid_day")
+        batch_op.drop_index(batch_op.f("ix_patrol_round_grid_code"))
+
+    op.drop_table("patrol_round")
+    with op.batch_alter_table("stats_rounds", schema=None) as batch_op:
+        batch_op.drop_index("ix_stats_rounds_village")
+        batch_op.drop_index("ix_stats_rounds_township")
+
+    op.drop_table("stats_rounds")
