@@ -242,6 +242,24 @@ def post_outside(session: Session, actor: User, values: dict[str, str]) -> str:
     return _post(session, actor, values.get("code") or grid_outside(session, actor, values))
 
 
+def _round(session: Session, actor: User, grid_code: str | None) -> str:
+    """A 排查 round in grid `grid_code` (a row, as the seed has none), or an absent id."""
+    from grassroots.rounds.models import PatrolRound
+    from grassroots.scope import current_jurisdiction
+
+    grid = current_jurisdiction(session, grid_code) if grid_code else None
+    if grid is None or grid_code is None:
+        return ABSENT_ID
+    found = PatrolRound(
+        grid_id=grid.id, grid_code=grid_code, county_code=grid_code[:6] + "000000",
+        township_code=grid_code[:9] + "000", village_code=grid_code[:12],
+        held_on=date(2026, 3, 2), recorded_by_id=actor.id, checks=["dispute_hotspot"], note="",
+    )  # fmt: skip
+    session.add(found)
+    session.commit()
+    return str(found.id)
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -271,6 +289,11 @@ SAMPLES: dict[str, Sample] = {
     "unit_code": Sample(unit_inside, lambda _s, _u, _v: "no-such-unit"),
     # grid posts (geo.posts): a post in a grid of the actor's subtree, or beyond it
     "post_id": Sample(post_inside, post_outside),
+    # 排查 rounds: a round in a grid of the actor's subtree, or beyond it
+    "round_id": Sample(
+        lambda s, u, v: _round(s, u, grid_inside(s, u, v)),
+        lambda s, u, v: _round(s, u, grid_outside(s, u, v)),
+    ),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.

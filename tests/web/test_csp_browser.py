@@ -21,9 +21,10 @@ from grassroots.calendar.today import china_today
 from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.web.conftest import DESKTOP, Guard, watch_console, watch_csp
 from tests.web.test_agreement_browser import GRID, agreed_case
+from tests.web.test_rounds_browser import recorded_round
 
 # route as declared → (seed user who opens it, the address opened; {code}: a case with an
-# agreement, {township}: the user's own township, {year}: this year)
+# agreement, {township}: the user's own township, {year}: this year, {round}: a round)
 PAGES: dict[str, tuple[str, str]] = {
     "/": ("zhao", "/"),
     "/map": ("zhao", "/map"),
@@ -42,6 +43,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/calendar": ("admin", "/admin/calendar"),
     "/grids/{code}": ("zhao", f"/grids/{GRID}"),
     "/grid-vacancies": ("zhao", "/grid-vacancies"),
+    "/rounds": ("zhao", "/rounds"),
+    "/rounds/new": ("zhao", "/rounds/new"),
+    "/rounds/{round_id}": ("zhao", "/rounds/{round}"),
     "/admin/users": ("security", "/admin/users"),
     "/admin/users/{username}": ("security", "/admin/users/wang"),
     "/audit": ("audit", "/audit"),
@@ -112,6 +116,8 @@ def test_every_page_loads_without_a_csp_violation(open_as, username):
     values = {"township": me["jurisdiction_code"] or "", "year": str(china_today().year)}
     if any("{code}" in route for route in routes):
         values["code"] = agreed_case(page)
+    if any("{round_id}" in route for route in routes):
+        values["round"] = recorded_round(page)
     assert open_all(page, routes, values) == []
     assert [m for m in console if "Content Security Policy" in m] == []
 

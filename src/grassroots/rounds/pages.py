@@ -90,8 +90,8 @@ def round_input(form: dict[str, Any]) -> tuple[dict[str, Any], list[int]]:
 
 def _field_namer(slots: list[int]) -> Any:
     def name(loc: tuple[Any, ...]) -> str:
-        if loc[0] == "matters" and len(loc) >= 3 and isinstance(loc[1], int):
-            return f"m{slots[loc[1]]}-{loc[2]}"
+        if loc[0] == "matters" and len(loc) >= 2 and isinstance(loc[1], int):
+            return f"m{slots[loc[1]]}-{loc[2] if len(loc) >= 3 else 'lat'}"  # lat/lng pair
         return str(loc[0])
 
     return name
