@@ -21,11 +21,12 @@ from grassroots.geo.posts.actions import do_appoint
 from grassroots.geo.posts.models import PostKind
 from grassroots.geo.posts.schemas import PostIn
 from grassroots.reports.content.breakdown import source_groups
-from grassroots.rounds.actions import do_record_round
-from grassroots.rounds.models import PatrolRound, RoundMatter
+from grassroots.rounds.actions import do_record_round, rebuild_round_counts
+from grassroots.rounds.models import PatrolRound, RoundAggregate, RoundMatter
 from grassroots.rounds.schemas import RoundIn
 from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, recount
+from grassroots.stats.dashboard import month_cards
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.cases.conftest import grid_in
@@ -177,3 +178,8 @@ def test_the_monthly_figures_match_the_recount_and_the_source_is_counted(
     assert by_source == recount.figure_counters(session, scope, parse_period("2026"), "source_code")
     assert by_source["round_found"]["registered"] == 2
     assert ("主动排查", 2) in source_groups(by_source)
+    kept_rows = session.execute(select(RoundAggregate.__table__)).all()
+    assert rebuild_round_counts(session) == len(kept_rows) > 1  # June and May at least
+    assert sorted(session.execute(select(RoundAggregate.__table__)).all()) == sorted(kept_rows)
+    cards = {c.key: c.value for c in month_cards(session, township, date(2026, 6, 25))}
+    assert (cards["rounds"], cards["matters_found"]) == ("2", "4")

@@ -93,3 +93,18 @@ def test_the_form_records_a_round_and_the_lists_show_it(
     again = wang.post("/rounds/new", data=bad, headers=HTML)
     assert again.status_code == 422 and "m1-lat-error" in again.text
     assert 'value="路灯损坏"' in again.text
+
+
+def test_the_round_source_is_not_for_registering_by_hand(
+    client_as: Any, session: Session, users: dict[str, User]
+) -> None:
+    grid = grid_in(session, users["wang"])
+    case = {"category_code": "neighbour", "source_code": "round_found", "title": "手工登记",
+            "description": "冒用主动排查发现来源", "grid_code": grid}  # fmt: skip
+    zhao = client_as("zhao")
+    for headers in ({}, {"Idempotency-Key": "round-source-by-hand-1"}):
+        r = zhao.post("/api/v1/cases", json=case, headers=headers)
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["field"] == "source_code"
+    form = zhao.get("/cases/new", headers=HTML)
+    assert 'value="round_found"' not in form.text and 'value="grid_patrol"' in form.text

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, bindparam, select
+from sqlalchemy import Executable, Table, bindparam, case, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Jurisdiction
 from grassroots.rounds.models import (
+    ROUND_COUNTERS,
     ROUND_SOURCE,
     MatterOutcome,
     PatrolRound,
@@ -147,3 +148,35 @@ def do_record_round(
                                          "matters": len(data.matters), "cased": cased},
         )  # fmt: skip
     return found
+
+
+def _per_round(session: Session) -> list[Any]:
+    """(held_on, county, township, village, grid, matters, cased) of every round."""
+    cased = func.sum(case((RoundMatter.outcome == MatterOutcome.case.value, 1), else_=0))
+    matters = (
+        select(RoundMatter.round_id, func.count().label("n"), cased.label("cased"))
+        .group_by(RoundMatter.round_id)
+        .subquery()
+    )
+    r = PatrolRound
+    stmt = select(
+        r.held_on, r.county_code, r.township_code, r.village_code, r.grid_code,
+        func.coalesce(matters.c.n, 0), func.coalesce(matters.c.cased, 0),
+    ).outerjoin(matters, matters.c.round_id == r.id)  # fmt: skip
+    return list(session.execute(stmt).all())
+
+
+def rebuild_round_counts(session: Session) -> int:
+    """Recompute stats_rounds from the rounds and their matters (the caller owns the
+    transaction: `grassroots stats rebuild`). Returns the number of rows written."""
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for held_on, *place, n, cased in _per_round(session):
+        slot = totals.setdefault((held_on.replace(day=1), *place), [0, 0, 0])
+        slot[0], slot[1], slot[2] = slot[0] + 1, slot[1] + int(n), slot[2] + int(cased)
+    session.execute(delete(RoundAggregate))
+    keys = ("month", "county_code", "township_code", "village_code", "grid_code")
+    values = [dict(zip(keys, k, strict=True)) | dict(zip(ROUND_COUNTERS, v, strict=True))
+              for k, v in totals.items()]  # fmt: skip
+    if values:
+        session.execute(insert(RoundAggregate), values)
+    return len(values)

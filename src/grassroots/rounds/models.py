@@ -29,10 +29,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grassroots.accounts.models import User
 from grassroots.cases.models import Case
 from grassroots.db import Base, UTCDateTime, utcnow
-from grassroots.geo.models import Jurisdiction
+from grassroots.dictionary.models import ROUND_SOURCE
 
-# The case source of a matter found on a round that became a case (migration 0019).
-ROUND_SOURCE = "round_found"
+__all__ = ["ROUND_SOURCE", "Check", "MatterOutcome", "PatrolRound", "RoundAggregate", "RoundMatter"]
+from grassroots.geo.models import Jurisdiction
 
 
 class Check(StrEnum):
