@@ -209,3 +209,24 @@ def round_counters(
     if group_by:
         stmt = stmt.group_by(key)
     return _run(session, stmt, ["rounds", "matters", "matters_cased"])
+
+
+def grid_counters(
+    session: Session, scope: Scope, period: Period, today: date, group_by: str | None = None
+) -> ByGroup:
+    """The same counters as grassroots.stats.grids.grid_counters, from the cases."""
+    place = Scope(scope.level, scope.code).condition(T)
+    key = func.coalesce(T.c[group_by], "") if group_by else literal("")
+    resolved = Case.outcome == "resolved"
+    cols: dict[str, Any] = {
+        "registered": func.count(),
+        "found_by_patrol": _n(Case.source_code.in_(["grid_patrol", "round_found"])),
+        "resolved": _n(resolved),
+        "resolved_in_grid": _n(and_(resolved, Case.resolved_level == "village")),
+    }
+    stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
+    cohort = _run(session, stmt.where(place, *_registered_in(period)).group_by(key), list(cols))
+    late = select(key.label("g"), func.count().label("overdue")).where(
+        place, Case.state.in_(RUNNING), Case.resolve_due < today
+    )
+    return merge(cohort, _run(session, late.group_by(key), ["overdue"]))

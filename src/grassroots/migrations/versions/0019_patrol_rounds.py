@@ -1,4 +1,5 @@
-"""排查 rounds: patrol_round, round_matter, stats_rounds and the source 主动排查发现
+"""排查 rounds and grid figures: patrol_round, round_matter, stats_rounds, the source
+主动排查发现, stats_grid and stats_open_grid
 
 Revision ID: 0019
 Revises: 0013
@@ -7,6 +8,8 @@ Create Date: 2026-12-06
 A grid worker's round in a grid (day, what was checked) and the matters found on it, each
 noted or registered as a case with the new source round_found (主动排查发现); stats_rounds
 counts rounds and matters per month and grid, kept in the writer's transaction.
+stats_grid (registration month × grid) and stats_open_grid (deadline day × grid) carry the
+figures per grid, kept by the cases' aggregate listener and filled here from existing cases.
 """
 
 from collections.abc import Sequence
@@ -29,7 +32,41 @@ SOURCE = {
 }
 
 
+def _grid_table(name: str, when: str, counters: tuple[str, ...]) -> None:
+    op.create_table(
+        name,
+        sa.Column(when, sa.Date(), nullable=False),
+        sa.Column("county_code", sa.String(length=12), nullable=False),
+        sa.Column("township_code", sa.String(length=12), nullable=False),
+        sa.Column("village_code", sa.String(length=12), nullable=False),
+        sa.Column("grid_code", sa.String(length=15), nullable=False),
+        *(sa.Column(c, sa.BigInteger(), nullable=False) for c in counters),
+        sa.PrimaryKeyConstraint(
+            "county_code", when, "township_code", "village_code", "grid_code", name=f"pk_{name}"
+        ),
+    )
+    with op.batch_alter_table(name, schema=None) as batch_op:
+        batch_op.create_index(f"ix_{name}_village", ["village_code", when], unique=False)
+
+
+def _fill_grid_tables() -> None:
+    """A database that already holds cases gets its grid figures now (a new one has none)."""
+    bind = op.get_bind()
+    if not bind.execute(sa.text("SELECT 1 FROM case_file LIMIT 1")).first():
+        return
+    from sqlalchemy.orm import Session
+
+    from grassroots.cases.tallies.maintain import rebuild
+
+    with Session(bind=bind) as session:
+        rebuild(session, only=("grid", "open_grid"))
+
+
 def upgrade() -> None:
+    _grid_table("stats_grid", "month", ("registered", "found_by_patrol", "resolved",
+                                        "resolved_in_grid"))  # fmt: skip
+    _grid_table("stats_open_grid", "due_day", ("open_count",))
+    _fill_grid_tables()
     op.create_table(
         "stats_rounds",
         sa.Column("month", sa.Date(), nullable=False),
@@ -128,6 +165,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in ("stats_open_grid", "stats_grid"):
+        with op.batch_alter_table(name, schema=None) as batch_op:
+            batch_op.drop_index(f"ix_{name}_village")
+        op.drop_table(name)
     op.execute(sa.text("DELETE FROM case_source WHERE code = 'round_found'"))
     with op.batch_alter_table("round_matter", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_round_matter_round_id"))
