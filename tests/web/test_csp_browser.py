@@ -44,6 +44,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/grids/{code}": ("zhao", f"/grids/{GRID}"),
     "/grid-vacancies": ("zhao", "/grid-vacancies"),
     "/rounds": ("zhao", "/rounds"),
+    "/stats/grids": ("zhao", "/stats/grids"),
     "/rounds/new": ("zhao", "/rounds/new"),
     "/rounds/{round_id}": ("zhao", "/rounds/{round}"),
     "/admin/users": ("security", "/admin/users"),

@@ -5,12 +5,15 @@ counts the same from the rows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Table, func, literal, select
 from sqlalchemy.orm import Session
 
 from grassroots.cases.tallies.models import GRID_COUNTERS, GridAggregate, GridOpenAggregate
+from grassroots.geo.models import Jurisdiction, Level
+from grassroots.i18n import N_
 from grassroots.stats.aggregates import ByGroup, merge, round_counters
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
@@ -18,6 +21,15 @@ from grassroots.stats.scope import Scope
 GRID: Table = GridAggregate.__table__  # type: ignore[assignment]
 OPEN_GRID: Table = GridOpenAggregate.__table__  # type: ignore[assignment]
 GRID_FIGURES: tuple[str, ...] = (*GRID_COUNTERS, "overdue", "rounds", "matters")
+FIGURE_LABELS = {
+    "registered": N_("Registered"),
+    "found_by_patrol": N_("Found on patrol"),
+    "resolved": N_("Resolved"),
+    "resolved_in_grid": N_("Resolved in the grid"),
+    "overdue": N_("Overdue"),
+    "rounds": N_("Rounds"),
+    "matters": N_("Matters found"),
+}
 
 
 def _sums(
@@ -53,3 +65,45 @@ def grid_figures(
     rounds = round_counters(session, Scope(scope.level, scope.code), period, group_by)
     found = merge(grid_counters(session, scope, period, today, group_by), rounds)
     return {g: {n: c.get(n, 0) for n in GRID_FIGURES} for g, c in found.items()}
+
+
+@dataclass(frozen=True)
+class GridRow:
+    code: str
+    name: str
+    figures: dict[str, int]  # GRID_FIGURES
+
+
+def grids_under(session: Session, node: Jurisdiction) -> list[Jurisdiction]:
+    """The current grids of the node's subtree (the node itself when it is a grid)."""
+    if node.level == Level.grid.value:
+        return [node]
+    stmt = (
+        select(Jurisdiction)
+        .where(
+            Jurisdiction.level == Level.grid.value,
+            Jurisdiction.valid_to.is_(None),
+            Jurisdiction.code.startswith(node.prefix),
+        )
+        .order_by(Jurisdiction.code)
+    )
+    return list(session.scalars(stmt))
+
+
+def scope_of_node(node: Jurisdiction) -> Scope:
+    return Scope(node.level, node.code)
+
+
+def grid_rows(
+    session: Session, node: Jurisdiction, period: Period, today: date,
+    grids: list[Jurisdiction] | None = None,
+) -> list[GridRow]:  # fmt: skip
+    """One row per grid (default: every current grid below `node`), zeros included."""
+    per_grid = grid_figures(session, scope_of_node(node), period, today, "grid_code")
+    zero = dict.fromkeys(GRID_FIGURES, 0)
+    chosen = grids if grids is not None else grids_under(session, node)
+    return [GridRow(g.code, g.name, per_grid.get(g.code, zero)) for g in chosen]
+
+
+def total_of(rows: list[GridRow]) -> dict[str, int]:
+    return {n: sum(r.figures[n] for r in rows) for n in GRID_FIGURES}

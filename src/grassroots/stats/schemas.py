@@ -55,3 +55,20 @@ class RoundFiguresOut(BaseModel):
     matters: int
     matters_cased: int
     children: dict[str, dict[str, int]]  # child code → the same three counters
+
+
+class GridFiguresRow(BaseModel):
+    code: str
+    name: str
+    figures: dict[str, int]  # stats.grids.GRID_FIGURES: registered … matters
+
+
+class GridFiguresOut(BaseModel):
+    """The figures of each grid below a jurisdiction (or of one grid), docs/metrics.md."""
+
+    jurisdiction_code: str
+    jurisdiction_name: str
+    period: str
+    as_of: str
+    total: dict[str, int]
+    grids: list[GridFiguresRow]
