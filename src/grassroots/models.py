@@ -13,6 +13,7 @@ from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
 from grassroots.reports import models as reports_models
+from grassroots.roster import models as roster_models
 from grassroots.rounds import models as rounds_models
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "intake_models",
     "refdata",
     "reports_models",
+    "roster_models",
     "rounds_models",
     "tallies_models",
 ]

@@ -10,6 +10,8 @@ noted or registered as a case with the new source round_found (主动排查发�
 counts rounds and matters per month and grid, kept in the writer's transaction.
 stats_grid (registration month × grid) and stats_open_grid (deadline day × grid) carry the
 figures per grid, kept by the cases' aggregate listener and filled here from existing cases.
+worker_contact (a staff member's work phone, encrypted) and worker_training (dated free-text
+entries) serve the township roster (队伍建设).
 """
 
 from collections.abc import Sequence
@@ -62,11 +64,51 @@ def _fill_grid_tables() -> None:
         rebuild(session, only=("grid", "open_grid"))
 
 
+def _roster_tables() -> None:
+    op.create_table(
+        "worker_contact",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("phone_enc", sa.LargeBinary(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_worker_contact_updated_by_id_app_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["app_user.id"], name=op.f("fk_worker_contact_user_id_app_user")
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_worker_contact")),
+    )
+    op.create_table(
+        "worker_training",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_worker_training_recorded_by_id_app_user"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["app_user.id"], name=op.f("fk_worker_training_user_id_app_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_worker_training")),
+    )
+    with op.batch_alter_table("worker_training", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_worker_training_user_id"), ["user_id"], unique=False)
+
+
 def upgrade() -> None:
     _grid_table("stats_grid", "month", ("registered", "found_by_patrol", "resolved",
                                         "resolved_in_grid"))  # fmt: skip
     _grid_table("stats_open_grid", "due_day", ("open_count",))
     _fill_grid_tables()
+    _roster_tables()
     op.create_table(
         "stats_rounds",
         sa.Column("month", sa.Date(), nullable=False),
@@ -165,6 +207,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("worker_training", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_worker_training_user_id"))
+    op.drop_table("worker_training")
+    op.drop_table("worker_contact")
     for name in ("stats_open_grid", "stats_grid"):
         with op.batch_alter_table(name, schema=None) as batch_op:
             batch_op.drop_index(f"ix_{name}_village")
