@@ -260,6 +260,22 @@ def _round(session: Session, actor: User, grid_code: str | None) -> str:
     return str(found.id)
 
 
+def _township(session: Session, actor: User, inside: bool) -> str:
+    """A current township in (or beyond) the actor's subtree, or an absent code."""
+    condition = Jurisdiction.code.startswith(_prefix(actor))
+    found = session.scalar(
+        select(Jurisdiction.code)
+        .where(
+            Jurisdiction.level == Level.township.value,
+            Jurisdiction.valid_to.is_(None),
+            condition if inside else ~condition,
+        )
+        .order_by(Jurisdiction.code)
+        .limit(1)
+    )
+    return found or "990101999000"
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -304,6 +320,10 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/admin/categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/jurisdictions/{code}", "code"): fixed("990101002000"),
     ("/api/v1/jurisdictions/{code}/children", "code"): fixed("990101002000"),
+    # the township roster (队伍建设): a township in the actor's subtree or beyond it
+    ("/api/v1/townships/{code}/roster", "code"): Sample(
+        lambda s, u, _v: _township(s, u, True), lambda s, u, _v: _township(s, u, False)
+    ),
     # grid posts: {code} is a grid, in the actor's subtree or beyond it
     **{
         (path, "code"): Sample(grid_inside, grid_outside)
@@ -334,6 +354,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/api/v1/grid-posts/{post_id}/end"): {"end_on": "2026-06-30"},
     ("POST", "/api/v1/grid-posts/{post_id}/change"): {"username": "wang", "on": "2026-06-01"},
+    ("PUT", "/api/v1/roster/{username}/phone"): {"phone": "13800138000"},
+    ("POST", "/api/v1/roster/{username}/phone/reveal"): {"reason": "矩阵测试查看"},
+    ("POST", "/api/v1/roster/{username}/trainings"): {"held_on": "2026-03-02", "title": "培训"},
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -343,6 +366,9 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
         "field": "phone",
         "reason": "矩阵测试查看",
     },
+    ("POST", "/roster/{username}/phone"): {"phone": "13800138000"},
+    ("POST", "/roster/{username}/reveal"): {"reason": "矩阵测试查看"},
+    ("POST", "/roster/{username}/trainings"): {"held_on": "2026-03-02", "title": "培训"},
 }
 # Routes whose in-scope sample may still be absent (404) for a reason of their own; their
 # out-of-scope check still runs. Say why; prefer a sample that makes the object exist.
@@ -352,4 +378,6 @@ INSIDE_MAY_404: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/calendar/days/{day}"): "no admin entry for that day in the seed",
     ("DELETE", "/api/v1/deadline-policies/{policy_id}"): "no policy row in the seed",
     ("POST", "/admin/policies/{policy_id}/delete"): "no policy row in the seed",
+    ("POST", "/api/v1/roster/{username}/phone/reveal"): "a fresh worker has no phone recorded",
+    ("POST", "/roster/{username}/reveal"): "a fresh worker has no phone recorded",
 }

@@ -45,6 +45,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/grid-vacancies": ("zhao", "/grid-vacancies"),
     "/rounds": ("zhao", "/rounds"),
     "/stats/grids": ("zhao", "/stats/grids"),
+    "/roster": ("zhao", "/roster"),
     "/rounds/new": ("zhao", "/rounds/new"),
     "/rounds/{round_id}": ("zhao", "/rounds/{round}"),
     "/admin/users": ("security", "/admin/users"),

@@ -21,6 +21,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
     NavItem("rounds", N_("Grid rounds"), "/rounds", ("case.read",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
+    NavItem("roster", N_("Grid workers"), "/roster", ("roster.manage",)),
     NavItem("reports", N_("Reports"), "/reports", ("report.read",)),
     NavItem("admin", N_("Administration"), "/admin", ("config.write",)),
     NavItem("users", N_("Users and roles"), "/admin/users", ("users.read",)),
