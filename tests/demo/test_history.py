@@ -215,7 +215,7 @@ def test_every_grid_has_posts_with_one_vacancy_and_one_hand_over(
 def test_a_year_of_rounds_in_every_grid_by_whoever_served_it(
     small_history: list[Case], module_engine: Engine
 ):
-    """Rounds through the real action: every grid walked about every two weeks, the hand-over
+    """Rounds through the real action: every grid walked about once a month, the hand-over
     grid by wang and then wang2, matters registered as cases only in the last two weeks,
     and the maintained 排查 counters equal to the recount."""
     from grassroots.geo.models import Jurisdiction
@@ -228,14 +228,14 @@ def test_a_year_of_rounds_in_every_grid_by_whoever_served_it(
         grids = set(session.scalars(select(Jurisdiction.code).where(Jurisdiction.level == "grid")))
         rounds = list(session.scalars(select(PatrolRound)))
         assert {r.grid_code for r in rounds} == grids
-        assert len(rounds) >= len(grids) * 200 // 18
+        assert len(rounds) >= len(grids) * 200 // 36
         by_grid = Counter(r.grid_code for r in rounds)
         hand_over = [r for r in rounds if r.recorded_by.username == "wang2"]
         assert hand_over and {r.grid_code for r in hand_over} == {hand_over[0].grid_code}
         earlier = [r for r in rounds if r.grid_code == hand_over[0].grid_code
                    and r.recorded_by.username == "wang"]  # fmt: skip
         assert earlier and max(r.held_on for r in earlier) < min(r.held_on for r in hand_over)
-        assert min(by_grid.values()) >= 8
+        assert min(by_grid.values()) >= 5
         matters = list(session.scalars(select(RoundMatter)))
         cased = [m for m in matters if m.case is not None]
         assert cased and all((TODAY - m.round.held_on).days < 14 for m in cased)

@@ -1,5 +1,5 @@
-"""The demo county's 排查 rounds (grassroots.rounds): every grid is walked about every two
-weeks over the history, recorded through the real do_record_round by whoever served the grid
+"""The demo county's 排查 rounds (grassroots.rounds): every grid is walked about once a month
+over the history, recorded through the real do_record_round by whoever served the grid
 that day (its 网格员; in the vacant grid its 网格长), so the hand-over shows in the records.
 About one round in three finds a matter. Matters found in the last CASE_DAYS days are
 registered as cases one time in three (they are still open, as fresh cases are); older
@@ -63,7 +63,7 @@ def _grid_rounds(
     grid = current_jurisdiction(session, code)
     assert grid is not None
     users = {u.id: u for u in session.scalars(select(User))}
-    day, made = first + timedelta(days=rng.randrange(14)), 0
+    day, made = first + timedelta(days=rng.randrange(30)), 0
     while day <= last:
         worker = case_worker(session, grid.id, day)
         body = RoundIn(grid_code=code, held_on=day, checks=rng.choice(CHECKS),
@@ -72,7 +72,7 @@ def _grid_rounds(
             at = datetime(day.year, day.month, day.day, 8, tzinfo=end.tzinfo) + timedelta(hours=8)
             do_record_round(session, body, actor=users[worker.id], now=min(at, end))
             made += 1
-        day += timedelta(days=rng.randint(10, 18))
+        day += timedelta(days=rng.randint(24, 36))
     return made
 
 
