@@ -17,6 +17,8 @@ from grassroots.leads import models as leads_models
 from grassroots.notifications import models as notification_models
 from grassroots.open311 import models as open311_models
 from grassroots.reports import models as reports_models
+from grassroots.roster import models as roster_models
+from grassroots.rounds import models as rounds_models
 
 __all__ = [
     "Base",
@@ -35,5 +37,7 @@ __all__ = [
     "open311_models",
     "refdata",
     "reports_models",
+    "roster_models",
+    "rounds_models",
     "tallies_models",
 ]

@@ -318,6 +318,40 @@ def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
     return str(channel.id)
 
 
+def _round(session: Session, actor: User, grid_code: str | None) -> str:
+    """A 排查 round in grid `grid_code` (a row, as the seed has none), or an absent id."""
+    from grassroots.rounds.models import PatrolRound
+    from grassroots.scope import current_jurisdiction
+
+    grid = current_jurisdiction(session, grid_code) if grid_code else None
+    if grid is None or grid_code is None:
+        return ABSENT_ID
+    found = PatrolRound(
+        grid_id=grid.id, grid_code=grid_code, county_code=grid_code[:6] + "000000",
+        township_code=grid_code[:9] + "000", village_code=grid_code[:12],
+        held_on=date(2026, 3, 2), recorded_by_id=actor.id, checks=["dispute_hotspot"], note="",
+    )  # fmt: skip
+    session.add(found)
+    session.commit()
+    return str(found.id)
+
+
+def _township(session: Session, actor: User, inside: bool) -> str:
+    """A current township in (or beyond) the actor's subtree, or an absent code."""
+    condition = Jurisdiction.code.startswith(_prefix(actor))
+    found = session.scalar(
+        select(Jurisdiction.code)
+        .where(
+            Jurisdiction.level == Level.township.value,
+            Jurisdiction.valid_to.is_(None),
+            condition if inside else ~condition,
+        )
+        .order_by(Jurisdiction.code)
+        .limit(1)
+    )
+    return found or "990101999000"
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -351,6 +385,11 @@ SAMPLES: dict[str, Sample] = {
     # leads: one the actor sees (assigned to them, in their post), one beyond their post
     "lead_code": Sample(lead_inside, lead_outside),
     "channel_id": Sample(channel_any),
+    # 排查 rounds: a round in a grid of the actor's subtree, or beyond it
+    "round_id": Sample(
+        lambda s, u, v: _round(s, u, grid_inside(s, u, v)),
+        lambda s, u, v: _round(s, u, grid_outside(s, u, v)),
+    ),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -363,6 +402,10 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/admin/categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/jurisdictions/{code}", "code"): fixed("990101002000"),
     ("/api/v1/jurisdictions/{code}/children", "code"): fixed("990101002000"),
+    # the township roster (队伍建设): a township in the actor's subtree or beyond it
+    ("/api/v1/townships/{code}/roster", "code"): Sample(
+        lambda s, u, _v: _township(s, u, True), lambda s, u, _v: _township(s, u, False)
+    ),
     # grid posts: {code} is a grid, in the actor's subtree or beyond it
     **{
         (path, "code"): Sample(grid_inside, grid_outside)
@@ -393,6 +436,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/api/v1/grid-posts/{post_id}/end"): {"end_on": "2026-06-30"},
     ("POST", "/api/v1/grid-posts/{post_id}/change"): {"username": "wang", "on": "2026-06-01"},
+    ("PUT", "/api/v1/roster/{username}/phone"): {"phone": "13800138000"},
+    ("POST", "/api/v1/roster/{username}/phone/reveal"): {"reason": "矩阵测试查看"},
+    ("POST", "/api/v1/roster/{username}/trainings"): {"held_on": "2026-03-02", "title": "培训"},
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -403,6 +449,9 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
         "field": "phone",
         "reason": "矩阵测试查看",
     },
+    ("POST", "/roster/{username}/phone"): {"phone": "13800138000"},
+    ("POST", "/roster/{username}/reveal"): {"reason": "矩阵测试查看"},
+    ("POST", "/roster/{username}/trainings"): {"held_on": "2026-03-02", "title": "培训"},
 }
 # Routes whose in-scope sample may still be absent (404) for a reason of their own; their
 # out-of-scope check still runs. Say why; prefer a sample that makes the object exist.
@@ -412,4 +461,6 @@ INSIDE_MAY_404: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/calendar/days/{day}"): "no admin entry for that day in the seed",
     ("DELETE", "/api/v1/deadline-policies/{policy_id}"): "no policy row in the seed",
     ("POST", "/admin/policies/{policy_id}/delete"): "no policy row in the seed",
+    ("POST", "/api/v1/roster/{username}/phone/reveal"): "a fresh worker has no phone recorded",
+    ("POST", "/roster/{username}/reveal"): "a fresh worker has no phone recorded",
 }

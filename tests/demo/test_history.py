@@ -48,7 +48,8 @@ def small_history(module_engine: Engine) -> list[Case]:
 
 
 def test_every_timeline_replays_to_the_case_state(small_history: list[Case]):
-    assert len(small_history) == SMALL
+    planned = [c for c in small_history if c.source_code != "round_found"]
+    assert len(planned) == SMALL  # the rest: matters found on the last days' rounds
     for case in small_history:
         replayed = replay(case.events)  # 督办 notes included: they must keep the state
         assert (replayed.state, replayed.steps) == (case.state, case.version), case.code
@@ -95,11 +96,18 @@ def test_city_cases_are_carried_to_their_end_after_the_citys_reply(small_history
 
 
 def _fingerprint(engine: Engine) -> list[tuple[Any, ...]]:
+    from grassroots.rounds.models import PatrolRound
+
+    with Session(engine) as session:
+        query = select(PatrolRound).order_by(PatrolRound.id)
+        rounds = [(r.grid_code, r.held_on, r.recorded_by.username, tuple(r.checks),
+                   tuple((m.summary, m.lat, m.lng, m.outcome) for m in r.matters))
+                  for r in session.scalars(query)]  # fmt: skip
     return [
         (c.code, c.category_code, c.state, c.level, c.registered_at, c.resolve_due,
          c.title, tuple((e.action, e.at) for e in c.events))
         for c in _cases(engine)
-    ]  # fmt: skip
+    ] + rounds  # fmt: skip
 
 
 def test_the_same_seed_builds_the_same_history(fresh_engine: Engine, tmp_path: Path):
@@ -202,3 +210,41 @@ def test_every_grid_has_posts_with_one_vacancy_and_one_hand_over(
         after = case_worker(session, grid, middle)
         assert (before and before.username, after and after.username) == ("wang", "wang2")
         assert first <= middle <= TODAY
+
+
+def test_a_year_of_rounds_in_every_grid_by_whoever_served_it(
+    small_history: list[Case], module_engine: Engine
+):
+    """Rounds through the real action: every grid walked about once a month, the hand-over
+    grid by wang and then wang2, matters registered as cases only in the last two weeks,
+    and the maintained 排查 counters equal to the recount."""
+    from grassroots.geo.models import Jurisdiction
+    from grassroots.rounds.models import PatrolRound, RoundMatter
+    from grassroots.stats import aggregates, recount
+    from grassroots.stats.periods import parse_period
+    from grassroots.stats.scope import Scope
+
+    with Session(module_engine) as session:
+        grids = set(session.scalars(select(Jurisdiction.code).where(Jurisdiction.level == "grid")))
+        rounds = list(session.scalars(select(PatrolRound)))
+        assert {r.grid_code for r in rounds} == grids
+        assert len(rounds) >= len(grids) * 200 // 36
+        by_grid = Counter(r.grid_code for r in rounds)
+        hand_over = [r for r in rounds if r.recorded_by.username == "wang2"]
+        assert hand_over and {r.grid_code for r in hand_over} == {hand_over[0].grid_code}
+        earlier = [r for r in rounds if r.grid_code == hand_over[0].grid_code
+                   and r.recorded_by.username == "wang"]  # fmt: skip
+        assert earlier and max(r.held_on for r in earlier) < min(r.held_on for r in hand_over)
+        assert min(by_grid.values()) >= 5
+        matters = list(session.scalars(select(RoundMatter)))
+        cased = [m for m in matters if m.case is not None]
+        assert cased and all((TODAY - m.round.held_on).days < 14 for m in cased)
+        assert all(m.case.source_code == "round_found" for m in cased if m.case)
+        assert len(matters) > len(cased) > 0
+        county = session.scalars(select(Jurisdiction).where(Jurisdiction.level == "county")).one()
+        scope = Scope("county", county.code)
+        for label in ("2026", "2026-11", "2026-06"):
+            for group in (None, "township_code", "grid_code"):
+                period = parse_period(label)
+                assert aggregates.round_counters(session, scope, period, group) == (
+                    recount.round_counters(session, scope, period, group))  # fmt: skip

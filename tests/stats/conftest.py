@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from grassroots.stats import aggregates, recount
+from grassroots.stats import aggregates, grids, recount
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 
@@ -29,4 +29,8 @@ def assert_agree(session: Session, scope: Scope, period: Period, today: date) ->
     for group in (None, "kind", "source_code"):
         maintained = aggregates.figure_counters(session, scope, period, group)
         reference = recount.figure_counters(session, scope, period, group)
+        assert nonzero(maintained) == nonzero(reference), (scope, period.label, group)
+    for group in (None, "village_code", "grid_code"):  # the figures per grid
+        maintained = grids.grid_counters(session, scope, period, today, group)
+        reference = recount.grid_counters(session, scope, period, today, group)
         assert nonzero(maintained) == nonzero(reference), (scope, period.label, group)

@@ -15,6 +15,8 @@ from grassroots.cases.tallies import maintain
 from grassroots.cases.tallies.models import (
     CohortAggregate,
     DueAggregate,
+    GridAggregate,
+    GridOpenAggregate,
     OpenAggregate,
     OpenMonthAggregate,
 )
@@ -90,7 +92,9 @@ def test_aggregates_equal_recount_after_any_actions(session: Session, ops: list)
 
 def _table_rows(session: Session) -> set[tuple]:  # type: ignore[type-arg]
     rows: set[tuple] = set()  # type: ignore[type-arg]
-    for model in (CohortAggregate, DueAggregate, OpenAggregate, OpenMonthAggregate):
+    tables = (CohortAggregate, DueAggregate, OpenAggregate, OpenMonthAggregate, GridAggregate,
+              GridOpenAggregate)  # fmt: skip
+    for model in tables:
         cols = list(model.__table__.c)  # type: ignore[attr-defined]
         for r in session.execute(select(*cols)):
             if any(isinstance(x, int) and x for x in r[5:]):

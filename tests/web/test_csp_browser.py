@@ -24,9 +24,10 @@ from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.web.browser_support import serious_violations
 from tests.web.conftest import DESKTOP, Guard, watch_console, watch_csp
 from tests.web.test_agreement_browser import GRID, agreed_case
+from tests.web.test_rounds_browser import recorded_round
 
 # route as declared → (seed user who opens it, the address opened; {code}: a case with an
-# agreement, {township}: the user's own township, {year}: this year)
+# agreement, {township}: the user's own township, {year}: this year, {round}: a round)
 PAGES: dict[str, tuple[str, str]] = {
     "/": ("zhao", "/"),
     "/map": ("zhao", "/map"),
@@ -49,6 +50,11 @@ PAGES: dict[str, tuple[str, str]] = {
     "/notifications": ("zhao", "/notifications"),
     "/notifications/settings": ("zhao", "/notifications/settings"),
     "/admin/notifications": ("admin", "/admin/notifications"),
+    "/rounds": ("zhao", "/rounds"),
+    "/stats/grids": ("zhao", "/stats/grids"),
+    "/roster": ("zhao", "/roster"),
+    "/rounds/new": ("zhao", "/rounds/new"),
+    "/rounds/{round_id}": ("zhao", "/rounds/{round}"),
     "/admin/users": ("security", "/admin/users"),
     "/admin/users/{username}": ("security", "/admin/users/wang"),
     "/audit": ("audit", "/audit"),
@@ -142,6 +148,8 @@ def test_every_page_loads_without_a_csp_violation(open_as, username):
     values = {"township": me["jurisdiction_code"] or "", "year": str(china_today().year)}
     if any("{code}" in route for route in routes):
         values["code"] = agreed_case(page)
+    if any("{round_id}" in route for route in routes):
+        values["round"] = recorded_round(page)
     assert open_all(page, routes, values) == []
     assert console == []  # no console error at all, CSP or other
 

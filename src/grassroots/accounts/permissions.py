@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from grassroots.accounts.models import Role
 
+# roster.manage: the township roster of grid workers (队伍建设; grassroots.roster), for the
+# staff who manage them, never for grid workers themselves nor the public.
 # Every person who logs in may see and manage their own account (me, password, own tokens).
 SELF = {"account.self"}
 STAFF_READ = {"geo.read", "case.read", "stats.read", "report.read"} | SELF
@@ -30,11 +32,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.centre_staff: frozenset(
         STAFF_READ
         | LEAD_COORDINATOR
-        | {"case.register", "case.act", "party.reveal", "report.write"}
+        | {"case.register", "case.act", "party.reveal", "report.write", "roster.manage"}
     ),
     Role.unit_handler: frozenset(STAFF_READ | LEAD_VERIFIER | {"case.act"}),
     Role.leader: frozenset(
-        STAFF_READ | LEAD_COORDINATOR | {"case.act", "party.reveal", "report.write"}
+        STAFF_READ
+        | LEAD_COORDINATOR
+        | {"case.act", "party.reveal", "report.write", "roster.manage"}
     ),
     Role.system_admin: frozenset(
         SELF | {"geo.read", "geo.write", "config.write", "users.read", "users.manage"}

@@ -36,6 +36,7 @@ from grassroots.demo.history_people import Cast, create_cast
 from grassroots.demo.history_plan import CasePlan, Step, plan_case, registration_days
 from grassroots.demo.history_text import parties, texts
 from grassroots.demo.posts import create_posts
+from grassroots.demo.rounds import create_rounds
 from grassroots.geo.models import Jurisdiction, Unit
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ BATCH_CASES = 100  # case histories per commit (db.batched): the build's commit 
 @dataclass
 class HistorySummary:
     cases: int = 0
+    rounds: int = 0  # 排查 rounds (grassroots.demo.rounds)
     actions: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -217,6 +219,9 @@ def build_history(
     with batch_session(session) as batch, nullcontext() if live_stats else deferred(batch):
         player = Player(batch, load_calendar(batch), end)
         _play_in_batches(player, list(zip(plans, bodies, strict=True)))
+        span = (last - timedelta(days=days - 1), last, end)
+        rounds_rng = random.Random(seed + 2)  # noqa: S311
+        player.summary.rounds = create_rounds(batch, cast, span, rounds_rng, point_in)
     player.summary.seconds = time.monotonic() - started
     log.info("demo history: %s cases in %.1fs", player.summary.cases, player.summary.seconds)
     return player.summary

@@ -25,6 +25,12 @@ class Category(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+# The source 主动排查发现 (migration 0019): set only when a matter found on a 排查 round is
+# registered from the round (grassroots.rounds), never by hand, so that each such case has
+# its round.
+ROUND_SOURCE = "round_found"
+
+
 class Source(Base):
     __tablename__ = "case_source"
 

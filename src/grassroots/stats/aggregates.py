@@ -17,6 +17,7 @@ from grassroots.cases.tallies.models import (
     OpenAggregate,
     OpenMonthAggregate,
 )
+from grassroots.rounds.models import ROUND_COUNTERS, RoundAggregate
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import LEVEL_COLUMN, Scope
 
@@ -28,6 +29,7 @@ DUE: Table = DueAggregate.__table__  # type: ignore[assignment]
 OPEN: Table = OpenAggregate.__table__  # type: ignore[assignment]
 OPEN_MONTH: Table = OpenMonthAggregate.__table__  # type: ignore[assignment]
 FIGURES: Table = FigureAggregate.__table__  # type: ignore[assignment]
+ROUNDS: Table = RoundAggregate.__table__  # type: ignore[assignment]
 
 
 def _grouped(
@@ -132,4 +134,25 @@ def figure_counters(
     for row in session.execute(stmt):
         m = row._mapping
         out[str(m["g"])] = {n: int(m[n]) for n in FIGURE_COUNTERS}
+    return out
+
+
+def round_counters(
+    session: Session, scope: Scope, period: Period, group_by: str | None = None
+) -> ByGroup:
+    """排查走访: rounds held and matters found (and those registered as cases) in the
+    period's months, from stats_rounds (grassroots.rounds.actions.count_round keeps it), or
+    per value of a key column (group_by: township_code / village_code / grid_code)."""
+    place = Scope(scope.level, scope.code).condition(ROUNDS)
+    group = ROUNDS.c[group_by] if group_by else literal("")
+    sums = [func.coalesce(func.sum(ROUNDS.c[n]), 0).label(n) for n in ROUND_COUNTERS]
+    stmt = select(group.label("g"), *sums).where(
+        place, ROUNDS.c.month >= period.first, ROUNDS.c.month < period.after
+    )
+    if group_by:
+        stmt = stmt.group_by(group)
+    out: ByGroup = {}
+    for row in session.execute(stmt):
+        m = row._mapping
+        out[str(m["g"])] = {n: int(m[n]) for n in ROUND_COUNTERS}
     return out

@@ -5,11 +5,23 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from grassroots.accounts.models import User
+from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, requires
+from grassroots.stats.aggregates import round_counters
+from grassroots.stats.grids import grid_rows, total_of
 from grassroots.stats.metrics import METRICS
 from grassroots.stats.periods import parse_period
 from grassroots.stats.queries import Dashboard, access_jurisdiction, check_category, dashboard
-from grassroots.stats.schemas import ChildOut, DashboardOut, DefinitionOut, MetricOut
+from grassroots.stats.schemas import (
+    ChildOut,
+    DashboardOut,
+    DefinitionOut,
+    GridFiguresOut,
+    GridFiguresRow,
+    MetricOut,
+    RoundFiguresOut,
+)
+from grassroots.stats.scope import CHILD_LEVEL, LEVEL_COLUMN, Scope
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 StatsUser = requires("stats.read")
@@ -70,3 +82,44 @@ def get_dashboard(
     j = access_jurisdiction(session, user, jurisdiction)
     check_category(session, category)
     return to_out(dashboard(session, j, parse_period(period), category))
+
+
+@router.get("/rounds")
+def get_round_figures(
+    session: DbSession,
+    jurisdiction: str = Query(..., description="区划代码 e.g. 990101000000"),
+    period: str = Query(..., description="2026-03 / 2026-Q3 / 2026-H1 / 2026 / 2026-01..2026-05"),
+    user: User = StatsUser,
+) -> RoundFiguresOut:
+    """排查走访 / rounds held and matters found (and registered as cases) in the period,
+    with the same per child jurisdiction (docs/metrics.md)."""
+    j = access_jurisdiction(session, user, jurisdiction)
+    p = parse_period(period)
+    scope = Scope(j.level, j.code)
+    total = round_counters(session, scope, p).get("", {})
+    child = CHILD_LEVEL.get(j.level)
+    children = round_counters(session, scope, p, LEVEL_COLUMN[child]) if child else {}
+    return RoundFiguresOut(
+        jurisdiction_code=j.code, jurisdiction_name=j.name, period=p.label,
+        rounds=total.get("rounds", 0), matters=total.get("matters", 0),
+        matters_cased=total.get("matters_cased", 0), children=children,
+    )  # fmt: skip
+
+
+@router.get("/grids")
+def get_grid_figures(
+    session: DbSession,
+    jurisdiction: str = Query(..., description="区划或网格代码 e.g. 990101002201000"),
+    period: str = Query(..., description="2026-03 / 2026-Q3 / 2026-H1 / 2026 / 2026-01..2026-05"),
+    user: User = StatsUser,
+) -> GridFiguresOut:
+    """网格统计 / per grid below the jurisdiction (or one grid): registered, found on patrol,
+    resolved, resolved in the grid, overdue today, rounds and matters found."""
+    j = access_jurisdiction(session, user, jurisdiction, allow_grid=True)
+    p, today = parse_period(period), china_today()
+    rows = grid_rows(session, j, p, today)
+    return GridFiguresOut(
+        jurisdiction_code=j.code, jurisdiction_name=j.name, period=p.label,
+        as_of=today.isoformat(), total=total_of(rows),
+        grids=[GridFiguresRow(code=r.code, name=r.name, figures=r.figures) for r in rows],
+    )  # fmt: skip

@@ -18,7 +18,7 @@ from grassroots.cases.tallies.contribution import ALL_CATEGORIES
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.i18n import N_
-from grassroots.stats.aggregates import COHORT
+from grassroots.stats.aggregates import COHORT, round_counters
 from grassroots.stats.periods import Period, add_months
 from grassroots.stats.queries import dashboard
 from grassroots.stats.scope import Scope
@@ -48,12 +48,16 @@ def month_cards(session: Session, node: Jurisdiction, today: date | None = None)
     month = Period("month", today.replace(day=1), 1)
     d = dashboard(session, stats_node(node), month, today=today, with_children=False)
     overdue = int(d.values["overdue"] or 0)
+    n = stats_node(node)
+    rounds = round_counters(session, Scope(n.level, n.code), month).get("", {})
     return [
         Card("registered", N_("Registered this month"), str(d.values["registered"] or 0)),
         Card("resolved", N_("Resolved"), str(d.values["resolved"] or 0)),
         Card("resolution_rate", N_("Resolution rate"), percent(d.values["resolution_rate"])),
         Card("local_rate", N_("Resolved locally"), percent(d.values["local_resolution_rate"])),
         Card("overdue", N_("Overdue"), str(overdue), "is-danger" if overdue else ""),
+        Card("rounds", N_("Rounds this month"), str(rounds.get("rounds", 0))),
+        Card("matters_found", N_("Matters found on rounds"), str(rounds.get("matters", 0))),
     ]
 
 

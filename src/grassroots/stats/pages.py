@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import HTMLResponse
 
@@ -14,8 +14,12 @@ from grassroots.cases.listing.queries import awaiting_follow_up, my_tasks, open_
 from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.cases.queues.queries import queue_counts, viewer
 from grassroots.deps import DbSession, requires
+from grassroots.geo.posts.queries import posts_of_user
 from grassroots.i18n import N_, request_locale
 from grassroots.stats.dashboard import Card, by_category, month_cards, trend
+from grassroots.stats.grids import FIGURE_LABELS, GridRow, grid_rows, total_of
+from grassroots.stats.periods import Period, parse_period
+from grassroots.stats.queries import access_jurisdiction
 from grassroots.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +36,8 @@ def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLRe
     context = {
         "cards": cards,
         "node": node,
+        "grid_rows": _own_grids(session, user),
+        "figure_labels": FIGURE_LABELS,
         "tasks": my_tasks(session, user),
         "queues": _queue_cards(session, user),
         "charts": {
@@ -42,6 +48,40 @@ def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLRe
         },
     }
     return render(request, "stats/dashboard.html", context, user=user)
+
+
+def _own_grids(session: DbSession, user: User) -> list[GridRow]:
+    """This month's figures of the grids a 网格员 serves today (or of a village post's
+    grids): what they see first on the phone."""
+    node, today = user.jurisdiction, china_today()
+    if node is None:
+        return []
+    month = Period("month", today.replace(day=1), 1)
+    if user.role == "grid_worker":
+        grids = [p.grid for p in posts_of_user(session, user.id, today)]
+        return grid_rows(session, node, month, today, grids) if grids else []
+    if node.level in ("village", "grid"):
+        return grid_rows(session, node, month, today)
+    return []
+
+
+@router.get("/stats/grids", response_class=HTMLResponse)
+def grid_figures_page(
+    request: Request, session: DbSession, user: StatsReader,
+    jurisdiction: Annotated[str, Query(max_length=15)] = "",
+    period: Annotated[str, Query(max_length=32)] = "",
+) -> HTMLResponse:  # fmt: skip
+    """网格统计: the figures of each grid below a jurisdiction (default: the user's post)."""
+    today = china_today()
+    node = (
+        access_jurisdiction(session, user, jurisdiction, allow_grid=True)
+        if jurisdiction else user.jurisdiction
+    )  # fmt: skip
+    chosen = parse_period(period) if period else Period("month", today.replace(day=1), 1)
+    rows = grid_rows(session, node, chosen, today) if node is not None else []
+    context = {"node": node, "period": chosen, "rows": rows, "total": total_of(rows),
+               "labels": FIGURE_LABELS, "today": today}  # fmt: skip
+    return render(request, "stats/grids.html", context, user=user)
 
 
 def _queue_cards(session: DbSession, user: User) -> list[tuple[str, str, int]]:

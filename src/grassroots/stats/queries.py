@@ -23,13 +23,15 @@ from grassroots.stats.scope import Scope
 Values = dict[str, float | int | None]
 
 
-def access_jurisdiction(session: Session, user: User, code: str) -> Jurisdiction:
+def access_jurisdiction(
+    session: Session, user: User, code: str, allow_grid: bool = False
+) -> Jurisdiction:
     """The jurisdiction if in the user's subtree (grassroots.scope); else 404 (not found =
-    not allowed)."""
+    not allowed). A grid only where asked (the figures per grid, grassroots.stats.grids)."""
     j = current_jurisdiction(session, code)
     if j is None or not in_subtree(user, j.code):
         raise Problem(404, "jurisdiction_not_found", f"未找到区划 {code} / jurisdiction not found")
-    if j.level == Level.grid.value:
+    if j.level == Level.grid.value and not allow_grid:
         raise Problem(422, "grid_not_supported", "统计最低到村（社区）/ statistics stop at village")
     return j
 

@@ -19,11 +19,14 @@ from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.calendar.workdays import read_calendar
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.config import get_settings
+from grassroots.rounds.models import PatrolRound, RoundMatter
 from grassroots.stats.aggregates import ByGroup, merge
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 
 T = Case.__table__
+R = PatrolRound.__table__
+M = RoundMatter.__table__
 OPEN = sorted(OPEN_STATES)
 RUNNING = [s for s in OPEN if s != "suspended"]  # open cases whose clock runs
 
@@ -179,3 +182,51 @@ def figure_counters(
     if group_by:
         stmt = stmt.group_by(key)
     return _run(session, stmt, list(cols))
+
+
+def round_counters(
+    session: Session, scope: Scope, period: Period, group_by: str | None = None
+) -> ByGroup:
+    """The same counters as grassroots.stats.aggregates.round_counters, from the rounds and
+    their matters (a round without matters counts once, with zero matters)."""
+    per_round = (
+        select(
+            R.c.id, R.c.county_code, R.c.township_code, R.c.village_code, R.c.grid_code,
+            func.count(M.c.id).label("matters"),
+            func.coalesce(func.sum(case((M.c.outcome == "case", 1), else_=0)), 0).label("cased"),
+        )
+        .select_from(R.outerjoin(M, M.c.round_id == R.c.id))
+        .where(R.c.held_on >= period.first, R.c.held_on < period.after)
+        .group_by(R.c.id, R.c.county_code, R.c.township_code, R.c.village_code, R.c.grid_code)
+        .subquery()
+    )  # fmt: skip
+    key = per_round.c[group_by] if group_by else literal("")
+    stmt = select(
+        key.label("g"), func.count().label("rounds"),
+        func.coalesce(func.sum(per_round.c.matters), 0).label("matters"),
+        func.coalesce(func.sum(per_round.c.cased), 0).label("matters_cased"),
+    ).where(Scope(scope.level, scope.code).condition(per_round))  # fmt: skip
+    if group_by:
+        stmt = stmt.group_by(key)
+    return _run(session, stmt, ["rounds", "matters", "matters_cased"])
+
+
+def grid_counters(
+    session: Session, scope: Scope, period: Period, today: date, group_by: str | None = None
+) -> ByGroup:
+    """The same counters as grassroots.stats.grids.grid_counters, from the cases."""
+    place = Scope(scope.level, scope.code).condition(T)
+    key = func.coalesce(T.c[group_by], "") if group_by else literal("")
+    resolved = Case.outcome == "resolved"
+    cols: dict[str, Any] = {
+        "registered": func.count(),
+        "found_by_patrol": _n(Case.source_code.in_(["grid_patrol", "round_found"])),
+        "resolved": _n(resolved),
+        "resolved_in_grid": _n(and_(resolved, Case.resolved_level == "village")),
+    }
+    stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
+    cohort = _run(session, stmt.where(place, *_registered_in(period)).group_by(key), list(cols))
+    late = select(key.label("g"), func.count().label("overdue")).where(
+        place, Case.state.in_(RUNNING), Case.resolve_due < today
+    )
+    return merge(cohort, _run(session, late.group_by(key), ["overdue"]))

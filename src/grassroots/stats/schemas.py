@@ -43,3 +43,32 @@ class DefinitionOut(BaseModel):
     kind: str
     numerator: str
     denominator: str | None
+
+
+class RoundFiguresOut(BaseModel):
+    """排查走访 of a jurisdiction for a period (docs/metrics.md), with the child table."""
+
+    jurisdiction_code: str
+    jurisdiction_name: str
+    period: str
+    rounds: int
+    matters: int
+    matters_cased: int
+    children: dict[str, dict[str, int]]  # child code → the same three counters
+
+
+class GridFiguresRow(BaseModel):
+    code: str
+    name: str
+    figures: dict[str, int]  # stats.grids.GRID_FIGURES: registered … matters
+
+
+class GridFiguresOut(BaseModel):
+    """The figures of each grid below a jurisdiction (or of one grid), docs/metrics.md."""
+
+    jurisdiction_code: str
+    jurisdiction_name: str
+    period: str
+    as_of: str
+    total: dict[str, int]
+    grids: list[GridFiguresRow]

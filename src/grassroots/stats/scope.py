@@ -10,7 +10,12 @@ from sqlalchemy import ColumnElement, and_, true
 from grassroots.geo.models import Level, code_prefix
 
 # The column of the case (and of each aggregate table) that holds the code at each level.
-LEVEL_COLUMN = {"county": "county_code", "township": "township_code", "village": "village_code"}
+LEVEL_COLUMN = {
+    "county": "county_code",
+    "township": "township_code",
+    "village": "village_code",
+    "grid": "grid_code",  # only the tables that carry it: cases, stats_grid, stats_rounds
+}
 CHILD_LEVEL = {"county": "township", "township": "village"}
 
 

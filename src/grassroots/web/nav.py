@@ -20,7 +20,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("dashboard", N_("Dashboard"), "/", ("stats.read",)),
     NavItem("cases", N_("Cases"), "/cases", ("case.read",)),
     NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
+    NavItem("rounds", N_("Grid rounds"), "/rounds", ("case.read",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
+    NavItem("roster", N_("Grid workers"), "/roster", ("roster.manage",)),
     NavItem("reports", N_("Reports"), "/reports", ("report.read",)),
     NavItem(
         "notifications",

@@ -32,7 +32,7 @@ from grassroots.cases.workflow.engine import remember
 from grassroots.cases.workflow.transitions import TABLE
 from grassroots.crypto import keyring
 from grassroots.db import transaction
-from grassroots.dictionary.models import Category, Source
+from grassroots.dictionary.models import ROUND_SOURCE, Category, Source
 from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Jurisdiction, Level
@@ -239,6 +239,13 @@ def insert_case(
     return case_id
 
 
+def refuse_round_source(data: s.NewCase) -> None:
+    """主动排查发现 is the source of cases registered from a 排查 round only (422 here)."""
+    if data.source_code == ROUND_SOURCE:
+        message = "“主动排查发现”由记录排查时登记 / this source is set by recording a round"
+        raise _field_problem("source_code", "round_source", message)
+
+
 def may_register(actor: User, place: Place, post_prefix: str | None) -> None:
     """The role may register, and the place lies inside the post's jurisdiction."""
     t = TABLE["register"]
@@ -260,10 +267,17 @@ def do_register(
     `expected_version` is accepted for the common signature and must be None."""
     if expected_version is not None:
         raise Problem(422, "no_version", "新案件没有版本号 / a new case has no version")
+    refuse_round_source(data)
     moment = utc(now)
     with transaction(session):
         case = _register(session, data, actor, moment)
     return case
+
+
+def register_within(session: Session, data: s.NewCase, *, actor: User, moment: datetime) -> Case:
+    """登记 inside the caller's transaction (a matter found on a 排查 round becomes a case in
+    the round's one step): the same checks, rows, statistics and audit row as do_register."""
+    return _register(session, data, actor, utc(moment))
 
 
 def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) -> Case:

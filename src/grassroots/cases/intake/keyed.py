@@ -66,6 +66,7 @@ from grassroots.cases.intake.actions import (  # the same Core tables as do_regi
     may_register,
     next_case_code,
     party_fields,
+    refuse_round_source,
     starting_level,
 )
 from grassroots.cases.intake.idempotency import (
@@ -107,6 +108,7 @@ def do_register_once(
     """登记 under an Idempotency-Key: the new case (a detached copy of what was stored) with
     the response bytes stored for replays, or the Replay of the first response."""
     check_key(key)
+    refuse_round_source(data)
     moment = utc(now)
     parties = [party_fields(p) for p in data.parties]  # encrypted before any lock
     if session.get_bind().dialect.name == "postgresql":

@@ -16,6 +16,7 @@ from grassroots.cases.intake.duplicates import Candidate, find_duplicates
 from grassroots.cases.schemas import NewCase
 from grassroots.db import utcnow
 from grassroots.deps import DbSession, requires
+from grassroots.dictionary.models import ROUND_SOURCE
 from grassroots.dictionary.queries import active_categories, active_sources, dictionary_names
 from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
@@ -47,7 +48,11 @@ def form_context(
 ) -> dict[str, Any]:
     return {
         "category_options": list(dictionary_names(active_categories(session), locale).items()),
-        "source_options": list(dictionary_names(active_sources(session), locale).items()),
+        "source_options": [
+            (code, name)
+            for code, name in dictionary_names(active_sources(session), locale).items()
+            if code != ROUND_SOURCE  # set by recording a round (grassroots.rounds)
+        ],
         "values": values,
         "parties": values.get("parties") or EMPTY_PARTIES,
         "party_roles": PARTY_ROLES,

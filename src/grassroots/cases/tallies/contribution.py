@@ -16,6 +16,7 @@ from grassroots.calendar.today import local_date
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.cases.models import OPEN_STATES
 from grassroots.cases.tallies.figures import FIGURE_FIELDS, SATISFIED, figure_contributions
+from grassroots.dictionary.models import ROUND_SOURCE
 
 # Case fields the counters read (the listener loads their old values on change).
 FIELDS: tuple[str, ...] = (
@@ -33,6 +34,7 @@ FIELDS: tuple[str, ...] = (
     "resolved_level",
     "satisfaction",
     "violence_risk",
+    "grid_code",
     *FIGURE_FIELDS,
 )
 
@@ -123,7 +125,30 @@ def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
     grassroots.cases.tallies.figures)."""
     own = _contributions(c, days, _place(c))
     rollup = _contributions(c, days, _place(c, ALL_CATEGORIES))
-    return own | rollup | figure_contributions(c)
+    return own | rollup | figure_contributions(c) | grid_contributions(c)
+
+
+# Sources counted as "found by patrol" (主动发现) in the grid figures.
+PATROL_SOURCES = frozenset({"grid_patrol", ROUND_SOURCE})
+
+
+def grid_contributions(c: Mapping[str, Any]) -> Contribution:
+    """The case's row of stats_grid (registration month × its grid) and, while it may be
+    overdue, of stats_open_grid (its deadline's day × grid). docs/metrics.md."""
+    codes = ("township_code", "village_code", "grid_code")
+    place = (c["county_code"], *(c[k] or "" for k in codes))
+    resolved = c["outcome"] == "resolved"
+    counters = {
+        "registered": 1,
+        "found_by_patrol": int(c["source_code"] in PATROL_SOURCES),
+        "resolved": int(resolved),
+        "resolved_in_grid": int(resolved and c["resolved_level"] == "village"),
+    }
+    out: Contribution = {("grid", (month_of(local_date(c["registered_at"])), *place)): counters}
+    due: date | None = c["resolve_due"]
+    if due is not None and may_be_overdue(c):
+        out[("open_grid", (due, *place))] = {"open_count": 1}
+    return out
 
 
 def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contribution:

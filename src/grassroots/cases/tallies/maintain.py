@@ -38,6 +38,8 @@ from grassroots.cases.tallies.models import (
     CohortAggregate,
     DueAggregate,
     FigureAggregate,
+    GridAggregate,
+    GridOpenAggregate,
     OpenAggregate,
     OpenMonthAggregate,
 )
@@ -48,6 +50,8 @@ TABLES: dict[str, Table] = {
     "open": OpenAggregate.__table__,  # type: ignore[dict-item]
     "open_month": OpenMonthAggregate.__table__,  # type: ignore[dict-item]
     "figures": FigureAggregate.__table__,  # type: ignore[dict-item]
+    "grid": GridAggregate.__table__,  # type: ignore[dict-item]
+    "open_grid": GridOpenAggregate.__table__,  # type: ignore[dict-item]
 }
 _CALENDAR_KEY = "grassroots.stats.workdays"
 _OLD_KEY = "grassroots.stats.stored_case_rows"
@@ -58,6 +62,8 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "open": ("due_day", "county_code", "township_code", "village_code", "category_code"),
     "open_month": ("month", "county_code", "township_code", "village_code", "category_code"),
     "figures": ("month", "county_code", "township_code", "village_code", "kind", "source_code"),
+    "grid": ("month", "county_code", "township_code", "village_code", "grid_code"),
+    "open_grid": ("due_day", "county_code", "township_code", "village_code", "grid_code"),
 }
 
 

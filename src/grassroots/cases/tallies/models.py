@@ -173,3 +173,50 @@ class FigureAggregate(Base):
     satisfied_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
     amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # 分 (0.01 元)
     mass: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# Figures per grid (issue 23 item 3): cases REGISTERED in the month in the grid, those found
+# on patrol (source 网格员巡查 or 主动排查发现), resolved, and resolved in the grid (at the
+# village level, the lowest a case is held at: a grid worker's cases start there).
+GRID_COUNTERS: tuple[str, ...] = ("registered", "found_by_patrol", "resolved", "resolved_in_grid")
+
+
+def _grid_key(name: str, when: str) -> tuple[Any, ...]:
+    return (
+        PrimaryKeyConstraint(
+            "county_code", when, "township_code", "village_code", "grid_code", name=f"pk_{name}"
+        ),
+        Index(f"ix_{name}_village", "village_code", when),
+    )
+
+
+class GridAggregate(Base):
+    """Per registration month × grid: the grid's own figures (all categories)."""
+
+    __tablename__ = "stats_grid"
+    __table_args__ = _grid_key("stats_grid", "month")
+
+    month: Mapped[date] = mapped_column(Date)
+    county_code: Mapped[str] = mapped_column(String(12))
+    township_code: Mapped[str] = mapped_column(String(12))
+    village_code: Mapped[str] = mapped_column(String(12))
+    grid_code: Mapped[str] = mapped_column(String(15))
+    registered: Mapped[int] = mapped_column(BigInteger, default=0)
+    found_by_patrol: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved_in_grid: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class GridOpenAggregate(Base):
+    """The grid's open cases (not suspended) by their resolve deadline's day: 超期 per grid
+    = the rows before today (rows at zero are deleted)."""
+
+    __tablename__ = "stats_open_grid"
+    __table_args__ = _grid_key("stats_open_grid", "due_day")
+
+    due_day: Mapped[date] = mapped_column(Date)
+    county_code: Mapped[str] = mapped_column(String(12))
+    township_code: Mapped[str] = mapped_column(String(12))
+    village_code: Mapped[str] = mapped_column(String(12))
+    grid_code: Mapped[str] = mapped_column(String(15))
+    open_count: Mapped[int] = mapped_column(BigInteger, default=0)

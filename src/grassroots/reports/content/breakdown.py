@@ -40,7 +40,7 @@ BREAKDOWN_PLACEHOLDERS: dict[str, tuple[str, str]] = {
 
 # The Ministry's forms count sources in these groups; a source not listed counts as 其他.
 SOURCE_GROUPS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("主动排查", frozenset({"grid_patrol"})),
+    ("主动排查", frozenset({"grid_patrol", "round_found"})),  # round_found: 主动排查发现
     ("当事人申请", frozenset({"visit", "phone", "online", "open311"})),
     ("委托移送", frozenset({"police_transfer", "court_entrusted", "superior_assigned"})),
     ("12345热线", frozenset({"hotline_12345"})),

@@ -12,6 +12,7 @@ from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
 from grassroots.stats import aggregates
 from grassroots.stats.derived import Rules, comparable, derived_values
+from grassroots.stats.grids import GridRow, grid_rows
 from grassroots.stats.metrics import BY_KEY, Counters, change
 from grassroots.stats.periods import Period
 from grassroots.stats.queries import Dashboard, Values, children_of, dashboard, scope_of
@@ -49,6 +50,7 @@ class ReportData:
     figures: Counters = field(default_factory=dict)  # stats_figures over the scope
     by_kind: dict[str, Counters] = field(default_factory=dict)  # dispute / request
     by_source: dict[str, Counters] = field(default_factory=dict)  # source code → counters
+    grids: list[GridRow] = field(default_factory=list)  # a village's report: per grid
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -169,4 +171,6 @@ def gather(
     data.figures = aggregates.figure_counters(session, scope, period).get("", {})
     data.by_kind = aggregates.figure_counters(session, scope, period, "kind")
     data.by_source = aggregates.figure_counters(session, scope, period, "source_code")
+    if j.level == "village":  # drill down to its grids (stats_grid, stats_rounds)
+        data.grids = grid_rows(session, j, period, today)
     return data

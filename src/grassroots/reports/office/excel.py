@@ -185,6 +185,32 @@ def _category_row(ws: Worksheet, r: int, name: str, c: dict[str, int], bold: boo
         _cell(ws, r, i, v, rate=(i == len(values)), bold=bold)
 
 
+GRID_HEADS = (
+    ("registered", "排查数"), ("found_by_patrol", "主动发现"), ("resolved", "化解数"),
+    ("resolved_in_grid", "网格（村）内化解"), ("overdue", "超期数"), ("rounds", "排查次数"),
+    ("matters", "排查发现事项"),
+)  # fmt: skip
+
+
+def _grid_sheet(ws: Worksheet, data: ReportData) -> None:
+    """A village's figures per grid (docs/metrics.md, 网格统计); 超期数 as of the report day."""
+    heads = ["网格", *(h for _, h in GRID_HEADS)]
+    _head(ws, data, f"{data.jurisdiction.name}各网格情况（{data.period.title_zh}）", len(heads))
+    top = HEAD_ROWS + 1
+    for i, h in enumerate(heads, 1):
+        _cell(ws, top, i, h, bold=True)
+    for r, row in enumerate(data.grids, top + 1):
+        for i, v in enumerate([row.name, *(row.figures[k] for k, _ in GRID_HEADS)], 1):
+            _cell(ws, r, i, v)
+    last = top + 1 + len(data.grids)
+    totals = [sum(row.figures[k] for row in data.grids) for k, _ in GRID_HEADS]
+    for i, v in enumerate(["合计", *totals], 1):
+        _cell(ws, last, i, v, bold=True)
+    ws.column_dimensions["A"].width = 22
+    _sign(ws, last + 1, len(heads))
+    _print_setup(ws, top)
+
+
 def render_xlsx(data: ReportData) -> bytes:
     j, p = data.jurisdiction, data.period
     wb = Workbook()
@@ -198,6 +224,8 @@ def render_xlsx(data: ReportData) -> bytes:
     _category_sheet(
         wb.create_sheet("类别×层级"), data, f"{j.name}矛盾纠纷分类分级化解情况（{p.title_zh}）"
     )
+    if data.grids:
+        _grid_sheet(wb.create_sheet("网格"), data)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
