@@ -45,5 +45,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("hotline_order")
-    with op.batch_alter_table("case_file", schema=None) as batch_op:
-        batch_op.drop_column("source_due_on")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of case_file fails the foreign keys
+    # that point at it.
+    op.drop_column("case_file", "source_due_on")

@@ -46,6 +46,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("case_file") as batch:
-        batch.drop_column("performance_route")
-        batch.drop_column("performance")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch rebuild of case_file would
+    # drop the table that other tables' foreign keys point at.
+    op.drop_column("case_file", "performance_route")
+    op.drop_column("case_file", "performance")
