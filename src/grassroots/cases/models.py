@@ -120,6 +120,9 @@ class Case(Base):
     satisfaction: Mapped[str | None] = mapped_column(String(32))  # basically_satisfied
     escalation_count: Mapped[int] = mapped_column(default=0)
     reopen_count: Mapped[int] = mapped_column(default=0)
+    # Earlier resolve deadlines (before escalation, referral or 返工) that were missed:
+    # kept with the rows of cases.deadlines' DeadlineRecord, in the same transaction.
+    missed_deadlines: Mapped[int] = mapped_column(default=0)
 
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
     version: Mapped[int] = mapped_column(default=1)

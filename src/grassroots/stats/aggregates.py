@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from grassroots.cases.tallies.contribution import ALL_CATEGORIES
 from grassroots.cases.tallies.models import (
     COHORT_COUNTERS,
+    DUE_COUNTERS,
     FIGURE_COUNTERS,
     CohortAggregate,
     DueAggregate,
@@ -100,7 +101,7 @@ def _passed_due(
     the period's due rows less the running (not suspended) open cases whose deadline is
     today or later (not yet missed). Resolved early counts as met. docs/metrics.md."""
     due_in = [DUE.c.month >= period.first, DUE.c.month < period.after]
-    due = _grouped(session, DUE, ("due", "on_time"), scope, due_in, group_by)
+    due = _grouped(session, DUE, DUE_COUNTERS, scope, due_in, group_by)
     not_yet = [OPEN.c.due_day >= max(today, period.first), OPEN.c.due_day < period.after]
     for g, c in _grouped(session, OPEN, ("open_count",), scope, not_yet, group_by).items():
         due[g]["due"] -= c["open_count"]

@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, not_, select
+from sqlalchemy import ColumnElement, Date, and_, case, cast, exists, func, literal, not_, select
 from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import local_date, local_midnight_utc
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.calendar.workdays import read_calendar
+from grassroots.cases.deadlines.models import DeadlineRecord
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.config import get_settings
 from grassroots.stats.aggregates import ByGroup, merge
@@ -94,6 +95,27 @@ def _registered_in(period: Period) -> list[ColumnElement[bool]]:
     ]
 
 
+def _due_columns(session: Session) -> dict[str, Any]:
+    """按期: ended (resolved, or 调解终止) by the running deadline, and no superseded
+    deadline in the case's history missed (case_deadline_record; issue 15 item 2)."""
+    missed_none = ~exists().where(
+        DeadlineRecord.case_id == Case.id, DeadlineRecord.missed.is_(True)
+    )
+    on_time = and_(
+        Case.outcome == "resolved",
+        Case.resolved_at.is_not(None),
+        _local_day(session, Case.resolved_at) <= Case.resolve_due,
+        missed_none,
+    )
+    terminated = and_(
+        Case.outcome == "terminated",
+        Case.closed_at.is_not(None),
+        _local_day(session, Case.closed_at) <= Case.resolve_due,
+        missed_none,
+    )
+    return {"due": func.count(), "on_time": _n(on_time), "on_time_terminated": _n(terminated)}
+
+
 def counters(
     session: Session,
     scope: Scope,
@@ -107,12 +129,7 @@ def counters(
     cohort = _run(
         session, _select(scope, by_child, cohort_cols, *_registered_in(period)), list(cohort_cols)
     )
-    on_time = and_(
-        Case.outcome == "resolved",
-        Case.resolved_at.is_not(None),
-        _local_day(session, Case.resolved_at) <= Case.resolve_due,
-    )
-    due_cols = {"due": func.count(), "on_time": _n(on_time)}
+    due_cols = _due_columns(session)
     due = _run(
         session,
         _select(

@@ -15,7 +15,12 @@ from typing import Any
 from grassroots.calendar.today import local_date
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.cases.models import OPEN_STATES
-from grassroots.cases.tallies.figures import FIGURE_FIELDS, SATISFIED, figure_contributions
+from grassroots.cases.tallies.figures import (
+    FIGURE_FIELDS,
+    SATISFIED,
+    figure_contributions,
+    terminated_in_time,
+)
 
 # Case fields the counters read (the listener loads their old values on change).
 FIELDS: tuple[str, ...] = (
@@ -33,6 +38,7 @@ FIELDS: tuple[str, ...] = (
     "resolved_level",
     "satisfaction",
     "violence_risk",
+    "missed_deadlines",
     *FIGURE_FIELDS,
 )
 
@@ -96,14 +102,26 @@ def _duration(c: Mapping[str, Any], days: WorkdayIndex) -> int:
 
 
 def on_time(c: Mapping[str, Any]) -> bool:
+    """按期: resolved on or before the running deadline (China date), and no earlier deadline
+    missed — escalation, referral and 返工 restart the clock, and the deadlines they replaced
+    are kept (grassroots.cases.deadlines.history): a case overdue at the village and resolved
+    in time at the county is not on time (issue 15 item 2)."""
     due: date | None = c["resolve_due"]
     resolved_at: datetime | None = c["resolved_at"]
     return (
         c["outcome"] == "resolved"
+        and not c["missed_deadlines"]
         and due is not None
         and resolved_at is not None
         and local_date(resolved_at) <= due
     )
+
+
+def on_time_terminated(c: Mapping[str, Any]) -> bool:
+    """调解终止 on or before the running deadline (the parties told their legal routes, which
+    terminate requires), no earlier deadline missed: 按期办结 when
+    GRASSROOTS_TERMINATED_COUNTS_AS_CONCLUDED (grassroots.stats.derived)."""
+    return not c["missed_deadlines"] and terminated_in_time(c)
 
 
 def may_be_overdue(c: Mapping[str, Any]) -> bool:
@@ -132,7 +150,11 @@ def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contri
     }
     due: date | None = c["resolve_due"]
     if due is not None:
-        out[("due", _key(month_of(due), p))] = {"due": 1, "on_time": int(on_time(c))}
+        out[("due", _key(month_of(due), p))] = {
+            "due": 1,
+            "on_time": int(on_time(c)),
+            "on_time_terminated": int(on_time_terminated(c)),
+        }
         if may_be_overdue(c):
             out[("open", _key(due, p))] = {"open_count": 1}
             out[("open_month", _key(month_of(due), p))] = {"open_count": 1}

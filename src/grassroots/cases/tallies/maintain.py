@@ -25,7 +25,19 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Table, bindparam, delete, event, select
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Table,
+    bindparam,
+    column,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+    table,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapper, Session, object_session
@@ -215,11 +227,22 @@ def install() -> None:
     event.listen(Session, "after_transaction_end", _forget_calendar)
 
 
+# Fields added by later revisions, with the value a case had before them: a migration of an
+# older revision (0006) rebuilds with this code over a case_file that lacks them.
+LATER_FIELDS: dict[str, Any] = {"missed_deadlines": 0}
+
+
 def _rows(session: Session) -> Iterable[Mapping[str, Any]]:
-    columns = [getattr(Case, f) for f in FIELDS]
+    stored = _columns_of(session.connection(), CASE_TABLE.name)
+    absent = {f: v for f, v in LATER_FIELDS.items() if f not in stored}
+    columns = [getattr(Case, f) for f in FIELDS if f not in absent]
     result = session.execute(select(*columns).execution_options(yield_per=20_000))
     for row in result:
-        yield dict(row._mapping)
+        yield dict(row._mapping) | absent
+
+
+def _columns_of(connection: Connection, table: str) -> set[str]:
+    return {c["name"] for c in inspect(connection).get_columns(table)}
 
 
 def compute_all(rows: Iterable[Mapping[str, Any]], days: WorkdayIndex) -> Contribution:
@@ -232,16 +255,22 @@ def compute_all(rows: Iterable[Mapping[str, Any]], days: WorkdayIndex) -> Contri
 def write_all(connection: Connection, total: Contribution, only: Iterable[str] = TABLES) -> None:
     """Insert fresh aggregate rows (tables assumed empty), in batches."""
     batches: dict[str, list[dict[str, Any]]] = {name: [] for name in only}
+    stored = {name: _columns_of(connection, TABLES[name].name) for name in batches}
     for (table_name, key), counters in total.items():
         if table_name not in batches:
             continue
         if table_name.startswith("open") and counters.get("open_count", 0) == 0:
             continue
-        row = dict(zip(KEY_COLUMNS[table_name], key, strict=True)) | counters
+        kept = {k: v for k, v in counters.items() if k in stored[table_name]}
+        row = dict(zip(KEY_COLUMNS[table_name], key, strict=True)) | kept
         batches[table_name].append(row)
     for name, rows in batches.items():
+        if not rows:
+            continue
+        # Only the columns the stored table has (no Python-side defaults of later columns).
+        target = table(TABLES[name].name, *(column(c) for c in rows[0]))
         for i in range(0, len(rows), 5000):
-            connection.execute(TABLES[name].insert(), rows[i : i + 5000])
+            connection.execute(insert(target), rows[i : i + 5000])
 
 
 def rebuild(session: Session, only: Iterable[str] = TABLES) -> int:

@@ -38,8 +38,9 @@ COHORT_COUNTERS: tuple[str, ...] = (
     "duration_days",
 )
 
-# Deadline counters: cases whose resolve_due falls in the month.
-DUE_COUNTERS: tuple[str, ...] = ("due", "on_time")
+# Deadline counters: cases whose resolve_due falls in the month; on time: resolved (or, for
+# on_time_terminated, 调解终止) by it, no earlier deadline missed.
+DUE_COUNTERS: tuple[str, ...] = ("due", "on_time", "on_time_terminated")
 
 
 class _Key:
@@ -94,6 +95,7 @@ class DueAggregate(_Key, Base):
     month: Mapped[date] = mapped_column(Date)
     due: Mapped[int] = mapped_column(BigInteger, default=0)
     on_time: Mapped[int] = mapped_column(BigInteger, default=0)
+    on_time_terminated: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class OpenAggregate(_Key, Base):

@@ -21,7 +21,7 @@ from grassroots.reports.content.formatting import (
     rate_change,
 )
 from grassroots.reports.office.excel import attachment_title
-from grassroots.stats.derived import comparable
+from grassroots.stats.derived import comparable, on_time_concluded
 from grassroots.stats.metrics import BY_KEY
 from grassroots.stats.queries import Dashboard
 
@@ -228,6 +228,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         *(f"resolved_{lv}" for lv in LEVELS),
     ):
         out[name] = str(c.get(name, 0))
+    out["on_time"] = str(on_time_concluded(c, d.rules))  # with 调解终止 in time, by setting
     for name in (
         "resolution_rate",
         "village_share",
