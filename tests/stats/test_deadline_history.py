@@ -9,8 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grassroots.cases.deadlines.models import DeadlineRecord
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, DeadlineRecord
 from grassroots.stats import aggregates, recount
 from grassroots.stats.derived import Rules, on_time_rate
 from grassroots.stats.periods import parse_period

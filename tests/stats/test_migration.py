@@ -8,8 +8,7 @@ from alembic import command
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from grassroots.cases.deadlines.models import DeadlineRecord
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, DeadlineRecord
 from grassroots.cases.tallies.models import CohortAggregate, FigureAggregate
 from grassroots.db import alembic_config, upgrade_schema
 from grassroots.demo.build import build_demo_geography

@@ -11,14 +11,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, exists, func, literal, not_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import local_date, local_midnight_utc
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.calendar.workdays import read_calendar
-from grassroots.cases.deadlines.models import DeadlineRecord
-from grassroots.cases.models import OPEN_STATES, Case
+from grassroots.cases.models import OPEN_STATES, Case, DeadlineRecord
 from grassroots.config import get_settings
 from grassroots.stats.aggregates import ByGroup, merge
 from grassroots.stats.periods import Period
@@ -146,7 +157,14 @@ def counters(
     durations = _durations(session, scope, period, by_child)
     if not with_overdue:
         return merge(cohort, due, durations)
-    overdue = _run(
+    return merge(cohort, due, _overdue(session, scope, period, today, by_child), durations)
+
+
+def _overdue(
+    session: Session, scope: Scope, period: Period, today: date, by_child: bool
+) -> ByGroup:
+    """超期数 as of today; for a past period, as of its last day with today's beside it."""
+    now = _run(
         session,
         _select(
             scope,
@@ -157,7 +175,44 @@ def counters(
         ),
         ["overdue"],
     )
-    return merge(cohort, due, overdue, durations)
+    if period.end >= today:
+        return now
+    today_count = {g: {"overdue_today": c["overdue"]} for g, c in now.items()}
+    return merge(overdue_at(session, scope, period.end, by_child), today_count)
+
+
+def overdue_at(session: Session, scope: Scope, day: date, by_child: bool = False) -> ByGroup:
+    """超期 at the end of `day`, from the cases and their superseded deadlines: a deadline
+    before `day` that the case had not left by the end of `day` (the running one: not
+    resolved, terminated, rejected or suspended by then; a superseded one: not escalated,
+    referred or — returned for rework — resolved by then). docs/metrics.md."""
+    left = case(
+        (Case.outcome == "resolved", Case.resolved_at),
+        (Case.outcome.in_(["terminated", "rejected"]), Case.closed_at),
+        (Case.state == "suspended", Case.suspended_at),
+        else_=None,
+    )
+    running = _run(
+        session,
+        _select(
+            scope, by_child, {"overdue": func.count()}, Case.resolve_due < day,
+            or_(left.is_(None), _local_day(session, left) > day),
+        ),
+        ["overdue"],
+    )  # fmt: skip
+    r = DeadlineRecord
+    ended = _local_day(session, func.coalesce(r.resolved_at, r.ended_at))
+    group = scope.child_column(T) if by_child else None
+    key = func.coalesce(group, "") if group is not None else literal("")
+    stmt = select(key.label("g"), func.count().label("overdue")).select_from(Case)
+    stmt = stmt.join(r, r.case_id == Case.id)
+    stmt = stmt.where(scope.condition(T), r.due < day, ended > day)
+    superseded = _run(session, stmt.group_by(key) if group is not None else stmt, ["overdue"])
+    out: ByGroup = {}
+    for part in (running, superseded):
+        for g, c in part.items():
+            out.setdefault(g, {"overdue": 0})["overdue"] += c["overdue"]
+    return out
 
 
 def _figure_columns(session: Session) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import local_date
-from grassroots.cases.deadlines.models import DeadlineRecord
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, DeadlineRecord
+from grassroots.cases.tallies.maintain import count_record
 
 RECORD_TABLE = cast(Table, DeadlineRecord.__table__)
 _INSERT = insert(RECORD_TABLE)
@@ -50,6 +50,8 @@ def supersede_resolve_deadline(
         "case_id": case.id, "level": case.level, "due": due, "ended_at": moment,
         "ended_by": ended_by, "resolved_at": resolved_at, "missed": missed, "exact": True,
     }  # fmt: skip
-    session.connection().execute(_INSERT, row)
+    connection = session.connection()
+    connection.execute(_INSERT, row)
+    count_record(connection, case, row)  # its overdue days (超期 as of a past day)
     case.missed_deadlines = (case.missed_deadlines or 0) + int(missed)
     return missed

@@ -46,24 +46,3 @@ class SweepMark(Base):
     due: Mapped[date] = mapped_column(Date)
     signal: Mapped[str] = mapped_column(String(16))  # yellow / red / escalated
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class DeadlineRecord(Base):
-    """One resolve deadline of a case that a later clock superseded (issue 15 item 2): the
-    deadline at a level that escalation (上报) or referral (交办下派) ended, or the one a
-    resolution met or missed before 返工 started a new clock. Written in the transaction of
-    that transition (grassroots.cases.deadlines.history). The running deadline is the case's
-    own `resolve_due`; these rows are the ones before it, so that a case that missed any
-    deadline is not counted 按期 (docs/metrics.md)."""
-
-    __tablename__ = "case_deadline_record"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
-    level: Mapped[str] = mapped_column(String(16))  # the level whose deadline it was
-    due: Mapped[date] = mapped_column(Date)
-    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when the next clock started
-    ended_by: Mapped[str] = mapped_column(String(16))  # escalate / refer_down / reopen
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # reopen: resolved then
-    missed: Mapped[bool] = mapped_column(default=False)  # ended (or resolved) after `due`
-    exact: Mapped[bool] = mapped_column(default=True)  # False: reconstructed (migration 0016)

@@ -21,6 +21,7 @@ from grassroots.cases.tallies.figures import (
     figure_contributions,
     terminated_in_time,
 )
+from grassroots.cases.tallies.overdue import Changes, running_changes
 
 # Case fields the counters read (the listener loads their old values on change).
 FIELDS: tuple[str, ...] = (
@@ -39,6 +40,7 @@ FIELDS: tuple[str, ...] = (
     "satisfaction",
     "violence_risk",
     "missed_deadlines",
+    "suspended_at",
     *FIGURE_FIELDS,
 )
 
@@ -158,6 +160,22 @@ def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contri
         if may_be_overdue(c):
             out[("open", _key(due, p))] = {"open_count": 1}
             out[("open_month", _key(month_of(due), p))] = {"open_count": 1}
+    _add_overdue(out, running_changes(c), p)
+    return out
+
+
+def _add_overdue(out: Contribution, changes: Changes, p: Place) -> None:
+    for table, when, n in changes:
+        slot = out.setdefault((table, _key(when, p)), {"net": 0})
+        slot["net"] += n
+
+
+def record_contributions(c: Mapping[str, Any], changes: Changes) -> Contribution:
+    """A superseded deadline's overdue spell (grassroots.cases.tallies.overdue), in the
+    case's category row and the roll-up, at the case's place (`c`: the case's fields)."""
+    out: Contribution = {}
+    for p in (_place(c), _place(c, ALL_CATEGORIES)):
+        _add_overdue(out, changes, p)
     return out
 
 

@@ -44,15 +44,24 @@ from sqlalchemy.orm import Mapper, Session, object_session
 
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.calendar.workdays import WorkCalendar, load_calendar, read_calendar
-from grassroots.cases.models import Case
-from grassroots.cases.tallies.contribution import FIELDS, Contribution, add_into, contributions
+from grassroots.cases.models import Case, DeadlineRecord
+from grassroots.cases.tallies.contribution import (
+    FIELDS,
+    Contribution,
+    add_into,
+    contributions,
+    record_contributions,
+)
 from grassroots.cases.tallies.models import (
     CohortAggregate,
     DueAggregate,
     FigureAggregate,
     OpenAggregate,
     OpenMonthAggregate,
+    OverdueDayAggregate,
+    OverdueMonthAggregate,
 )
+from grassroots.cases.tallies.overdue import record_changes
 
 TABLES: dict[str, Table] = {
     "cohort": CohortAggregate.__table__,  # type: ignore[dict-item]
@@ -60,6 +69,8 @@ TABLES: dict[str, Table] = {
     "open": OpenAggregate.__table__,  # type: ignore[dict-item]
     "open_month": OpenMonthAggregate.__table__,  # type: ignore[dict-item]
     "figures": FigureAggregate.__table__,  # type: ignore[dict-item]
+    "overdue_day": OverdueDayAggregate.__table__,  # type: ignore[dict-item]
+    "overdue_month": OverdueMonthAggregate.__table__,  # type: ignore[dict-item]
 }
 _CALENDAR_KEY = "grassroots.stats.workdays"
 _OLD_KEY = "grassroots.stats.stored_case_rows"
@@ -70,6 +81,8 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "open": ("due_day", "county_code", "township_code", "village_code", "category_code"),
     "open_month": ("month", "county_code", "township_code", "village_code", "category_code"),
     "figures": ("month", "county_code", "township_code", "village_code", "kind", "source_code"),
+    "overdue_day": ("day", "county_code", "township_code", "village_code", "category_code"),
+    "overdue_month": ("month", "county_code", "township_code", "village_code", "category_code"),
 }
 
 
@@ -280,8 +293,35 @@ def rebuild(session: Session, only: Iterable[str] = TABLES) -> int:
     for name in only:
         connection.execute(delete(TABLES[name]))
     total = compute_all(_rows(session), WorkdayIndex(read_calendar(connection)))
+    if "overdue_day" in only or "overdue_month" in only:
+        for part in _record_parts(session):
+            add_into(total, part)
     write_all(connection, total, only)
     return len(total)
+
+
+_RECORD_PLACE = ("county_code", "township_code", "village_code", "category_code")
+
+
+def _record_parts(session: Session) -> Iterable[Contribution]:
+    """The overdue spells of the superseded deadlines (DeadlineRecord), at their case's place."""
+    place = [getattr(Case, f) for f in _RECORD_PLACE]
+    r = DeadlineRecord
+    stmt = select(*place, r.due, r.ended_at, r.resolved_at).select_from(r)
+    stmt = stmt.join(Case, Case.id == r.case_id)
+    for row in session.execute(stmt.execution_options(yield_per=20_000)):
+        c = dict(zip(_RECORD_PLACE, row[:4], strict=True))
+        yield record_contributions(c, record_changes(row[4], row[5], row[6]))
+
+
+def count_record(connection: Connection, case: Case, record: Mapping[str, Any]) -> None:
+    """Add a superseded deadline's overdue spell (grassroots.cases.deadlines.history writes
+    the record with Core, in the transition's transaction, and calls this)."""
+    session = object_session(case)
+    if session is not None and is_deferred(session):
+        return
+    spell = record_changes(record["due"], record["ended_at"], record["resolved_at"])
+    apply(connection, record_contributions(snapshot(case), spell))
 
 
 @contextmanager

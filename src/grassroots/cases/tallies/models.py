@@ -175,3 +175,27 @@ class FigureAggregate(Base):
     satisfied_rejected: Mapped[int] = mapped_column(BigInteger, default=0)
     amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # 分 (0.01 元)
     mass: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OverdueDayAggregate(_Key, Base):
+    """超期 as of any day (issue 15 item 6): each spell a deadline was overdue — from the day
+    after the due date to the day the case left that deadline (resolved, terminated,
+    suspended, escalated, referred) — adds +1 on its first overdue day and −1 on the day it
+    ended. The cases overdue at the end of day D = the sum of `net` over days ≤ D."""
+
+    __tablename__ = "stats_overdue_day"
+    __table_args__ = _key("stats_overdue_day", "day")
+
+    day: Mapped[date] = mapped_column(Date)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OverdueMonthAggregate(_Key, Base):
+    """The same changes by month: a count as of D sums whole months here and only D's own
+    month in stats_overdue_day."""
+
+    __tablename__ = "stats_overdue_month"
+    __table_args__ = _key("stats_overdue_month", "month")
+
+    month: Mapped[date] = mapped_column(Date)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -7,7 +7,9 @@ Create Date: 2026-12-06
 case_deadline_record keeps each resolve deadline that escalation, referral or 返工 replaced
 (grassroots.cases.deadlines.history); case_file.missed_deadlines counts the missed ones;
 stats_due gains on_time_terminated (调解终止 by the deadline) and its on_time no longer
-counts a case that missed an earlier deadline (issue 15 item 2).
+counts a case that missed an earlier deadline (issue 15 item 2). stats_overdue_day and
+stats_overdue_month give 超期 as of any past day (item 6), filled from the cases and the
+records.
 
 Backfill from the timeline, as exact as the stored facts allow (docs/metrics.md):
 - each clock start (accept, escalate, refer_down, reopen) is replayed: the deadline is the
@@ -63,8 +65,44 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("on_time_terminated", sa.BigInteger(), nullable=False, server_default="0")
         )
+    for name, when in (("stats_overdue_day", "day"), ("stats_overdue_month", "month")):
+        _overdue_table(name, when)
     _backfill()
     _rebuild_stats_due()
+    _fill_overdue()
+
+
+def _overdue_table(name: str, when: str) -> None:
+    """超期 as of any day: +1 / −1 per overdue spell (grassroots.cases.tallies.overdue)."""
+    op.create_table(
+        name,
+        sa.Column("category_code", sa.String(32), nullable=False),
+        sa.Column("county_code", sa.String(12), nullable=False),
+        sa.Column("township_code", sa.String(12), nullable=False),
+        sa.Column("village_code", sa.String(12), nullable=False),
+        sa.Column(when, sa.Date(), nullable=False),
+        sa.Column("net", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "category_code", "county_code", when, "township_code", "village_code",
+            name=f"pk_{name}",
+        ),
+    )  # fmt: skip
+    op.create_index(f"ix_{name}_township", name, ["category_code", "township_code", when])
+    op.create_index(f"ix_{name}_village", name, ["category_code", "village_code", when])
+
+
+def _fill_overdue() -> None:
+    """The spells of the cases and of the records just rebuilt, with the app's rebuild of
+    these two tables only (as 0006 fills its tables)."""
+    bind = op.get_bind()
+    if not bind.execute(sa.text("SELECT 1 FROM case_file LIMIT 1")).first():
+        return
+    from sqlalchemy.orm import Session
+
+    from grassroots.cases.tallies.maintain import rebuild
+
+    with Session(bind=bind) as session:
+        rebuild(session, only=("overdue_day", "overdue_month"))
 
 
 # --- the backfill from the timeline -----------------------------------------------------
@@ -230,6 +268,8 @@ def downgrade() -> None:
     # batch mode would drop a table that others reference.
     op.execute("ALTER TABLE stats_due DROP COLUMN on_time_terminated")
     op.execute("ALTER TABLE case_file DROP COLUMN missed_deadlines")
+    for name in ("stats_overdue_month", "stats_overdue_day"):
+        op.drop_table(name)
     op.drop_index(op.f("ix_case_deadline_record_case_id"), "case_deadline_record")
     op.drop_table("case_deadline_record")
     _rebuild_stats_due(with_history=False)
