@@ -202,3 +202,20 @@ def test_every_grid_has_posts_with_one_vacancy_and_one_hand_over(
         after = case_worker(session, grid, middle)
         assert (before and before.username, after and after.username) == ("wang", "wang2")
         assert first <= middle <= TODAY
+
+
+def test_cases_overdue_at_a_lower_level_are_not_on_time_after_escalation(
+    small_history: list[Case],
+) -> None:
+    """The sweep escalates overdue cases: the missed deadline stays on the case (issue 15
+    item 2), so a case resolved in time at the higher level is still not 按期."""
+    late_then_in_time = [
+        c
+        for c in small_history
+        if c.missed_deadlines
+        and c.outcome == "resolved"
+        and c.resolved_at is not None
+        and c.resolve_due is not None
+        and china_today(c.resolved_at) <= c.resolve_due
+    ]
+    assert late_then_in_time, "the demo shows escalated-then-resolved cases that missed a deadline"
