@@ -12,6 +12,8 @@ from grassroots.db import Base
 from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
+from grassroots.notifications import models as notification_models
+from grassroots.open311 import models as open311_models
 from grassroots.reports import models as reports_models
 
 __all__ = [
@@ -25,6 +27,8 @@ __all__ = [
     "geo_models",
     "grid_post_models",
     "intake_models",
+    "notification_models",
+    "open311_models",
     "refdata",
     "reports_models",
     "tallies_models",

@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
+from grassroots.cases.editing.actions import do_edit_case
+from grassroots.cases.editing.schemas import CaseEdit
 from grassroots.cases.models import Case
 from grassroots.stats import aggregates, recount
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats import history as h
-from tests.stats.conftest import COUNTY, assert_agree
+from tests.stats.conftest import COUNTY, assert_agree, nonzero
 
 START = datetime(2026, 8, 3, 2, tzinfo=UTC)  # Monday 3 August, 10:00 in China
 TODAY = date(2026, 12, 4)
@@ -78,3 +80,32 @@ def test_the_count_at_today_is_the_overdue_count(session: Session) -> None:
         overdue_on(session, day)
     now = aggregates.overdue_now(session, SCOPE, TODAY, None).get("", {}).get("overdue", 0)
     assert overdue_on(session, TODAY) == now
+
+
+def test_an_edit_moves_the_superseded_deadlines_with_the_case(session: Session) -> None:
+    """Changing a case's category or grid (修改案件信息) moves its missed village deadline's
+    overdue days with it: the category's and the villages' counts still agree."""
+    w = h.world(session)
+    case = to_village(session, w, 0)
+    h.step(session, w, case, "escalate", at(date(2026, 9, 10)))  # missed at the village
+    other_grid = next(g for g in w.grids if g[:12] != w.grids[0][:12])
+    edit = CaseEdit(reason="登记有误", category_code="contract", grid_code=other_grid)
+    do_edit_case(session, case.code, edit, actor=w.chen, expected_version=case.version)
+    assert (case.category_code, case.grid_code) == ("contract", other_grid)
+    assert overdue_on(session, date(2026, 9, 5)) == 1
+    spell_day = date(2026, 9, 5)  # the village deadline was overdue, now under "contract"
+    for category, expected in (("contract", 1), ("neighbour", 0)):
+        scope = Scope("county", COUNTY, category)
+        kept = aggregates.overdue_at(session, scope, spell_day, None)
+        assert kept == recount.overdue_at(session, scope, spell_day)
+        assert kept.get("", {}).get("overdue", 0) == expected, category
+    by_township = aggregates.overdue_at(session, SCOPE, spell_day, "township_code")
+    assert nonzero(by_township) == {other_grid[:9] + "000": {"overdue": 1}}
+    assert by_township == recount.overdue_at(session, SCOPE, spell_day, by_child=True)
+    for scope in (Scope("county", COUNTY, "contract"), Scope("county", COUNTY, "neighbour")):
+        assert_agree(session, scope, parse_period("2026-Q3"), TODAY)
+    assert_agree(session, SCOPE, parse_period("2026-09"), TODAY)
+    per_place = [m.counters(session, SCOPE, parse_period("2026-09"), TODAY, by_child=True)
+                 for m in (aggregates, recount)]  # fmt: skip
+    assert nonzero(per_place[0]) == nonzero(per_place[1])
+    assert nonzero(per_place[0])[other_grid[:9] + "000"]["overdue_today"] == 1

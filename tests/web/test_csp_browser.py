@@ -33,6 +33,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/cases/grid/{grid_code}": ("zhao", f"/cases/grid/{GRID}"),
     "/cases/{code}": ("zhao", "/cases/{code}"),
     "/cases/{code}/agreement": ("zhao", "/cases/{code}/agreement"),
+    "/cases/{code}/edit": ("zhao", "/cases/{code}/edit"),
     "/reports": ("zhao", "/reports"),
     "/reports/preview": ("zhao", "/reports/preview?jurisdiction={township}&period={year}"),
     f"{API_PREFIX}/docs": ("zhao", f"{API_PREFIX}/docs"),
@@ -42,6 +43,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin/calendar": ("admin", "/admin/calendar"),
     "/grids/{code}": ("zhao", f"/grids/{GRID}"),
     "/grid-vacancies": ("zhao", "/grid-vacancies"),
+    "/notifications": ("zhao", "/notifications"),
     "/admin/users": ("security", "/admin/users"),
     "/admin/users/{username}": ("security", "/admin/users/wang"),
     "/audit": ("audit", "/audit"),
@@ -58,6 +60,7 @@ NOT_PAGES = {
     "/cases/open.geojson": "GeoJSON the map fetches",
     "/cases/export.csv": "a download",
     "/cases/export.xlsx": "a download",
+    "/notifications/badge": "the htmx fragment of the navigation's unread count",
 }
 
 

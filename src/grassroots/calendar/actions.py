@@ -69,7 +69,7 @@ def do_set_year_schedule(
             CalendarDay(day=d.day, is_working=d.is_working, name=d.name, entered_by_id=actor.id)
             for d in days
         )
-        moved = sum(hook.apply(session, change, actor) for hook in hooks())
+        moved = _apply_hooks(session, change, actor)
         record_audit(
             session,
             actor=actor,
@@ -81,20 +81,34 @@ def do_set_year_schedule(
     return row
 
 
+def day_change(session: Session, day: date, entry: tuple[bool, str] | None) -> Change:
+    """The calendar now and as it would be with one day's entry set (or removed)."""
+    _check_year(day.year)
+    old = load_calendar(session)
+    return Change(day.year, old, old.with_day(day, entry))
+
+
+def _apply_hooks(session: Session, change: Change, actor: User) -> int:
+    """Move what depends on the calendar (open cases' deadlines); the number moved."""
+    return sum(hook.apply(session, change, actor) for hook in hooks())
+
+
 def do_set_calendar_day(session: Session, entry: DayIn, *, actor: User) -> CalendarDay:
-    """Declare or correct one day (overrides the package; does not make its year known)."""
-    _check_year(entry.day.year)
+    """Declare or correct one day (overrides the package; does not make its year known).
+    Open cases' deadlines follow the corrected day, as for a whole year's schedule."""
     with transaction(session):
+        change = day_change(session, entry.day, (entry.is_working, entry.name))
         row = session.get(CalendarDay, entry.day) or CalendarDay(day=entry.day)
         row.is_working, row.name, row.entered_by_id = entry.is_working, entry.name, actor.id
         session.add(row)
+        moved = _apply_hooks(session, change, actor)
         record_audit(
             session,
             actor=actor,
             action="calendar.day.set",
             object_type="calendar_day",
             object_id=entry.day.isoformat(),
-            details={"is_working": entry.is_working, "name": entry.name},
+            details={"is_working": entry.is_working, "name": entry.name, "deadlines_moved": moved},
         )
     return row
 
@@ -104,11 +118,14 @@ def do_delete_calendar_day(session: Session, day: date, *, actor: User) -> None:
         row = session.get(CalendarDay, day)
         if row is None:
             raise Problem(404, "not_found", "该日期没有录入项 / no entry for that day")
+        change = day_change(session, day, None)
         session.delete(row)
+        moved = _apply_hooks(session, change, actor)
         record_audit(
             session,
             actor=actor,
             action="calendar.day.delete",
             object_type="calendar_day",
             object_id=day.isoformat(),
+            details={"deadlines_moved": moved},
         )

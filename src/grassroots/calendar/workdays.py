@@ -128,6 +128,14 @@ class WorkCalendar:
         kept = {d: v for d, v in self._admin_days.items() if d.year != year}
         return WorkCalendar({**kept, **days}, self._admin_years | {year})
 
+    def with_day(self, day: date, entry: tuple[bool, str] | None) -> WorkCalendar:
+        """This calendar with one administrator entry set (or removed when `entry` is None):
+        what do_set_calendar_day / do_delete_calendar_day would make of it."""
+        days = {d: v for d, v in self._admin_days.items() if d != day}
+        if entry is not None:
+            days[day] = entry
+        return WorkCalendar(days, self._admin_years)
+
     def knows_year(self, year: int) -> bool:
         """The official schedule of `year` is known (entered, or in the package)."""
         return year in self._admin_years or package_knows(year)

@@ -119,3 +119,41 @@ def test_the_calendar_page_preview_counts_the_moves(client_as, session, cases):
     assert "保存后将变动的在办案件时限: 1" in r.text
     assert "其中 1 件不在您的可见范围内" in r.text and cases[0].code not in r.text
     assert session.scalar(select(func.count()).select_from(CalendarDay)) == 0
+
+
+def test_correcting_one_day_moves_the_deadline_and_deleting_it_moves_it_back(
+    client_as, session, users, cases
+):
+    moving, staying = cases
+    old_due, kept_due = moving.resolve_due, staying.accept_due
+    admin = client_as("admin")
+    r = admin.put(f"/api/v1/calendar/days/{HOLIDAY}", json=BODY["days"][0])
+    assert r.status_code == 200, r.text
+    session.refresh(moving)
+    session.refresh(staying)
+    cal = load_calendar(session)
+    assert moving.resolve_due == cal.add_working_days(old_due, 1) == moving.clock_due_on
+    assert staying.accept_due == kept_due
+    [day_set] = _audits(session, "calendar.day.set")
+    assert day_set.details["deadlines_moved"] == 1
+    [moved] = _audits(session, "case.deadline.recompute")
+    assert moved.details["old"] == old_due.isoformat()
+
+    assert admin.delete(f"/api/v1/calendar/days/{HOLIDAY}").status_code == 204
+    session.refresh(moving)
+    assert moving.resolve_due == old_due == moving.clock_due_on
+    [deleted] = _audits(session, "calendar.day.delete")
+    assert deleted.details == {"deadlines_moved": 1}
+
+
+def test_a_refused_day_correction_moves_nothing(client_as, session, cases):
+    moving, _ = cases
+    due = moving.resolve_due
+    body = {"day": "2301-01-01", "is_working": False, "name": "太远"}
+    r = client_as("admin").put("/api/v1/calendar/days/2301-01-01", json=body)
+    assert r.status_code == 422
+    r = client_as("zhao").put(f"/api/v1/calendar/days/{HOLIDAY}", json=BODY["days"][0])
+    assert r.status_code == 403
+    session.refresh(moving)
+    assert moving.resolve_due == due
+    assert _audits(session, "case.deadline.recompute") == []

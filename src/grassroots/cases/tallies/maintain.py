@@ -210,10 +210,28 @@ def count_case_update(connection: Connection, case: Case, stored: dict[str, Any]
     aggregates: what the update listener does, for a case updated with Core
     (grassroots.cases.workflow.persist)."""
     days = _days(connection, case)
+    now = snapshot(case)
     delta: Contribution = {}
     add_into(delta, contributions(stored, days), -1)
-    add_into(delta, contributions(snapshot(case), days))
+    add_into(delta, contributions(now, days))
+    if any(stored[f] != now[f] for f in _RECORD_PLACE):  # an edit moved the case
+        _move_records(connection, case.id, stored, now, delta)
     apply(connection, delta)
+
+
+def _move_records(
+    connection: Connection, case_id: int, old: Mapping[str, Any], new: Mapping[str, Any],
+    delta: Contribution,
+) -> None:  # fmt: skip
+    """The overdue spells of the case's superseded deadlines follow its place and category."""
+    r = DeadlineRecord
+    rows = connection.execute(
+        select(r.due, r.ended_at, r.resolved_at).where(r.case_id == case_id)
+    ).all()
+    for due, ended_at, resolved_at in rows:
+        spell = record_changes(due, ended_at, resolved_at)
+        add_into(delta, record_contributions(old, spell), -1)
+        add_into(delta, record_contributions(new, spell))
 
 
 def _after_delete(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:

@@ -25,6 +25,7 @@ from grassroots.calendar.today import local_date, utc
 from grassroots.cases import schemas as s
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.models import Case, CaseEvent
+from grassroots.cases.notices.actions import notify_action
 from grassroots.cases.workflow.persist import save_case
 from grassroots.cases.workflow.transitions import refusal, transition
 from grassroots.db import transaction
@@ -140,4 +141,7 @@ def act(
             save_case(session, case)
         except StaleDataError as exc:
             raise conflict() from exc
+        # The people who now have the case in a queue (and those @mentioned) are told in
+        # this same transaction.
+        notify_action(session, case, action, actor, details, params.note, moment)
     return case
