@@ -186,20 +186,30 @@ def overdue_at(session: Session, scope: Scope, day: date, by_child: bool = False
     before `day` that the case had not left by the end of `day` (the running one: not
     resolved, terminated, rejected or suspended by then; a superseded one: not escalated,
     referred or — returned for rework — resolved by then). docs/metrics.md."""
+    out: ByGroup = {}
+    for part in (
+        _running_at(session, scope, day, by_child),
+        _superseded_at(session, scope, day, by_child),
+    ):
+        for g, c in part.items():
+            out.setdefault(g, {"overdue": 0})["overdue"] += c["overdue"]
+    return out
+
+
+def _running_at(session: Session, scope: Scope, day: date, by_child: bool) -> ByGroup:
     left = case(
         (Case.outcome == "resolved", Case.resolved_at),
         (Case.outcome.in_(["terminated", "rejected"]), Case.closed_at),
         (Case.state == "suspended", Case.suspended_at),
         else_=None,
     )
-    running = _run(
-        session,
-        _select(
-            scope, by_child, {"overdue": func.count()}, Case.resolve_due < day,
-            or_(left.is_(None), _local_day(session, left) > day),
-        ),
-        ["overdue"],
-    )  # fmt: skip
+    not_left = or_(left.is_(None), _local_day(session, left) > day)
+    cols = {"overdue": func.count()}
+    stmt = _select(scope, by_child, cols, Case.resolve_due < day, not_left)
+    return _run(session, stmt, ["overdue"])
+
+
+def _superseded_at(session: Session, scope: Scope, day: date, by_child: bool) -> ByGroup:
     r = DeadlineRecord
     ended = _local_day(session, func.coalesce(r.resolved_at, r.ended_at))
     group = scope.child_column(T) if by_child else None
@@ -207,12 +217,7 @@ def overdue_at(session: Session, scope: Scope, day: date, by_child: bool = False
     stmt = select(key.label("g"), func.count().label("overdue")).select_from(Case)
     stmt = stmt.join(r, r.case_id == Case.id)
     stmt = stmt.where(scope.condition(T), r.due < day, ended > day)
-    superseded = _run(session, stmt.group_by(key) if group is not None else stmt, ["overdue"])
-    out: ByGroup = {}
-    for part in (running, superseded):
-        for g, c in part.items():
-            out.setdefault(g, {"overdue": 0})["overdue"] += c["overdue"]
-    return out
+    return _run(session, stmt.group_by(key) if group is not None else stmt, ["overdue"])
 
 
 def _figure_columns(session: Session) -> dict[str, Any]:
