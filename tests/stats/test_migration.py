@@ -85,7 +85,7 @@ def test_0016_rebuilds_the_deadline_history_from_the_timeline(fresh_engine: Engi
     cfg = alembic_config(fresh_engine.url.render_as_string(hide_password=False))
     with fresh_engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0021")  # before the deadline history
+        command.downgrade(cfg, "0020")  # before the deadline history
     upgrade_schema(fresh_engine)
     with Session(fresh_engine) as session:
         assert _deadline_history(session) == before

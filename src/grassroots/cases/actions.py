@@ -48,11 +48,12 @@ from grassroots.cases.workflow.routing import (
 from grassroots.cases.workflow.transitions import TABLE
 
 __all__ = [
-    "DO", "do_accept", "do_assign", "do_city_reply", "do_close", "do_edit_case", "do_escalate",
-    "do_extend", "do_follow_up", "do_link_cases", "do_pursue_performance",
-    "do_record_agreement", "do_record_session", "do_refer_down", "do_register", "do_reject",
-    "do_reopen", "do_resolve", "do_resume", "do_share", "do_suspend", "do_terminate",
-    "do_unlink_cases", "do_unshare", "run_action",
+    "DO", "do_accept", "do_assign", "do_city_reply", "do_close", "do_edit_case",
+    "do_escalate", "do_extend",
+    "do_follow_up", "do_link_cases", "do_pursue_performance", "do_record_agreement",
+    "do_record_session", "do_refer_down", "do_register", "do_reject", "do_reopen",
+    "do_resolve", "do_resume", "do_share", "do_suspend", "do_terminate", "do_unlink_cases",
+    "do_unshare", "run_action",
 ]  # fmt: skip
 
 DO: dict[str, Callable[..., Case]] = {

@@ -1,7 +1,7 @@
 """deadline history: every level's resolve deadline, and 按期 over all of them
 
 Revision ID: 0016
-Revises: 0021
+Revises: 0020
 Create Date: 2026-12-06
 
 case_deadline_record keeps each resolve deadline that escalation, referral or 返工 replaced
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
