@@ -107,6 +107,7 @@ def _case(i: int, rng: random.Random, grid: str, holder: int, user: int) -> dict
         "outcome_note": "",
         "escalation_count": 0,
         "reopen_count": 0,
+        "missed_deadlines": 0,
         "version": 1,
         "updated_at": reg,
     }

@@ -248,3 +248,20 @@ def test_a_year_of_rounds_in_every_grid_by_whoever_served_it(
                 period = parse_period(label)
                 assert aggregates.round_counters(session, scope, period, group) == (
                     recount.round_counters(session, scope, period, group))  # fmt: skip
+
+
+def test_cases_overdue_at_a_lower_level_are_not_on_time_after_escalation(
+    small_history: list[Case],
+) -> None:
+    """The sweep escalates overdue cases: the missed deadline stays on the case (issue 15
+    item 2), so a case resolved in time at the higher level is still not 按期."""
+    late_then_in_time = [
+        c
+        for c in small_history
+        if c.missed_deadlines
+        and c.outcome == "resolved"
+        and c.resolved_at is not None
+        and c.resolve_due is not None
+        and china_today(c.resolved_at) <= c.resolve_due
+    ]
+    assert late_then_in_time, "the demo shows escalated-then-resolved cases that missed a deadline"

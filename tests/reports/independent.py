@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, DeadlineRecord
 
 OPEN = {"registered", "accepted", "in_progress", "suspended"}
 
@@ -60,13 +60,14 @@ def count(
     (9 for townships, 12 for villages)."""
     span = months(first, n_months)
     f = Figures()
+    records = _records(session)
+    day = min(today, _last_day(first, n_months))  # 超期 of a past period: at its last day
     for c in session.scalars(select(Case).where(Case.county_code.startswith(prefix[:6]))):
         place = c.village_code or c.township_code or c.county_code
         if not place.startswith(prefix):
             continue
         running = c.state in OPEN and c.state != "suspended"  # 中止: clock stopped
-        if running and c.resolve_due is not None and c.resolve_due < today:
-            f.overdue += 1
+        f.overdue += _overdue_at(c, records.get(c.id, []), day)
         not_yet_due = running and c.resolve_due is not None and c.resolve_due >= today
         if (
             c.resolve_due is not None
@@ -74,11 +75,7 @@ def count(
             and not not_yet_due
         ):
             f.due += 1
-            f.on_time += bool(
-                c.outcome == "resolved"
-                and c.resolved_at is not None
-                and beijing_day(c.resolved_at) <= c.resolve_due
-            )
+            f.on_time += _on_time(c, records.get(c.id, []))
         reg = beijing_day(c.registered_at)
         if (reg.year, reg.month) not in span:
             continue
@@ -98,6 +95,49 @@ def count(
         f.by_child[place[:child_digits]] += 1
         _count_outcomes(f, c)
     return f
+
+
+Record = tuple[date, datetime, datetime | None, bool]  # due, ended, resolved, missed
+
+
+def _records(session: Session) -> dict[int, list[Record]]:
+    out: dict[int, list[Record]] = {}
+    for r in session.scalars(select(DeadlineRecord)):
+        out.setdefault(r.case_id, []).append((r.due, r.ended_at, r.resolved_at, r.missed))
+    return out
+
+
+def _last_day(first: date, n_months: int) -> date:
+    y, m = divmod(first.month - 1 + n_months, 12)
+    return date(first.year + y, m + 1, 1) - timedelta(days=1)
+
+
+def _on_time(c: Case, records: list[Record]) -> bool:
+    """Ended by the running deadline — resolved, or 调解终止 (counted by the default
+    setting) — and no superseded deadline missed."""
+    ended = c.resolved_at if c.outcome == "resolved" else c.closed_at
+    return bool(
+        c.outcome in ("resolved", "terminated")
+        and ended is not None
+        and c.resolve_due is not None
+        and beijing_day(ended) <= c.resolve_due
+        and not any(r[3] for r in records)
+    )
+
+
+def _overdue_at(c: Case, records: list[Record], day: date) -> bool:
+    """At the end of `day`, past a deadline the case had not left by then."""
+    left = {"resolved": c.resolved_at, "terminated": c.closed_at, "rejected": c.closed_at}.get(
+        c.outcome or "", c.suspended_at if c.state == "suspended" else None
+    )
+    if (
+        c.resolve_due is not None
+        and c.resolve_due < day
+        and (left is None or beijing_day(left) > day)
+    ):
+        return True
+    return any(due < day and beijing_day(resolved or ended) > day
+               for due, ended, resolved, _ in records)  # fmt: skip
 
 
 def _count_outcomes(f: Figures, c: Case) -> None:

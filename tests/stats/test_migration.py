@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from alembic import command
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from grassroots.cases.models import Case
+from grassroots.cases.models import Case, DeadlineRecord
 from grassroots.cases.tallies.models import CohortAggregate, FigureAggregate
 from grassroots.db import alembic_config, upgrade_schema
 from grassroots.demo.build import build_demo_geography
@@ -52,3 +52,42 @@ def test_0013_fills_stats_figures_and_the_end_of_terminated_and_rejected_cases(
         assert all(c.closed_at is not None for c in endings)
         for text in ("2026-01", "2026-02", "2026-Q1"):
             assert_agree(session, Scope("county", COUNTY), parse_period(text), date(2026, 3, 1))
+
+
+def _deadline_history(session: Session) -> list[tuple[str, int, str, date, str, bool]]:
+    rows = session.execute(
+        select(Case.code, Case.missed_deadlines, DeadlineRecord.level, DeadlineRecord.due,
+               DeadlineRecord.ended_by, DeadlineRecord.missed)
+        .join(DeadlineRecord, DeadlineRecord.case_id == Case.id)
+        .order_by(Case.code, DeadlineRecord.id)
+    )  # fmt: skip
+    return [tuple(r) for r in rows]
+
+
+def test_0016_rebuilds_the_deadline_history_from_the_timeline(fresh_engine: Engine) -> None:
+    """Cases escalated late, referred, reworked: the backfill finds the same superseded
+    deadlines (the policies and calendar have not changed since), and 按期 agrees."""
+    start = datetime(2026, 1, 5, 2, tzinfo=UTC)
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        build_demo_geography(session)
+        h.build_history(session, 30, seed=11, first=start, days=50)
+        w = h.world(session)
+        for i, gap in enumerate((3, 40)):  # escalated in time / late at the village
+            case = h.register(session, w, w.grids[i], "neighbour", start)
+            h.step(session, w, case, "accept", start)
+            while case.level != "village":
+                h.step(session, w, case, "refer_down", start)
+            h.step(session, w, case, "escalate", start + timedelta(days=gap))
+            h.step(session, w, case, "assign", start + timedelta(days=gap + 1))
+            h.step(session, w, case, "resolve", start + timedelta(days=gap + 2))
+        before = _deadline_history(session)
+    assert any(row[-1] for row in before), "a missed deadline among them"
+    cfg = alembic_config(fresh_engine.url.render_as_string(hide_password=False))
+    with fresh_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0020")  # before the deadline history
+    upgrade_schema(fresh_engine)
+    with Session(fresh_engine) as session:
+        assert _deadline_history(session) == before
+        for text in ("2026-01", "2026-02", "2026-Q1"):
+            assert_agree(session, Scope("county", COUNTY), parse_period(text), date(2026, 4, 1))

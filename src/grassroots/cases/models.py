@@ -126,6 +126,9 @@ class Case(Base):
     performance_route: Mapped[str | None] = mapped_column(String(32))
     escalation_count: Mapped[int] = mapped_column(default=0)
     reopen_count: Mapped[int] = mapped_column(default=0)
+    # Earlier resolve deadlines (before escalation, referral or 返工) that were missed:
+    # kept with the rows of cases.deadlines' DeadlineRecord, in the same transaction.
+    missed_deadlines: Mapped[int] = mapped_column(default=0)
 
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"))
     version: Mapped[int] = mapped_column(default=1)
@@ -235,3 +238,25 @@ class CaseShare(Base):
     case: Mapped[Case] = relationship(back_populates="shares")
     jurisdiction: Mapped[Jurisdiction | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
+
+
+class DeadlineRecord(Base):
+    """One resolve deadline of a case that a later clock superseded (issue 15 item 2): the
+    deadline at a level that escalation (上报) or referral (交办下派) ended, or the one a
+    resolution met or missed before 返工 started a new clock. Written in the transaction of
+    that transition (grassroots.cases.deadlines.history). The running deadline is the
+    case's own `resolve_due`; these rows are the ones before it, so that a case that missed
+    any deadline is not counted 按期, and the days each was overdue count in 超期 as of a
+    past day (grassroots.cases.tallies.overdue; docs/metrics.md)."""
+
+    __tablename__ = "case_deadline_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id"), index=True)
+    level: Mapped[str] = mapped_column(String(16))  # the level whose deadline it was
+    due: Mapped[date] = mapped_column(Date)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when the next clock started
+    ended_by: Mapped[str] = mapped_column(String(16))  # escalate / refer_down / reopen
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # reopen: resolved then
+    missed: Mapped[bool] = mapped_column(default=False)  # ended (or resolved) after `due`
+    exact: Mapped[bool] = mapped_column(default=True)  # False: reconstructed (migration 0016)

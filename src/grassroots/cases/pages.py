@@ -16,6 +16,7 @@ from grassroots.calendar.today import china_today
 from grassroots.calendar.workdays import load_calendar
 from grassroots.cases.actions import run_action
 from grassroots.cases.agreements.actions import mask_name, print_context
+from grassroots.cases.deadlines.queries import deadline_records
 from grassroots.cases.editing.rules import may_edit
 from grassroots.cases.forms import FieldSpec, answers, form_of
 from grassroots.cases.labels import (
@@ -119,6 +120,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
         "place": case_places(session, [case])[case.id],
         "light": light_of(case, china_today()),
         "deadline": deadline_badge(load_calendar(session), case, china_today()),
+        "deadline_history": deadline_records(session, case.id),
         "events": events,
         "actors": display_names(session, {e.actor_id for e in events}),
         "category_name": dictionary_names(active_categories(session), request_locale(request)).get(

@@ -10,12 +10,15 @@ from sqlalchemy.orm import Session
 from grassroots.cases.tallies.contribution import ALL_CATEGORIES
 from grassroots.cases.tallies.models import (
     COHORT_COUNTERS,
+    DUE_COUNTERS,
     FIGURE_COUNTERS,
     CohortAggregate,
     DueAggregate,
     FigureAggregate,
     OpenAggregate,
     OpenMonthAggregate,
+    OverdueDayAggregate,
+    OverdueMonthAggregate,
 )
 from grassroots.rounds.models import ROUND_COUNTERS, RoundAggregate
 from grassroots.stats.periods import Period
@@ -30,6 +33,8 @@ OPEN: Table = OpenAggregate.__table__  # type: ignore[assignment]
 OPEN_MONTH: Table = OpenMonthAggregate.__table__  # type: ignore[assignment]
 FIGURES: Table = FigureAggregate.__table__  # type: ignore[assignment]
 ROUNDS: Table = RoundAggregate.__table__  # type: ignore[assignment]
+OVERDUE_DAY: Table = OverdueDayAggregate.__table__  # type: ignore[assignment]
+OVERDUE_MONTH: Table = OverdueMonthAggregate.__table__  # type: ignore[assignment]
 
 
 def _grouped(
@@ -75,6 +80,16 @@ def counters(
     due = _passed_due(session, scope, period, today, group_by)
     if not with_overdue:  # 超期数 is "as of today", the same for every period
         return merge(cohort, due)
+    now = overdue_now(session, scope, today, group_by)
+    if period.end >= today:
+        return merge(cohort, due, now)
+    # A past period: 超期 at its last day; today's count beside it (docs/metrics.md).
+    today_count = {g: {"overdue_today": c["overdue"]} for g, c in now.items()}
+    return merge(cohort, due, overdue_at(session, scope, period.end, group_by), today_count)
+
+
+def overdue_now(session: Session, scope: Scope, today: date, group_by: str | None) -> ByGroup:
+    """超期数 as of today: open, running cases whose resolve deadline is before today."""
     this_month = today.replace(day=1)
     names = ("open_count",)
     months = _grouped(
@@ -88,11 +103,29 @@ def counters(
         [OPEN.c.due_day >= this_month, OPEN.c.due_day < today],
         group_by,
     )
+    return _summed(months, days, "open_count")
+
+
+def _summed(a: ByGroup, b: ByGroup, name: str) -> ByGroup:
     overdue: ByGroup = {}
-    for part in (months, days):
+    for part in (a, b):
         for g, c in part.items():
-            overdue.setdefault(g, {"overdue": 0})["overdue"] += c["open_count"]
-    return merge(cohort, due, overdue)
+            overdue.setdefault(g, {"overdue": 0})["overdue"] += c[name]
+    return overdue
+
+
+def overdue_at(session: Session, scope: Scope, day: date, group_by: str | None) -> ByGroup:
+    """超期 at the end of `day`: the overdue spells' changes (+1 first overdue day, −1 the
+    day it ended; grassroots.cases.tallies.overdue) summed over the days up to `day` —
+    whole months from stats_overdue_month, `day`'s own month from stats_overdue_day."""
+    first = day.replace(day=1)
+    names = ("net",)
+    months = _grouped(
+        session, OVERDUE_MONTH, names, scope, [OVERDUE_MONTH.c.month < first], group_by
+    )
+    in_month = [OVERDUE_DAY.c.day >= first, OVERDUE_DAY.c.day <= day]
+    days = _grouped(session, OVERDUE_DAY, names, scope, in_month, group_by)
+    return _summed(months, days, "net")
 
 
 def _passed_due(
@@ -102,7 +135,7 @@ def _passed_due(
     the period's due rows less the running (not suspended) open cases whose deadline is
     today or later (not yet missed). Resolved early counts as met. docs/metrics.md."""
     due_in = [DUE.c.month >= period.first, DUE.c.month < period.after]
-    due = _grouped(session, DUE, ("due", "on_time"), scope, due_in, group_by)
+    due = _grouped(session, DUE, DUE_COUNTERS, scope, due_in, group_by)
     not_yet = [OPEN.c.due_day >= max(today, period.first), OPEN.c.due_day < period.after]
     for g, c in _grouped(session, OPEN, ("open_count",), scope, not_yet, group_by).items():
         due[g]["due"] -= c["open_count"]

@@ -66,10 +66,25 @@ def local_resolution_rate(c: Counters, rules: Rules) -> float | None:
     return local / resolved
 
 
+def on_time_concluded(c: Counters, rules: Rules) -> int:
+    """按期办结件数: resolved by the deadline, plus 调解终止 by the deadline (the parties told
+    their legal routes) when GRASSROOTS_TERMINATED_COUNTS_AS_CONCLUDED; either with no
+    earlier deadline missed (stats_due.on_time, on_time_terminated)."""
+    extra = c.get("on_time_terminated", 0) if rules.terminated_concluded else 0
+    return c.get("on_time", 0) + extra
+
+
+def on_time_rate(c: Counters, rules: Rules) -> float | None:
+    """按期办结率 = 按期办结件数 / deadlines of the period settled by the day of the figures."""
+    due = c.get("due", 0)
+    return on_time_concluded(c, rules) / due if due else None
+
+
 def derived_values(c: Counters, rules: Rules) -> Values:
     """metrics.values with the setting-dependent definitions applied."""
     out = values(c)
     out["local_resolution_rate"] = local_resolution_rate(c, rules)
+    out["on_time_rate"] = on_time_rate(c, rules)
     return out
 
 

@@ -11,13 +11,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, not_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import local_date, local_midnight_utc
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.calendar.workdays import read_calendar
-from grassroots.cases.models import OPEN_STATES, Case
+from grassroots.cases.models import OPEN_STATES, Case, DeadlineRecord
 from grassroots.config import get_settings
 from grassroots.rounds.models import PatrolRound, RoundMatter
 from grassroots.stats.aggregates import ByGroup, merge
@@ -97,6 +109,27 @@ def _registered_in(period: Period) -> list[ColumnElement[bool]]:
     ]
 
 
+def _due_columns(session: Session) -> dict[str, Any]:
+    """按期: ended (resolved, or 调解终止) by the running deadline, and no superseded
+    deadline in the case's history missed (case_deadline_record; issue 15 item 2)."""
+    missed_none = ~exists().where(
+        DeadlineRecord.case_id == Case.id, DeadlineRecord.missed.is_(True)
+    )
+    on_time = and_(
+        Case.outcome == "resolved",
+        Case.resolved_at.is_not(None),
+        _local_day(session, Case.resolved_at) <= Case.resolve_due,
+        missed_none,
+    )
+    terminated = and_(
+        Case.outcome == "terminated",
+        Case.closed_at.is_not(None),
+        _local_day(session, Case.closed_at) <= Case.resolve_due,
+        missed_none,
+    )
+    return {"due": func.count(), "on_time": _n(on_time), "on_time_terminated": _n(terminated)}
+
+
 def counters(
     session: Session,
     scope: Scope,
@@ -110,12 +143,7 @@ def counters(
     cohort = _run(
         session, _select(scope, by_child, cohort_cols, *_registered_in(period)), list(cohort_cols)
     )
-    on_time = and_(
-        Case.outcome == "resolved",
-        Case.resolved_at.is_not(None),
-        _local_day(session, Case.resolved_at) <= Case.resolve_due,
-    )
-    due_cols = {"due": func.count(), "on_time": _n(on_time)}
+    due_cols = _due_columns(session)
     due = _run(
         session,
         _select(
@@ -132,7 +160,14 @@ def counters(
     durations = _durations(session, scope, period, by_child)
     if not with_overdue:
         return merge(cohort, due, durations)
-    overdue = _run(
+    return merge(cohort, due, _overdue(session, scope, period, today, by_child), durations)
+
+
+def _overdue(
+    session: Session, scope: Scope, period: Period, today: date, by_child: bool
+) -> ByGroup:
+    """超期数 as of today; for a past period, as of its last day with today's beside it."""
+    now = _run(
         session,
         _select(
             scope,
@@ -143,7 +178,49 @@ def counters(
         ),
         ["overdue"],
     )
-    return merge(cohort, due, overdue, durations)
+    if period.end >= today:
+        return now
+    today_count = {g: {"overdue_today": c["overdue"]} for g, c in now.items()}
+    return merge(overdue_at(session, scope, period.end, by_child), today_count)
+
+
+def overdue_at(session: Session, scope: Scope, day: date, by_child: bool = False) -> ByGroup:
+    """超期 at the end of `day`, from the cases and their superseded deadlines: a deadline
+    before `day` that the case had not left by the end of `day` (the running one: not
+    resolved, terminated, rejected or suspended by then; a superseded one: not escalated,
+    referred or — returned for rework — resolved by then). docs/metrics.md."""
+    out: ByGroup = {}
+    for part in (
+        _running_at(session, scope, day, by_child),
+        _superseded_at(session, scope, day, by_child),
+    ):
+        for g, c in part.items():
+            out.setdefault(g, {"overdue": 0})["overdue"] += c["overdue"]
+    return out
+
+
+def _running_at(session: Session, scope: Scope, day: date, by_child: bool) -> ByGroup:
+    left = case(
+        (Case.outcome == "resolved", Case.resolved_at),
+        (Case.outcome.in_(["terminated", "rejected"]), Case.closed_at),
+        (Case.state == "suspended", Case.suspended_at),
+        else_=None,
+    )
+    not_left = or_(left.is_(None), _local_day(session, left) > day)
+    cols = {"overdue": func.count()}
+    stmt = _select(scope, by_child, cols, Case.resolve_due < day, not_left)
+    return _run(session, stmt, ["overdue"])
+
+
+def _superseded_at(session: Session, scope: Scope, day: date, by_child: bool) -> ByGroup:
+    r = DeadlineRecord
+    ended = _local_day(session, func.coalesce(r.resolved_at, r.ended_at))
+    group = scope.child_column(T) if by_child else None
+    key = func.coalesce(group, "") if group is not None else literal("")
+    stmt = select(key.label("g"), func.count().label("overdue")).select_from(Case)
+    stmt = stmt.join(r, r.case_id == Case.id)
+    stmt = stmt.where(scope.condition(T), r.due < day, ended > day)
+    return _run(session, stmt.group_by(key) if group is not None else stmt, ["overdue"])
 
 
 def _figure_columns(session: Session) -> dict[str, Any]:

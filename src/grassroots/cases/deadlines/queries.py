@@ -1,4 +1,4 @@
-"""Reads of the deadline policies."""
+"""Reads of the deadline policies and of a case's superseded deadlines."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.cases.deadlines.models import DeadlinePolicy
+from grassroots.cases.models import DeadlineRecord
 
 
 def list_policies(session: Session) -> Sequence[DeadlinePolicy]:
@@ -18,4 +19,11 @@ def list_policies(session: Session) -> Sequence[DeadlinePolicy]:
             DeadlinePolicy.level,
             DeadlinePolicy.violence_risk,
         )
+    ).all()
+
+
+def deadline_records(session: Session, case_id: int) -> Sequence[DeadlineRecord]:
+    """The case's superseded resolve deadlines, oldest first (the case page lists them)."""
+    return session.scalars(
+        select(DeadlineRecord).where(DeadlineRecord.case_id == case_id).order_by(DeadlineRecord.id)
     ).all()

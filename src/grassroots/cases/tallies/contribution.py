@@ -15,7 +15,13 @@ from typing import Any
 from grassroots.calendar.today import local_date
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.cases.models import OPEN_STATES
-from grassroots.cases.tallies.figures import FIGURE_FIELDS, SATISFIED, figure_contributions
+from grassroots.cases.tallies.figures import (
+    FIGURE_FIELDS,
+    SATISFIED,
+    figure_contributions,
+    terminated_in_time,
+)
+from grassroots.cases.tallies.overdue import Changes, running_changes
 from grassroots.dictionary.models import ROUND_SOURCE
 
 # Case fields the counters read (the listener loads their old values on change).
@@ -35,6 +41,8 @@ FIELDS: tuple[str, ...] = (
     "satisfaction",
     "violence_risk",
     "grid_code",
+    "missed_deadlines",
+    "suspended_at",
     *FIGURE_FIELDS,
 )
 
@@ -98,14 +106,26 @@ def _duration(c: Mapping[str, Any], days: WorkdayIndex) -> int:
 
 
 def on_time(c: Mapping[str, Any]) -> bool:
+    """按期: resolved on or before the running deadline (China date), and no earlier deadline
+    missed — escalation, referral and 返工 restart the clock, and the deadlines they replaced
+    are kept (grassroots.cases.deadlines.history): a case overdue at the village and resolved
+    in time at the county is not on time (issue 15 item 2)."""
     due: date | None = c["resolve_due"]
     resolved_at: datetime | None = c["resolved_at"]
     return (
         c["outcome"] == "resolved"
+        and not c["missed_deadlines"]
         and due is not None
         and resolved_at is not None
         and local_date(resolved_at) <= due
     )
+
+
+def on_time_terminated(c: Mapping[str, Any]) -> bool:
+    """调解终止 on or before the running deadline (the parties told their legal routes, which
+    terminate requires), no earlier deadline missed: 按期办结 when
+    GRASSROOTS_TERMINATED_COUNTS_AS_CONCLUDED (grassroots.stats.derived)."""
+    return not c["missed_deadlines"] and terminated_in_time(c)
 
 
 def may_be_overdue(c: Mapping[str, Any]) -> bool:
@@ -157,10 +177,30 @@ def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contri
     }
     due: date | None = c["resolve_due"]
     if due is not None:
-        out[("due", _key(month_of(due), p))] = {"due": 1, "on_time": int(on_time(c))}
+        out[("due", _key(month_of(due), p))] = {
+            "due": 1,
+            "on_time": int(on_time(c)),
+            "on_time_terminated": int(on_time_terminated(c)),
+        }
         if may_be_overdue(c):
             out[("open", _key(due, p))] = {"open_count": 1}
             out[("open_month", _key(month_of(due), p))] = {"open_count": 1}
+    _add_overdue(out, running_changes(c), p)
+    return out
+
+
+def _add_overdue(out: Contribution, changes: Changes, p: Place) -> None:
+    for table, when, n in changes:
+        slot = out.setdefault((table, _key(when, p)), {"net": 0})
+        slot["net"] += n
+
+
+def record_contributions(c: Mapping[str, Any], changes: Changes) -> Contribution:
+    """A superseded deadline's overdue spell (grassroots.cases.tallies.overdue), in the
+    case's category row and the roll-up, at the case's place (`c`: the case's fields)."""
+    out: Contribution = {}
+    for p in (_place(c), _place(c, ALL_CATEGORIES)):
+        _add_overdue(out, changes, p)
     return out
 
 

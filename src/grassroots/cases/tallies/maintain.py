@@ -25,15 +25,33 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Table, bindparam, delete, event, select
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Table,
+    bindparam,
+    column,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+    table,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapper, Session, object_session
 
 from grassroots.calendar.workday_index import WorkdayIndex
 from grassroots.calendar.workdays import WorkCalendar, load_calendar, read_calendar
-from grassroots.cases.models import Case
-from grassroots.cases.tallies.contribution import FIELDS, Contribution, add_into, contributions
+from grassroots.cases.models import Case, DeadlineRecord
+from grassroots.cases.tallies.contribution import (
+    FIELDS,
+    Contribution,
+    add_into,
+    contributions,
+    record_contributions,
+)
 from grassroots.cases.tallies.models import (
     CohortAggregate,
     DueAggregate,
@@ -42,7 +60,10 @@ from grassroots.cases.tallies.models import (
     GridOpenAggregate,
     OpenAggregate,
     OpenMonthAggregate,
+    OverdueDayAggregate,
+    OverdueMonthAggregate,
 )
+from grassroots.cases.tallies.overdue import record_changes
 
 TABLES: dict[str, Table] = {
     "cohort": CohortAggregate.__table__,  # type: ignore[dict-item]
@@ -52,6 +73,8 @@ TABLES: dict[str, Table] = {
     "figures": FigureAggregate.__table__,  # type: ignore[dict-item]
     "grid": GridAggregate.__table__,  # type: ignore[dict-item]
     "open_grid": GridOpenAggregate.__table__,  # type: ignore[dict-item]
+    "overdue_day": OverdueDayAggregate.__table__,  # type: ignore[dict-item]
+    "overdue_month": OverdueMonthAggregate.__table__,  # type: ignore[dict-item]
 }
 _CALENDAR_KEY = "grassroots.stats.workdays"
 _OLD_KEY = "grassroots.stats.stored_case_rows"
@@ -64,6 +87,8 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "figures": ("month", "county_code", "township_code", "village_code", "kind", "source_code"),
     "grid": ("month", "county_code", "township_code", "village_code", "grid_code"),
     "open_grid": ("due_day", "county_code", "township_code", "village_code", "grid_code"),
+    "overdue_day": ("day", "county_code", "township_code", "village_code", "category_code"),
+    "overdue_month": ("month", "county_code", "township_code", "village_code", "category_code"),
 }
 
 
@@ -191,10 +216,28 @@ def count_case_update(connection: Connection, case: Case, stored: dict[str, Any]
     aggregates: what the update listener does, for a case updated with Core
     (grassroots.cases.workflow.persist)."""
     days = _days(connection, case)
+    now = snapshot(case)
     delta: Contribution = {}
     add_into(delta, contributions(stored, days), -1)
-    add_into(delta, contributions(snapshot(case), days))
+    add_into(delta, contributions(now, days))
+    if any(stored[f] != now[f] for f in _RECORD_PLACE):  # an edit moved the case
+        _move_records(connection, case.id, stored, now, delta)
     apply(connection, delta)
+
+
+def _move_records(
+    connection: Connection, case_id: int, old: Mapping[str, Any], new: Mapping[str, Any],
+    delta: Contribution,
+) -> None:  # fmt: skip
+    """The overdue spells of the case's superseded deadlines follow its place and category."""
+    r = DeadlineRecord
+    rows = connection.execute(
+        select(r.due, r.ended_at, r.resolved_at).where(r.case_id == case_id)
+    ).all()
+    for due, ended_at, resolved_at in rows:
+        spell = record_changes(due, ended_at, resolved_at)
+        add_into(delta, record_contributions(old, spell), -1)
+        add_into(delta, record_contributions(new, spell))
 
 
 def _after_delete(_mapper: Mapper[Case], connection: Connection, case: Case) -> None:
@@ -221,11 +264,22 @@ def install() -> None:
     event.listen(Session, "after_transaction_end", _forget_calendar)
 
 
+# Fields added by later revisions, with the value a case had before them: a migration of an
+# older revision (0006) rebuilds with this code over a case_file that lacks them.
+LATER_FIELDS: dict[str, Any] = {"missed_deadlines": 0}
+
+
 def _rows(session: Session) -> Iterable[Mapping[str, Any]]:
-    columns = [getattr(Case, f) for f in FIELDS]
+    stored = _columns_of(session.connection(), CASE_TABLE.name)
+    absent = {f: v for f, v in LATER_FIELDS.items() if f not in stored}
+    columns = [getattr(Case, f) for f in FIELDS if f not in absent]
     result = session.execute(select(*columns).execution_options(yield_per=20_000))
     for row in result:
-        yield dict(row._mapping)
+        yield dict(row._mapping) | absent
+
+
+def _columns_of(connection: Connection, table: str) -> set[str]:
+    return {c["name"] for c in inspect(connection).get_columns(table)}
 
 
 def compute_all(rows: Iterable[Mapping[str, Any]], days: WorkdayIndex) -> Contribution:
@@ -238,16 +292,22 @@ def compute_all(rows: Iterable[Mapping[str, Any]], days: WorkdayIndex) -> Contri
 def write_all(connection: Connection, total: Contribution, only: Iterable[str] = TABLES) -> None:
     """Insert fresh aggregate rows (tables assumed empty), in batches."""
     batches: dict[str, list[dict[str, Any]]] = {name: [] for name in only}
+    stored = {name: _columns_of(connection, TABLES[name].name) for name in batches}
     for (table_name, key), counters in total.items():
         if table_name not in batches:
             continue
         if table_name.startswith("open") and counters.get("open_count", 0) == 0:
             continue
-        row = dict(zip(KEY_COLUMNS[table_name], key, strict=True)) | counters
+        kept = {k: v for k, v in counters.items() if k in stored[table_name]}
+        row = dict(zip(KEY_COLUMNS[table_name], key, strict=True)) | kept
         batches[table_name].append(row)
     for name, rows in batches.items():
+        if not rows:
+            continue
+        # Only the columns the stored table has (no Python-side defaults of later columns).
+        target = table(TABLES[name].name, *(column(c) for c in rows[0]))
         for i in range(0, len(rows), 5000):
-            connection.execute(TABLES[name].insert(), rows[i : i + 5000])
+            connection.execute(insert(target), rows[i : i + 5000])
 
 
 def rebuild(session: Session, only: Iterable[str] = TABLES) -> int:
@@ -257,8 +317,35 @@ def rebuild(session: Session, only: Iterable[str] = TABLES) -> int:
     for name in only:
         connection.execute(delete(TABLES[name]))
     total = compute_all(_rows(session), WorkdayIndex(read_calendar(connection)))
+    if "overdue_day" in only or "overdue_month" in only:
+        for part in _record_parts(session):
+            add_into(total, part)
     write_all(connection, total, only)
     return len(total)
+
+
+_RECORD_PLACE = ("county_code", "township_code", "village_code", "category_code")
+
+
+def _record_parts(session: Session) -> Iterable[Contribution]:
+    """The overdue spells of the superseded deadlines (DeadlineRecord), at their case's place."""
+    place = [getattr(Case, f) for f in _RECORD_PLACE]
+    r = DeadlineRecord
+    stmt = select(*place, r.due, r.ended_at, r.resolved_at).select_from(r)
+    stmt = stmt.join(Case, Case.id == r.case_id)
+    for row in session.execute(stmt.execution_options(yield_per=20_000)):
+        c = dict(zip(_RECORD_PLACE, row[:4], strict=True))
+        yield record_contributions(c, record_changes(row[4], row[5], row[6]))
+
+
+def count_record(connection: Connection, case: Case, record: Mapping[str, Any]) -> None:
+    """Add a superseded deadline's overdue spell (grassroots.cases.deadlines.history writes
+    the record with Core, in the transition's transaction, and calls this)."""
+    session = object_session(case)
+    if session is not None and is_deferred(session):
+        return
+    spell = record_changes(record["due"], record["ended_at"], record["resolved_at"])
+    apply(connection, record_contributions(snapshot(case), spell))
 
 
 @contextmanager

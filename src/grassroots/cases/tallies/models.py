@@ -38,8 +38,9 @@ COHORT_COUNTERS: tuple[str, ...] = (
     "duration_days",
 )
 
-# Deadline counters: cases whose resolve_due falls in the month.
-DUE_COUNTERS: tuple[str, ...] = ("due", "on_time")
+# Deadline counters: cases whose resolve_due falls in the month; on time: resolved (or, for
+# on_time_terminated, 调解终止) by it, no earlier deadline missed.
+DUE_COUNTERS: tuple[str, ...] = ("due", "on_time", "on_time_terminated")
 
 
 class _Key:
@@ -94,6 +95,7 @@ class DueAggregate(_Key, Base):
     month: Mapped[date] = mapped_column(Date)
     due: Mapped[int] = mapped_column(BigInteger, default=0)
     on_time: Mapped[int] = mapped_column(BigInteger, default=0)
+    on_time_terminated: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class OpenAggregate(_Key, Base):
@@ -220,3 +222,27 @@ class GridOpenAggregate(Base):
     village_code: Mapped[str] = mapped_column(String(12))
     grid_code: Mapped[str] = mapped_column(String(15))
     open_count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OverdueDayAggregate(_Key, Base):
+    """超期 as of any day (issue 15 item 6): each spell a deadline was overdue — from the day
+    after the due date to the day the case left that deadline (resolved, terminated,
+    suspended, escalated, referred) — adds +1 on its first overdue day and −1 on the day it
+    ended. The cases overdue at the end of day D = the sum of `net` over days ≤ D."""
+
+    __tablename__ = "stats_overdue_day"
+    __table_args__ = _key("stats_overdue_day", "day")
+
+    day: Mapped[date] = mapped_column(Date)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class OverdueMonthAggregate(_Key, Base):
+    """The same changes by month: a count as of D sums whole months here and only D's own
+    month in stats_overdue_day."""
+
+    __tablename__ = "stats_overdue_month"
+    __table_args__ = _key("stats_overdue_month", "month")
+
+    month: Mapped[date] = mapped_column(Date)
+    net: Mapped[int] = mapped_column(BigInteger, default=0)

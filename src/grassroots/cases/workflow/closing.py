@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.cases import schemas as s
 from grassroots.cases.deadlines import clock as clk
+from grassroots.cases.deadlines import history
 from grassroots.cases.models import Case
 from grassroots.cases.workflow import mediation, performance
 from grassroots.cases.workflow.engine import Change, Ctx, act
@@ -64,13 +65,14 @@ def _close(case: Case, ctx: Ctx) -> dict[str, Any] | None:
 
 def _reopen(case: Case, ctx: Ctx) -> dict[str, Any]:
     previous = {"outcome": case.outcome, "resolved_level": case.resolved_level}
+    missed = history.supersede_resolve_deadline(ctx.session, case, ctx.moment, "reopen")
     case.outcome = None
     case.outcome_note = ""
     case.resolved_at = case.resolved_level = case.closed_at = case.satisfaction = None
     case.performance = case.performance_route = None
     case.reopen_count += 1
     clk.start_resolve_clock(ctx.session, ctx.cal, case, ctx.today)
-    return {"previous": previous}
+    return {"previous": previous, "deadline_missed": missed}
 
 
 def _pursue(params: s.PursuePerformance) -> Change:

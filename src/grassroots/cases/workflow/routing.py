@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import Role, User
 from grassroots.cases import schemas as s
 from grassroots.cases.deadlines import clock as clk
+from grassroots.cases.deadlines import history
 from grassroots.cases.models import Case, CaseShare
 from grassroots.cases.workflow.engine import Change, Ctx, act
 from grassroots.errors import Problem
@@ -111,9 +112,10 @@ def _unshare(params: s.Unshare) -> Change:
     return change
 
 
-def _move_to(case: Case, ctx: Ctx, holder: Jurisdiction) -> None:
+def _move_to(case: Case, ctx: Ctx, holder: Jurisdiction, action: str) -> None:
     """The case is accepted at another level: nobody there handles it yet, and the time to
-    resolve at that level starts."""
+    resolve at that level starts (the deadline it had is kept as history)."""
+    history.supersede_resolve_deadline(ctx.session, case, ctx.moment, action)
     case.holder = holder
     case.level = holder.level
     case.unit = None
@@ -125,7 +127,7 @@ def _escalate(case: Case, ctx: Ctx) -> dict[str, Any]:
     parent = case.holder.parent
     assert parent is not None  # the table's guard refused the top level
     from_level = case.level
-    _move_to(case, ctx, parent)
+    _move_to(case, ctx, parent, "escalate")
     case.escalation_count += 1
     return {"from_level": from_level, "to_level": case.level, "to_code": parent.code}
 
@@ -137,7 +139,7 @@ def _refer_down(case: Case, ctx: Ctx) -> dict[str, Any]:
     if lower is None:
         raise Problem(409, "no_lower_level", "已是最低层级，不能再下派 / no lower level")
     from_level = case.level
-    _move_to(case, ctx, lower)
+    _move_to(case, ctx, lower, "refer_down")
     return {"from_level": from_level, "to_level": case.level, "to_code": lower.code}
 
 

@@ -21,7 +21,7 @@ from grassroots.reports.content.formatting import (
     rate_change,
 )
 from grassroots.reports.office.excel import attachment_title
-from grassroots.stats.derived import comparable
+from grassroots.stats.derived import comparable, on_time_concluded
 from grassroots.stats.metrics import BY_KEY
 from grassroots.stats.queries import Dashboard
 
@@ -78,7 +78,9 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "due": ("本期到期件数", "1000"),
     "on_time": ("按期办结件数", "950"),
     "on_time_rate": ("按期办结率", "95.0%"),
-    "overdue": ("超期未办结件数", "8"),
+    "overdue": ("超期未办结件数（截至 overdue_as_of：已结束的期间为期末日，否则为今天）", "8"),
+    "overdue_as_of": ("超期数的口径日：已结束的期间为其最后一天，否则为统计日", "2026年9月30日"),
+    "overdue_today_note": ("已结束的期间另列今天的超期数，否则为空", "（截至12月4日为5件）"),
     "followed_up": ("回访件数", "900"),
     "satisfied": ("满意（含基本满意）件数", "880"),
     "satisfaction_rate": ("满意率", "97.8%"),
@@ -189,6 +191,20 @@ def _comparisons(d: Dashboard) -> dict[str, str]:
     return out
 
 
+def _overdue_texts(d: Dashboard) -> dict[str, str]:
+    """超期 of a past period is counted at its last day (stats.aggregates.counters), with
+    today's count beside it (issue 15 item 6); a running period's is today's."""
+    today, end = d.today, d.period.end
+    if end >= today:
+        return {"overdue_as_of": chinese_date(today.year, today.month, today.day),
+                "overdue_today_note": ""}  # fmt: skip
+    now = d.counters.get("overdue_today", 0)
+    return {
+        "overdue_as_of": chinese_date(end.year, end.month, end.day),
+        "overdue_today_note": f"（截至{today.month}月{today.day}日为{now}件）",
+    }
+
+
 def figures(data: ReportData) -> dict[str, Any]:
     """Every placeholder's value as text (charts are added by the renderer)."""
     d, c, v = data.dashboard, data.dashboard.counters, data.dashboard.values
@@ -213,6 +229,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         "rows": [_row(r) for r in data.rows],
         "charts_note": "" if cjk_font() else NO_FONT_NOTE,
         **breakdown(data),
+        **_overdue_texts(d),
     }
     for name in (
         "registered",
@@ -228,6 +245,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         *(f"resolved_{lv}" for lv in LEVELS),
     ):
         out[name] = str(c.get(name, 0))
+    out["on_time"] = str(on_time_concluded(c, d.rules))  # with 调解终止 in time, by setting
     for name in (
         "resolution_rate",
         "village_share",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
 from grassroots.stats import aggregates
-from grassroots.stats.derived import Rules, comparable, derived_values
+from grassroots.stats.derived import Rules, comparable, derived_values, on_time_concluded
 from grassroots.stats.grids import GridRow, grid_rows
 from grassroots.stats.metrics import BY_KEY, Counters, change
 from grassroots.stats.periods import Period
@@ -64,6 +64,7 @@ class ReportData:
 def _row(
     code: str, name: str, cur: Counters, ytd: Counters, rules: Rules, subtotal: bool = False
 ) -> Row:
+    cur = cur | {"on_time_concluded": on_time_concluded(cur, rules)}  # 按期办结数, by setting
     return Row(
         code, name, cur, derived_values(cur, rules), derived_values(ytd, rules), ytd, subtotal
     )

@@ -57,7 +57,7 @@ COLUMNS: list[tuple[str, str, Getter, bool]] = [
     ("本期", "县级化解", _n("resolved_county"), False),
     ("本期", "上报县以上", _n("escalated_beyond"), False),
     ("本期", "到期数", _n("due"), False),
-    ("本期", "按期办结数", _n("on_time"), False),
+    ("本期", "按期办结数", _n("on_time_concluded"), False),
     ("本期", "按期办结率", _rate("on_time_rate"), True),
     ("本期", "超期数", _n("overdue"), False),
     ("本期", "回访数", _n("followed_up"), False),

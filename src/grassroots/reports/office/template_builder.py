@@ -118,7 +118,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
         [
             "本期办理期限届满的纠纷{{ due }}件，按期办结{{ on_time }}件，"
             "按期办结率{{ on_time_rate }}。"
-            "截至{{ as_of }}，超过办理期限尚未办结的纠纷{{ overdue }}件。",
+            "截至{{ overdue_as_of }}，超过办理期限尚未办结的纠纷{{ overdue }}件"
+            "{{ overdue_today_note }}。",
         ],
     ),
     (
