@@ -44,6 +44,7 @@ from grassroots.geo.posts import api as grid_posts_api
 from grassroots.geo.posts import pages as grid_posts_pages
 from grassroots.i18n import install_locale
 from grassroots.leads import api as leads_api
+from grassroots.leads.public import api as public_leads_api
 from grassroots.logging_filter import install_log_masking
 from grassroots.parties import api as parties_api
 from grassroots.parties import pages as parties_pages
@@ -65,7 +66,7 @@ API_PREFIX = "/api/v1"
 API_MODULES = (
     geo_api, grid_posts_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
     dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
-    queues_api, leads_api,
+    queues_api, leads_api, public_leads_api,
 )  # fmt: skip
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Per-process, per-client-address limits: "<requests>/<seconds>".
     login_rate_limit: str = "20/60"
     intake_rate_limit: str = "30/60"
+    # The public leads path (anonymous reports, receipt lookups, additions): per address,
+    # counted in the database so that it holds across processes.
+    leads_public_rate_limit: str = "10/600"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).
     grid_overlap_tolerance_m2: float = Field(default=10.0, ge=0)

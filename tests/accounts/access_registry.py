@@ -35,6 +35,10 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/api/v1/auth/login"),
+    # the public leads path (举报, 查询码): rate-limited in the database
+    ("POST", "/api/v1/public/leads"),
+    ("POST", "/api/v1/public/leads/lookup"),
+    ("POST", "/api/v1/public/leads/supplement"),
 }
 # Mounted sub-apps (static files) that are public by design.
 PUBLIC_MOUNTS: set[str] = {"/static"}
@@ -254,6 +258,7 @@ def _lead(session: Session, actor: User, code: str | None, assign: bool) -> str:
     data = NewLead(
         source="report", category_code="other", title="矩阵样本", content="访问矩阵的样本线索",
         jurisdiction_code=code[:12].ljust(12, "0"), persons="样本人员",
+        informant_name="样本举报人",
     )  # fmt: skip
     lead = do_create(session, data, actor=qian)
     if assign:
@@ -336,6 +341,7 @@ def sample_for(path: str, name: str) -> Sample | None:
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/users/{username}/role"): {"role": "leader"},
     ("POST", "/api/v1/parties/{party_id}/reveal"): {"field": "phone", "reason": "矩阵测试查看"},
+    ("POST", "/api/v1/leads/{lead_code}/informant/reveal"): {"reason": "矩阵测试查看"},
     ("POST", "/api/v1/grids/{code}/posts"): {
         "username": "wang",
         "kind": "worker",

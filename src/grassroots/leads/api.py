@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
-from pydantic import ValidationError
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
+from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.bounds import fits_int
 from grassroots.calendar.today import china_today
@@ -17,7 +18,7 @@ from grassroots.cases.queries import access_case
 from grassroots.deps import DbSession, Permissions, requires
 from grassroots.errors import Problem
 from grassroots.leads import queries as q
-from grassroots.leads.actions import do_act, do_create
+from grassroots.leads.actions import do_act, do_create, do_reveal_informant
 from grassroots.leads.models import Finding, Lead, LeadSource, LeadState
 from grassroots.leads.responses import (
     ActionResult,
@@ -27,12 +28,13 @@ from grassroots.leads.responses import (
     lead_out,
     page_of,
 )
-from grassroots.leads.schemas import INPUTS, NewLead
+from grassroots.leads.schemas import INPUTS, NewLead, RevealIn
 
 router = APIRouter(tags=["leads"])
 Reader = Annotated[User, requires("lead.read")]
 Registrar = Annotated[User, requires("lead.register")]
 Actor = Annotated[User, requires("lead.act")]
+Revealer = Annotated[User, requires("lead.reveal")]
 _ = Finding  # the finding codes are documented with the verify action
 
 
@@ -115,3 +117,21 @@ def leads_of_case(code: str, session: DbSession, user: Reader) -> list[LeadRow]:
     case = access_case(session, user, code)
     rows = session.scalars(select(Lead).where(Lead.case_id == case.id, q.lead_scope(user)))
     return page_of(session, list(rows), china_today())
+
+
+class InformantOut(BaseModel):
+    name: str | None
+    contact: str | None
+
+
+@router.post("/leads/{lead_code}/informant/reveal", response_model=InformantOut)
+def reveal_informant(
+    lead_code: str, data: RevealIn, request: Request, session: DbSession, user: Revealer,
+    permissions: Permissions,
+) -> InformantOut:  # fmt: skip
+    """举报人信息: the informant's name and contact, with a reason; every reveal is audited.
+    Refused (403) to anyone of the unit the lead is about."""
+    lead = q.access_lead(session, user, lead_code)
+    name, contact = do_reveal_informant(session, lead, data.reason, actor=user,
+                                        permissions=permissions, ip=client_ip(request))  # fmt: skip
+    return InformantOut(name=name, contact=contact)

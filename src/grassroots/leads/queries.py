@@ -73,12 +73,15 @@ def is_coordinator(user: User, lead: Lead, permissions: frozenset[str]) -> bool:
 
 
 def may_reveal_informant(user: User, lead: Lead, permissions: frozenset[str]) -> bool:
-    """Only a coordinator who may reveal (lead.reveal), and never anyone of the unit the
-    lead is about, nor a verifier of a lead about the verifier's own unit."""
+    """Only a coordinator who may reveal (lead.reveal); never anyone of the unit the lead is
+    about, nor a verifier of a lead about the verifier's own unit."""
     if "lead.reveal" not in permissions or not is_coordinator(user, lead, permissions):
         return False
-    own_unit = user.unit_id is not None and user.unit_id == lead.subject_unit_id
-    return not own_unit
+    if lead.subject_unit_id is None:
+        return True
+    own_unit = user.unit_id == lead.subject_unit_id
+    verifies_own = is_verifier(user, lead) and lead.unit_id == lead.subject_unit_id
+    return not (own_unit or verifies_own)
 
 
 def is_split_parent(lead: Lead) -> bool:
