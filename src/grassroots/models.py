@@ -13,6 +13,7 @@ from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
 from grassroots.leads import models as leads_models
+from grassroots.leads import tallies as leads_tallies
 from grassroots.reports import models as reports_models
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "grid_post_models",
     "intake_models",
     "leads_models",
+    "leads_tallies",
     "refdata",
     "reports_models",
     "tallies_models",

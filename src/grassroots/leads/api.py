@@ -12,13 +12,14 @@ from sqlalchemy import select
 
 from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
-from grassroots.bounds import fits_int
+from grassroots.bounds import Year, fits_int
 from grassroots.calendar.today import china_today
 from grassroots.cases.queries import access_case
 from grassroots.deps import DbSession, Permissions, requires
 from grassroots.errors import Problem
 from grassroots.leads import queries as q
 from grassroots.leads.actions import do_act, do_create, do_reveal_informant
+from grassroots.leads.figures import FiguresOut, lead_figures
 from grassroots.leads.models import Finding, Lead, LeadSource, LeadState
 from grassroots.leads.responses import (
     ActionResult,
@@ -29,12 +30,14 @@ from grassroots.leads.responses import (
     page_of,
 )
 from grassroots.leads.schemas import INPUTS, NewLead, RevealIn
+from grassroots.scope import post_prefix
 
 router = APIRouter(tags=["leads"])
 Reader = Annotated[User, requires("lead.read")]
 Registrar = Annotated[User, requires("lead.register")]
 Actor = Annotated[User, requires("lead.act")]
 Revealer = Annotated[User, requires("lead.reveal")]
+Coordinator = Annotated[User, requires("lead.register")]
 _ = Finding  # the finding codes are documented with the verify action
 
 
@@ -69,6 +72,18 @@ def create_lead(
     issuing body's deadline (due_on) or the policy's in working days."""
     lead = do_create(session, data, actor=user)
     return lead_out(session, user, lead, permissions, china_today())
+
+
+@router.get("/leads/figures", response_model=FiguresOut)
+def figures(
+    session: DbSession, user: Coordinator, year: Annotated[Year | None, Query()] = None
+) -> FiguresOut:
+    """线索统计 of the user's subtree: 线索数 by source and category, 已核查 / 核查中 / 超期,
+    属实率, 转为案件数, 清零率 per batch, per issuing body and overall (docs/metrics.md)."""
+    prefix = post_prefix(user)
+    if prefix is None:
+        raise Problem(404, "no_post", "您没有岗位辖区 / you have no post")
+    return lead_figures(session, prefix, year, china_today())
 
 
 @router.get("/leads/{lead_code}", response_model=LeadOut)
