@@ -37,8 +37,9 @@ def _world(client_as, session, users) -> None:
     run(qian, split, ("split", {"parts": [{"unit_code": JUSTICE}, {"unit_code": MEDIATION}]}))
     code = new(source="transfer", issuing_body=PETITION, batch="", category_code="dispute_risk")
     run(qian, code, ("assign", {"unit_code": MEDIATION, "assignee": "li"}))
-    run(li, code, ("start", {}), ("verify", {"finding": "substantiated", "actions_taken": "调解",
-        "create_case": {"category_code": "neighbour", "grid_code": grid_in(session, users["li"])}}))  # fmt: skip
+    case = {"category_code": "neighbour", "grid_code": grid_in(session, users["li"])}
+    verify = {"finding": "substantiated", "actions_taken": "调解", "create_case": case}
+    run(li, code, ("start", {}), ("verify", verify))
     new(source="report", issuing_body="", batch="", informant_name="", informant_contact="")
 
 
