@@ -44,6 +44,7 @@ from grassroots.geo.posts import api as grid_posts_api
 from grassroots.geo.posts import pages as grid_posts_pages
 from grassroots.i18n import install_locale
 from grassroots.leads import api as leads_api
+from grassroots.leads import pages as leads_pages
 from grassroots.leads.public import api as public_leads_api
 from grassroots.logging_filter import install_log_masking
 from grassroots.parties import api as parties_api
@@ -71,7 +72,7 @@ API_MODULES = (
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
     agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
-    accounts_pages, reports_pages,
+    accounts_pages, reports_pages, leads_pages,
 )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from grassroots.calendar.today import china_today
 from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.web.conftest import DESKTOP, Guard, watch_console, watch_csp
 from tests.web.test_agreement_browser import GRID, agreed_case
+from tests.web.test_leads_browser import received_lead
 
 # route as declared → (seed user who opens it, the address opened; {code}: a case with an
 # agreement, {township}: the user's own township, {year}: this year)
@@ -33,6 +34,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "/cases/grid/{grid_code}": ("zhao", f"/cases/grid/{GRID}"),
     "/cases/{code}": ("zhao", "/cases/{code}"),
     "/cases/{code}/agreement": ("zhao", "/cases/{code}/agreement"),
+    "/leads": ("zhao", "/leads"),
+    "/leads/new": ("zhao", "/leads/new"),
+    "/leads/{lead_code}": ("zhao", "/leads/{lead}"),
     "/reports": ("zhao", "/reports"),
     "/reports/preview": ("zhao", "/reports/preview?jurisdiction={township}&period={year}"),
     f"{API_PREFIX}/docs": ("zhao", f"{API_PREFIX}/docs"),
@@ -112,6 +116,8 @@ def test_every_page_loads_without_a_csp_violation(open_as, username):
     values = {"township": me["jurisdiction_code"] or "", "year": str(china_today().year)}
     if any("{code}" in route for route in routes):
         values["code"] = agreed_case(page)
+    if any("{lead}" in PAGES[route][1] for route in routes):
+        values["lead"] = received_lead(page)
     assert open_all(page, routes, values) == []
     assert [m for m in console if "Content Security Policy" in m] == []
 

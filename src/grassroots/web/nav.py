@@ -19,6 +19,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("dashboard", N_("Dashboard"), "/", ("stats.read",)),
     NavItem("cases", N_("Cases"), "/cases", ("case.read",)),
     NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
+    NavItem("leads", N_("Leads"), "/leads", ("lead.read",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
     NavItem("reports", N_("Reports"), "/reports", ("report.read",)),
     NavItem("admin", N_("Administration"), "/admin", ("config.write",)),
