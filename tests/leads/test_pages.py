@@ -60,3 +60,13 @@ def test_bad_form_changes_nothing(client_as):
     assert r.status_code == 422 and "lead-title-error" in r.text
     assert qian.get(LEADS).json()["items"] == before
     assert client_as("sun").get("/leads/new", headers=HTML).status_code == 403
+
+
+def test_dashboard_shows_the_lead_figures_to_coordinators(client_as):
+    chen = client_as("chen")
+    received = chen.get(f"{LEADS}/figures").json()["overall"]["received"]
+    chen.post(LEADS, json=handed_down())
+    page = chen.get("/", headers=HTML).text
+    shown = re.search(r'data-figure="lead_received">\s*<p[^>]*>[^<]*</p>\s*<p[^>]*>(\d+)<', page)
+    assert shown and int(shown.group(1)) == received + 1
+    assert 'data-figure="lead_received"' not in client_as("wang").get("/", headers=HTML).text

@@ -13,8 +13,9 @@ from grassroots.calendar.today import china_today
 from grassroots.cases.listing.queries import awaiting_follow_up, my_tasks, open_by_grid
 from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.cases.queues.queries import queue_counts, viewer
-from grassroots.deps import DbSession, requires
+from grassroots.deps import DbSession, Permissions, requires
 from grassroots.i18n import N_, request_locale
+from grassroots.leads.figures import FiguresOut, lead_figures
 from grassroots.stats.dashboard import Card, by_category, month_cards, trend
 from grassroots.web.templating import render
 
@@ -23,7 +24,9 @@ StatsReader = Annotated[User, requires("stats.read")]
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLResponse:
+def dashboard(
+    request: Request, session: DbSession, user: StatsReader, permissions: Permissions
+) -> HTMLResponse:
     node = user.jurisdiction
     cards = month_cards(session, node) if node is not None else []
     follow = awaiting_follow_up(session, user)
@@ -34,6 +37,7 @@ def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLRe
         "node": node,
         "tasks": my_tasks(session, user),
         "queues": _queue_cards(session, user),
+        "leads": _lead_figures(session, user, permissions),
         "charts": {
             "trend": trend(session, node) if node is not None else {},
             "categories": (
@@ -42,6 +46,14 @@ def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLRe
         },
     }
     return render(request, "stats/dashboard.html", context, user=user)
+
+
+def _lead_figures(session: DbSession, user: User, permissions: frozenset[str]) -> FiguresOut | None:
+    """This year's lead figures of the post, for those who coordinate leads (lead.register)."""
+    if "lead.register" not in permissions or user.jurisdiction is None:
+        return None
+    today = china_today()
+    return lead_figures(session, user.jurisdiction.prefix, today.year, today)
 
 
 def _queue_cards(session: DbSession, user: User) -> list[tuple[str, str, int]]:
