@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from grassroots.leads import queries as q
 from grassroots.leads.actions import do_act, do_create, do_reveal_informant
 from grassroots.leads.figures import FiguresOut, lead_figures
 from grassroots.leads.models import Finding, Lead, LeadSource, LeadState
+from grassroots.leads.reply import build_reply_docx
 from grassroots.leads.responses import (
     ActionResult,
     LeadOut,
@@ -150,3 +152,24 @@ def reveal_informant(
     name, contact = do_reveal_informant(session, lead, data.reason, actor=user,
                                         permissions=permissions, ip=client_ip(request))  # fmt: skip
     return InformantOut(name=name, contact=contact)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/leads/{lead_code}/reply.docx", response_class=Response,
+            responses={200: {"content": {DOCX: {}}}})  # fmt: skip
+def reply_document(
+    lead_code: str, session: DbSession, user: Coordinator, permissions: Permissions
+) -> Response:
+    """核查情况报告 (Word) for the issuing body, once the lead is verified. It names neither
+    the people in the lead nor the informant."""
+    lead = q.access_lead(session, user, lead_code)
+    if lead.state not in ("verified", "replied", "closed"):
+        raise Problem(409, "not_verified", "线索尚未核查完毕 / not verified yet")
+    out = lead_out(session, user, lead, permissions, china_today())
+    centre = user.unit.name if user.unit is not None else "综治中心"
+    data = build_reply_docx(out, centre, china_today())
+    name = f"reply-{lead.code}.docx"
+    return Response(data, media_type=DOCX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
