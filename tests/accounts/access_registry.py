@@ -314,6 +314,7 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/api/v1/case-sources/{code}", "code"): fixed("grid_patrol"),
     ("/api/v1/lead-categories/{code}", "code"): fixed("other"),
     ("/api/v1/leads/{lead_code}/actions/{action}", "action"): fixed("start"),
+    ("/leads/{lead_code}/act/{action}", "action"): fixed("start"),
     # jurisdictions are readable by every holder of geo.read (the map is not personal data)
     ("/admin/categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/jurisdictions/{code}", "code"): fixed("990101002000"),
