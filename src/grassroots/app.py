@@ -29,6 +29,8 @@ from grassroots.cases import api as cases_api
 from grassroots.cases import pages as case_pages
 from grassroots.cases.agreements import pages as agreement_pages
 from grassroots.cases.deadlines import api as deadlines_api
+from grassroots.cases.editing import api as editing_api
+from grassroots.cases.editing import pages as editing_pages
 from grassroots.cases.intake import api as intake_api
 from grassroots.cases.intake import pages as intake_pages
 from grassroots.cases.links import api as links_api
@@ -47,6 +49,9 @@ from grassroots.leads import api as leads_api
 from grassroots.leads import pages as leads_pages
 from grassroots.leads.public import api as public_leads_api
 from grassroots.logging_filter import install_log_masking
+from grassroots.notifications import api as notifications_api
+from grassroots.notifications import pages as notifications_pages
+from grassroots.open311 import api as open311_api
 from grassroots.parties import api as parties_api
 from grassroots.parties import pages as parties_pages
 from grassroots.reports import api as reports_api
@@ -67,12 +72,12 @@ API_PREFIX = "/api/v1"
 API_MODULES = (
     geo_api, grid_posts_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
     dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
-    queues_api, leads_api, public_leads_api,
+    queues_api, editing_api, notifications_api, leads_api, public_leads_api,
 )  # fmt: skip
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
     agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
-    accounts_pages, reports_pages, leads_pages,
+    accounts_pages, reports_pages, editing_pages, notifications_pages, leads_pages,
 )  # fmt: skip
 
 
@@ -82,6 +87,7 @@ def include_routes(app: FastAPI) -> None:
         app.include_router(api.router, prefix=API_PREFIX)
     for pages in PAGE_MODULES:
         app.include_router(pages.router)
+    app.include_router(open311_api.router)  # /open311/v2: the GeoReport spec's own paths
     add_protected_docs(app, API_PREFIX)
     install_problem_responses(app)  # the problem+json answers of every operation
 

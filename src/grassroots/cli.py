@@ -24,6 +24,7 @@ from grassroots.geo.cli import app as geo_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.leads.cli import app as leads_app
 from grassroots.logging_filter import install_log_masking
+from grassroots.open311.cli import app as open311_app
 from grassroots.parties.cli import app as keys_app
 from grassroots.reports.cli import report as report_command
 from grassroots.stats.cli import app as stats_app
@@ -42,6 +43,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(geo_app, name="geo")
 app.add_typer(leads_app, name="leads")
+app.add_typer(open311_app, name="open311")
 app.command("report")(report_command)
 
 

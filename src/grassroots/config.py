@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     # The public leads path (anonymous reports, receipt lookups, additions): per address,
     # counted in the database so that it holds across processes.
     leads_public_rate_limit: str = "10/600"
+    # Open311 GeoReport v2 (docs/open311.md): requests per client address to /open311/v2/;
+    # the jurisdiction_id that names the whole deployment; the level whose centre holds a
+    # POSTed request first; the contact shown in discovery.
+    open311_rate_limit: str = "60/60"
+    open311_jurisdiction_id: str = "grassroots"
+    open311_intake_level: Literal["village", "township", "county"] = "township"
+    open311_contact: str = "请联系本县综治中心 / contact the county's governance centre"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).
     grid_overlap_tolerance_m2: float = Field(default=10.0, ge=0)

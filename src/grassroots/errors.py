@@ -26,6 +26,12 @@ HTTP_CODES = {
     413: "body_too_large",
 }
 
+# Their messages in both languages (Starlette's own are English phrases).
+HTTP_MESSAGES = {
+    "not_found": "页面或资源不存在 / not found",
+    "method_not_allowed": "不支持此请求方法 / method not allowed",
+}
+
 
 class Problem(Exception):
     """An error the user can act on: HTTP status, stable machine code, readable message."""
@@ -79,7 +85,7 @@ def http_problem(exc: StarletteHTTPException) -> Problem:
     code = HTTP_CODES.get(exc.status_code, "http_error")
     if code == "malformed_body":
         return Problem(400, code, "请求正文无法解析 / the request body cannot be parsed")
-    return Problem(exc.status_code, code, str(exc.detail))
+    return Problem(exc.status_code, code, HTTP_MESSAGES.get(code, str(exc.detail)))
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

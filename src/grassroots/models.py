@@ -14,6 +14,8 @@ from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
 from grassroots.leads import models as leads_models
 from grassroots.leads import tallies as leads_tallies
+from grassroots.notifications import models as notification_models
+from grassroots.open311 import models as open311_models
 from grassroots.reports import models as reports_models
 
 __all__ = [
@@ -29,6 +31,8 @@ __all__ = [
     "intake_models",
     "leads_models",
     "leads_tallies",
+    "notification_models",
+    "open311_models",
     "refdata",
     "reports_models",
     "tallies_models",

@@ -40,6 +40,22 @@ PUBLIC: set[tuple[str, str]] = {
     ("POST", "/api/v1/public/leads/lookup"),
     ("POST", "/api/v1/public/leads/supplement"),
 }
+# The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
+# for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).
+OPEN311 = "/open311/v2"
+PUBLIC |= {
+    ("GET", f"{OPEN311}/discovery.{{fmt}}"),
+    ("GET", f"{OPEN311}/services.{{fmt}}"),
+    ("GET", f"{OPEN311}/services/{{service_code}}.{{fmt}}"),
+    ("GET", f"{OPEN311}/requests.{{fmt}}"),
+    ("GET", f"{OPEN311}/requests/{{service_request_id}}.{{fmt}}"),
+    ("GET", f"{OPEN311}/tokens/{{token}}.{{fmt}}"),
+    *((m, f"{OPEN311}/{{rest:path}}") for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+}
+KEY_ROUTES: set[tuple[str, str]] = {("POST", f"{OPEN311}/requests.{{fmt}}")}
+PUBLIC |= KEY_ROUTES
+# Path values for public routes (anything not listed: "1").
+PUBLIC_VALUES: dict[str, str] = {"fmt": "xml"}
 # Mounted sub-apps (static files) that are public by design.
 PUBLIC_MOUNTS: set[str] = {"/static"}
 
@@ -246,6 +262,27 @@ def post_outside(session: Session, actor: User, values: dict[str, str]) -> str:
     return _post(session, actor, values.get("code") or grid_outside(session, actor, values))
 
 
+def _notice(session: Session, user: User) -> str:
+    """A notice (a row, as the seed has none) in `user`'s inbox."""
+    from grassroots.notifications.models import Notification
+
+    notice = Notification(user_id=user.id, kind="mentioned", case_code="", params={})
+    session.add(notice)
+    session.commit()
+    return str(notice.id)
+
+
+def notice_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _notice(session, actor)
+
+
+def notice_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    """Someone else's notice: only its recipient may read it or mark it read."""
+    other = session.scalars(select(User).where(User.id != actor.id).order_by(User.id)).first()
+    assert other is not None
+    return _notice(session, other)
+
+
 def _lead(session: Session, actor: User, code: str | None, assign: bool) -> str:
     """A lead received by the county centre (qian) in jurisdiction `code`, assigned to the
     actor when `assign` (grid workers, mediators and unit handlers see only those)."""
@@ -304,6 +341,7 @@ SAMPLES: dict[str, Sample] = {
     "unit_code": Sample(unit_inside, lambda _s, _u, _v: "no-such-unit"),
     # grid posts (geo.posts): a post in a grid of the actor's subtree, or beyond it
     "post_id": Sample(post_inside, post_outside),
+    "notice_id": Sample(notice_inside, notice_outside),
     # leads: one the actor sees (assigned to them, in their post), one beyond their post
     "lead_code": Sample(lead_inside, lead_outside),
 }
@@ -353,6 +391,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/open311/v2/requests.{fmt}"): {"service_code": "neighbour", "lat": "0", "long": "0"},
     ("POST", "/admin/units/{unit_code}"): {"name": "示范县人民调解委员会"},
     ("POST", "/cases/{code}/agreement/document"): {"format": "docx", "reason": "矩阵测试导出"},
     ("POST", "/cases/{code}/parties/{party_id}/reveal"): {

@@ -87,6 +87,7 @@ VALID: dict[str, dict[str, Any]] = {
         "satisfaction": "satisfied",
         "remaining_risk": "none",
     },
+    "pursue_performance": {"route": "litigation", "note": "协议未履行，告知可提起诉讼"},
     "close": {},
     "reopen": {"reason": "回访不满意"},
     "unshare": {"jurisdiction_code": "990101003000"},

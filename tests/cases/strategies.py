@@ -65,6 +65,12 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
             remaining_risk=st.sampled_from(["none", "low", "medium", "high"]),
         ),
         "reopen": st.builds(s.Reopen, reason=TEXT),
+        "pursue_performance": st.builds(
+            s.PursuePerformance,
+            route=st.sampled_from(["urge", "judicial_confirmation", "litigation"]),
+            note=TEXT,
+            applied_on=st.sampled_from([None, today]),
+        ),
         "share": st.builds(
             s.Share,
             jurisdiction_code=st.just(OTHER_TOWNSHIP),

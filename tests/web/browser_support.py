@@ -62,6 +62,28 @@ def accessibility_violations(page: Any) -> list[str]:
     return list(result)
 
 
+SERIOUS = ("serious", "critical")
+
+
+def serious_violations(page: Any, skip: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's findings on the current page over ALL its rules (WCAG 2 A/AA and best
+    practice) but `skip`, that it rates serious or critical, one line each (issue 16 item 8)."""
+    page.wait_for_load_state("load")
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async ([impacts, skip]) => {
+            const rules = Object.fromEntries(skip.map(id => [id, {enabled: false}]));
+            const r = await axe.run(document, {resultTypes: ['violations'], rules});
+            return r.violations.filter(v => impacts.includes(v.impact)).map(v =>
+                v.impact + ' ' + v.id + ': ' + v.help + ' — ' +
+                v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+        }""",
+        [list(SERIOUS), list(skip)],
+    )
+    return list(result)
+
+
 def assert_accessible(page: Any) -> None:
     violations = accessibility_violations(page)
     assert not violations, f"{page.url}: " + "\n".join(violations)

@@ -21,6 +21,7 @@ SWAGGER_PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link type="text/css" rel="stylesheet" href="{css}">
+<link type="text/css" rel="stylesheet" href="{app_css}">
 <link rel="icon" href="{favicon}">
 <title>grassroots API</title>
 </head>
@@ -36,6 +37,7 @@ SWAGGER_PAGE = """<!doctype html>
 def swagger_page(openapi_url: str) -> str:
     return SWAGGER_PAGE.format(
         css=static_url(VENDOR["swagger_css"]),
+        app_css=static_url("app/swagger.css"),
         favicon=static_url(VENDOR["swagger_favicon"]),
         js=static_url(VENDOR["swagger_js"]),
         init=static_url("app/swagger-init.js"),

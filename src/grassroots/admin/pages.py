@@ -29,7 +29,7 @@ from grassroots.cases.deadlines.schemas import PolicyIn
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.actions import do_put_entry
 from grassroots.dictionary.models import Category
-from grassroots.dictionary.queries import categories
+from grassroots.dictionary.queries import categories, sources
 from grassroots.dictionary.schemas import DictionaryEntryIn
 from grassroots.errors import Problem
 from grassroots.geo.actions import do_import_geojson
@@ -46,7 +46,10 @@ Configurer = Annotated[User, requires("config.write")]
 GeoWriter = Annotated[User, requires("geo.write")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
 MAX_UPLOAD = GEOJSON_LIMIT
-POLICY_FIELDS = ("category_code", "level", "accept_days", "resolve_days", "follow_up_days", "basis")
+POLICY_FIELDS = (
+    "source_code", "category_code", "level", "accept_days", "resolve_days", "follow_up_days",
+    "basis",
+)  # fmt: skip
 
 
 def _saved(url: str) -> Response:
@@ -69,6 +72,8 @@ def _home(
         "units": units(session, None, None),
         "policies": list_policies(session),
         "category_options": [(c.code, f"{c.name} {c.code}") for c in categories(session)],
+        "source_options": [(c.code, c.name) for c in sources(session)],
+        "source_names": {c.code: c.name for c in sources(session)},
         "level_options": [(v, t(level_label(v))) for v in CASE_LEVELS],
         "calendar": calendar_status(session, today),
         "days": year_entries(session, today.year),

@@ -12,11 +12,32 @@ from grassroots.audit.queries import search_audit
 from grassroots.audit.schemas import AuditSearch
 from grassroots.audit.verify import verify_chain
 from grassroots.deps import DbSession, requires
+from grassroots.geo.queries import unit_names
+from grassroots.i18n import N_
 from grassroots.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Auditor = Annotated[User, requires("audit.read")]
 PAGE_SIZE = 50
+# What an audit row is about, as the auditor reads it (the stored object_type stays the key).
+OBJECT_LABELS = {
+    "case": N_("Object: case"),
+    "case_list": N_("Object: case list"),
+    "party": N_("Object: party"),
+    "user": N_("Object: account"),
+    "api_token": N_("Object: API token"),
+    "unit": N_("Object: unit"),
+    "jurisdiction": N_("Object: jurisdictions"),
+    "grid_post": N_("Object: grid post"),
+    "report": N_("Object: report"),
+    "report_template": N_("Object: report template"),
+    "calendar_day": N_("Object: calendar day"),
+    "calendar_year": N_("Object: calendar year"),
+    "deadline_policy": N_("Object: deadline policy"),
+    "key": N_("Object: encryption key"),
+    "stats": N_("Object: statistics"),
+    "route": N_("Object: page or API address"),
+}
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -39,8 +60,11 @@ def audit_page(
         page_size=PAGE_SIZE,
     )
     total, rows = search_audit(session, search)
+    units = unit_names(session, {r.object_id for r in rows if r.object_type == "unit"})
     context = {
         "rows": rows,
+        "object_labels": OBJECT_LABELS,
+        "object_names": units,
         "total": total,
         "search": search,
         "page": page,

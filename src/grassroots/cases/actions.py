@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
+from grassroots.cases.editing.actions import do_edit_case
 from grassroots.cases.intake.actions import do_register
 from grassroots.cases.links.actions import do_link_cases, do_unlink_cases
 from grassroots.cases.models import Case
@@ -32,6 +33,7 @@ from grassroots.cases.workflow.closing import (
     do_close,
     do_extend,
     do_follow_up,
+    do_pursue_performance,
     do_reopen,
     do_resume,
     do_suspend,
@@ -46,10 +48,12 @@ from grassroots.cases.workflow.routing import (
 from grassroots.cases.workflow.transitions import TABLE
 
 __all__ = [
-    "DO", "do_accept", "do_assign", "do_city_reply", "do_close", "do_escalate", "do_extend",
-    "do_follow_up", "do_link_cases", "do_record_agreement", "do_record_session",
-    "do_refer_down", "do_register", "do_reject", "do_reopen", "do_resolve", "do_resume",
-    "do_share", "do_suspend", "do_terminate", "do_unlink_cases", "do_unshare", "run_action",
+    "DO", "do_accept", "do_assign", "do_city_reply", "do_close", "do_edit_case",
+    "do_escalate", "do_extend",
+    "do_follow_up", "do_link_cases", "do_pursue_performance", "do_record_agreement",
+    "do_record_session", "do_refer_down", "do_register", "do_reject", "do_reopen",
+    "do_resolve", "do_resume", "do_share", "do_suspend", "do_terminate", "do_unlink_cases",
+    "do_unshare", "run_action",
 ]  # fmt: skip
 
 DO: dict[str, Callable[..., Case]] = {
@@ -68,6 +72,7 @@ DO: dict[str, Callable[..., Case]] = {
     "suspend": do_suspend,
     "resume": do_resume,
     "follow_up": do_follow_up,
+    "pursue_performance": do_pursue_performance,
     "close": do_close,
     "reopen": do_reopen,
     "unshare": do_unshare,

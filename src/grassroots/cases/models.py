@@ -118,6 +118,10 @@ class Case(Base):
     outcome_note: Mapped[str] = mapped_column(Text, default="")
     resolved_level: Mapped[str | None] = mapped_column(String(16))
     satisfaction: Mapped[str | None] = mapped_column(String(32))  # basically_satisfied
+    # The latest follow-up's finding on the agreement (performed / partly / not_performed)
+    # and, when not performed, the route taken (urge / judicial_confirmation / litigation).
+    performance: Mapped[str | None] = mapped_column(String(24))
+    performance_route: Mapped[str | None] = mapped_column(String(32))
     escalation_count: Mapped[int] = mapped_column(default=0)
     reopen_count: Mapped[int] = mapped_column(default=0)
 

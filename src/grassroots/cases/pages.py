@@ -16,9 +16,11 @@ from grassroots.calendar.today import china_today
 from grassroots.calendar.workdays import load_calendar
 from grassroots.cases.actions import run_action
 from grassroots.cases.agreements.actions import mask_name, print_context
+from grassroots.cases.editing.rules import may_edit
 from grassroots.cases.forms import FieldSpec, answers, form_of
 from grassroots.cases.labels import (
     ACTION_LABELS,
+    EDIT_LABELS,
     FIELD_LABELS,
     KIND_LABELS,
     LIGHT_LABELS,
@@ -29,14 +31,17 @@ from grassroots.cases.labels import (
     state_label,
 )
 from grassroots.cases.links.queries import case_links, case_shares
+from grassroots.cases.listing.queries import case_places
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.queries import access_case, timeline
 from grassroots.cases.workflow.transitions import allowed_actions, transition
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, dictionary_names
 from grassroots.errors import Problem
+from grassroots.geo.queries import subtree_choices, unit_choices
 from grassroots.geo.units.queries import units_at
 from grassroots.i18n import N_, gettext_for, request_locale
+from grassroots.scope import current_jurisdiction
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import field_errors, form_fields, problem_errors
 from grassroots.web.limits import CASE_TEXT_LIMIT, body_limit
@@ -46,6 +51,7 @@ router = APIRouter(include_in_schema=False)
 register_globals(
     state_label=state_label, light_labels=LIGHT_LABELS, kind_labels=KIND_LABELS,
     party_role_labels=PARTY_ROLE_LABELS, field_labels=FIELD_LABELS, option_labels=OPTION_LABELS,
+    edit_labels=EDIT_LABELS,
 )  # fmt: skip
 register_filters(mask_name=mask_name)
 CaseReader = Annotated[User, requires("case.read")]
@@ -74,12 +80,21 @@ LINK_LABELS = {
 }
 
 
+def share_options(session: DbSession, case: Case) -> dict[str, list[tuple[str, str]]]:
+    """Joint handling goes to any centre or unit of the case's county: pickers by name."""
+    county = current_jurisdiction(session, case.county_code)
+    return {
+        "jurisdiction_code": subtree_choices(session, county),
+        "unit_code": unit_choices(session, county),
+    }
+
+
 def action_forms(session: DbSession, case: Case, user: User) -> list[tuple[str, list[FieldSpec]]]:
+    allowed = [t for t in allowed_actions(case, user) if t.action not in LINK_ACTIONS]
     options = action_options(session, case)
+    shared = share_options(session, case) if any(t.action == "share" for t in allowed) else {}
     return [
-        (t.action, form_of(t.params, options))
-        for t in allowed_actions(case, user)
-        if t.action not in LINK_ACTIONS
+        (t.action, form_of(t.params, shared if t.action == "share" else options)) for t in allowed
     ]
 
 
@@ -100,6 +115,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
     events = timeline(session, case)
     return {
         "case": case,
+        "place": case_places(session, [case])[case.id],
         "light": light_of(case, china_today()),
         "deadline": deadline_badge(load_calendar(session), case, china_today()),
         "events": events,
@@ -108,6 +124,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
             case.category_code, case.category_code
         ),
         "forms": action_forms(session, case, user),
+        "may_edit": may_edit(case, user),
         **links_context(session, case, user),
         "action_labels": ACTION_LABELS,
         "agreement": latest_agreement(events),

@@ -13,7 +13,13 @@ from grassroots.cases.workflow.transitions import STATE_LABELS, TABLE, Transitio
 from grassroots.crypto import keyring, mask_id_number, mask_phone
 
 # Timeline entries that are not transitions (they change no state).
-NOTE_LABELS = {"supervise": "督办", "linked": "被其他案件关联", "unlinked": "其他案件取消关联"}
+NOTE_LABELS = {
+    "supervise": "督办",
+    "linked": "被其他案件关联",
+    "unlinked": "其他案件取消关联",
+    "edit": "修改案件信息",
+    "recompute": "节假日调整重算期限",
+}
 
 
 class PartyOut(BaseModel):
@@ -68,6 +74,8 @@ class CaseOut(CaseSummary):
     outcome_note: str
     resolved_level: str | None
     satisfaction: str | None
+    performance: str | None  # the latest follow-up's finding on the agreement
+    performance_route: str | None  # urge / judicial_confirmation / litigation
     escalation_count: int
     reopen_count: int
     parties: list[PartyOut]
@@ -169,6 +177,8 @@ def case_out(case: Case, cal: WorkCalendar, today: date) -> CaseOut:
         outcome_note=case.outcome_note,
         resolved_level=case.resolved_level,
         satisfaction=case.satisfaction,
+        performance=case.performance,
+        performance_route=case.performance_route,
         escalation_count=case.escalation_count,
         reopen_count=case.reopen_count,
         parties=[party_out(p) for p in case.parties],

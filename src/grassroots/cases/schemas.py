@@ -140,6 +140,17 @@ class Close(ActionInput):
     pass
 
 
+class PursuePerformance(ActionInput):
+    """未履行处置: the follow-up found the agreement not (fully) performed. 督促履行 (urge,
+    then follow up again), 司法确认 (the parties' joint application to the court within 30
+    days of the agreement taking effect, 人民调解法 art. 33: its date is required) or 诉讼
+    (the parties go to court; the case then closes without counting as 化解)."""
+
+    route: Literal["urge", "judicial_confirmation", "litigation"]
+    note: Text
+    applied_on: Day | None = None
+
+
 class Reopen(ActionInput):
     reason: Text
 

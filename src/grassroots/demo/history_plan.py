@@ -247,6 +247,11 @@ class Planner:
             )
             self._resolve(level, handler, first=False)
             self._follow_up(worker, "basically_satisfied")
+        elif satisfaction == "unsatisfied":  # not performed, not reopened: 诉讼 (issue 15.12)
+            note = "协议未履行，告知当事人可就协议履行提起诉讼"
+            route = s.PursuePerformance(route="litigation", note=note)
+            # appended without drawing from rng, so the rest of the history stays as it was
+            self.plan.steps.append(Step("pursue_performance", centre, route, 1))
         self.add("close", centre, s.Close(), rng.randint(0, 3))
 
     def _at_city(self) -> None:

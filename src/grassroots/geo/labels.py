@@ -26,3 +26,10 @@ UNIT_KIND_LABELS: dict[str, str] = {
 
 def level_label(level: str | None) -> str:
     return LEVEL_LABELS.get(level or "", level or "—")
+
+
+def place_label(names: dict[str, str], *codes: str | None) -> str:
+    """The names of a path of codes, top first: "青石镇 / 杨柳村 / 第3网格" (a code without a
+    known name shows as itself; "—" when there is no code at all)."""
+    shown = [names.get(c, c) for c in codes if c]
+    return " / ".join(shown) or "—"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from shapely import from_wkb
@@ -204,3 +204,60 @@ def jurisdictions_by_id(session: Session, ids: list[int]) -> dict[int, Jurisdict
             }
         )
     return out
+
+
+def names_of(session: Session, codes: Iterable[str | None]) -> dict[str, str]:
+    """code → name of the nodes (jurisdictions and grids) carrying `codes`: the current node's
+    name, or for a code no longer valid the name it had last (old cases keep their code)."""
+    wanted = sorted({c for c in codes if c})
+    names: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        stmt = select(Jurisdiction.code, Jurisdiction.name).where(Jurisdiction.code.in_(chunk))
+        order = (Jurisdiction.valid_to.is_(None), Jurisdiction.valid_from)
+        for code, name in session.execute(stmt.order_by(*order)).all():
+            names[code] = name  # the current node (sorted last) wins
+    return names
+
+
+def subtree_choices(session: Session, node: Jurisdiction | None) -> list[tuple[str, str]]:
+    """(code, "青石镇 / 杨柳村") of `node` and the current jurisdictions below it, grids
+    aside, in code order: the options of a jurisdiction picker (none without a post)."""
+    if node is None:
+        return []
+    stmt = jurisdictions_query().where(
+        (Jurisdiction.id == node.id) | subtree_condition(node), Jurisdiction.level != Level.grid
+    )
+    rows = session.scalars(stmt.order_by(Jurisdiction.code)).all()
+    by_id = {r.id: r for r in rows}
+    return [(r.code, path_label(r, by_id, node.id)) for r in rows]
+
+
+def path_label(row: Jurisdiction, by_id: dict[int, Jurisdiction], top_id: int) -> str:
+    """The names from below the top node down to `row` ("青石镇 / 杨柳村"); the top's own."""
+    names = [row.name]
+    while row.id != top_id and row.parent_id in by_id and row.parent_id != top_id:
+        row = by_id[row.parent_id]
+        names.append(row.name)
+    return " / ".join(reversed(names))
+
+
+def unit_choices(session: Session, node: Jurisdiction | None) -> list[tuple[str, str]]:
+    """(code, name) of the active units attached to `node` or below it, by name."""
+    if node is None:
+        return []
+    stmt = (
+        select(Unit.code, Unit.name)
+        .join(Jurisdiction, Unit.jurisdiction_id == Jurisdiction.id)
+        .where(Unit.active, Jurisdiction.code.startswith(node.prefix, autoescape=True))
+    )
+    return [(code, name) for code, name in session.execute(stmt.order_by(Unit.code)).all()]
+
+
+def unit_names(session: Session, codes: Iterable[str | None]) -> dict[str, str]:
+    """code → name of the units carrying `codes` (deactivated ones too)."""
+    wanted = sorted({c for c in codes if c})
+    names: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        found = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(chunk)))
+        names.update({code: name for code, name in found.all()})
+    return names

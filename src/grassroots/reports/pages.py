@@ -14,6 +14,7 @@ from grassroots.bounds import DbId
 from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
+from grassroots.geo.queries import names_of
 from grassroots.reports.actions import MAX_TEMPLATE_BYTES, do_generate_report, do_upload_template
 from grassroots.reports.api import reports_folder
 from grassroots.reports.content.context import chart_pngs, figures
@@ -41,11 +42,13 @@ def _page(
 ) -> HTMLResponse:
     own = user.jurisdiction
     jurisdictions = [own, *children_of(session, own)] if own is not None else []
+    reports = list_reports(session, user)
     context = {
         "jurisdictions": jurisdictions,
         "default_period": _last_month(),
         "templates": list_templates(session, user),
-        "reports": list_reports(session, user),
+        "reports": reports,
+        "jurisdiction_names": names_of(session, (r.jurisdiction_code for r in reports)),
         "values": (form or {}).get("values", {}),
         "errors": (form or {}).get("errors", {}),
     }

@@ -14,7 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
-from grassroots.accounts.authn import SESSION_COOKIE, request_permissions
+from grassroots.accounts.authn import (
+    SESSION_COOKIE,
+    Authenticated,
+    authenticate,
+    request_permissions,
+)
+from grassroots.accounts.models import User
 from grassroots.errors import (
     Problem,
     http_problem,
@@ -43,7 +49,31 @@ def page_problem(request: Request, problem: Problem) -> Response:
     if problem.status == 403 and request.url.path == "/" and refused is not None:
         # The dashboard is the staff's start page; other roles go to the page their role opens.
         return RedirectResponse(home_for(request_permissions(request)), status_code=303)
-    return render(request, "error.html", {"problem": problem}, status_code=problem.status)
+    return error_page(request, problem)
+
+
+def signed_in(request: Request) -> User | None:
+    """Who the error page's menu is for: the user the route authenticated, else the session
+    cookie's (an unknown address runs no route); nobody while a second factor is owed."""
+    auth = getattr(request.state, "auth", None)
+    if auth is None and request.cookies.get(SESSION_COOKIE):
+        try:
+            with request.app.state.read_sessions() as session:
+                auth = authenticate(request, session)
+        except Exception:  # the page for a failure must not fail on the menu
+            auth = None
+        request.state.auth = auth
+    if not isinstance(auth, Authenticated) or auth.pending is not None:
+        return None
+    return auth.user
+
+
+def error_page(request: Request, problem: Problem) -> Response:
+    """The error page: the menu of the signed-in user, the message in the page's language;
+    no machine code (a 500's message carries its reference number)."""
+    user = signed_in(request)
+    context = {"problem": problem}
+    return render(request, "error.html", context, user=user, status_code=problem.status)
 
 
 def server_error_page(request: Request, problem: Problem) -> Response | None:
@@ -52,7 +82,7 @@ def server_error_page(request: Request, problem: Problem) -> Response | None:
     if not wants_html(request):
         return None
     try:
-        return render(request, "error.html", {"problem": problem}, status_code=problem.status)
+        return error_page(request, problem)
     except Exception:
         return None
 

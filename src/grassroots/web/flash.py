@@ -20,6 +20,10 @@ COOKIE = "flash"
 FLASH_MESSAGES: dict[str, tuple[str, str]] = {
     "case_registered": ("success", N_("Case {arg} registered.")),
     "case_updated": ("success", N_("Case {arg} updated.")),
+    "case_edited": (
+        "success",
+        N_("Case {arg}: the changed details are saved and in the timeline."),
+    ),
     "saved": ("success", N_("Saved.")),
     "user_created": ("success", N_("Account {arg} created.")),
     "signed_out": ("info", N_("You have signed out.")),

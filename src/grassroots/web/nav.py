@@ -13,6 +13,7 @@ class NavItem:
     label: str  # msgid; translated in the template
     href: str
     permissions: tuple[str, ...]  # any one of them shows the item
+    badge: str = ""  # an htmx fragment's URL the layout loads beside the label (a count)
 
 
 NAV_ITEMS: tuple[NavItem, ...] = (
@@ -22,6 +23,13 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("leads", N_("Leads"), "/leads", ("lead.read",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
     NavItem("reports", N_("Reports"), "/reports", ("report.read",)),
+    NavItem(
+        "notifications",
+        N_("Notifications"),
+        "/notifications",
+        ("case.read",),
+        badge="/notifications/badge",
+    ),
     NavItem("admin", N_("Administration"), "/admin", ("config.write",)),
     NavItem("users", N_("Users and roles"), "/admin/users", ("users.read",)),
     NavItem("audit", N_("Audit"), "/audit", ("audit.read",)),

@@ -121,7 +121,7 @@ def test_staff_cannot_edit_the_calendar_or_policies(client_as):
 
 def test_policies_are_listed_and_edited(client_as, session: Session):
     rows = client_as("zhao").get("/api/v1/deadline-policies").json()
-    assert len([r for r in rows if r["category_code"] == ""]) == 8
+    assert len([r for r in rows if r["category_code"] == r["source_code"] == ""]) == 8
     change = {
         "level": "township",
         "violence_risk": False,
@@ -163,6 +163,6 @@ def test_bad_policies_name_their_fields(client_as):
 
 def test_a_level_default_cannot_be_deleted(client_as):
     rows = client_as("zhao").get("/api/v1/deadline-policies").json()
-    default = next(r for r in rows if r["category_code"] == "")
+    default = next(r for r in rows if r["category_code"] == r["source_code"] == "")
     r = client_as("admin").delete(f"/api/v1/deadline-policies/{default['id']}")
     assert r.status_code == 409 and r.json()["code"] == "default_policy"

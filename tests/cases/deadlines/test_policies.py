@@ -27,6 +27,7 @@ CAL = WorkCalendar({}, [])
 def _row(session: Session, category: str, level: str, risk: bool) -> DeadlinePolicy:
     row = session.scalar(
         select(DeadlinePolicy).where(
+            DeadlinePolicy.source_code == "",
             DeadlinePolicy.category_code == category,
             DeadlinePolicy.level == level,
             DeadlinePolicy.violence_risk == risk,

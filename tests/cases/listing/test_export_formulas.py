@@ -51,7 +51,7 @@ def test_csv_cells_never_start_a_formula(client_as, hostile):
         row = by_code[code]
         assert (row[3], row[2]) == (shown(title), shown(category))
         assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row)
-        datetime.strptime(row[8], "%Y-%m-%d %H:%M")  # the registration time, unchanged
+        datetime.strptime(row[11], "%Y-%m-%d %H:%M")  # the registration time, unchanged
     assert by_code[next(c for c, (t, _) in hostile.items() if t == PLAIN)][3] == PLAIN
 
 
@@ -63,7 +63,7 @@ def test_xlsx_cells_are_text_not_formulas_and_dates_stay_dates(client_as, hostil
     assert set(rows) == set(hostile)
     for code, (title, category) in hostile.items():
         row = rows[code]
-        assert [c.data_type for c in row[:8]] == ["s"] * 8, [c.value for c in row]
+        assert [c.data_type for c in row[:11]] == ["s"] * 11, [c.value for c in row]
         assert (row[3].value, row[2].value) == (shown(title), shown(category))
-        assert isinstance(row[8].value, datetime) and row[8].is_date
-        assert row[9].value in (None, "") or isinstance(row[9].value, date)
+        assert isinstance(row[11].value, datetime) and row[11].is_date
+        assert row[12].value in (None, "") or isinstance(row[12].value, date)

@@ -42,6 +42,10 @@ LATE_REFUSALS = {
     "self_link",
     "not_linked",
     "not_shared",
+    # pursue_performance: the judicial-confirmation date is checked against the agreement
+    "applied_on_required",
+    "outside_judicial_window",
+    "agreement_required",
 }
 ENDINGS = {"reject", "terminate"}  # drawn less often, or runs end early
 OUTCOMES = {"resolved": "resolved", "terminated": "terminated", "rejected": "rejected"}
@@ -136,8 +140,13 @@ def machine(session, users):  # type: ignore[no-untyped-def]
             case = self.case()
             assert case.state in set(CaseState)
             assert case.outcome == OUTCOMES.get(case.state, case.outcome)
-            if case.state in ("resolved", "closed"):
+            if case.state == "resolved" or (
+                case.state == "closed" and case.performance_route != "litigation"
+            ):
                 assert case.outcome == "resolved" and case.resolved_level is not None
+            if case.state == "closed" and case.performance_route == "litigation":
+                # issue 15 item 12: the agreement went unperformed and to court
+                assert case.outcome == "not_performed" and case.performance != "performed"
             if case.state in ("accepted", "in_progress", "registered", "registered"):
                 assert case.outcome is None
             assert (case.state == "suspended") == (case.suspended_at is not None)

@@ -16,8 +16,9 @@ from grassroots.cases.deadlines.models import DeadlinePolicy
 from grassroots.cases.deadlines.policies import CASE_LEVELS
 from grassroots.cases.deadlines.schemas import PolicyIn
 from grassroots.cases.models import Case, CaseEvent
+from grassroots.cases.notices.actions import notify_deadline
 from grassroots.db import transaction
-from grassroots.dictionary.models import Category
+from grassroots.dictionary.models import Category, Source
 from grassroots.errors import Problem
 
 
@@ -27,22 +28,28 @@ def _check_policy(session: Session, data: PolicyIn) -> None:
         errors.append({"field": "level", "message": f"须为 {', '.join(CASE_LEVELS)}"})
     if data.category_code and session.get(Category, data.category_code) is None:
         errors.append({"field": "category_code", "message": "未知类别 / unknown category"})
+    if data.source_code and session.get(Source, data.source_code) is None:
+        errors.append({"field": "source_code", "message": "未知来源 / unknown source"})
     if errors:
         raise Problem(422, "bad_policy", "时限规则有误 / invalid policy", errors=errors)
 
 
 def do_set_policy(session: Session, data: PolicyIn, *, actor: User) -> DeadlinePolicy:
-    """Create or replace the policy for (category, level, violence_risk)."""
+    """Create or replace the policy for (source, category, level, violence_risk)."""
     _check_policy(session, data)
     with transaction(session):
         row = session.scalar(
             select(DeadlinePolicy).where(
+                DeadlinePolicy.source_code == data.source_code,
                 DeadlinePolicy.category_code == data.category_code,
                 DeadlinePolicy.level == data.level,
                 DeadlinePolicy.violence_risk == data.violence_risk,
             )
         ) or DeadlinePolicy(
-            category_code=data.category_code, level=data.level, violence_risk=data.violence_risk
+            source_code=data.source_code,
+            category_code=data.category_code,
+            level=data.level,
+            violence_risk=data.violence_risk,
         )
         for field in ("accept_days", "resolve_days", "follow_up_days", "auto_escalate", "basis"):
             setattr(row, field, getattr(data, field))
@@ -61,12 +68,13 @@ def do_set_policy(session: Session, data: PolicyIn, *, actor: User) -> DeadlineP
 
 
 def do_delete_policy(session: Session, policy_id: int, *, actor: User) -> None:
-    """Delete a category's own row; a level's default row can be changed, not deleted."""
+    """Delete a category's or a source's own row; a level's default row (every source, every
+    category) can be changed, not deleted."""
     with transaction(session):
         row = session.get(DeadlinePolicy, policy_id)
         if row is None:
             raise Problem(404, "not_found", "时限规则不存在 / no such policy")
-        if row.category_code == "":
+        if row.category_code == "" and row.source_code == "":
             raise Problem(
                 409, "default_policy", "层级默认规则只能修改，不能删除 / defaults cannot be deleted"
             )
@@ -134,4 +142,6 @@ def do_flag_deadline(
             object_id=case.code,
             details={"deadline": kind, "signal": signal, "due": due.isoformat()},
         )
+        session.flush()
+        notify_deadline(session, case, signal, due, actor, now)
     return event

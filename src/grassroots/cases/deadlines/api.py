@@ -16,7 +16,8 @@ router = APIRouter(tags=["deadlines"])
 
 @router.get("/deadline-policies", dependencies=[requires("case.read")])
 def get_policies(session: DbSession) -> list[PolicyOut]:
-    """Every policy row; category_code "" is a level's default."""
+    """Every policy row; category_code "" is a level's default, source_code "" applies to
+    every source (a source's own rows, e.g. hotline_12345, are looked up first)."""
     return [PolicyOut.model_validate(r) for r in queries.list_policies(session)]
 
 
@@ -24,7 +25,7 @@ def get_policies(session: DbSession) -> list[PolicyOut]:
 def put_policy(
     session: DbSession, body: PolicyIn, actor: User = requires("config.write")
 ) -> PolicyOut:
-    """Create or replace the policy for (category_code, level, violence_risk)."""
+    """Create or replace the policy for (source_code, category_code, level, violence_risk)."""
     return PolicyOut.model_validate(actions.do_set_policy(session, body, actor=actor))
 
 

@@ -22,7 +22,7 @@ __all__ = ["Policy", "WorkCalendar", "load_calendar", "traffic_light"]
 
 
 def policy(session: Session, case: Case) -> Policy:
-    return policy_for(session, case.category_code, case.level, case.violence_risk)
+    return policy_for(session, case.category_code, case.level, case.violence_risk, case.source_code)
 
 
 def yellow_from(cal: WorkCalendar, started: date, due: date) -> date:

@@ -237,4 +237,7 @@ _KIND_NAMES = {"accept": "受理", "resolve": "办理", "follow_up": "回访"}
 def _should_escalate(session: Session, case: Case, kind: str, signal: str) -> bool:
     if signal != "red" or kind != "resolve" or case.level == TOP_LEVEL:
         return False
-    return policy_for(session, case.category_code, case.level, case.violence_risk).auto_escalate
+    policy = policy_for(
+        session, case.category_code, case.level, case.violence_risk, case.source_code
+    )
+    return policy.auto_escalate

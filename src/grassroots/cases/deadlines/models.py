@@ -12,15 +12,21 @@ from grassroots.db import Base, UTCDateTime, utcnow
 
 
 class DeadlinePolicy(Base):
-    """Working-day time limits for one (category, level, violence_risk).
+    """Working-day time limits for one (source, category, level, violence_risk).
 
-    category_code "" is the default row for a level (every category without its own row).
+    category_code "" is the default row for a level (every category without its own row);
+    source_code "" applies to every source, a source's own rows (e.g. hotline_12345) first.
     """
 
     __tablename__ = "deadline_policy"
-    __table_args__ = (UniqueConstraint("category_code", "level", "violence_risk"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "source_code", "category_code", "level", "violence_risk", name="uq_deadline_policy_key"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    source_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
     category_code: Mapped[str] = mapped_column(String(32), default="")
     level: Mapped[str] = mapped_column(String(16))  # village / township / county / city
     violence_risk: Mapped[bool] = mapped_column(default=False)

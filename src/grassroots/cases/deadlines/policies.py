@@ -1,4 +1,4 @@
-"""Deadline policies per (category, level) and the traffic light (DESIGN §4).
+"""Deadline policies per (source, category, level) and the traffic light (DESIGN §4).
 
 Every default and where it comes from is in docs/deadlines.md; the migration 0003 seeds the
 same figures into deadline_policy, where an administrator may change them.
@@ -67,31 +67,32 @@ def stricter(a: Policy, b: Policy) -> Policy:
     )
 
 
-def policy_for(session: Session, category_code: str, level: str, violence_risk: bool) -> Policy:
-    """The policy for a case. Lookup order, first row found wins:
+def policy_for(
+    session: Session, category_code: str, level: str, violence_risk: bool, source_code: str = ""
+) -> Policy:
+    """The policy for a case. Lookup order at the case's level, first row found wins:
 
-    1. (category, level), 2. the level's default row (category ""), 3. built-in default.
+    1. (source, category), 2. the source's default row (category ""), 3. (category) for
+    every source, 4. the level's default row, 5. built-in default. A source's own rows are
+    how a county gives 12345 work orders the hotline's limits (issue 15 item 14).
     A violence_risk case looks up the violence_risk rows the same way and takes, limit by
     limit, the stricter of that and the ordinary policy — never more lenient than ordinary.
     """
     if level not in CASE_LEVELS:
         raise ValueError(f"unknown case level {level!r}")
     cache = session.info.get(CACHE_KEY)
-    key = ("policy", category_code, level, violence_risk)
+    key = ("policy", source_code, category_code, level, violence_risk)
     if cache is not None and key in cache:
         return cache[key]  # type: ignore[no-any-return]
-    policy = _lookup(session, category_code, level, violence_risk)
+    found = all_policies(session).get(level, {})
+    policy = policy_from_rows(found, category_code, level, violence_risk, source_code)
     if cache is not None:
         cache[key] = policy
     return policy
 
 
-def _lookup(session: Session, category_code: str, level: str, violence_risk: bool) -> Policy:
-    found = all_policies(session).get(level, {})
-    return policy_from_rows(found, category_code, level, violence_risk)
-
-
-Policies = dict[str, dict[tuple[str, bool], Policy]]  # level → (category or "", risk) → policy
+# level → (source or "", category or "", violence_risk) → policy
+Policies = dict[str, dict[tuple[str, str, bool], Policy]]
 
 
 def all_policies(session: Session) -> Policies:
@@ -102,22 +103,28 @@ def all_policies(session: Session) -> Policies:
 def _load_policies(session: Session) -> Policies:
     out: Policies = {}
     for row in session.scalars(select(DeadlinePolicy)):
-        out.setdefault(row.level, {})[(row.category_code, row.violence_risk)] = _as_policy(row)
+        key = (row.source_code, row.category_code, row.violence_risk)
+        out.setdefault(row.level, {})[key] = _as_policy(row)
     return out
 
 
 def policy_from_rows(
-    found: dict[tuple[str, bool], Policy], category_code: str, level: str, violence_risk: bool
+    found: dict[tuple[str, str, bool], Policy],
+    category_code: str,
+    level: str,
+    violence_risk: bool,
+    source_code: str = "",
 ) -> Policy:
-    """policy_for's rule over the level's rows already read, keyed (category_code or "",
-    violence_risk): for callers that read the policies together with other things."""
+    """policy_for's rule over the level's rows already read, keyed (source_code or "",
+    category_code or "", violence_risk): for callers that read the policies with other
+    things."""
+    keys = [(source_code, category_code), (source_code, ""), ("", category_code), ("", "")]
+    if not source_code:
+        keys = keys[2:]
 
     def lookup(risk: bool) -> Policy:
-        return (
-            found.get((category_code, risk))
-            or found.get(("", risk))
-            or DEFAULT_POLICIES[(level, risk)]
-        )
+        rows = (found.get((src, cat, risk)) for src, cat in keys)
+        return next((p for p in rows if p is not None), DEFAULT_POLICIES[(level, risk)])
 
     ordinary = lookup(False)
     return stricter(lookup(True), ordinary) if violence_risk else ordinary

@@ -13,6 +13,9 @@ from grassroots.cases.deadlines.models import DeadlinePolicy
 def list_policies(session: Session) -> Sequence[DeadlinePolicy]:
     return session.scalars(
         select(DeadlinePolicy).order_by(
-            DeadlinePolicy.category_code, DeadlinePolicy.level, DeadlinePolicy.violence_risk
+            DeadlinePolicy.source_code,
+            DeadlinePolicy.category_code,
+            DeadlinePolicy.level,
+            DeadlinePolicy.violence_risk,
         )
     ).all()

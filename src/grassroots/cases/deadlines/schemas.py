@@ -10,6 +10,7 @@ from grassroots.calendar.workdays import MAX_WORKING_DAYS
 class PolicyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    source_code: str = Field(default="", max_length=32)  # "" = every source
     category_code: str = Field(default="", max_length=32)  # "" = the level's default row
     level: str
     violence_risk: bool = False

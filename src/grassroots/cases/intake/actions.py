@@ -72,10 +72,16 @@ def locate(session: Session, data: s.NewCase, day: date) -> Place:
 
 
 def _grid_place(session: Session, data: s.NewCase) -> Place:
+    return place_of(session, data.lat, data.lng, data.grid_code)
+
+
+def place_of(
+    session: Session, lat: float | None, lng: float | None, grid_code: str | None
+) -> Place:
     """The point decides (geo's locate_point, which knows the whole path); without one,
-    the explicit grid code."""
-    if data.lat is not None and data.lng is not None:
-        found = locate_point(session, data.lat, data.lng)
+    the explicit grid code (422 naming the field when neither finds a grid)."""
+    if lat is not None and lng is not None:
+        found = locate_point(session, lat, lng)
         if found is None:
             message = "位置不在任何网格内 / outside every grid"
             raise _field_problem("lat", "outside_jurisdiction", message)
@@ -84,8 +90,8 @@ def _grid_place(session: Session, data: s.NewCase) -> Place:
             Level.township: found.township_code, Level.county: found.county_code,
         }  # fmt: skip
         return Place(found.grid_id, found.grid_code, codes)
-    assert data.grid_code is not None
-    grid = current_jurisdiction(session, data.grid_code)
+    assert grid_code is not None
+    grid = current_jurisdiction(session, grid_code)
     if grid is None or grid.level != Level.grid:
         raise _field_problem("grid_code", "unknown_grid", "网格不存在 / unknown grid")
     return _path(grid)
@@ -257,11 +263,22 @@ def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) 
     place = locate(session, data, local_date(moment))
     own = actor.jurisdiction
     may_register(actor, place, own.prefix if own else None)
+    return write_case(session, data, actor, moment, place, starting_holder(actor, place, session))
+
+
+def write_case(
+    session: Session, data: s.NewCase, actor: User, moment: datetime, place: Place,
+    holder: Jurisdiction,
+) -> Case:  # fmt: skip
+    """The case located at `place`, held by `holder`, registered by `actor` (checked by the
+    caller): its rows, statistics and audit row in the caller's transaction. Channels that
+    do not register as staff (Open311, the 12345 import) call it with their own holder."""
     _check_dictionaries(session, data)
     cal = clk.load_calendar(session)
     code = next_case_code(session, place.codes[Level.county], local_date(moment).year)
-    holder = starting_holder(actor, place, session)
-    accept = policy_for(session, data.category_code, holder.level, data.violence_risk)
+    accept = policy_for(
+        session, data.category_code, holder.level, data.violence_risk, data.source_code
+    )
     row = case_row(data, place, holder.id, holder.level, actor.id, moment, cal, accept.accept_days)
     parties = [party_fields(p) for p in data.parties]
     connection = session.connection()

@@ -158,7 +158,11 @@ def _plan(
     holder = _holder(session, pre.post, place)
     today = local_date(moment)
     policy = policy_from_rows(
-        pre.policies.get(holder.level, {}), data.category_code, holder.level, data.violence_risk
+        pre.policies.get(holder.level, {}),
+        data.category_code,
+        holder.level,
+        data.violence_risk,
+        data.source_code,
     )
     row = case_row(data, place, holder.id, holder.level, actor.id, moment, pre.cal,
                    policy.accept_days)  # fmt: skip
@@ -337,5 +341,6 @@ def _detached_case(plan: Plan, code: str) -> Any:
         **plan.case_row, code=code, id=None, holder=holder, parties=parties, unit=None,
         unit_id=None, assignee=plan.assignee, accepted_at=None, resolved_at=None,
         closed_at=None, resolve_due=None, follow_up_due=None, suspended_at=None, outcome=None,
-        resolved_level=None, satisfaction=None, duplicate_of_id=None,
+        resolved_level=None, satisfaction=None, performance=None, performance_route=None,
+        duplicate_of_id=None,
     )  # fmt: skip

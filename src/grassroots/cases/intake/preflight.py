@@ -64,7 +64,7 @@ class Preflight:
     source_active: bool | None
     post: Holder | None
     cal: WorkCalendar
-    policies: Policies  # level → (category or "", risk) → policy
+    policies: Policies  # level → (source or "", category or "", risk) → policy
 
 
 @lru_cache(maxsize=4)
@@ -106,7 +106,7 @@ def _config_columns(pg: bool) -> list[Any]:
     return [
         select(agg(array(_DAY.c.day, _DAY.c.is_working, _DAY.c.name))).scalar_subquery(),
         select(agg(_YEAR.c.year)).scalar_subquery(),
-        select(agg(array(p.level, p.category_code, p.violence_risk, p.accept_days,
+        select(agg(array(p.level, p.source_code, p.category_code, p.violence_risk, p.accept_days,
                          p.resolve_days, p.follow_up_days, p.auto_escalate)))
         .scalar_subquery(),
     ]  # fmt: skip
@@ -172,7 +172,7 @@ def _calendar(days_json: Any, years_json: Any) -> WorkCalendar:
 
 def _policies(rows_json: Any) -> Policies:
     out: Policies = {}
-    for level, category, risk, accept, resolve, follow_up, auto in _json(rows_json):
+    for level, source, category, risk, accept, resolve, follow_up, auto in _json(rows_json):
         policy = Policy(int(accept), int(resolve), int(follow_up), bool(auto))
-        out.setdefault(level, {})[(category, bool(risk))] = policy
+        out.setdefault(level, {})[(source, category, bool(risk))] = policy
     return out

@@ -39,6 +39,7 @@ from grassroots.cases.queues.queries import QUEUES, viewer
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.labels import level_label
+from grassroots.geo.queries import names_of
 from grassroots.i18n import N_
 from grassroots.spreadsheet import safe_row
 
@@ -49,8 +50,11 @@ COLUMNS = (
     N_("Title"),
     N_("State"),
     N_("Level"),
-    N_("Village"),
-    N_("Grid"),
+    N_("Township name"),
+    N_("Village name"),
+    N_("Village code"),
+    N_("Grid name"),
+    N_("Grid code"),
     N_("Registered at"),
     N_("Due"),
     N_("Deadline light"),
@@ -88,7 +92,8 @@ def start_export(
 # are read: 5-7x faster over the 5,200 demo cases, and nothing is kept in the session.
 EXPORTED = (
     Case.id, Case.code, Case.kind, Case.category_code, Case.title, Case.state, Case.level,
-    Case.village_code, Case.grid_code, Case.registered_at, Case.clock_due_on, Case.clock_yellow_on,
+    Case.township_code, Case.village_code, Case.grid_code, Case.registered_at, Case.clock_due_on,
+    Case.clock_yellow_on,
 )  # fmt: skip
 
 
@@ -138,7 +143,11 @@ def do_record_export(
 Cell = str | date | datetime
 
 
-def row_of(c: Case, categories: dict[str, str], today: date, t: Callable[[str], str]) -> list[Cell]:
+def row_of(
+    c: Case, categories: dict[str, str], today: date, t: Callable[[str], str],
+    names: dict[str, str],
+) -> list[Cell]:  # fmt: skip
+    """One case as a row: names where a person reads, each code in the column beside."""
     return [
         c.code,
         t(KIND_LABELS.get(c.kind, c.kind)),
@@ -146,12 +155,26 @@ def row_of(c: Case, categories: dict[str, str], today: date, t: Callable[[str], 
         c.title,
         t(state_label(c.state)),
         t(level_label(c.level)),
+        names.get(c.township_code or "", c.township_code or ""),
+        names.get(c.village_code or "", c.village_code or ""),
         c.village_code or "",
+        names.get(c.grid_code or "", c.grid_code or ""),
         c.grid_code or "",
         c.registered_at.astimezone(CHINA_TZ).replace(tzinfo=None, second=0, microsecond=0),
         c.clock_due_on or "",
         t(LIGHT_LABELS[light_of(c, today)]),
     ]
+
+
+def rows_of(
+    session: Session, batch: list[Case], categories: dict[str, str], today: date,
+    t: Callable[[str], str],
+) -> list[list[Cell]]:  # fmt: skip
+    """A batch of cases as rows, the names of their places read in one query."""
+    names = names_of(
+        session, (c for r in batch for c in (r.township_code, r.village_code, r.grid_code))
+    )
+    return [row_of(c, categories, today, t, names) for c in batch]
 
 
 Rows = Iterator[list[list[Cell]]]  # batches of rows

@@ -26,17 +26,18 @@ from grassroots.cases.listing.export import (
     csv_chunks,
     do_record_export,
     file_chunks,
-    row_of,
+    rows_of,
     start_export,
     xlsx_file,
 )
 from grassroots.cases.listing.filters import PAGE_SIZE, PageFilters, case_filter
-from grassroots.cases.listing.queries import count_cases, list_cases
+from grassroots.cases.listing.queries import case_places, count_cases, list_cases
 from grassroots.cases.models import OPEN_STATES
 from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, dictionary_names
 from grassroots.geo.labels import LEVEL_LABELS
+from grassroots.geo.queries import names_of, subtree_choices
 from grassroots.i18n import gettext_for, request_locale
 from grassroots.web.templating import render
 
@@ -88,6 +89,8 @@ def case_list(
     context = {
         "rows": [(c, light_of(c, today)) for c in rows],
         "badges": {c.id: deadline_badge(cal, c, today) for c in rows},
+        "places": case_places(session, rows),
+        "jurisdiction_choices": subtree_choices(session, user.jurisdiction),
         "total": count_cases(session, user, f, today, filters.queue or None),
         "filters": filters,
         "categories": dictionary_names(active_categories(session), request_locale(request)),
@@ -112,7 +115,8 @@ def grid_cases(
     f = case_filter(session, PageFilters(grid=grid_code))
     rows, _ = list_cases(session, user, replace(f, state=tuple(OPEN_STATES)), today, limit=50)
     open_rows = [(c, light_of(c, today)) for c in rows]
-    context = {"rows": open_rows, "grid_code": grid_code}
+    grid_name = names_of(session, [grid_code]).get(grid_code, grid_code)
+    context = {"rows": open_rows, "grid_code": grid_code, "grid_name": grid_name}
     return render(request, "cases/_grid_cases.html", context, user=user)
 
 
@@ -135,7 +139,7 @@ def _export(
     with request.app.state.write_sessions() as ws:
         do_record_export(ws, user, fmt, export, filters.query_items(), client_ip(request))
     batches = (
-        [row_of(c, categories, today, t) for c in batch] for batch in case_batches(session, export)
+        rows_of(session, batch, categories, today, t) for batch in case_batches(session, export)
     )
     return [t(c) for c in COLUMNS], batches
 

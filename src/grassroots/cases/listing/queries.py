@@ -19,7 +19,9 @@ from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.cases.queries import case_scope, located_in
 from grassroots.cases.queues.queries import QUEUES, by_due_date, my_work, viewer
 from grassroots.errors import Problem
+from grassroots.geo.labels import place_label
 from grassroots.geo.models import Jurisdiction
+from grassroots.geo.queries import names_of
 
 
 @dataclass(frozen=True)
@@ -213,3 +215,10 @@ def my_tasks(session: Session, user: User, limit: int = 10) -> Sequence[Case]:
         .limit(limit)
     )
     return session.scalars(stmt).all()
+
+
+def case_places(session: Session, rows: Sequence[Case]) -> dict[int, str]:
+    """case id → where it lies, by name: "青石镇 / 杨柳村 / 第3网格" (one query for all rows)."""
+    paths = {c.id: (c.township_code, c.village_code, c.grid_code) for c in rows}
+    names = names_of(session, (code for path in paths.values() for code in path))
+    return {case_id: place_label(names, *path) for case_id, path in paths.items()}

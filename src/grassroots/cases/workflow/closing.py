@@ -1,4 +1,5 @@
-"""Clock and after-care actions: extend, suspend, resume, follow_up, close, reopen."""
+"""Clock and after-care actions: extend, suspend, resume, follow_up, pursue_performance
+(workflow/performance.py), close, reopen."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from grassroots.accounts.models import User
 from grassroots.cases import schemas as s
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.models import Case
-from grassroots.cases.workflow import mediation
+from grassroots.cases.workflow import mediation, performance
 from grassroots.cases.workflow.engine import Change, Ctx, act
 
 
@@ -43,14 +44,22 @@ def _resume(case: Case, ctx: Ctx) -> dict[str, Any]:
 def _follow_up(params: s.FollowUp) -> Change:
     def change(case: Case, ctx: Ctx) -> None:
         case.satisfaction = params.satisfaction.value
+        if case.performance != params.performance or params.performance == "performed":
+            case.performance_route = None  # a new finding asks for its own route
+        case.performance = params.performance
         clk.stop_clock(case)
 
     return change
 
 
-def _close(case: Case, ctx: Ctx) -> None:
+def _close(case: Case, ctx: Ctx) -> dict[str, Any] | None:
     case.closed_at = ctx.moment
     clk.stop_clock(case)
+    outcome = performance.closing_outcome(case)
+    if outcome == case.outcome:
+        return None
+    case.outcome = outcome
+    return {"outcome": outcome, "route": case.performance_route}
 
 
 def _reopen(case: Case, ctx: Ctx) -> dict[str, Any]:
@@ -58,9 +67,34 @@ def _reopen(case: Case, ctx: Ctx) -> dict[str, Any]:
     case.outcome = None
     case.outcome_note = ""
     case.resolved_at = case.resolved_level = case.closed_at = case.satisfaction = None
+    case.performance = case.performance_route = None
     case.reopen_count += 1
     clk.start_resolve_clock(ctx.session, ctx.cal, case, ctx.today)
     return {"previous": previous}
+
+
+def _pursue(params: s.PursuePerformance) -> Change:
+    def change(case: Case, ctx: Ctx) -> dict[str, Any]:
+        if params.route == "judicial_confirmation":
+            problem = performance.judicial_problem(ctx.session, case, params.applied_on, ctx.today)
+            if problem is not None:
+                raise problem
+        case.performance_route = params.route
+        details: dict[str, Any] = {"route": params.route}
+        if params.applied_on is not None and params.route == "judicial_confirmation":
+            details["applied_on"] = params.applied_on.isoformat()
+        return details
+
+    return change
+
+
+def do_pursue_performance(
+    session: Session, code: str, params: s.PursuePerformance, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """未履行处置: the route taken when the follow-up found the agreement not performed."""
+    return act(session, code, "pursue_performance", params, _pursue(params), actor=actor,
+               expected_version=expected_version, now=now)  # fmt: skip
 
 
 def do_extend(

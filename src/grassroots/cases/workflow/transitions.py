@@ -18,6 +18,7 @@ from sqlalchemy.orm import object_session
 from grassroots.accounts.models import Role, User
 from grassroots.cases import schemas as s
 from grassroots.cases.models import Case, CaseLink, CaseState
+from grassroots.cases.workflow import performance
 from grassroots.errors import Problem
 from grassroots.scope import in_subtree
 
@@ -94,6 +95,8 @@ TABLE: dict[str, Transition] = {
         _t("follow_up", "回访", [V, CaseState.terminated, CaseState.rejected], None,
            CENTRE | {Role.grid_worker, Role.mediator},
            "follow_up", s.FollowUp),
+        _t("pursue_performance", "未履行处置", [V], None, CENTRE | {Role.mediator}, "settle",
+           s.PursuePerformance),
         _t("close", "结案", [V], CaseState.closed, CENTRE, "conclude", s.Close),
         _t("reopen", "返工", [V, CaseState.closed], P, CENTRE, "conclude", s.Reopen),
         _t("unshare", "取消联调", [R, A, P, S], None, CENTRE, "manage", s.Unshare),
@@ -202,7 +205,7 @@ def _no_follow_up(case: Case) -> Problem | None:
             "follow_up_required",
             "结案前须先回访当事人 / a follow-up must be recorded before closing",
         )
-    return None
+    return performance.close_problem(case)
 
 
 def _no_share(case: Case) -> Problem | None:
@@ -239,6 +242,7 @@ GUARDS = {
     "escalate": _no_higher_level,
     "refer_down": _no_lower_level,
     "close": _no_follow_up,
+    "pursue_performance": performance.not_performed_problem,
     "unshare": _no_share,
     "unlink": _no_link,
     "city_reply": _not_at_city,
@@ -255,6 +259,12 @@ class EventLike(Protocol):
     to_state: str
 
 
+# Timeline entries outside the table that keep the state but are a version step of the
+# case: an edit of its details (cases.editing), deadlines recomputed after a calendar
+# change (cases.deadlines.recompute).
+VERSIONED_NOTES = frozenset({"edit", "recompute"})
+
+
 @dataclass(frozen=True)
 class Replayed:
     state: str
@@ -263,8 +273,9 @@ class Replayed:
 
 def replay(events: Sequence[EventLike]) -> Replayed:
     """Re-run a timeline through the table: every step must be a row of it, starting from
-    the state the previous step left; other events (notes such as the sweep's 督办) must
-    leave the state as it was. `steps` counts the transitions, which is the case's version.
+    the state the previous step left; other events (notes such as the sweep's 督办, edits)
+    must leave the state as it was. `steps` counts the transitions and the edits, which is
+    the case's version.
     Raises ValueError at the first event that does not fit."""
     state: str | None = None
     steps = 0
@@ -273,6 +284,7 @@ def replay(events: Sequence[EventLike]) -> Replayed:
         if t is None:  # a note on the timeline (e.g. the sweep's 督办): changes nothing
             if state is None or event.from_state != state or event.to_state != state:
                 raise ValueError(f"step {i}: note {event.action} changed the state")
+            steps += event.action in VERSIONED_NOTES
             continue
         steps += 1
         legal_from = state in t.sources if t.sources else state is None

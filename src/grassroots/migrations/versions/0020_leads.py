@@ -2,7 +2,7 @@
 the county's dictionary of lead categories
 
 Revision ID: 0020
-Revises: 0013
+Revises: 0021
 Create Date: 2026-12-06
 
 A lead is verified on a deadline, replied to and cleared to zero (grassroots.leads). The
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0013"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -25,7 +25,7 @@
     (feature, layer) => {
       const p = feature.properties;
       byCode[p.code] = layer;
-      layer.bindTooltip(grMaps.escapeHtml(p.name) + " · " + grMaps.escapeHtml(p.code));
+      layer.bindTooltip(grMaps.escapeHtml(p.name));
       layer.bindPopup(() => gridPopup(p));
     });
   grMaps.fit(map, grids);

@@ -13,19 +13,43 @@
     else marker = L.marker(latlng, { keyboard: false, alt: "" }).addTo(map);
   }
 
-  function fromInputs() {
+  // The point typed so far, or null until both coordinates are numbers within range.
+  function point() {
     const a = parseFloat(lat.value), b = parseFloat(lng.value);
-    if (Number.isFinite(a) && Number.isFinite(b)) place([a, b]);
+    const ok = Number.isFinite(a) && Number.isFinite(b) && Math.abs(a) <= 90 && Math.abs(b) <= 180;
+    return ok && lat.validity.valid && lng.validity.valid ? [a, b] : null;
+  }
+
+  // Which grid the point lies in: asked once per point, only when both coordinates are
+  // valid, and only after typing has paused (no request per keystroke, none half-typed).
+  const located = document.getElementById("located");
+  let asked = "", timer = 0;
+  function lookUp() {
+    const p = point();
+    if (!p) return;
+    const query = "lat=" + encodeURIComponent(lat.value) + "&lng=" + encodeURIComponent(lng.value);
+    if (query === asked) return;
+    asked = query;
+    htmx.ajax("GET", located.dataset.locate + "?" + query, { target: "#located", swap: "innerHTML" });
+  }
+  function fromInputs() {
+    const p = point();
+    if (p) place(p);
+    clearTimeout(timer);
+    timer = setTimeout(lookUp, 400);
   }
 
   map.on("click", (ev) => {
     lat.value = ev.latlng.lat.toFixed(6);
     lng.value = ev.latlng.lng.toFixed(6);
     place(ev.latlng);
-    lat.dispatchEvent(new Event("change", { bubbles: true }));
+    clearTimeout(timer);
+    lookUp();
   });
-  lat.addEventListener("change", fromInputs);
-  lng.addEventListener("change", fromInputs);
+  for (const input of [lat, lng]) {
+    input.addEventListener("input", fromInputs);
+    input.addEventListener("change", fromInputs);
+  }
 
   const grids = await grMaps.boundaries(map, el.dataset.grids,
     () => ({ color: "#1f6f43", weight: 1, fillColor: "#cfe3d6", fillOpacity: 0.3 }),
@@ -34,7 +58,11 @@
       layer.on("click", (ev) => map.fire("click", ev));
     });
   grMaps.fit(map, grids);
-  fromInputs();
+  const start = point();
+  if (start) {  // the form came back with a point: the page already shows its grid
+    place(start);
+    asked = "lat=" + encodeURIComponent(lat.value) + "&lng=" + encodeURIComponent(lng.value);
+  }
   if (marker) map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13));
 
   // One more party row: copy the last fieldset, renumber its fields, clear them.

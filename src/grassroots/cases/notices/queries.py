@@ -1,0 +1,90 @@
+"""Who is told about an event on a case: the people who have the case in one of their work
+queues (cases.queues, the same rules 我的待办 uses) right after the event, always within
+their case scope (cases.queries.case_scope, built on grassroots.scope).
+
+Candidates are the active staff posted on the case's paths (where it is held and located,
+the places it is shared with, and the nodes above them), in its unit or a shared unit, its
+assignee and its registrar; one query then asks, per candidate, whether the case is in the
+named queues and in scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from grassroots.accounts.models import Role, User
+from grassroots.cases.models import Case
+from grassroots.cases.queries import case_scope
+from grassroots.cases.queues.queries import WORK, viewer
+from grassroots.geo.models import Jurisdiction
+
+CASE_ROLES = tuple(r.value for r in (
+    Role.grid_worker, Role.mediator, Role.centre_staff, Role.unit_handler, Role.leader,
+))  # fmt: skip
+
+
+def _with_ancestors(nodes: Iterable[Jurisdiction | None]) -> set[int]:
+    ids: set[int] = set()
+    for node in nodes:
+        while node is not None and node.id not in ids:
+            ids.add(node.id)
+            node = node.parent
+    return ids
+
+
+def _located_at(session: Session, case: Case) -> Sequence[Jurisdiction]:
+    codes = [c for c in (case.county_code, case.township_code, case.village_code,
+                         case.grid_code) if c]  # fmt: skip
+    return session.scalars(
+        select(Jurisdiction).where(Jurisdiction.code.in_(codes), Jurisdiction.valid_to.is_(None))
+    ).all()
+
+
+def candidates(session: Session, case: Case) -> Sequence[User]:
+    """Active staff who might have the case in a queue (a superset; see the module doc)."""
+    shares = list(case.shares)
+    places = _with_ancestors([case.holder, *[s.jurisdiction for s in shares],
+                              *_located_at(session, case)])  # fmt: skip
+    units = {u for u in [case.unit_id, *[s.unit_id for s in shares]] if u is not None}
+    people = {p for p in (case.assignee_id, case.registered_by_id) if p is not None}
+    return session.scalars(
+        select(User)
+        .where(User.is_active, User.role.in_(CASE_ROLES))
+        .where(or_(User.jurisdiction_id.in_(places), User.unit_id.in_(units), User.id.in_(people)))
+        .order_by(User.id)
+    ).all()
+
+
+def holding(
+    session: Session, case: Case, users: Sequence[User], queues: Sequence[str]
+) -> list[User]:
+    """Those of `users` who see the case and have it in one of `queues` (names of
+    cases.queues.queries.WORK; an empty tuple: seeing it is enough)."""
+    if not users:
+        return []
+    columns = []
+    for i, user in enumerate(users):
+        v = viewer(session, user)
+        work = or_(*(WORK[name](v) for name in queues)) if queues else case_scope(user)
+        columns.append(func.count(Case.id).filter(and_(case_scope(user), work)).label(f"u{i}"))
+    row = session.execute(select(*columns).where(Case.id == case.id)).one()
+    return [u for i, u in enumerate(users) if row[i]]
+
+
+def queue_holders(session: Session, case: Case, queues: Sequence[str]) -> list[User]:
+    return holding(session, case, candidates(session, case), queues)
+
+
+def mentioned(session: Session, case: Case, usernames: set[str]) -> list[User]:
+    """The active staff named in a note who may see the case (others are not told)."""
+    if not usernames:
+        return []
+    users = session.scalars(
+        select(User)
+        .where(User.username.in_(sorted(usernames)), User.is_active, User.role.in_(CASE_ROLES))
+        .order_by(User.id)
+    ).all()
+    return holding(session, case, users, ())
