@@ -21,6 +21,7 @@ from grassroots.db import (
     upgrade_schema,
 )
 from grassroots.geo.cli import app as geo_app
+from grassroots.hotline.cli import app as hotline_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.leads.cli import app as leads_app
 from grassroots.logging_filter import install_log_masking
@@ -44,6 +45,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(geo_app, name="geo")
 app.add_typer(leads_app, name="leads")
 app.add_typer(open311_app, name="open311")
+app.add_typer(hotline_app, name="hotline")
 app.command("report")(report_command)
 
 

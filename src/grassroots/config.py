@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     open311_rate_limit: str = "60/60"
     open311_jurisdiction_id: str = "grassroots"
     open311_intake_level: Literal["village", "township", "county"] = "township"
+    # 12345 work orders (docs/hotline.md): the level whose centre holds an imported order.
+    hotline_intake_level: Literal["village", "township", "county"] = "township"
     open311_contact: str = "请联系本县综治中心 / contact the county's governance centre"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).
@@ -100,6 +102,18 @@ class Settings(BaseSettings):
     local_resolution_scope: Literal["village", "township", "county"] = "village"
     # 群体性纠纷: a case with at least this many people involved.
     mass_dispute_min_people: int = Field(default=5, ge=2)
+
+    # Notifications (docs/notifications.md): the SMTP server of the e-mail channel, and the
+    # outbox's retries (the wait doubles from notify_retry_seconds, at most an hour).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "grassroots@localhost"
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    notify_max_attempts: int = Field(default=6, ge=1)
+    notify_retry_seconds: int = Field(default=60, ge=1)
 
     @property
     def effective_database_url(self) -> str:

@@ -12,6 +12,7 @@ from grassroots.db import Base
 from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
+from grassroots.hotline import models as hotline_models
 from grassroots.leads import models as leads_models
 from grassroots.leads import tallies as leads_tallies
 from grassroots.notifications import models as notification_models
@@ -28,6 +29,7 @@ __all__ = [
     "dictionary_models",
     "geo_models",
     "grid_post_models",
+    "hotline_models",
     "intake_models",
     "leads_models",
     "leads_tallies",

@@ -312,6 +312,17 @@ def lead_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
     return _lead(session, actor, _code_outside(session, actor), False)
 
 
+def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
+    """An active notification channel (a row, as the seed has none): channels are set for
+    the whole deployment, nothing scoped (administrators configure, staff choose)."""
+    from grassroots.notifications.models import Channel
+
+    channel = Channel(name=f"矩阵渠道{next(_counter)}", kind="email")
+    session.add(channel)
+    session.commit()
+    return str(channel.id)
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -344,6 +355,7 @@ SAMPLES: dict[str, Sample] = {
     "notice_id": Sample(notice_inside, notice_outside),
     # leads: one the actor sees (assigned to them, in their post), one beyond their post
     "lead_code": Sample(lead_inside, lead_outside),
+    "channel_id": Sample(channel_any),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.

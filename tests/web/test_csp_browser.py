@@ -51,6 +51,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/grids/{code}": ("zhao", f"/grids/{GRID}"),
     "/grid-vacancies": ("zhao", "/grid-vacancies"),
     "/notifications": ("zhao", "/notifications"),
+    "/notifications/settings": ("zhao", "/notifications/settings"),
+    "/admin/notifications": ("admin", "/admin/notifications"),
     "/admin/users": ("security", "/admin/users"),
     "/admin/users/{username}": ("security", "/admin/users/wang"),
     "/audit": ("audit", "/audit"),

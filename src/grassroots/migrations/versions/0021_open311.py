@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2: client keys and the requests they posted
+"""Residents' channel: Open311 client keys and requests, 12345 work orders
 
 Revision ID: 0021
 Revises: 0017
@@ -8,6 +8,9 @@ open311_client holds each registered client's hashed api_key and the service acc
 requests are registered by; open311_request links each POSTed request to its case, with
 what only Open311 carries (media_url, the client's account_id, the email encrypted, the
 resident's own description) and the digest that makes a retried POST answer the same case.
+hotline_order links each imported 12345 work order (工单编号, unique) to its case with the
+order's times; case_file.source_due_on keeps a deadline the source set (办理时限), which no
+accept or resolve clock of the case runs past.
 """
 
 from collections.abc import Sequence
@@ -67,9 +70,35 @@ def upgrade() -> None:
         sa.UniqueConstraint("token", name=op.f("uq_open311_request_token")),
     )
     op.create_index(op.f("ix_open311_request_client_id"), "open311_request", ["client_id"])
+    _hotline()
+
+
+def _hotline() -> None:
+    with op.batch_alter_table("case_file", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("source_due_on", sa.Date(), nullable=True))
+    op.create_table(
+        "hotline_order",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_no", sa.String(length=64), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("called_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("demand_type", sa.String(length=64), nullable=False),
+        sa.Column("time_limit_on", sa.Date(), nullable=True),
+        sa.Column("feedback_due_on", sa.Date(), nullable=True),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case_file.id"], name=op.f("fk_hotline_order_case_id_case_file")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hotline_order")),
+        sa.UniqueConstraint("case_id", name=op.f("uq_hotline_order_case_id")),
+        sa.UniqueConstraint("order_no", name=op.f("uq_hotline_order_order_no")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("hotline_order")
+    with op.batch_alter_table("case_file", schema=None) as batch_op:
+        batch_op.drop_column("source_due_on")
     op.drop_index(op.f("ix_open311_request_client_id"), table_name="open311_request")
     op.drop_table("open311_request")
     op.drop_index(op.f("ix_open311_client_user_id"), table_name="open311_client")
