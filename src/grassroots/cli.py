@@ -23,6 +23,7 @@ from grassroots.db import (
 from grassroots.geo.cli import app as geo_app
 from grassroots.hotline.cli import app as hotline_app
 from grassroots.jobs_cli import app as jobs_app
+from grassroots.leads.cli import app as leads_app
 from grassroots.logging_filter import install_log_masking
 from grassroots.open311.cli import app as open311_app
 from grassroots.parties.cli import app as keys_app
@@ -42,6 +43,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(geo_app, name="geo")
+app.add_typer(leads_app, name="leads")
 app.add_typer(open311_app, name="open311")
 app.add_typer(hotline_app, name="hotline")
 app.command("report")(report_command)

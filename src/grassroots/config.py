@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Per-process, per-client-address limits: "<requests>/<seconds>".
     login_rate_limit: str = "20/60"
     intake_rate_limit: str = "30/60"
+    # The public leads path (anonymous reports, receipt lookups, additions): per address,
+    # counted in the database so that it holds across processes.
+    leads_public_rate_limit: str = "10/600"
     # Open311 GeoReport v2 (docs/open311.md): requests per client address to /open311/v2/;
     # the jurisdiction_id that names the whole deployment; the level whose centre holds a
     # POSTed request first; the contact shown in discovery.

@@ -35,6 +35,10 @@ PUBLIC: set[tuple[str, str]] = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/api/v1/auth/login"),
+    # the public leads path (举报, 查询码): rate-limited in the database
+    ("POST", "/api/v1/public/leads"),
+    ("POST", "/api/v1/public/leads/lookup"),
+    ("POST", "/api/v1/public/leads/supplement"),
 }
 # The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
 # for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).
@@ -291,6 +295,7 @@ def _lead(session: Session, actor: User, code: str | None, assign: bool) -> str:
     data = NewLead(
         source="report", category_code="other", title="矩阵样本", content="访问矩阵的样本线索",
         jurisdiction_code=code[:12].ljust(12, "0"), persons="样本人员",
+        informant_name="样本举报人",
     )  # fmt: skip
     lead = do_create(session, data, actor=qian)
     if assign:
@@ -398,6 +403,7 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/api/v1/case-sources/{code}", "code"): fixed("grid_patrol"),
     ("/api/v1/lead-categories/{code}", "code"): fixed("other"),
     ("/api/v1/leads/{lead_code}/actions/{action}", "action"): fixed("start"),
+    ("/leads/{lead_code}/act/{action}", "action"): fixed("start"),
     # jurisdictions are readable by every holder of geo.read (the map is not personal data)
     ("/admin/categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/jurisdictions/{code}", "code"): fixed("990101002000"),
@@ -429,6 +435,7 @@ def sample_for(path: str, name: str) -> Sample | None:
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/users/{username}/role"): {"role": "leader"},
     ("POST", "/api/v1/parties/{party_id}/reveal"): {"field": "phone", "reason": "矩阵测试查看"},
+    ("POST", "/api/v1/leads/{lead_code}/informant/reveal"): {"reason": "矩阵测试查看"},
     ("POST", "/api/v1/grids/{code}/posts"): {
         "username": "wang",
         "kind": "worker",

@@ -24,6 +24,7 @@ from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.web.browser_support import serious_violations
 from tests.web.conftest import DESKTOP, Guard, watch_console, watch_csp
 from tests.web.test_agreement_browser import GRID, agreed_case
+from tests.web.test_leads_browser import received_lead
 from tests.web.test_rounds_browser import recorded_round
 
 # route as declared → (seed user who opens it, the address opened; {code}: a case with an
@@ -37,6 +38,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "/cases/grid/{grid_code}": ("zhao", f"/cases/grid/{GRID}"),
     "/cases/{code}": ("zhao", "/cases/{code}"),
     "/cases/{code}/agreement": ("zhao", "/cases/{code}/agreement"),
+    "/leads": ("zhao", "/leads"),
+    "/leads/new": ("zhao", "/leads/new"),
+    "/leads/{lead_code}": ("zhao", "/leads/{lead}"),
     "/cases/{code}/edit": ("zhao", "/cases/{code}/edit"),
     "/reports": ("zhao", "/reports"),
     "/reports/preview": ("zhao", "/reports/preview?jurisdiction={township}&period={year}"),
@@ -150,6 +154,8 @@ def test_every_page_loads_without_a_csp_violation(open_as, username):
         values["code"] = agreed_case(page)
     if any("{round_id}" in route for route in routes):
         values["round"] = recorded_round(page)
+    if any("{lead}" in PAGES[route][1] for route in routes):
+        values["lead"] = received_lead(page)
     assert open_all(page, routes, values) == []
     assert console == []  # no console error at all, CSP or other
 

@@ -28,9 +28,11 @@ from grassroots.dictionary.queries import active_lead_category
 from grassroots.errors import Problem
 from grassroots.leads import queries as q
 from grassroots.leads import schemas as s
+from grassroots.leads import tallies  # noqa: F401  (the tally listener joins every write)
 from grassroots.leads.models import Lead, LeadEvent, LeadState
-from grassroots.leads.sealing import INFORMANT_USAGE, LEAD_USAGE, seal
+from grassroots.leads.sealing import INFORMANT_USAGE, LEAD_USAGE, seal, unseal
 from grassroots.leads.workflow import POLICY_DAYS, TABLE
+from grassroots.logging_filter import mask_text
 from grassroots.scope import current_jurisdiction, in_subtree
 
 # The case source a lead's case gets when the verifier names none.
@@ -260,3 +262,52 @@ STEPS = {
     "assign": _assign, "split": _split, "start": _nothing, "note": _nothing,
     "verify": _verify, "reply": _reply, "return": _return, "close": _close,
 }  # fmt: skip
+
+
+def do_reveal_informant(
+    session: Session, lead: Lead, reason: str, *, actor: User, permissions: frozenset[str],
+    ip: str = "",
+) -> tuple[str | None, str | None]:  # fmt: skip
+    """The informant's name and contact, for a stated reason, to a role that may see them;
+    audited (the reason masked, never the values) with a timeline entry that says only
+    that it happened."""
+    if not q.may_reveal_informant(actor, lead, permissions):
+        with transaction(session):
+            record_audit(session, actor=actor, action="lead.informant_reveal", object_type="lead",
+                         object_id=lead.code, result="denied", ip=ip)  # fmt: skip
+        raise Problem(403, "not_allowed", "您不能查看此线索的举报人 / not allowed")
+    if lead.informant_name_enc is None and lead.informant_contact_enc is None:
+        raise Problem(404, "no_informant", "未登记举报人（或为匿名举报）/ no informant recorded")
+    with transaction(session):
+        name = unseal(INFORMANT_USAGE, "informant_name", lead.informant_name_enc)
+        contact = unseal(INFORMANT_USAGE, "informant_contact", lead.informant_contact_enc)
+        session.add(LeadEvent(lead_id=lead.id, action="reveal", actor_id=actor.id,
+                              from_state=lead.state, to_state=lead.state))  # fmt: skip
+        record_audit(
+            session, actor=actor, action="lead.informant_reveal", object_type="lead",
+            object_id=lead.code, details={"reason": mask_text(reason)}, ip=ip,
+        )  # fmt: skip
+    return name, contact
+
+
+def do_import(session: Session, leads: list[s.NewLead], *, source: str) -> list[Lead]:
+    """A batch handed down, all or nothing: every lead checked against the database first
+    (every error reported with its row), then all received in one transaction."""
+    errors = []
+    for number, data in enumerate(leads, start=2):
+        try:
+            check_new(session, data, None)
+        except Problem as exc:
+            errors.append({"field": f"row {number}", "message": exc.message})
+    if errors:
+        raise Problem(422, "import_failed", "导入失败，未导入任何线索 / nothing imported",
+                      errors=errors)  # fmt: skip
+    moment = utc(None)
+    with transaction(session):
+        created = []
+        for data in leads:
+            lead = new_lead(session, data, None, moment)
+            add_event(session, lead, "create", None, None, details={"import": source[:64]},
+                      now=moment)  # fmt: skip
+            created.append(lead)
+    return created

@@ -6,19 +6,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
-from pydantic import ValidationError
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
+from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
-from grassroots.bounds import fits_int
+from grassroots.bounds import Year, fits_int
 from grassroots.calendar.today import china_today
 from grassroots.cases.queries import access_case
 from grassroots.deps import DbSession, Permissions, requires
 from grassroots.errors import Problem
 from grassroots.leads import queries as q
-from grassroots.leads.actions import do_act, do_create
+from grassroots.leads.actions import do_act, do_create, do_reveal_informant
+from grassroots.leads.figures import FiguresOut, lead_figures
 from grassroots.leads.models import Finding, Lead, LeadSource, LeadState
+from grassroots.leads.reply import build_reply_docx
 from grassroots.leads.responses import (
     ActionResult,
     LeadOut,
@@ -27,12 +31,15 @@ from grassroots.leads.responses import (
     lead_out,
     page_of,
 )
-from grassroots.leads.schemas import INPUTS, NewLead
+from grassroots.leads.schemas import INPUTS, NewLead, RevealIn
+from grassroots.scope import post_prefix
 
 router = APIRouter(tags=["leads"])
 Reader = Annotated[User, requires("lead.read")]
 Registrar = Annotated[User, requires("lead.register")]
 Actor = Annotated[User, requires("lead.act")]
+Revealer = Annotated[User, requires("lead.reveal")]
+Coordinator = Annotated[User, requires("lead.register")]
 _ = Finding  # the finding codes are documented with the verify action
 
 
@@ -67,6 +74,18 @@ def create_lead(
     issuing body's deadline (due_on) or the policy's in working days."""
     lead = do_create(session, data, actor=user)
     return lead_out(session, user, lead, permissions, china_today())
+
+
+@router.get("/leads/figures", response_model=FiguresOut)
+def figures(
+    session: DbSession, user: Coordinator, year: Annotated[Year | None, Query()] = None
+) -> FiguresOut:
+    """线索统计 of the user's subtree: 线索数 by source and category, 已核查 / 核查中 / 超期,
+    属实率, 转为案件数, 清零率 per batch, per issuing body and overall (docs/metrics.md)."""
+    prefix = post_prefix(user)
+    if prefix is None:
+        raise Problem(404, "no_post", "您没有岗位辖区 / you have no post")
+    return lead_figures(session, prefix, year, china_today())
 
 
 @router.get("/leads/{lead_code}", response_model=LeadOut)
@@ -115,3 +134,42 @@ def leads_of_case(code: str, session: DbSession, user: Reader) -> list[LeadRow]:
     case = access_case(session, user, code)
     rows = session.scalars(select(Lead).where(Lead.case_id == case.id, q.lead_scope(user)))
     return page_of(session, list(rows), china_today())
+
+
+class InformantOut(BaseModel):
+    name: str | None
+    contact: str | None
+
+
+@router.post("/leads/{lead_code}/informant/reveal", response_model=InformantOut)
+def reveal_informant(
+    lead_code: str, data: RevealIn, request: Request, session: DbSession, user: Revealer,
+    permissions: Permissions,
+) -> InformantOut:  # fmt: skip
+    """举报人信息: the informant's name and contact, with a reason; every reveal is audited.
+    Refused (403) to anyone of the unit the lead is about."""
+    lead = q.access_lead(session, user, lead_code)
+    name, contact = do_reveal_informant(session, lead, data.reason, actor=user,
+                                        permissions=permissions, ip=client_ip(request))  # fmt: skip
+    return InformantOut(name=name, contact=contact)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/leads/{lead_code}/reply.docx", response_class=Response,
+            responses={200: {"content": {DOCX: {}}}})  # fmt: skip
+def reply_document(
+    lead_code: str, session: DbSession, user: Coordinator, permissions: Permissions
+) -> Response:
+    """核查情况报告 (Word) for the issuing body, once the lead is verified. It names neither
+    the people in the lead nor the informant."""
+    lead = q.access_lead(session, user, lead_code)
+    if lead.state not in ("verified", "replied", "closed"):
+        raise Problem(409, "not_verified", "线索尚未核查完毕 / not verified yet")
+    out = lead_out(session, user, lead, permissions, china_today())
+    centre = user.unit.name if user.unit is not None else "综治中心"
+    data = build_reply_docx(out, centre, china_today())
+    name = f"reply-{lead.code}.docx"
+    return Response(data, media_type=DOCX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

@@ -137,3 +137,25 @@ class PublicHit(Base):
     bucket: Mapped[str] = mapped_column(String(16))
     client: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LeadTally(Base):
+    """The figures of leads, kept exact by every write of a lead in its own transaction
+    (grassroots.leads.tallies): one row per year received × jurisdiction × issuing body ×
+    batch × source × category. Only top-level leads count (a split lead's sub-leads are
+    parts of one lead)."""
+
+    __tablename__ = "lead_tally"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    issuing_body: Mapped[str] = mapped_column(String(100), primary_key=True)
+    batch: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    category_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    received: Mapped[int] = mapped_column(default=0)
+    verified: Mapped[int] = mapped_column(default=0)  # verified, replied or closed
+    replied: Mapped[int] = mapped_column(default=0)  # replied or closed: cleared (清零)
+    substantiated: Mapped[int] = mapped_column(default=0)  # 属实
+    partly: Mapped[int] = mapped_column(default=0)  # 部分属实
+    to_case: Mapped[int] = mapped_column(default=0)  # 转为案件

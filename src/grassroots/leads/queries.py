@@ -73,12 +73,16 @@ def is_coordinator(user: User, lead: Lead, permissions: frozenset[str]) -> bool:
 
 
 def may_reveal_informant(user: User, lead: Lead, permissions: frozenset[str]) -> bool:
-    """Only a coordinator who may reveal (lead.reveal), and never anyone of the unit the
-    lead is about, nor a verifier of a lead about the verifier's own unit."""
-    if "lead.reveal" not in permissions or not is_coordinator(user, lead, permissions):
+    """Only who may reveal (lead.reveal: centre staff, leaders) and holds the lead's place in
+    the post; never anyone of the unit the lead is about, nor a verifier of a lead about the
+    verifier's own unit."""
+    if "lead.reveal" not in permissions or not in_subtree(user, lead.jurisdiction_code):
         return False
-    own_unit = user.unit_id is not None and user.unit_id == lead.subject_unit_id
-    return not own_unit
+    if lead.subject_unit_id is None:
+        return True
+    own_unit = user.unit_id == lead.subject_unit_id
+    verifies_own = is_verifier(user, lead) and lead.unit_id == lead.subject_unit_id
+    return not (own_unit or verifies_own)
 
 
 def is_split_parent(lead: Lead) -> bool:
@@ -187,3 +191,13 @@ def list_leads(
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (encode_cursor(rows[-1].id) if more and rows else None)
+
+
+def units_for(session: Session, user: User) -> list[Unit]:
+    """The active units a coordinator may route to: those in the post's subtree."""
+    from grassroots.geo.models import Jurisdiction
+
+    return list(session.scalars(
+        select(Unit).join(Jurisdiction, Unit.jurisdiction_id == Jurisdiction.id)
+        .where(Unit.active, subtree_condition(user, Jurisdiction.code)).order_by(Unit.code)
+    ))  # fmt: skip

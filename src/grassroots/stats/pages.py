@@ -13,9 +13,10 @@ from grassroots.calendar.today import china_today
 from grassroots.cases.listing.queries import awaiting_follow_up, my_tasks, open_by_grid
 from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.cases.queues.queries import queue_counts, viewer
-from grassroots.deps import DbSession, requires
+from grassroots.deps import DbSession, Permissions, requires
 from grassroots.geo.posts.queries import posts_of_user
 from grassroots.i18n import N_, request_locale
+from grassroots.leads.figures import FiguresOut, lead_figures
 from grassroots.stats.dashboard import Card, by_category, month_cards, trend
 from grassroots.stats.grids import FIGURE_LABELS, GridRow, grid_rows, total_of
 from grassroots.stats.periods import Period, parse_period
@@ -27,7 +28,9 @@ StatsReader = Annotated[User, requires("stats.read")]
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLResponse:
+def dashboard(
+    request: Request, session: DbSession, user: StatsReader, permissions: Permissions
+) -> HTMLResponse:
     node = user.jurisdiction
     cards = month_cards(session, node) if node is not None else []
     follow = awaiting_follow_up(session, user)
@@ -40,6 +43,7 @@ def dashboard(request: Request, session: DbSession, user: StatsReader) -> HTMLRe
         "figure_labels": FIGURE_LABELS,
         "tasks": my_tasks(session, user),
         "queues": _queue_cards(session, user),
+        "leads": _lead_figures(session, user, permissions),
         "charts": {
             "trend": trend(session, node) if node is not None else {},
             "categories": (
@@ -82,6 +86,14 @@ def grid_figures_page(
     context = {"node": node, "period": chosen, "rows": rows, "total": total_of(rows),
                "labels": FIGURE_LABELS, "today": today}  # fmt: skip
     return render(request, "stats/grids.html", context, user=user)
+
+
+def _lead_figures(session: DbSession, user: User, permissions: frozenset[str]) -> FiguresOut | None:
+    """This year's lead figures of the post, for those who coordinate leads (lead.register)."""
+    if "lead.register" not in permissions or user.jurisdiction is None:
+        return None
+    today = china_today()
+    return lead_figures(session, user.jurisdiction.prefix, today.year, today)
 
 
 def _queue_cards(session: DbSession, user: User) -> list[tuple[str, str, int]]:
