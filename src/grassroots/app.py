@@ -45,9 +45,11 @@ from grassroots.geo import pages as geo_pages
 from grassroots.geo.posts import api as grid_posts_api
 from grassroots.geo.posts import pages as grid_posts_pages
 from grassroots.i18n import install_locale
+from grassroots.leads import api as leads_api
 from grassroots.logging_filter import install_log_masking
 from grassroots.notifications import api as notifications_api
 from grassroots.notifications import pages as notifications_pages
+from grassroots.open311 import api as open311_api
 from grassroots.parties import api as parties_api
 from grassroots.parties import pages as parties_pages
 from grassroots.reports import api as reports_api
@@ -68,7 +70,7 @@ API_PREFIX = "/api/v1"
 API_MODULES = (
     geo_api, grid_posts_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
     dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
-    queues_api, editing_api, notifications_api,
+    queues_api, editing_api, notifications_api, leads_api,
 )  # fmt: skip
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
@@ -83,6 +85,7 @@ def include_routes(app: FastAPI) -> None:
         app.include_router(api.router, prefix=API_PREFIX)
     for pages in PAGE_MODULES:
         app.include_router(pages.router)
+    app.include_router(open311_api.router)  # /open311/v2: the GeoReport spec's own paths
     add_protected_docs(app, API_PREFIX)
     install_problem_responses(app)  # the problem+json answers of every operation
 

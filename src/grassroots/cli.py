@@ -21,8 +21,10 @@ from grassroots.db import (
     upgrade_schema,
 )
 from grassroots.geo.cli import app as geo_app
+from grassroots.hotline.cli import app as hotline_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.logging_filter import install_log_masking
+from grassroots.open311.cli import app as open311_app
 from grassroots.parties.cli import app as keys_app
 from grassroots.reports.cli import report as report_command
 from grassroots.stats.cli import app as stats_app
@@ -40,6 +42,8 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(geo_app, name="geo")
+app.add_typer(open311_app, name="open311")
+app.add_typer(hotline_app, name="hotline")
 app.command("report")(report_command)
 
 

@@ -67,6 +67,21 @@ class Settings(BaseSettings):
     # Per-process, per-client-address limits: "<requests>/<seconds>".
     login_rate_limit: str = "20/60"
     intake_rate_limit: str = "30/60"
+    # Open311 GeoReport v2 (docs/open311.md): requests per client address to /open311/v2/;
+    # the jurisdiction_id that names the whole deployment; the level whose centre holds a
+    # POSTed request first; the contact shown in discovery.
+    open311_rate_limit: str = "60/60"
+    open311_jurisdiction_id: str = "grassroots"
+    open311_intake_level: Literal["village", "township", "county"] = "township"
+    # Likely duplicates at intake (docs/cases.md): cases registered within this many days, in
+    # the same grid or within this many metres, sharing a party (blind index) or as similar
+    # as this (Jaccard of character bigrams, 0–1).
+    duplicate_window_days: int = Field(default=30, ge=1, le=3650)
+    duplicate_distance_m: float = Field(default=300.0, ge=0)
+    duplicate_text_threshold: float = Field(default=0.2, ge=0, le=1)
+    # 12345 work orders (docs/hotline.md): the level whose centre holds an imported order.
+    hotline_intake_level: Literal["village", "township", "county"] = "township"
+    open311_contact: str = "请联系本县综治中心 / contact the county's governance centre"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).
     grid_overlap_tolerance_m2: float = Field(default=10.0, ge=0)
@@ -90,6 +105,18 @@ class Settings(BaseSettings):
     local_resolution_scope: Literal["village", "township", "county"] = "village"
     # 群体性纠纷: a case with at least this many people involved.
     mass_dispute_min_people: int = Field(default=5, ge=2)
+
+    # Notifications (docs/notifications.md): the SMTP server of the e-mail channel, and the
+    # outbox's retries (the wait doubles from notify_retry_seconds, at most an hour).
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "grassroots@localhost"
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    notify_max_attempts: int = Field(default=6, ge=1)
+    notify_retry_seconds: int = Field(default=60, ge=1)
 
     @property
     def effective_database_url(self) -> str:

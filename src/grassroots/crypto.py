@@ -44,6 +44,21 @@ class Keyring:
         key = self.data_key if version == self.version else self.old_keys[version]
         return AESGCM(key).decrypt(nonce, sealed, field.encode()).decode()
 
+    def for_usage(self, usage: str) -> Keyring:
+        """The same keyring with every key derived for one usage (HMAC-SHA256 of the key and
+        the usage name): ciphertext of one usage (a lead's informant) does not open under
+        another's keys (parties), though one key file serves both and rotates both."""
+
+        def derive(key: bytes) -> bytes:
+            return hmac.new(key, f"usage:{usage}".encode(), hashlib.sha256).digest()
+
+        return Keyring(
+            version=self.version,
+            data_key=derive(self.data_key),
+            index_key=derive(self.index_key),
+            old_keys={v: derive(k) for v, k in self.old_keys.items()},
+        )
+
     def key_version_of(self, blob: bytes) -> int:
         return blob[0]
 

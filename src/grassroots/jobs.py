@@ -24,6 +24,8 @@ from grassroots.audit.jobs import audit_anchor_job
 from grassroots.cases.deadlines.jobs import sweep_deadlines
 from grassroots.db import utcnow
 from grassroots.job_lock import only_one
+from grassroots.leads.jobs import sweep_leads
+from grassroots.notifications.jobs import deliver_outbox
 from grassroots.reports.jobs import scheduled_reports_job
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,12 @@ JOBS: list[Job] = [
         sweep_deadlines,
     ),
     Job(
+        "lead_sweep",
+        "线索超期督办：核查超期的线索按工作日督办、上报上一级 / flag leads past their "
+        "verification deadline and escalate them after working days late",
+        sweep_leads,
+    ),
+    Job(
         "scheduled_reports",
         "定时报告：每月、每季度结束后生成县及各乡镇的工作报告并保存 / monthly and quarterly "
         "reports for the county and each township, kept for download",
@@ -61,6 +69,12 @@ JOBS: list[Job] = [
         "审计锚点：校验新增的审计行后，把链头追加到数据库以外的锚点文件 / verify the audit rows "
         "since the last anchor, then append the chain head to the anchor file",
         audit_anchor_job,
+    ),
+    Job(
+        "notification_outbox",
+        "通知投递：通过邮件和签名 Webhook 发送待发的通知，失败的按退避时间重试 / send the due "
+        "notifications by e-mail and signed webhook, retrying failures with backoff",
+        deliver_outbox,
     ),
 ]
 

@@ -12,7 +12,10 @@ from grassroots.db import Base
 from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
+from grassroots.hotline import models as hotline_models
+from grassroots.leads import models as leads_models
 from grassroots.notifications import models as notification_models
+from grassroots.open311 import models as open311_models
 from grassroots.reports import models as reports_models
 
 __all__ = [
@@ -25,8 +28,11 @@ __all__ = [
     "dictionary_models",
     "geo_models",
     "grid_post_models",
+    "hotline_models",
     "intake_models",
+    "leads_models",
     "notification_models",
+    "open311_models",
     "refdata",
     "reports_models",
     "tallies_models",

@@ -36,6 +36,22 @@ PUBLIC: set[tuple[str, str]] = {
     ("POST", "/login"),
     ("POST", "/api/v1/auth/login"),
 }
+# The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
+# for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).
+OPEN311 = "/open311/v2"
+PUBLIC |= {
+    ("GET", f"{OPEN311}/discovery.{{fmt}}"),
+    ("GET", f"{OPEN311}/services.{{fmt}}"),
+    ("GET", f"{OPEN311}/services/{{service_code}}.{{fmt}}"),
+    ("GET", f"{OPEN311}/requests.{{fmt}}"),
+    ("GET", f"{OPEN311}/requests/{{service_request_id}}.{{fmt}}"),
+    ("GET", f"{OPEN311}/tokens/{{token}}.{{fmt}}"),
+    *((m, f"{OPEN311}/{{rest:path}}") for m in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+}
+KEY_ROUTES: set[tuple[str, str]] = {("POST", f"{OPEN311}/requests.{{fmt}}")}
+PUBLIC |= KEY_ROUTES
+# Path values for public routes (anything not listed: "1").
+PUBLIC_VALUES: dict[str, str] = {"fmt": "xml"}
 # Mounted sub-apps (static files) that are public by design.
 PUBLIC_MOUNTS: set[str] = {"/static"}
 
@@ -263,6 +279,45 @@ def notice_outside(session: Session, actor: User, _values: dict[str, str]) -> st
     return _notice(session, other)
 
 
+def _lead(session: Session, actor: User, code: str | None, assign: bool) -> str:
+    """A lead received by the county centre (qian) in jurisdiction `code`, assigned to the
+    actor when `assign` (grid workers, mediators and unit handlers see only those)."""
+    from grassroots.leads.actions import do_create  # the leads domain
+    from grassroots.leads.schemas import NewLead
+
+    if code is None:
+        return "XS990101-2099-99999"
+    qian = session.scalars(select(User).where(User.username == "qian")).one()
+    data = NewLead(
+        source="report", category_code="other", title="矩阵样本", content="访问矩阵的样本线索",
+        jurisdiction_code=code[:12].ljust(12, "0"), persons="样本人员",
+    )  # fmt: skip
+    lead = do_create(session, data, actor=qian)
+    if assign:
+        lead.assignee_id = actor.id
+        session.commit()
+    return lead.code
+
+
+def lead_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _lead(session, actor, actor.jurisdiction.code if actor.jurisdiction else None, True)
+
+
+def lead_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _lead(session, actor, _code_outside(session, actor), False)
+
+
+def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
+    """An active notification channel (a row, as the seed has none): channels are set for
+    the whole deployment, nothing scoped (administrators configure, staff choose)."""
+    from grassroots.notifications.models import Channel
+
+    channel = Channel(name=f"矩阵渠道{next(_counter)}", kind="email")
+    session.add(channel)
+    session.commit()
+    return str(channel.id)
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -293,12 +348,17 @@ SAMPLES: dict[str, Sample] = {
     # grid posts (geo.posts): a post in a grid of the actor's subtree, or beyond it
     "post_id": Sample(post_inside, post_outside),
     "notice_id": Sample(notice_inside, notice_outside),
+    # leads: one the actor sees (assigned to them, in their post), one beyond their post
+    "lead_code": Sample(lead_inside, lead_outside),
+    "channel_id": Sample(channel_any),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
 ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/api/v1/case-categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/case-sources/{code}", "code"): fixed("grid_patrol"),
+    ("/api/v1/lead-categories/{code}", "code"): fixed("other"),
+    ("/api/v1/leads/{lead_code}/actions/{action}", "action"): fixed("start"),
     # jurisdictions are readable by every holder of geo.read (the map is not personal data)
     ("/admin/categories/{code}", "code"): fixed("neighbour"),
     ("/api/v1/jurisdictions/{code}", "code"): fixed("990101002000"),
@@ -336,6 +396,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/open311/v2/requests.{fmt}"): {"service_code": "neighbour", "lat": "0", "long": "0"},
     ("POST", "/admin/units/{unit_code}"): {"name": "示范县人民调解委员会"},
     ("POST", "/cases/{code}/agreement/document"): {"format": "docx", "reason": "矩阵测试导出"},
     ("POST", "/cases/{code}/parties/{party_id}/reveal"): {

@@ -21,6 +21,7 @@ FAILS the suite, with a message that says what to add to tests/accounts/access_r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +47,10 @@ from tests.accounts.access_registry import (
     BODIES,
     FORMS,
     INSIDE_MAY_404,
+    KEY_ROUTES,
     PUBLIC,
     PUBLIC_MOUNTS,
+    PUBLIC_VALUES,
     sample_for,
 )
 
@@ -148,6 +151,7 @@ def app(engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path) 
         database_url=engine.url.render_as_string(False),
         login_rate_limit="100000/60",
         intake_rate_limit="100000/60",
+        open311_rate_limit="100000/60",
     )
     return create_app(
         settings, engine=engine, read_sessions=session_factory, write_sessions=session_factory
@@ -207,7 +211,7 @@ class Matrix:
         values: dict[str, str],
         headers: dict[str, str] | None = None,
     ) -> int:
-        path = entry.path.format(**values)
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", entry.path).format(**values)  # {rest:path}
         more: dict[str, Any] = {"follow_redirects": False, "headers": headers}
         if entry.method != "GET":
             self.unchecked = {id(other) for other in self.clients.values()}
@@ -244,9 +248,11 @@ def allowed_or_absent(status: int) -> bool:
 
 
 def _run_anonymous(m: Matrix, entry: Entry) -> None:
-    values = {name: "1" for name in entry.path_params}
+    values = {name: PUBLIC_VALUES.get(name, "1") for name in entry.path_params}
     status = m.send(m.anonymous, entry, values)
-    if entry.key in PUBLIC:
+    if entry.key in KEY_ROUTES:  # a client's key, not a login: 403 without one (Open311)
+        m.check("anonymous", entry, values, lambda s: s == 403, "403 (no api_key)", status)
+    elif entry.key in PUBLIC:
         m.check(
             "anonymous",
             entry,
@@ -280,7 +286,8 @@ def _has_scoped_param(entry: Entry) -> bool:
 def _run_role(m: Matrix, entry: Entry, role: Role) -> None:
     actor = m.actor(role)
     if entry.key in PUBLIC:
-        status = m.send(m.client(role), entry, {})
+        values = {name: PUBLIC_VALUES.get(name, "1") for name in entry.path_params}
+        status = m.send(m.client(role), entry, values)
         m.check(role.value, entry, {}, lambda s: s < 500, "no server error", status)
         return
     inside = _values(m, entry, actor, "inside")

@@ -49,6 +49,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/grids/{code}": ("zhao", f"/grids/{GRID}"),
     "/grid-vacancies": ("zhao", "/grid-vacancies"),
     "/notifications": ("zhao", "/notifications"),
+    "/notifications/settings": ("zhao", "/notifications/settings"),
+    "/admin/notifications": ("admin", "/admin/notifications"),
     "/admin/users": ("security", "/admin/users"),
     "/admin/users/{username}": ("security", "/admin/users/wang"),
     "/audit": ("audit", "/audit"),
@@ -66,6 +68,14 @@ NOT_PAGES = {
     "/cases/export.csv": "a download",
     "/cases/export.xlsx": "a download",
     "/notifications/badge": "the htmx fragment of the navigation's unread count",
+    # Open311 GeoReport v2 (docs/open311.md): JSON or XML for other apps, never a page
+    "/open311/v2/discovery.{fmt}": "Open311 discovery, JSON/XML",
+    "/open311/v2/services.{fmt}": "Open311 service list, JSON/XML",
+    "/open311/v2/services/{service_code}.{fmt}": "Open311 service definition, JSON/XML",
+    "/open311/v2/requests.{fmt}": "Open311 requests, JSON/XML",
+    "/open311/v2/requests/{service_request_id}.{fmt}": "Open311 request, JSON/XML",
+    "/open311/v2/tokens/{token}.{fmt}": "Open311 token lookup, JSON/XML",
+    "/open311/v2/{rest:path}": "Open311's own 404 in the spec's error format",
 }
 
 # The rules axe-core does not apply to a route, each for a stated reason. htmx fragments are

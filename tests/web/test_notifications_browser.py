@@ -42,3 +42,50 @@ def test_a_mention_reaches_the_inbox_and_is_read(open_as):
     li.locator(".notice-filter").get_by_role("link", name="未读").click()
     assert "暂无通知" in li.locator(".notice-list").inner_text()
     assert li.locator("#unread-badge").count() == 0
+
+
+def test_admin_sets_up_a_webhook_and_staff_opt_in(open_as):
+    admin = open_as("admin")
+    admin.goto("/admin/notifications")
+    admin.get_by_label("渠道名称").fill("县短信网关")
+    admin.get_by_label("渠道类型").select_option("webhook")
+    admin.get_by_label("Webhook 地址").fill("http://127.0.0.1:9/hook")
+    admin.get_by_role("button", name="创建渠道").click()
+    admin.locator("#channel-secret").wait_for()
+    assert len(admin.locator("#channel-secret code").inner_text()) >= 32  # shown this once
+    row = admin.locator("tr", has_text="县短信网关")
+    assert "启用" in row.inner_text()
+    assert_accessible(admin)
+    screenshot(admin, "notification-channels")
+    admin.get_by_label("渠道名称").fill("县短信网关")  # the same name again: the error
+    admin.get_by_label("Webhook 地址").fill("ftp://127.0.0.1/hook")  # and a bad address
+    admin.get_by_role("button", name="创建渠道").click()
+    admin.locator("#channel-error").wait_for()
+    assert "http(s)" in admin.locator("#channel-error").inner_text()
+    assert admin.get_by_label("Webhook 地址").input_value() == "ftp://127.0.0.1/hook"  # kept
+    admin.get_by_label("Webhook 地址").fill("http://127.0.0.1:9/other")
+    admin.get_by_role("button", name="创建渠道").click()
+    admin.locator("#channel-error").wait_for()
+    assert "已存在" in admin.locator("#channel-error").inner_text()
+
+    zhao = open_as("zhao")
+    zhao.goto("/notifications")
+    zhao.get_by_role("link", name="通知设置").click()
+    box = zhao.locator("section", has_text="县短信网关")
+    box.get_by_label("本渠道上的地址（如手机号）").fill("13900000000")
+    box.get_by_label("超期").check()
+    box.get_by_label("上报", exact=True).check()
+    box.get_by_role("button", name="保存").click()
+    zhao.wait_for_selector(".flash")
+    box = zhao.locator("section", has_text="县短信网关")
+    assert box.get_by_label("超期").is_checked() and not box.get_by_label("临期").is_checked()
+    assert_accessible(zhao)
+
+    admin.goto("/admin/notifications")
+    admin.locator("tr", has_text="县短信网关").get_by_role("button", name="停用").click()
+    admin.wait_for_selector(".flash")
+    assert "已停用" in admin.locator("tr", has_text="县短信网关").inner_text()
+    zhao.goto("/notifications/settings")
+    assert (
+        "县短信网关" not in zhao.locator("main").inner_text()
+    )  # an inactive channel is not offered

@@ -17,15 +17,25 @@ from grassroots.accounts.models import Role
 # Every person who logs in may see and manage their own account (me, password, own tokens).
 SELF = {"account.self"}
 STAFF_READ = {"geo.read", "case.read", "stats.read", "report.read"} | SELF
+# Leads (线索): read what one may see, act (verify) on what is assigned; coordinators (centre
+# staff, leaders) register and route them and may reveal an informant, with a reason.
+LEAD_VERIFIER = {"lead.read", "lead.act"}
+LEAD_COORDINATOR = LEAD_VERIFIER | {"lead.register", "lead.reveal"}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.grid_worker: frozenset(STAFF_READ | {"case.register", "case.act"}),
-    Role.mediator: frozenset(STAFF_READ | {"case.register", "case.act", "party.reveal"}),
-    Role.centre_staff: frozenset(
-        STAFF_READ | {"case.register", "case.act", "party.reveal", "report.write"}
+    Role.grid_worker: frozenset(STAFF_READ | LEAD_VERIFIER | {"case.register", "case.act"}),
+    Role.mediator: frozenset(
+        STAFF_READ | LEAD_VERIFIER | {"case.register", "case.act", "party.reveal"}
     ),
-    Role.unit_handler: frozenset(STAFF_READ | {"case.act"}),
-    Role.leader: frozenset(STAFF_READ | {"case.act", "party.reveal", "report.write"}),
+    Role.centre_staff: frozenset(
+        STAFF_READ
+        | LEAD_COORDINATOR
+        | {"case.register", "case.act", "party.reveal", "report.write"}
+    ),
+    Role.unit_handler: frozenset(STAFF_READ | LEAD_VERIFIER | {"case.act"}),
+    Role.leader: frozenset(
+        STAFF_READ | LEAD_COORDINATOR | {"case.act", "party.reveal", "report.write"}
+    ),
     Role.system_admin: frozenset(
         SELF | {"geo.read", "geo.write", "config.write", "users.read", "users.manage"}
     ),

@@ -75,6 +75,7 @@ ACTION_LABELS: dict[str, str] = {
     "linked": N_("Linked by another case"),
     "unlinked": N_("Link removed by another case"),
     "edit": N_("Edit case details"),
+    "recompute": N_("Deadline recomputed after a calendar change"),
 }
 
 # What an edit (cases.editing) changed → msgid of its label on the timeline.

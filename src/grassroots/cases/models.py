@@ -106,6 +106,8 @@ class Case(Base):
     resolve_due: Mapped[date | None] = mapped_column(Date)
     follow_up_due: Mapped[date | None] = mapped_column(Date)
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A deadline the source set (12345's 办理时限): no accept or resolve clock runs past it.
+    source_due_on: Mapped[date | None] = mapped_column(Date)
     # The running clock (accept, resolve or follow-up, whichever the state waits for):
     # started / yellow-from / due dates, kept so lists filter by light and overdue in SQL.
     # None while no clock runs (suspended, closed, rejected, terminated).

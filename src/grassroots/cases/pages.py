@@ -34,6 +34,7 @@ from grassroots.cases.links.queries import case_links, case_shares
 from grassroots.cases.listing.queries import case_places
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.queries import access_case, timeline
+from grassroots.cases.workflow.guidance import JARGON, done_message, expected_actions, holder_text
 from grassroots.cases.workflow.transitions import allowed_actions, transition
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, dictionary_names
@@ -51,7 +52,7 @@ router = APIRouter(include_in_schema=False)
 register_globals(
     state_label=state_label, light_labels=LIGHT_LABELS, kind_labels=KIND_LABELS,
     party_role_labels=PARTY_ROLE_LABELS, field_labels=FIELD_LABELS, option_labels=OPTION_LABELS,
-    edit_labels=EDIT_LABELS,
+    edit_labels=EDIT_LABELS, jargon=JARGON,
 )  # fmt: skip
 register_filters(mask_name=mask_name)
 CaseReader = Annotated[User, requires("case.read")]
@@ -124,6 +125,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
             case.category_code, case.category_code
         ),
         "forms": action_forms(session, case, user),
+        **next_step_context(case, user, request),
         "may_edit": may_edit(case, user),
         **links_context(session, case, user),
         "action_labels": ACTION_LABELS,
@@ -132,6 +134,13 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
         "errors": {},
         "values": {},
     }
+
+
+def next_step_context(case: Case, user: User, request: Request) -> dict[str, Any]:
+    """The one or two actions the case waits for from this viewer; if none, who holds it."""
+    expected = expected_actions(case, allowed_actions(case, user))
+    t = gettext_for(request_locale(request))
+    return {"next_actions": expected, "holder_text": "" if expected else holder_text(case, t)}
 
 
 def latest_agreement(events: list[CaseEvent]) -> CaseEvent | None:
@@ -149,20 +158,20 @@ def case_detail(request: Request, session: DbSession, user: CaseReader, code: st
 
 def run_from_form(
     session: DbSession, user: User, code: str, action: str, form: dict[str, Any], t: Any
-) -> dict[str, str]:
-    """Validate with the action's model and run it; the errors by field ({} = done)."""
+) -> Case | dict[str, str]:
+    """Validate with the action's model and run it: the case as it is now, or the errors
+    by field."""
     version = str(form.get("expected_version", ""))
     if not version.isdigit() or not fits_int(int(version)):
         return {"_form": t(N_("The page is out of date: reload it and try again."))}
     model = transition(action).params
     try:
         params = model.model_validate(answers(model, form))
-        run_action(session, code, action, params, actor=user, expected_version=int(version))
+        return run_action(session, code, action, params, actor=user, expected_version=int(version))
     except ValidationError as exc:
         return field_errors(exc, t, lambda loc: str(loc[0]), "_form")
     except Problem as exc:
         return problem_errors(exc, "_form", {})
-    return {}
 
 
 @router.post(
@@ -175,12 +184,14 @@ def act(
 ) -> Response:
     """One action of the transition table; errors come back next to the action's fields."""
     access_case(session, user, code)
-    t = gettext_for(request_locale(request))
-    errors = run_from_form(session, user, code, action, form, t)
-    if not errors:
+    locale = request_locale(request)
+    t = gettext_for(locale)
+    outcome = run_from_form(session, user, code, action, form, t)
+    if isinstance(outcome, Case):  # done: say what it changed
         response = RedirectResponse(f"/cases/{code}", status_code=303)
-        set_flash(response, "case_updated", code)
+        set_flash(response, "case_acted", done_message(action, outcome, t, locale))
         return response
+    errors = outcome
     session.rollback()
     case = access_case(session, user, code)
     context = detail_context(session, case, user, request)

@@ -18,6 +18,7 @@ NOTE_LABELS = {
     "linked": "被其他案件关联",
     "unlinked": "其他案件取消关联",
     "edit": "修改案件信息",
+    "recompute": "节假日调整重算期限",
 }
 
 

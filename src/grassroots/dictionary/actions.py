@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.db import transaction
-from grassroots.dictionary.models import Category, Source
+from grassroots.dictionary.models import Category, LeadCategory, Source
 from grassroots.dictionary.schemas import DictionaryEntryIn
 
-Entry = TypeVar("Entry", Category, Source)
+Entry = TypeVar("Entry", Category, Source, LeadCategory)
 
 
 def do_put_entry(

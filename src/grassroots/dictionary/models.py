@@ -33,3 +33,16 @@ class Source(Base):
     name_en: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "" = zh
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class LeadCategory(Base):
+    """The categories of leads (线索类别), edited by the county: 矛盾纠纷隐患, 安全隐患,
+    涉黑涉恶, 公职人员问题 … (seeded by migration 0020; retired with active=false)."""
+
+    __tablename__ = "lead_category"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64), default="", server_default="")  # "" = zh
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots import refdata
-from grassroots.dictionary.models import Category, Source
+from grassroots.dictionary.models import Category, LeadCategory, Source
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def sources(session: Session) -> tuple[DictionaryRow, ...]:
 
 
 def _dictionary(
-    session: Session, model: type[Category] | type[Source]
+    session: Session, model: type[Category] | type[Source] | type[LeadCategory]
 ) -> tuple[DictionaryRow, ...]:
     rows = session.execute(
         select(model.code, model.name, model.name_en, model.sort_order, model.active).order_by(
@@ -57,7 +57,7 @@ def category_exists(session: Session, code: str) -> bool:
     return session.get(Category, code) is not None
 
 
-def dictionary_name(entry: Category | Source | DictionaryRow, locale: str) -> str:
+def dictionary_name(entry: Category | Source | LeadCategory | DictionaryRow, locale: str) -> str:
     """A category's or source's name in the UI language: the English name when the UI is
     English and one is set, else the Chinese name (dictionary data, edited by admins)."""
     return entry.name_en if locale == "en" and entry.name_en else entry.name
@@ -68,3 +68,13 @@ def dictionary_names(
 ) -> dict[str, str]:
     """code → name in the UI language, in the entries' order."""
     return {e.code: dictionary_name(e, locale) for e in entries}
+
+
+def lead_categories(session: Session) -> tuple[DictionaryRow, ...]:
+    """The county's lead categories (not cached: read by lead pages and writes only)."""
+    return _dictionary(session, LeadCategory)
+
+
+def active_lead_category(session: Session, code: str) -> bool:
+    row = session.get(LeadCategory, code)
+    return row is not None and row.active

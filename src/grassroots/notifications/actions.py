@@ -1,23 +1,30 @@
-"""Writes of the inbox: notices created inside the transaction of the event that causes
+"""Writes of notifications: notices created inside the transaction of the event that causes
 them (`add_notices`, called by the writer that owns that transaction), and the reader
 marking their own notices read (`do_mark_read`, `do_mark_all_read`, one audited
-transaction each)."""
+transaction each); the administrators' channels and each person's opt-in (subscriptions)."""
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
+from grassroots.crypto import keyring
 from grassroots.db import transaction, utcnow
+from grassroots.errors import Problem
 from grassroots.notifications.kinds import KINDS, PARAMS
-from grassroots.notifications.models import Notification
-from grassroots.notifications.outbox import queue_deliveries
+from grassroots.notifications.models import Channel, Notification, Subscription
+from grassroots.notifications.outbox import SECRET_FIELD, queue_deliveries
+from grassroots.notifications.schemas import ChannelChange, ChannelIn, SubscriptionIn
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def add_notices(
@@ -68,3 +75,81 @@ def do_mark_all_read(session: Session, user: User) -> int:
                      object_type="user", object_id=user.username,
                      details={"count": count})  # fmt: skip
     return count
+
+
+def _taken() -> Problem:
+    message = "渠道名称已存在 / a channel of that name exists"
+    return Problem(409, "channel_exists", message, errors=[{"field": "name", "message": message}])
+
+
+def _channel_out_secret(session: Session, channel: Channel, secret: str | None) -> None:
+    if secret is not None:
+        channel.secret_enc = keyring().encrypt(SECRET_FIELD, secret)
+
+
+def do_create_channel(
+    session: Session, data: ChannelIn, *, actor: User
+) -> tuple[Channel, str | None]:
+    """A new channel (administrators). A webhook without a given secret gets a random one,
+    returned this once; it is stored sealed with the key file (crypto.Keyring)."""
+    secret = data.secret
+    if data.kind == "webhook" and secret is None:
+        secret = secrets.token_urlsafe(32)
+    with transaction(session):
+        if session.scalar(select(Channel.id).where(Channel.name == data.name)) is not None:
+            raise _taken()
+        channel = Channel(name=data.name, kind=data.kind, url=data.url or "", active=data.active)
+        _channel_out_secret(session, channel, secret)
+        session.add(channel)
+        session.flush()
+        record_audit(session, actor=actor, action="notification.channel_create",
+                     object_type="notification_channel", object_id=str(channel.id),
+                     details={"name": data.name, "kind": data.kind})  # fmt: skip
+    return channel, secret if data.kind == "webhook" and data.secret is None else None
+
+
+def do_change_channel(
+    session: Session, channel: Channel, data: ChannelChange, *, actor: User
+) -> Channel:
+    """Switch a channel on or off, point a webhook elsewhere, replace its secret."""
+    changed = sorted(data.model_dump(exclude_none=True))
+    if channel.kind == "email" and (data.url is not None or data.secret is not None):
+        raise Problem(
+            422,
+            "validation_failed",
+            "邮件渠道没有地址或密钥 / an e-mail channel has no url or secret",
+        )
+    with transaction(session):
+        if data.active is not None:
+            channel.active = data.active
+        if data.url is not None:
+            channel.url = data.url
+        _channel_out_secret(session, channel, data.secret)
+        record_audit(session, actor=actor, action="notification.channel_change",
+                     object_type="notification_channel", object_id=str(channel.id),
+                     details={"changed": changed})  # fmt: skip
+    return channel
+
+
+def do_subscribe(
+    session: Session, user: User, channel: Channel, data: SubscriptionIn
+) -> Subscription:
+    """The user's own choice for one channel: the kinds of notice and the address (an e-mail
+    channel needs an e-mail address)."""
+    if channel.kind == "email" and data.kinds and not EMAIL.match(data.address):
+        message = "请填写有效的电子邮件地址 / enter a valid e-mail address"
+        raise Problem(
+            422, "validation_failed", message, errors=[{"field": "address", "message": message}]
+        )
+    with transaction(session):
+        sub = session.scalar(select(Subscription).where(
+            Subscription.user_id == user.id, Subscription.channel_id == channel.id))  # fmt: skip
+        if sub is None:
+            sub = Subscription(user_id=user.id, channel_id=channel.id)
+            session.add(sub)
+        sub.address, sub.kinds = data.address, sorted(set(data.kinds))
+        session.flush()
+        record_audit(session, actor=user, action="notification.subscribe",
+                     object_type="notification_channel", object_id=str(channel.id),
+                     details={"kinds": sub.kinds})  # fmt: skip
+    return sub

@@ -1,9 +1,10 @@
 """/api/v1/notifications: the reader's own inbox — list (unread filter, keyset pages),
-unread count, mark one or all read."""
+unread count, mark one or all read — and own channel opt-ins; /api/v1/notification-channels
+and /api/v1/notification-deliveries for administrators."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
@@ -12,12 +13,31 @@ from grassroots.bounds import DbId
 from grassroots.deps import DbSession, requires
 from grassroots.i18n import gettext_for, request_locale
 from grassroots.notifications import queries as q
-from grassroots.notifications.actions import do_mark_all_read, do_mark_read
-from grassroots.notifications.schemas import MarkedAll, NoticeOut, NoticePage, UnreadCount
-from grassroots.notifications.views import notice_out
+from grassroots.notifications.actions import (
+    do_change_channel,
+    do_create_channel,
+    do_mark_all_read,
+    do_mark_read,
+    do_subscribe,
+)
+from grassroots.notifications.schemas import (
+    ChannelChange,
+    ChannelCreated,
+    ChannelIn,
+    ChannelOut,
+    DeliveryPage,
+    MarkedAll,
+    NoticeOut,
+    NoticePage,
+    SubscriptionIn,
+    SubscriptionOut,
+    UnreadCount,
+)
+from grassroots.notifications.views import channel_out, delivery_out, notice_out, subscription_out
 
 router = APIRouter(tags=["notifications"])
 Reader = Annotated[User, requires("case.read")]
+Admin = Annotated[User, requires("config.write")]
 
 
 @router.get("/notifications", response_model=NoticePage)
@@ -53,3 +73,54 @@ def mark_read(request: Request, session: DbSession, user: Reader, notice_id: DbI
     """标为已读: one of the user's own notices (anyone else's: 404)."""
     notice = do_mark_read(session, user, q.access_notification(session, user, notice_id))
     return notice_out(notice, gettext_for(request_locale(request)))
+
+
+@router.get("/notifications/subscriptions", response_model=list[SubscriptionOut])
+def my_subscriptions(session: DbSession, user: Reader) -> list[SubscriptionOut]:
+    """通知渠道订阅: every active channel with the user's own choice (kinds, address)."""
+    mine = q.subscriptions_of(session, user)
+    return [subscription_out(c, mine.get(c.id)) for c in q.channels(session, active_only=True)]
+
+
+@router.put("/notifications/subscriptions/{channel_id}", response_model=SubscriptionOut)
+def subscribe(
+    session: DbSession, user: Reader, channel_id: DbId, body: SubscriptionIn
+) -> SubscriptionOut:
+    """The user's own opt-in on one active channel (no kinds: off)."""
+    channel = q.access_channel(session, channel_id, active_only=True)
+    return subscription_out(channel, do_subscribe(session, user, channel, body))
+
+
+@router.get("/notification-channels", response_model=list[ChannelOut])
+def list_channels(session: DbSession, user: Admin) -> list[ChannelOut]:
+    """通知渠道 (administrators): e-mail and signed webhooks; secrets are never shown."""
+    return [channel_out(c) for c in q.channels(session)]
+
+
+@router.post("/notification-channels", response_model=ChannelCreated, status_code=201)
+def create_channel(session: DbSession, user: Admin, body: ChannelIn) -> ChannelCreated:
+    """A new channel; a webhook's generated secret is in this answer only."""
+    channel, secret = do_create_channel(session, body, actor=user)
+    return ChannelCreated(**channel_out(channel).model_dump(), secret=secret)
+
+
+@router.patch("/notification-channels/{channel_id}", response_model=ChannelOut)
+def change_channel(
+    session: DbSession, user: Admin, channel_id: DbId, body: ChannelChange
+) -> ChannelOut:
+    """Switch a channel on or off, change a webhook's URL or secret."""
+    channel = q.access_channel(session, channel_id)
+    return channel_out(do_change_channel(session, channel, body, actor=user))
+
+
+@router.get("/notification-deliveries", response_model=DeliveryPage)
+def list_deliveries(
+    session: DbSession,
+    user: Admin,
+    state: Literal["pending", "sent", "failed", "gave_up"] | None = None,
+    before: Annotated[DbId | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> DeliveryPage:
+    """投递状态 (administrators): the outbox, newest first, for the people in their subtree."""
+    rows, next_before = q.deliveries(session, user, state=state, before=before, limit=limit)
+    return DeliveryPage(items=[delivery_out(r) for r in rows], next_before=next_before)

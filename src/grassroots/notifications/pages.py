@@ -1,26 +1,59 @@
 """The inbox page (/notifications), its mark-read forms and the unread badge of the top
-navigation (an htmx fragment the layout loads; no script of ours)."""
+navigation (an htmx fragment the layout loads; no script of ours); a person's channel
+choices (/notifications/settings); the administrators' channels and deliveries
+(/admin/notifications)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
 from grassroots.bounds import DbId
 from grassroots.calendar.today import local_time
 from grassroots.deps import DbSession, requires
-from grassroots.i18n import gettext_for, request_locale
+from grassroots.errors import Problem
+from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.notifications import queries as q
-from grassroots.notifications.actions import do_mark_all_read, do_mark_read
-from grassroots.notifications.views import notice_out
-from grassroots.web.templating import render
+from grassroots.notifications.actions import (
+    do_change_channel,
+    do_create_channel,
+    do_mark_all_read,
+    do_mark_read,
+    do_subscribe,
+)
+from grassroots.notifications.kinds import KINDS
+from grassroots.notifications.schemas import ChannelChange, ChannelIn, SubscriptionIn
+from grassroots.notifications.views import (
+    channel_out,
+    delivery_out,
+    notice_out,
+    subscription_out,
+)
+from grassroots.web.flash import set_flash
+from grassroots.web.forms import form_fields
+from grassroots.web.templating import register_globals, render
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[User, requires("case.read")]
+Admin = Annotated[User, requires("config.write")]
+FormFields = Annotated[dict[str, Any], Depends(form_fields)]
 PAGE_SIZE = 30
+DELIVERY_STATES = ("pending", "sent", "failed", "gave_up")
+STATE_LABELS = {
+    "pending": N_("Pending"), "sent": N_("Sent"), "failed": N_("Failed, will retry"),
+    "gave_up": N_("Given up"),
+}  # fmt: skip
+
+
+def delivery_state_label(state: str) -> str:
+    return STATE_LABELS.get(state, state)
+
+
+register_globals(delivery_state_label=delivery_state_label)
 
 
 @router.get("/notifications", response_class=HTMLResponse)
@@ -59,3 +92,84 @@ def badge(request: Request, session: DbSession, user: Reader) -> HTMLResponse:
     """htmx: the unread count beside 通知 in the navigation (empty when none)."""
     context = {"count": q.unread_count(session, user)}
     return render(request, "notifications/_badge.html", context, user=user)
+
+
+def _kinds_list(value: object) -> list[str]:
+    return value if isinstance(value, list) else ([value] if value else [])  # type: ignore[list-item]
+
+
+def _settings_page(
+    request: Request, session: DbSession, user: User, error: str = "", status: int = 200
+) -> HTMLResponse:  # fmt: skip
+    mine = q.subscriptions_of(session, user)
+    rows = [subscription_out(c, mine.get(c.id)) for c in q.channels(session, active_only=True)]
+    context = {"rows": rows, "kinds": KINDS, "error": error}
+    return render(request, "notifications/settings.html", context, user=user, status_code=status)
+
+
+@router.get("/notifications/settings", response_class=HTMLResponse)
+def settings_page(request: Request, session: DbSession, user: Reader) -> HTMLResponse:
+    """Which kinds of notice the user also wants by e-mail or through each webhook."""
+    return _settings_page(request, session, user)
+
+
+@router.post("/notifications/settings/{channel_id}", response_class=HTMLResponse)
+def save_settings(
+    request: Request, session: DbSession, user: Reader, channel_id: DbId, form: FormFields
+) -> Response:
+    channel = q.access_channel(session, channel_id, active_only=True)
+    data = {"address": form.get("address", ""), "kinds": _kinds_list(form.get("kinds"))}
+    try:
+        do_subscribe(session, user, channel, SubscriptionIn.model_validate(data))
+    except ValidationError:
+        return _settings_page(request, session, user, "请检查填写的内容 / check the form", 422)
+    except Problem as exc:
+        return _settings_page(request, session, user, exc.message, exc.status)
+    response = RedirectResponse("/notifications/settings", status_code=303)
+    set_flash(response, "saved")
+    return response
+
+
+def _admin_page(
+    request: Request, session: DbSession, user: User, *, error: str = "", secret: str = "",
+    status: int = 200, state: str | None = None, typed: dict[str, Any] | None = None,
+) -> HTMLResponse:  # fmt: skip
+    rows, _ = q.deliveries(session, user, state=state, limit=50)
+    context = {
+        "channels": [channel_out(c) for c in q.channels(session)], "error": error,
+        "secret": secret, "deliveries": [delivery_out(r) for r in rows], "state": state,
+        "states": DELIVERY_STATES, "typed": typed or {},
+    }  # fmt: skip
+    return render(request, "notifications/channels.html", context, user=user, status_code=status)
+
+
+@router.get("/admin/notifications", response_class=HTMLResponse)
+def admin_page(
+    request: Request, session: DbSession, user: Admin,
+    state: Annotated[str | None, Query(pattern="^(pending|sent|failed|gave_up)$")] = None,
+) -> HTMLResponse:  # fmt: skip
+    """Channels (create, switch on/off) and the latest deliveries with their state."""
+    return _admin_page(request, session, user, state=state)
+
+
+@router.post("/admin/notifications/channels", response_class=HTMLResponse)
+def admin_create(request: Request, session: DbSession, user: Admin, form: FormFields) -> Response:
+    data = {k: form.get(k) or None for k in ("name", "kind", "url", "secret")}
+    try:
+        _, secret = do_create_channel(session, ChannelIn.model_validate(data), actor=user)
+    except ValidationError:
+        message = "请检查名称、类型和地址（Webhook 需 http(s) 地址）/ check the name, kind and URL"
+        return _admin_page(request, session, user, error=message, status=422, typed=form)
+    except Problem as exc:
+        return _admin_page(request, session, user, error=exc.message, status=exc.status, typed=form)
+    # The generated secret is shown on this answer only (never stored in the clear).
+    return _admin_page(request, session, user, secret=secret or "", status=201)
+
+
+@router.post("/admin/notifications/channels/{channel_id}/toggle", response_class=HTMLResponse)
+def admin_toggle(session: DbSession, user: Admin, channel_id: DbId) -> Response:
+    channel = q.access_channel(session, channel_id)
+    do_change_channel(session, channel, ChannelChange(active=not channel.active), actor=user)
+    response = RedirectResponse("/admin/notifications", status_code=303)
+    set_flash(response, "saved")
+    return response

@@ -1,16 +1,19 @@
-"""Reads of the inbox: a person sees only their own notices (access_notification: anyone
-else's is a 404 exactly like a missing one)."""
+"""Reads of notifications: a person sees only their own notices (access_notification: anyone
+else's is a 404 exactly like a missing one) and their own opt-ins; administrators see the
+channels and the outbox of the people in their subtree."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from grassroots.accounts.models import User
 from grassroots.errors import Problem
-from grassroots.notifications.models import Notification
+from grassroots.geo.models import Jurisdiction
+from grassroots.notifications.models import Channel, Delivery, Notification, Subscription
+from grassroots.scope import subtree_condition
 
 
 def inbox(
@@ -43,3 +46,49 @@ def access_notification(session: Session, user: User, notice_id: int) -> Notific
     if notice is None:
         raise Problem(404, "not_found", "通知不存在 / notification not found")
     return notice
+
+
+def channels(session: Session, *, active_only: bool = False) -> Sequence[Channel]:
+    stmt = select(Channel).order_by(Channel.name)
+    if active_only:
+        stmt = stmt.where(Channel.active)
+    return session.scalars(stmt).all()
+
+
+def access_channel(session: Session, channel_id: int, *, active_only: bool = False) -> Channel:
+    """A channel by id (for a person choosing theirs: an active one); else 404."""
+    channel = session.get(Channel, channel_id)
+    if channel is None or (active_only and not channel.active):
+        raise Problem(404, "not_found", "渠道不存在 / channel not found")
+    return channel
+
+
+def subscriptions_of(session: Session, user: User) -> dict[int, Subscription]:
+    """channel id → the user's opt-in on it."""
+    rows = session.scalars(select(Subscription).where(Subscription.user_id == user.id))
+    return {s.channel_id: s for s in rows}
+
+
+def deliveries(
+    session: Session, admin: User, *, state: str | None = None, before: int | None = None,
+    limit: int = 50,
+) -> tuple[Sequence[tuple[Delivery, Channel, Notification, str]], int | None]:  # fmt: skip
+    """The outbox for administrators, newest first: the deliveries to people posted in the
+    administrator's subtree (scope), with their channel, notice and recipient's username."""
+    recipient = aliased(User)
+    stmt = (
+        select(Delivery, Channel, Notification, recipient.username)
+        .join(Channel, Channel.id == Delivery.channel_id)
+        .join(Notification, Notification.id == Delivery.notification_id)
+        .join(recipient, recipient.id == Notification.user_id)
+        .join(Jurisdiction, Jurisdiction.id == recipient.jurisdiction_id)
+        .where(subtree_condition(admin, Jurisdiction.code))
+    )
+    if state is not None:
+        stmt = stmt.where(Delivery.state == state)
+    if before is not None:
+        stmt = stmt.where(Delivery.id < before)
+    found = session.execute(stmt.order_by(Delivery.id.desc()).limit(limit + 1)).all()
+    rows = [(d, c, n, str(u)) for d, c, n, u in found]
+    next_before = rows[limit - 1][0].id if len(rows) > limit else None
+    return rows[:limit], next_before

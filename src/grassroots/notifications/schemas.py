@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from grassroots.bounds import non_blank
+from grassroots.notifications.kinds import KINDS
+
+NoticeKind = Annotated[str, StringConstraints(pattern=f"^({'|'.join(KINDS)})$")]
 
 
 class NoticeOut(BaseModel):
@@ -29,3 +35,83 @@ class UnreadCount(BaseModel):
 
 class MarkedAll(BaseModel):
     marked: int
+
+
+WEBHOOK_URL = r"^https?://[^\s]+$"
+
+
+class ChannelIn(BaseModel):
+    """A new channel. A webhook needs its URL (http or https); its secret is generated when
+    not given (at least 16 characters) and shown only in the answer to this request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, non_blank(64)]
+    kind: Literal["email", "webhook"]
+    url: Annotated[str, StringConstraints(max_length=500, pattern=WEBHOOK_URL)] | None = None
+    secret: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = None
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _webhook_needs_url(self) -> ChannelIn:
+        if self.kind == "webhook" and not self.url:
+            raise ValueError("a webhook channel needs its url")
+        if self.kind == "email" and (self.url or self.secret):
+            raise ValueError("an e-mail channel has no url or secret")
+        return self
+
+
+class ChannelChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool | None = None
+    url: Annotated[str, StringConstraints(max_length=500, pattern=WEBHOOK_URL)] | None = None
+    secret: Annotated[str, StringConstraints(min_length=16, max_length=200)] | None = None
+
+
+class ChannelOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    url: str
+    has_secret: bool
+    active: bool
+
+
+class ChannelCreated(ChannelOut):
+    secret: str | None  # the webhook's secret, this once
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    kinds: Annotated[list[NoticeKind], Field(max_length=len(KINDS))] = []
+
+
+class SubscriptionOut(BaseModel):
+    channel_id: int
+    channel_name: str
+    channel_kind: str
+    subscribed: bool
+    address: str
+    kinds: list[str]
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    channel: str
+    kind: str
+    case_code: str
+    recipient: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryOut]
+    next_before: int | None

@@ -20,6 +20,8 @@ COOKIE = "flash"
 FLASH_MESSAGES: dict[str, tuple[str, str]] = {
     "case_registered": ("success", N_("Case {arg} registered.")),
     "case_updated": ("success", N_("Case {arg} updated.")),
+    # what an action changed, composed by the case page in the user's language
+    "case_acted": ("success", N_("Done: {arg}")),
     "case_edited": (
         "success",
         N_("Case {arg}: the changed details are saved and in the timeline."),
@@ -42,7 +44,7 @@ class Flash:
 def set_flash(response: Response, key: str, arg: str = "") -> None:
     if key not in FLASH_MESSAGES:
         raise ValueError(f"unknown flash message {key!r}")
-    response.set_cookie(COOKIE, quote(f"{key}|{arg[:64]}"), max_age=60, samesite="lax")
+    response.set_cookie(COOKIE, quote(f"{key}|{arg[:160]}"), max_age=60, samesite="lax")
 
 
 def pop_flash(request: Request, response: Response) -> Flash | None:

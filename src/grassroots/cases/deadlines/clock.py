@@ -53,8 +53,14 @@ def start_accept_clock(session: Session, cal: WorkCalendar, case: Case, today: d
 
 def start_resolve_clock(session: Session, cal: WorkCalendar, case: Case, today: date) -> None:
     """(Re)start the time to resolve at the case's current level."""
-    case.resolve_due = cal.add_working_days(today, policy(session, case).resolve_days)
+    due = cal.add_working_days(today, policy(session, case).resolve_days)
+    case.resolve_due = capped(due, case.source_due_on, today)
     start_clock(cal, case, today, case.resolve_due)
+
+
+def capped(due: date, source_due: date | None, today: date) -> date:
+    """`due`, or the source's earlier deadline (12345's 办理时限), never before today."""
+    return due if source_due is None or source_due >= due else max(today, source_due)
 
 
 def start_follow_up_clock(session: Session, cal: WorkCalendar, case: Case, today: date) -> None:

@@ -20,8 +20,9 @@ from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.calendar.schedule_hooks import Change, Move, register
 from grassroots.cases.deadlines.clock import start_clock
-from grassroots.cases.models import OPEN_STATES, Case, CaseState
+from grassroots.cases.models import OPEN_STATES, Case, CaseEvent, CaseState
 from grassroots.cases.queries import case_scope
+from grassroots.db import utcnow
 
 DEADLINES = ("accept_due", "resolve_due", "follow_up_due")
 CLOCK_STATES = OPEN_STATES | {CaseState.resolved}  # resolved: the follow-up clock runs
@@ -68,6 +69,20 @@ def moves(session: Session, change: Change) -> list[tuple[Case, Move]]:
     return out
 
 
+RECOMPUTE_ACTION = "recompute"  # a timeline note (the state stays; a version step)
+
+
+def recompute_event(case: Case, m: Move, year: int, actor: User) -> CaseEvent:
+    """The timeline entry of a deadline moved by a calendar change: old → new due date."""
+    moved = {"deadline": m.deadline, "old": m.old.isoformat(), "new": m.new.isoformat()}
+    return CaseEvent(
+        case_id=case.id, action=RECOMPUTE_ACTION, actor_id=actor.id, at=utcnow(),
+        from_state=case.state, to_state=case.state, level=case.level,
+        holder_jurisdiction_id=case.holder_jurisdiction_id, unit_id=case.unit_id,
+        note=f"{year} 年节假日安排调整，期限重算", details={"year": year, "deadline_change": moved},
+    )  # fmt: skip
+
+
 class DeadlineRecompute:
     def preview(self, session: Session, change: Change, viewer: User) -> list[Move]:
         """The moves, read-only; cases outside `viewer`'s scope without their code."""
@@ -80,12 +95,14 @@ class DeadlineRecompute:
         ]
 
     def apply(self, session: Session, change: Change, actor: User) -> int:
-        """Move the deadlines, one audit row per case (the caller's transaction)."""
+        """Move the deadlines, one timeline entry and one audit row per case (the caller's
+        transaction)."""
         found = moves(session, change)
         for case, m in found:
             setattr(case, m.deadline, m.new)
             if case.clock_due_on is not None and case.clock_started_on is not None:
                 start_clock(change.new, case, case.clock_started_on, m.new)
+            session.add(recompute_event(case, m, change.year, actor))
             record_audit(
                 session, actor=actor, action="case.deadline.recompute", object_type="case",
                 object_id=case.code, details={"year": change.year, "deadline": m.deadline,

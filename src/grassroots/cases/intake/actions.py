@@ -213,6 +213,15 @@ def event_row(row: dict[str, Any], note: str, parties: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def capped_row(row: dict[str, Any], source_due_on: date, cal: WorkCalendar) -> dict[str, Any]:
+    """case_row's columns with the source's deadline kept and the accept clock capped by it."""
+    today = row["clock_started_on"]
+    due = clk.capped(row["accept_due"], source_due_on, today)
+    yellow = clk.yellow_from(cal, today, due)
+    return row | {"source_due_on": source_due_on, "accept_due": due, "clock_due_on": due,
+                  "clock_yellow_on": yellow}  # fmt: skip
+
+
 INSERT_CASE = insert(CASE_TABLE).returning(CASE_TABLE.c.id)
 INSERT_EVENT = insert(EVENT_TABLE)
 INSERT_PARTY = insert(PARTY_TABLE)
@@ -263,14 +272,25 @@ def _register(session: Session, data: s.NewCase, actor: User, moment: datetime) 
     place = locate(session, data, local_date(moment))
     own = actor.jurisdiction
     may_register(actor, place, own.prefix if own else None)
+    return write_case(session, data, actor, moment, place, starting_holder(actor, place, session))
+
+
+def write_case(
+    session: Session, data: s.NewCase, actor: User, moment: datetime, place: Place,
+    holder: Jurisdiction, source_due_on: date | None = None,
+) -> Case:  # fmt: skip
+    """The case located at `place`, held by `holder`, registered by `actor` (checked by the
+    caller): its rows, statistics and audit row in the caller's transaction. Channels that
+    do not register as staff (Open311, the 12345 import) call it with their own holder."""
     _check_dictionaries(session, data)
     cal = clk.load_calendar(session)
     code = next_case_code(session, place.codes[Level.county], local_date(moment).year)
-    holder = starting_holder(actor, place, session)
     accept = policy_for(
         session, data.category_code, holder.level, data.violence_risk, data.source_code
     )
     row = case_row(data, place, holder.id, holder.level, actor.id, moment, cal, accept.accept_days)
+    if source_due_on is not None:
+        row = capped_row(row, source_due_on, cal)
     parties = [party_fields(p) for p in data.parties]
     connection = session.connection()
     event = event_row(row, data.note, len(parties))

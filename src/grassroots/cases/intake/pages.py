@@ -9,19 +9,29 @@ from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
-from grassroots.cases.intake.actions import do_register
+from grassroots.calendar.today import local_date
+from grassroots.cases.intake.actions import do_register, locate
+from grassroots.cases.intake.api import thresholds
+from grassroots.cases.intake.duplicates import Candidate, find_duplicates
 from grassroots.cases.schemas import NewCase
+from grassroots.db import utcnow
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, active_sources, dictionary_names
 from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
+from grassroots.geo.models import Level
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import blank_to_none, field_errors, form_fields, problem_errors
 from grassroots.web.limits import CASE_TEXT_LIMIT, body_limit
-from grassroots.web.templating import render
+from grassroots.web.templating import register_globals, render
 
 router = APIRouter(include_in_schema=False)
+DUPLICATE_REASONS = {
+    "same_party": N_("same party"), "same_grid": N_("same grid"), "nearby": N_("nearby"),
+    "similar_text": N_("similar text"),
+}  # fmt: skip
+register_globals(duplicate_reasons=DUPLICATE_REASONS)
 Registrar = Annotated[User, requires("case.register")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
 
@@ -113,7 +123,14 @@ def register_case(
     t = gettext_for(request_locale(request))
     errors: dict[str, str] = {}
     try:
-        case = do_register(session, NewCase.model_validate(data), actor=user)
+        new = NewCase.model_validate(data)
+        if not form.get("duplicates_checked") and (
+            found := _duplicates(request, session, user, new)
+        ):
+            return _form_again(
+                request, session, user, {**form, "parties": parties or EMPTY_PARTIES}, found
+            )
+        case = do_register(session, new, actor=user)
     except ValidationError as exc:
         errors = field_errors(exc, t, _party_field, "lat")
         if data.get("lat") is None or data.get("lng") is None:  # the model checks it last
@@ -128,3 +145,21 @@ def register_case(
     response = RedirectResponse(f"/cases/{case.code}", status_code=303)
     set_flash(response, "case_registered", case.code)
     return response
+
+
+def _duplicates(request: Request, session: DbSession, user: User, data: NewCase) -> list[Candidate]:
+    """查重 before saving (the same rule as POST /api/v1/cases/duplicates)."""
+    now = utcnow()
+    place = locate(session, data, local_date(now))
+    settings = request.app.state.settings
+    village = place.codes.get(Level.village)
+    return find_duplicates(session, user, data, place.grid_code, village, now, thresholds(settings))
+
+
+def _form_again(
+    request: Request, session: DbSession, user: User, values: dict[str, Any], found: list[Candidate]
+) -> Response:
+    """The form with its values and the likely duplicates; sending it again registers."""
+    context = form_context(session, values, {}, request_locale(request))
+    context |= {"located": None, "duplicates": found}
+    return render(request, "cases/new.html", context, user=user)

@@ -114,6 +114,43 @@ def write_event(
     )
 
 
+DEADLINE_FIELDS = ("accept_due", "resolve_due", "follow_up_due")
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """Which deadline the case's clock runs for, its due date, and whether it is paused
+    (a suspended case: the time to resolve, its due date kept, not running)."""
+
+    deadline: str | None
+    due: date | None
+    paused: bool
+
+
+def clock_reading(case: Case) -> ClockReading:
+    if case.clock_started_on is not None and case.clock_due_on is None:
+        return ClockReading("resolve_due", case.resolve_due, True)
+    due = case.clock_due_on
+    found = next((f for f in DEADLINE_FIELDS if due and getattr(case, f) == due), None)
+    return ClockReading(found, due, False)
+
+
+def deadline_change(before: ClockReading, after: ClockReading) -> dict[str, Any] | None:
+    """What an action did to the running deadline (the timeline shows old → new), or None."""
+    if before == after:
+        return None
+    moved: dict[str, Any] = {
+        "deadline": after.deadline or before.deadline,
+        "old": before.due.isoformat() if before.due else None,
+        "new": after.due.isoformat() if after.due else None,
+    }
+    if before.deadline is not None and before.deadline != moved["deadline"]:
+        moved["from_deadline"] = before.deadline
+    if after.paused != before.paused:
+        moved["paused" if after.paused else "resumed"] = True
+    return moved
+
+
 def act(
     session: Session, code: str, action: str, params: s.ActionInput, change: Change, *,
     actor: User, expected_version: int | None, now: datetime | None,
@@ -132,8 +169,12 @@ def act(
         details = params.model_dump(mode="json", exclude={"note"})
         # One UPDATE per action (so one version step): no autoflush while changing.
         with session.no_autoflush:
+            before = clock_reading(case)
             details.update(change(case, ctx) or {})
             case.state = t.target or case.state
+            moved = deadline_change(before, clock_reading(case))
+            if moved is not None:
+                details["deadline_change"] = moved
             case.updated_at = moment
             flag_modified(case, "updated_at")  # an UPDATE (a version step) even if equal
             write_event(session, case, action, ctx, from_state, params.note, details)

@@ -260,8 +260,9 @@ class EventLike(Protocol):
 
 
 # Timeline entries outside the table that keep the state but are a version step of the
-# case: an edit of its details (cases.editing).
-VERSIONED_NOTES = frozenset({"edit"})
+# case: an edit of its details (cases.editing), deadlines recomputed after a calendar
+# change (cases.deadlines.recompute).
+VERSIONED_NOTES = frozenset({"edit", "recompute"})
 
 
 @dataclass(frozen=True)
