@@ -12,6 +12,7 @@ Content-Security-Policy (web/headers.py); each fails the test.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -35,6 +36,7 @@ from grassroots.db import make_engine
 from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.support.databases import new_database_url
+from tests.web.buttons import PRESSED, PRESSED_BY, watch_presses
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -173,6 +175,7 @@ def watch_csp(context, guard: Guard) -> None:  # type: ignore[no-untyped-def]
     and chromium's console errors that name the policy (call before opening pages)."""
     context.expose_function("reportCspViolation", lambda text: guard.csp.append(str(text)))
     context.add_init_script(CSP_LISTENER)
+    watch_presses(context)  # and the buttons pressed (tests/web/buttons.py)
 
 
 def watch_console(page, guard: Guard) -> None:  # type: ignore[no-untyped-def]
@@ -273,3 +276,26 @@ def open_as(browser, live_server: LiveServer) -> Iterator[Callable[..., object]]
         context.close()
     for guard in guards:
         guard.check()
+
+
+# Set to a file to append what each browser test pressed (one JSON line per test): the
+# material for PRESSED_BY in tests/web/buttons.py.
+PRESS_LOG = os.environ.get("GRASSROOTS_PRESS_LOG", "")
+
+
+@pytest.fixture(autouse=True)
+def pressed_buttons(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each browser test: every button tests/web/buttons.py says it presses was
+    pressed in it (the registry's claims are checked, not trusted)."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    PRESSED.clear()
+    yield
+    test = f"{request.node.path.name}::{request.node.originalname}"
+    if PRESS_LOG:
+        with open(PRESS_LOG, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"test": test, "pressed": sorted(set(PRESSED))}) + "\n")
+    claimed = {key for key, by in PRESSED_BY.items() if by == test}
+    missing = sorted(claimed - set(PRESSED))
+    assert not missing, f"{test} no longer presses {missing} (tests/web/buttons.py)"

@@ -12,6 +12,7 @@ a new page must be added here, and so is loaded under the policy.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +23,8 @@ from grassroots.app import API_PREFIX
 from grassroots.calendar.today import china_today
 from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.web.browser_support import serious_violations
-from tests.web.conftest import DESKTOP, Guard, watch_console, watch_csp
+from tests.web.buttons import PRESSED_BY, page_buttons
+from tests.web.conftest import DESKTOP, PRESS_LOG, Guard, watch_console, watch_csp
 from tests.web.test_agreement_browser import GRID, agreed_case
 from tests.web.test_leads_browser import received_lead
 from tests.web.test_rounds_browser import recorded_round
@@ -138,7 +140,22 @@ def open_all(page: Any, routes: list[str], values: dict[str, str]) -> list[str]:
         if response.status != 200 or not kind.startswith("text/html"):
             wrong.append(f"{address}: {response.status} {kind}")
         wrong += [f"{address}: {v}" for v in serious_violations(page, AXE_SKIPPED.get(route, ()))]
+        wrong += unpressed(page, route)
     return wrong
+
+
+def unpressed(page: Any, route: str) -> list[str]:
+    """The buttons of the page that no browser test is registered to press
+    (tests/web/buttons.py): each is pressed by one, or the walk fails."""
+    if route == f"{API_PREFIX}/docs":  # Swagger UI's own buttons (vendored, not our forms)
+        return []
+    found = page_buttons(page)
+    if PRESS_LOG:
+        with open(PRESS_LOG, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"page": route, "buttons": sorted(found)}) + "\n")
+    return [
+        f"{route}: button not pressed by any test: {key}" for key in sorted(found - set(PRESSED_BY))
+    ]
 
 
 @pytest.mark.browser
