@@ -14,7 +14,9 @@ def test_dashboard_renders_cards_charts_and_grid_map(open_as):
     page.goto("/")
     page.wait_for_selector("#dashboard-map path.leaflet-interactive")
     page.wait_for_selector("#trend-chart svg")
-    assert page.locator(".figure-card[data-figure]").count() == 6
+    # the month's 6 cards and the 2 排查 cards, then the 7 lead figures (zhao coordinates leads)
+    assert page.locator("#dashboard-leads .figure-card[data-figure]").count() == 7
+    assert page.locator(".figure-card[data-figure]").count() == 15
     assert_accessible(page)
     screenshot(page, "dashboard")
 

@@ -61,7 +61,7 @@ ESCALATE_AFTER_DAYS = 3
 
 STATE_LABELS: dict[str, str] = {
     S.received: N_("Received"),
-    S.assigned: N_("Assigned"),
+    S.assigned: N_("Assigned for verification"),
     S.verifying: N_("Verifying"),
     S.verified: N_("Verified"),
     S.replied: N_("Replied"),

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import inspect as sa_inspect
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
@@ -52,10 +53,19 @@ def page_problem(request: Request, problem: Problem) -> Response:
     return error_page(request, problem)
 
 
+def _stale(user: User) -> bool:
+    """The user object can no longer load its attributes (its session rolled back and
+    closed when the route raised): the menu would fail on it."""
+    state = sa_inspect(user)
+    return state.detached and bool(state.expired_attributes)
+
+
 def signed_in(request: Request) -> User | None:
     """Who the error page's menu is for: the user the route authenticated, else the session
     cookie's (an unknown address runs no route); nobody while a second factor is owed."""
     auth = getattr(request.state, "auth", None)
+    if isinstance(auth, Authenticated) and _stale(auth.user):
+        auth = None  # the route's session rolled back and closed: read the user again
     if auth is None and request.cookies.get(SESSION_COOKIE):
         try:
             with request.app.state.read_sessions() as session:
