@@ -50,8 +50,10 @@ def test_case_forms_answer_an_empty_submission_beside_the_form(open_as):
 def test_registering_adds_a_party_row_and_reports_generate_and_preview(open_as):
     zhao = open_as("zhao")
     zhao.goto("/cases/new")
+    zhao.wait_for_load_state("networkidle")  # the form's script is in place before the press
     rows = zhao.locator("#parties fieldset.party").count()
     press(zhao, "添加当事人")
+    zhao.locator("#parties fieldset.party").nth(rows).wait_for()  # the added row appears
     assert zhao.locator("#parties fieldset.party").count() == rows + 1
     chen = open_as("chen")
     chen.goto("/reports")

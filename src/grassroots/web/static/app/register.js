@@ -51,21 +51,7 @@
     input.addEventListener("change", fromInputs);
   }
 
-  const grids = await grMaps.boundaries(map, el.dataset.grids,
-    () => ({ color: "#1f6f43", weight: 1, fillColor: "#cfe3d6", fillOpacity: 0.3 }),
-    (feature, layer) => {
-      layer.bindTooltip(grMaps.escapeHtml(feature.properties.name), { sticky: true });
-      layer.on("click", (ev) => map.fire("click", ev));
-    });
-  grMaps.fit(map, grids);
-  const start = point();
-  if (start) {  // the form came back with a point: the page already shows its grid
-    place(start);
-    asked = "lat=" + encodeURIComponent(lat.value) + "&lng=" + encodeURIComponent(lng.value);
-  }
-  if (marker) map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13));
-
-  // One more party row: copy the last fieldset, renumber its fields, clear them.
+  // One more party row (ready before the map's boundaries load, which may be slow): copy the last fieldset, renumber its fields, clear them.
   document.getElementById("add-party").addEventListener("click", () => {
     const rows = document.querySelectorAll("#parties fieldset.party");
     const last = rows[rows.length - 1];
@@ -86,4 +72,19 @@
     last.after(copy);
     copy.querySelector("input").focus();
   });
+
+  const grids = await grMaps.boundaries(map, el.dataset.grids,
+    () => ({ color: "#1f6f43", weight: 1, fillColor: "#cfe3d6", fillOpacity: 0.3 }),
+    (feature, layer) => {
+      layer.bindTooltip(grMaps.escapeHtml(feature.properties.name), { sticky: true });
+      layer.on("click", (ev) => map.fire("click", ev));
+    });
+  grMaps.fit(map, grids);
+  const start = point();
+  if (start) {  // the form came back with a point: the page already shows its grid
+    place(start);
+    asked = "lat=" + encodeURIComponent(lat.value) + "&lng=" + encodeURIComponent(lng.value);
+  }
+  if (marker) map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13));
+
 })();
