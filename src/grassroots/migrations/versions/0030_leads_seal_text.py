@@ -102,7 +102,7 @@ def downgrade() -> None:
         for row in events:
             text = _open(ring, "note", row.note_enc)
             # an informant's addition stays sealed, as before this revision
-            values = (
+            values: dict[str, object] = (
                 {"note_enc": ring.encrypt("supplement", text)}
                 if row.action == "supplement"
                 else {"note": text, "note_enc": None}
