@@ -15,9 +15,12 @@ from grassroots.crypto import Keyring, add_key_version, load_keyring
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.logging_filter import mask_text
+from grassroots.notifications.contact import ADDRESS_FIELD
+from grassroots.notifications.models import Delivery, Subscription
 from grassroots.parties.queries import (
     clear_value,
     find_parties,
+    iter_address_ciphertexts,
     iter_party_ciphertexts,
     iter_totp_ciphertexts,
 )
@@ -91,6 +94,19 @@ def _re_encrypt_totp_secrets(session: Session, ring: Keyring) -> int:
     return fields
 
 
+def _re_encrypt_addresses(session: Session, ring: Keyring) -> int:
+    """Staff addresses on notification channels (notifications.contact) share the keyring
+    too. Runs inside the rotation's transaction."""
+    fields = 0
+    for table in (Subscription, Delivery):
+        for row_id, blob in list(iter_address_ciphertexts(session, table)):
+            sealed = _re_encrypt(ring, ADDRESS_FIELD, blob)
+            if sealed is not None:
+                session.execute(update(table).where(table.id == row_id).values(address_enc=sealed))
+                fields += 1
+    return fields
+
+
 def do_rotate_keys(session: Session, key_file: Path, actor: User | None) -> KeyRotation:
     """New current data key in the key file (old keys kept, so everything stays readable
     throughout), then every party phone/ID field re-encrypted under it in ONE transaction.
@@ -111,6 +127,7 @@ def do_rotate_keys(session: Session, key_file: Path, actor: User | None) -> KeyR
                 session.execute(update(Party).where(Party.id == party_id).values(**changes))
                 fields, parties = fields + len(changes), parties + 1
         fields += _re_encrypt_totp_secrets(session, ring)
+        fields += _re_encrypt_addresses(session, ring)
         record_audit(
             session,
             actor=actor,

@@ -15,6 +15,7 @@ from grassroots.cases.queries import access_case, case_scope
 from grassroots.crypto import Keyring, keyring, mask_id_number, mask_phone
 from grassroots.db import transaction
 from grassroots.errors import Problem
+from grassroots.notifications.models import Delivery, Subscription
 from grassroots.parties.idcard import id_number_warnings
 from grassroots.parties.schemas import ContactField, PartyMasked
 
@@ -102,7 +103,29 @@ def key_versions_in_use(session: Session) -> Counter[int]:
         counts.update(blob[0] for blob in (phone, id_number) if blob is not None)
     for _, secret, pending in iter_totp_ciphertexts(session):
         counts.update(blob[0] for blob in (secret, pending) if blob is not None)
+    for table in (Subscription, Delivery):
+        counts.update(blob[0] for _, blob in iter_address_ciphertexts(session, table))
     return counts
+
+
+def iter_address_ciphertexts(
+    session: Session, table: type[Subscription] | type[Delivery]
+) -> Iterator[tuple[int, bytes]]:
+    """(row id, address_enc) of every staff address sealed on a notification opt-in or
+    delivery (notifications.contact: the same keyring), id order, batched."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(table.id, table.address_enc)
+            .where(table.id > last, table.address_enc.is_not(None))
+            .order_by(table.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row.id, row.address_enc
+        last = rows[-1].id
 
 
 def iter_totp_ciphertexts(session: Session) -> list[tuple[int, bytes | None, bytes | None]]:
