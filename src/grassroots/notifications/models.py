@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
+from grassroots.sealed_columns import register as register_sealed
 
 
 class Notification(Base):
@@ -100,3 +101,10 @@ class Delivery(Base):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# SECRET_FIELD of grassroots.notifications.outbox (the sealing field name).
+register_sealed(Channel.secret_enc, "notification_channel.secret")
+# ADDRESS_FIELD of grassroots.notifications.contact: a person's own address on a channel.
+register_sealed(Subscription.address_enc, "notification.address")
+register_sealed(Delivery.address_enc, "notification.address")

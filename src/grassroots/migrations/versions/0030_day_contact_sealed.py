@@ -1,7 +1,7 @@
 """Staff addresses on notification channels sealed like other personal data
 
 Revision ID: 0030_day_contact_sealed
-Revises: 0020b
+Revises: 0030_leads_seal_text
 Create Date: 2026-12-07
 
 notification_subscription.address and notification_delivery.address (a person's e-mail
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_day_contact_sealed"
-down_revision: str | None = "0020b"
+down_revision: str | None = "0030_leads_seal_text"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
