@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.cases.editing.actions import do_edit_case
 from grassroots.cases.intake.actions import do_register
-from grassroots.cases.links.actions import do_link_cases, do_unlink_cases
+from grassroots.cases.links.actions import do_link_cases, do_merge_cases, do_unlink_cases
 from grassroots.cases.models import Case
 from grassroots.cases.workflow.actions import (
     do_accept,
@@ -49,7 +49,7 @@ from grassroots.cases.workflow.transitions import TABLE
 
 __all__ = [
     "DO", "do_accept", "do_assign", "do_city_reply", "do_close", "do_edit_case", "do_escalate",
-    "do_extend", "do_follow_up", "do_link_cases", "do_pursue_performance",
+    "do_extend", "do_follow_up", "do_link_cases", "do_merge_cases", "do_pursue_performance",
     "do_record_agreement", "do_record_session", "do_refer_down", "do_register", "do_reject",
     "do_reopen", "do_resolve", "do_resume", "do_share", "do_suspend", "do_terminate",
     "do_unlink_cases", "do_unshare", "run_action",
@@ -77,6 +77,7 @@ DO: dict[str, Callable[..., Case]] = {
     "unshare": do_unshare,
     "link": do_link_cases,
     "unlink": do_unlink_cases,
+    "merge": do_merge_cases,
 }
 assert set(DO) == {a for a, t in TABLE.items() if t.sources}, "every table row has its do_*"
 
