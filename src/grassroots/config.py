@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     open311_intake_level: Literal["village", "township", "county"] = "township"
     # Likely duplicates at intake (docs/cases.md): cases registered within this many days, in
     # the same grid or within this many metres, sharing a party (blind index) or as similar
-    # as this (Jaccard of character bigrams, 0–1).
+    # as this (Jaccard of the meaningful characters, 0–1; bench/duplicates.py).
     duplicate_window_days: int = Field(default=30, ge=1, le=3650)
     duplicate_distance_m: float = Field(default=300.0, ge=0)
     duplicate_text_threshold: float = Field(default=0.2, ge=0, le=1)
