@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     duplicate_text_threshold: float = Field(default=0.2, ge=0, le=1)
     # 12345 work orders (docs/hotline.md): the level whose centre holds an imported order.
     hotline_intake_level: Literal["village", "township", "county"] = "township"
+    # The replies (办结反馈) go out through the notification outbox to the webhook channel of
+    # this name (管理 › 通知渠道: the hotline platform's URL and the signing secret); empty:
+    # replies are only exported to a file (grassroots hotline replies).
+    hotline_reply_channel: str = ""
     open311_contact: str = "请联系本县综治中心 / contact the county's governance centre"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).

@@ -23,6 +23,7 @@ from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.address import grid_named_in
 from grassroots.geo.models import Jurisdiction, Level
+from grassroots.hotline.export import reply
 from grassroots.hotline.models import HotlineOrder
 from grassroots.hotline.queries import (
     HOTLINE_USER,
@@ -30,8 +31,11 @@ from grassroots.hotline.queries import (
     category_for,
     hotline_user,
     imported_numbers,
+    replies_owed,
 )
 from grassroots.hotline.schemas import ImportRefused, OrderIn
+from grassroots.notifications.outbox import queue_message
+from grassroots.notifications.queries import channel_named
 from grassroots.scope import current_jurisdiction
 
 
@@ -143,3 +147,30 @@ def do_import_orders(
             details=details,
         )
     return Imported(cases, sorted(done))
+
+
+REPLY_TOPIC = "hotline_reply"
+
+
+def do_queue_replies(session: Session, channel_name: str, now: datetime) -> dict[str, int]:
+    """Put the replies owed (办结反馈: result, time, the resident's rating) into the outbox for
+    the webhook channel `channel_name`, one delivery per 工单编号 (a changed reply — rated
+    after a follow-up, resolved again after 返工 — re-queues the same delivery; an unchanged
+    one is not sent again). One transaction with one audit row when anything was queued."""
+    with transaction(session):
+        channel = channel_named(session, channel_name)
+        if channel is None or channel.kind != "webhook":
+            message = f"没有名为 {channel_name} 的 Webhook 渠道 / no webhook channel of that name"
+            raise Problem(422, "no_reply_channel", message)
+        queued = unchanged = 0
+        for order, case in replies_owed(session):
+            if queue_message(session, channel, REPLY_TOPIC, order.order_no, reply(order, case),
+                             now):  # fmt: skip
+                queued += 1
+            else:
+                unchanged += 1
+            order.reply_case_version = case.version if case.id == order.case_id else None
+        if queued:
+            record_audit(session, actor=None, action="hotline.reply_queue",
+                         object_type="hotline_order", details={"queued": queued})  # fmt: skip
+    return {"queued": queued, "unchanged": unchanged}
