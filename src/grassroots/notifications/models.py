@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
+from grassroots.sealed_columns import register as register_sealed
 
 
 class Notification(Base):
@@ -104,3 +105,7 @@ class Delivery(Base):
     topic: Mapped[str] = mapped_column(String(32), default="", server_default="")
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+
+# SECRET_FIELD of grassroots.notifications.outbox (the sealing field name).
+register_sealed(Channel.secret_enc, "notification_channel.secret")
