@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import Role, User
@@ -120,12 +121,26 @@ def do_import_orders(
     now: datetime | None = None,
 ) -> Imported:  # fmt: skip
     """The orders not imported before, as cases, in one transaction with one audit row;
-    nothing at all if the file had `errors` or any new order cannot be placed."""
-    moment = utc(now)
+    nothing at all if the file had `errors` or any new order cannot be placed, or if another
+    import wrote one of these orders at the same moment (the unique 工单编号: run again)."""
+    try:
+        return _import(session, orders, intake_level, errors or [], utc(now))
+    except IntegrityError as exc:
+        message = (
+            "同一批工单正由另一次导入写入，本次未导入；请再运行一次（已导入的会跳过） / another "
+            "import wrote these orders at the same moment; nothing imported: run again"
+        )
+        raise ImportRefused([message]) from exc
+
+
+def _import(
+    session: Session, orders: list[OrderIn], intake_level: str, errors: list[str],
+    moment: datetime,
+) -> Imported:  # fmt: skip
     with transaction(session):
         done = imported_numbers(session, (o.order_no for o in orders))
         fresh = [o for o in orders if o.order_no not in done]
-        plans = _planned(session, fresh, local_date(moment), errors or [])
+        plans = _planned(session, fresh, local_date(moment), errors)
         actor = _service_account(session)
         cases = []
         for order, new, place in plans:
