@@ -80,7 +80,7 @@ def test_zhao_records_a_round_and_finds_it_by_the_filter(open_as):
     assert "楼道堆放杂物" in zhao.content()
 
     zhao.goto("/rounds")
-    zhao.locator("#q-grid").fill(grid_code)
+    zhao.locator("#q-grid").select_option(grid_code)
     zhao.locator("#q-month").fill(date.today().strftime("%Y-%m"))
     press(zhao, "筛选")
     assert f"grid={grid_code}" in zhao.url
