@@ -56,7 +56,7 @@ def test_a_round_recorded_on_a_phone_registers_its_matter_as_a_case(open_as):
     page.wait_for_load_state("networkidle")
     assert "/cases/" in page.url and "两户因田埂界址争执" in page.content()
     page.goto("/rounds")
-    page.fill("#q-grid", GRID)
+    page.select_option("#q-grid", GRID)
     page.click("#rounds-filter")
     page.wait_for_load_state("networkidle")
     assert f"grid={GRID}" in page.url

@@ -15,6 +15,7 @@ from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, dictionary_names
 from grassroots.errors import Problem
+from grassroots.geo.queries import grid_choices
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.rounds import queries
 from grassroots.rounds.actions import do_record_round
@@ -154,5 +155,6 @@ def rounds_page(
     found = queries.rounds(
         session, user, grid_code=grid or None, worker=worker or None, first=first, after=after
     )
-    context = {"rounds": found, "grid": grid, "worker": worker, "month": month}
+    context = {"rounds": found, "grid": grid, "worker": worker, "month": month,
+               "grid_options": grid_choices(session, user.jurisdiction)}  # fmt: skip
     return render(request, "rounds/list.html", context, user=user)
