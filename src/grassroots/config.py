@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     duplicate_text_threshold: float = Field(default=0.2, ge=0, le=1)
     # 12345 work orders (docs/hotline.md): the level whose centre holds an imported order.
     hotline_intake_level: Literal["village", "township", "county"] = "township"
+    # 退单 within this many working days of receiving the order; 改派 at most this often.
+    hotline_return_days: int = Field(default=1, ge=0)
+    hotline_max_reassign: int = Field(default=2, ge=0)
     # The replies (办结反馈) go out through the notification outbox to the webhook channel of
     # this name (管理 › 通知渠道: the hotline platform's URL and the signing secret); empty:
     # replies are only exported to a file (grassroots hotline replies).

@@ -1,7 +1,7 @@
 """12345 replies (办结反馈) posted through the notification outbox
 
 Revision ID: 0030_merge_hotline_reply
-Revises: 0030_leads_seal_text
+Revises: 0030_day_contact_sealed
 Create Date: 2026-12-07
 
 notification_delivery gains deliveries that are not a person's notice: notification_id
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_merge_hotline_reply"
-down_revision: str | None = "0030_leads_seal_text"
+down_revision: str | None = "0030_day_contact_sealed"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
