@@ -18,7 +18,7 @@ from sqlalchemy.orm import object_session
 from grassroots.accounts.models import Role, User
 from grassroots.cases import schemas as s
 from grassroots.cases.models import Case, CaseLink, CaseState
-from grassroots.cases.workflow import performance
+from grassroots.cases.workflow import order_rules, performance
 from grassroots.errors import Problem
 from grassroots.scope import in_subtree
 
@@ -80,6 +80,9 @@ TABLE: dict[str, Transition] = {
         _t("accept", "受理", [R], A, CENTRE, "manage", s.Accept),
         _t("reject", "不予受理", [R], CaseState.rejected, CENTRE, "manage", s.Reject),
         _t("assign", "分流派遣", [A, P], P, CENTRE, "manage", s.Assign),
+        _t("reassign", "改派", [P], P, CENTRE, "manage", s.Reassign),
+        _t("return_order", "退单", [R, A, P], CaseState.rejected, CENTRE | {Role.unit_handler},
+           "handle", s.ReturnOrder),
         _t("share", "联调共享", [R, A, P, S], None, CENTRE, "manage", s.Share),
         _t("record_session", "调解记录", [P], None, WORKERS, "work", s.RecordSession),
         _t("record_agreement", "调解协议书", [P], None, WORKERS, "work", s.RecordAgreement),
@@ -102,6 +105,7 @@ TABLE: dict[str, Transition] = {
         _t("unshare", "取消联调", [R, A, P, S], None, CENTRE, "manage", s.Unshare),
         _t("link", "关联案件", [R, A, P, S, V], None, CENTRE, "manage", s.Link),
         _t("unlink", "取消关联", [R, A, P, S, V], None, CENTRE, "manage", s.Unlink),
+        _t("merge", "合并重复件", [R, A, P, S], CaseState.closed, CENTRE, "manage", s.Merge),
     )
 }  # fmt: skip
 
@@ -227,6 +231,14 @@ def _no_link(case: Case) -> Problem | None:
     return None
 
 
+def _merged(case: Case) -> Problem | None:
+    if case.outcome == "merged":  # its matter carries on in the primary case
+        return Problem(
+            409, "merged", "本案已并入其他案件，不能返工 / a merged case cannot be reopened"
+        )
+    return None
+
+
 def _not_at_city(case: Case) -> Problem | None:
     if case.level != CITY:
         return Problem(
@@ -246,6 +258,10 @@ GUARDS = {
     "unshare": _no_share,
     "unlink": _no_link,
     "city_reply": _not_at_city,
+    "reassign": order_rules.reassign_problem,
+    "return_order": order_rules.not_an_order,
+    "follow_up": order_rules.returned_problem,
+    "reopen": _merged,
 }
 
 

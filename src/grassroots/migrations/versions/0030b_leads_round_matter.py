@@ -1,7 +1,7 @@
 """Rounds: a matter found on a round may become a lead (round_matter.lead_code)
 
 Revision ID: 0030b_leads_round_matter
-Revises: 0030_leads_seal_text
+Revises: 0030_merge_hotline_reply
 Create Date: 2026-12-07
 
 A noted matter becomes a lead in one step (grassroots.leads.found): the matter keeps the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030b_leads_round_matter"
-down_revision: str | None = "0030_leads_seal_text"
+down_revision: str | None = "0030_merge_hotline_reply"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
