@@ -90,6 +90,7 @@ VALID: dict[str, dict[str, Any]] = {
     "pursue_performance": {"route": "litigation", "note": "协议未履行，告知可提起诉讼"},
     "close": {},
     "reopen": {"reason": "回访不满意"},
+    "mark_spam": {"reason": "广告信息，不是纠纷"},
     "unshare": {"jurisdiction_code": "990101003000"},
     "link": {"other_code": "990101-2026-999999", "kind": "related"},
     "unlink": {"other_code": "990101-2026-999999"},

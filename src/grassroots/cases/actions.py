@@ -22,6 +22,7 @@ from grassroots.cases.links.actions import do_link_cases, do_unlink_cases
 from grassroots.cases.models import Case
 from grassroots.cases.workflow.actions import (
     do_accept,
+    do_mark_spam,
     do_record_agreement,
     do_record_session,
     do_reject,
@@ -49,7 +50,7 @@ from grassroots.cases.workflow.transitions import TABLE
 
 __all__ = [
     "DO", "do_accept", "do_assign", "do_city_reply", "do_close", "do_edit_case", "do_escalate",
-    "do_extend", "do_follow_up", "do_link_cases", "do_pursue_performance",
+    "do_extend", "do_follow_up", "do_link_cases", "do_mark_spam", "do_pursue_performance",
     "do_record_agreement", "do_record_session", "do_refer_down", "do_register", "do_reject",
     "do_reopen", "do_resolve", "do_resume", "do_share", "do_suspend", "do_terminate",
     "do_unlink_cases", "do_unshare", "run_action",
@@ -74,6 +75,7 @@ DO: dict[str, Callable[..., Case]] = {
     "pursue_performance": do_pursue_performance,
     "close": do_close,
     "reopen": do_reopen,
+    "mark_spam": do_mark_spam,
     "unshare": do_unshare,
     "link": do_link_cases,
     "unlink": do_unlink_cases,

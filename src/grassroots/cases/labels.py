@@ -52,6 +52,7 @@ ACTION_LABELS: dict[str, str] = {
     "register": N_("Register"),
     "accept": N_("Accept"),
     "reject": N_("Reject"),
+    "mark_spam": N_("Mark as spam"),
     "assign": N_("Assign"),
     "share": N_("Share as joint case"),
     "record_session": N_("Record a mediation session"),

@@ -53,6 +53,12 @@ class Reject(ActionInput):
     reason: Text
 
 
+class MarkSpam(ActionInput):
+    """无效信息: a resident's report that is no report (advertising, abuse, nonsense)."""
+
+    reason: Text
+
+
 class Assign(ActionInput):
     unit_code: Code | None = None
     mediator: Code | None = Field(None, description="username of the mediator")

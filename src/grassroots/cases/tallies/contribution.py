@@ -39,6 +39,8 @@ FIELDS: tuple[str, ...] = (
     "outcome",
     "resolved_level",
     "satisfaction",
+    "resident_rating",
+    "spam",
     "violence_risk",
     "grid_code",
     "missed_deadlines",
@@ -88,6 +90,8 @@ def cohort_counters(c: Mapping[str, Any], days: WorkdayIndex) -> dict[str, int]:
         "escalated_beyond": int(c["level"] == "city"),
         "followed_up": int(c["satisfaction"] is not None),
         "satisfied": int(c["satisfaction"] in SATISFIED),
+        "resident_rated": int(c["resident_rating"] is not None),
+        "resident_satisfied": int(c["resident_rating"] in SATISFIED),
         "violence_risk": int(bool(c["violence_risk"])),
         "violence_resolved": int(bool(c["violence_risk"]) and resolved),
         "duration_days": _duration(c, days) if resolved else 0,
@@ -142,7 +146,9 @@ def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
     """Everything one case (as a dict of FIELDS) adds to the aggregate tables: its own
     category's row and the all-categories row ("*"), which dashboards read when no category
     is chosen (15× fewer rows to sum); and its row of stats_figures (kind × source,
-    grassroots.cases.tallies.figures)."""
+    grassroots.cases.tallies.figures). A case marked as spam adds nothing anywhere."""
+    if c["spam"]:
+        return {}
     own = _contributions(c, days, _place(c))
     rollup = _contributions(c, days, _place(c, ALL_CATEGORIES))
     return own | rollup | figure_contributions(c) | grid_contributions(c)
@@ -197,8 +203,11 @@ def _add_overdue(out: Contribution, changes: Changes, p: Place) -> None:
 
 def record_contributions(c: Mapping[str, Any], changes: Changes) -> Contribution:
     """A superseded deadline's overdue spell (grassroots.cases.tallies.overdue), in the
-    case's category row and the roll-up, at the case's place (`c`: the case's fields)."""
+    case's category row and the roll-up, at the case's place (`c`: the case's fields).
+    Nothing for a case marked as spam."""
     out: Contribution = {}
+    if c["spam"]:
+        return out
     for p in (_place(c), _place(c, ALL_CATEGORIES)):
         _add_overdue(out, changes, p)
     return out
