@@ -53,7 +53,11 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def send_webhook(url: str, secret: str, message: Message, timestamp: int) -> None:
-    body = message.body()
+    post_signed(url, secret, message.body(), timestamp)
+
+
+def post_signed(url: str, secret: str, body: bytes, timestamp: int) -> None:
+    """POST `body` signed as above; SendFailed unless the answer is 2xx."""
     stamp = str(timestamp)
     request = urllib.request.Request(  # noqa: S310  (http/https only: schemas.ChannelIn)
         url, data=body, method="POST",
