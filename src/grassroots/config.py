@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     duplicate_text_threshold: float = Field(default=0.2, ge=0, le=1)
     # 12345 work orders (docs/hotline.md): the level whose centre holds an imported order.
     hotline_intake_level: Literal["village", "township", "county"] = "township"
+    # 退单 within this many working days of receiving the order; 改派 at most this often.
+    hotline_return_days: int = Field(default=1, ge=0)
+    hotline_max_reassign: int = Field(default=2, ge=0)
     open311_contact: str = "请联系本县综治中心 / contact the county's governance centre"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).

@@ -84,6 +84,12 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
     simple["unshare"] = st.builds(s.Unshare, jurisdiction_code=st.just(OTHER_TOWNSHIP))
     simple["link"] = st.builds(s.Link, other_code=others, kind=st.sampled_from(list(s.LinkKind)))
     simple["unlink"] = st.builds(s.Unlink, other_code=others)
+    simple["return_order"] = st.builds(
+        s.ReturnOrder, return_reason=st.sampled_from(list(s.ReturnReason)), reason=TEXT
+    )
+    if action == "reassign":
+        units = _unit_codes(case)
+        return st.sampled_from(units).map(lambda u: s.Reassign(unit_code=u, reason="改派"))
     if action == "assign":
         return assign(case)  # type: ignore[return-value]
     return simple[action]

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grassroots.accounts.models import User
 from grassroots.db import Base, UTCDateTime, utcnow
 from grassroots.geo.models import Jurisdiction, Unit
+from grassroots.sealed_columns import register as register_sealed
 
 
 class CaseKind(StrEnum):
@@ -266,3 +267,7 @@ class DeadlineRecord(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # reopen: resolved then
     missed: Mapped[bool] = mapped_column(default=False)  # ended (or resolved) after `due`
     exact: Mapped[bool] = mapped_column(default=True)  # False: reconstructed (migration 0016)
+
+
+register_sealed(Party.phone_enc, "phone")
+register_sealed(Party.id_number_enc, "id_number")

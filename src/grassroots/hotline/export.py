@@ -32,7 +32,7 @@ def _day(day: date | None) -> str:
 
 def reply(order: HotlineOrder, case: Case) -> dict[str, str]:
     """One 办结反馈: result (state in words and the handler's outcome text), time, rating."""
-    result = RESULTS.get(case.state, case.state)
+    result = "退单" if case.outcome == "returned" else RESULTS.get(case.state, case.state)
     if case.outcome_note:
         result = f"{result}：{case.outcome_note}"
     return {

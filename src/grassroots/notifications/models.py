@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
+from grassroots.sealed_columns import register as register_sealed
 
 
 class Notification(Base):
@@ -65,7 +66,8 @@ class Channel(Base):
 
 class Subscription(Base):
     """A person's opt-in to a channel: which kinds of notice, to which address (an e-mail
-    address, or the handle the webhook's receiver knows them by, e.g. a phone for SMS)."""
+    address, or the handle the webhook's receiver knows them by, e.g. a phone for SMS),
+    sealed (notifications.contact: personal data, encrypted like a party's phone)."""
 
     __tablename__ = "notification_subscription"
     __table_args__ = (UniqueConstraint("user_id", "channel_id"),)
@@ -73,7 +75,7 @@ class Subscription(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"))
-    address: Mapped[str] = mapped_column(String(200), default="")
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -92,13 +94,20 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"), index=True)
-    address: Mapped[str] = mapped_column(String(200), default="")
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # the opt-in's, sealed
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# SECRET_FIELD of grassroots.notifications.outbox (the sealing field name).
+register_sealed(Channel.secret_enc, "notification_channel.secret")
+# ADDRESS_FIELD of grassroots.notifications.contact: a person's own address on a channel.
+register_sealed(Subscription.address_enc, "notification.address")
+register_sealed(Delivery.address_enc, "notification.address")
 
 
 class DirectMessage(Base):
@@ -124,3 +133,7 @@ class DirectMessage(Base):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+register_sealed(DirectMessage.address_enc, "notification_direct.address")
+register_sealed(DirectMessage.text_enc, "notification_direct.text")

@@ -31,6 +31,7 @@ from grassroots.crypto import keyring
 from grassroots.db import transaction
 from grassroots.i18n import gettext_for
 from grassroots.notifications.channels import Message, SendFailed, send_email, send_webhook
+from grassroots.notifications.contact import open_address
 from grassroots.notifications.kinds import kind_label, notice_text
 from grassroots.notifications.models import Channel, Delivery, Notification, Subscription
 
@@ -53,7 +54,7 @@ def queue_deliveries(session: Session, notices: Sequence[Notification], now: dat
     for sub in subscriptions:
         by_user[sub.user_id].append(sub)
     rows = [
-        Delivery(notification_id=n.id, channel_id=sub.channel_id, address=sub.address,
+        Delivery(notification_id=n.id, channel_id=sub.channel_id, address_enc=sub.address_enc,
                  state="pending", attempts=0, next_attempt_at=now, created_at=now)
         for n in notices for sub in by_user[n.user_id] if n.kind in sub.kinds
     ]  # fmt: skip
@@ -87,7 +88,7 @@ def message_of(session: Session, delivery: Delivery, base_url: str) -> Message:
         label=gettext(kind_label(notice.kind)),
         text=notice_text(notice.kind, notice.params, gettext), case_code=notice.case_code,
         case_url=url, created_at=notice.created_at.isoformat(), username=user.username,
-        address=delivery.address,
+        address=open_address(delivery.address_enc),
     )  # fmt: skip
 
 

@@ -161,6 +161,8 @@ def counters(
             Case.resolve_due <= period.end,
             # not yet due: running and open, deadline today or later (docs/metrics.md)
             not_(and_(Case.state.in_(RUNNING), Case.resolve_due >= today)),
+            # a 12345 order returned to the platform (退单) is not ours to end on time
+            or_(Case.outcome.is_(None), Case.outcome != "returned"),
         ),
         list(due_cols),
     )
@@ -209,7 +211,7 @@ def overdue_at(session: Session, scope: Scope, day: date, by_child: bool = False
 def _running_at(session: Session, scope: Scope, day: date, by_child: bool) -> ByGroup:
     left = case(
         (Case.outcome == "resolved", Case.resolved_at),
-        (Case.outcome.in_(["terminated", "rejected"]), Case.closed_at),
+        (Case.outcome.in_(["terminated", "rejected", "returned"]), Case.closed_at),
         (Case.state == "suspended", Case.suspended_at),
         else_=None,
     )

@@ -139,6 +139,9 @@ def may_be_overdue(c: Mapping[str, Any]) -> bool:
     return c["state"] in OPEN_STATES and c["state"] != "suspended"
 
 
+# The outcome of a 12345 order returned to the platform (cases.workflow.order_rules): it
+# counts in 排查数 but in no outcome and not in 按期办结率 (docs/metrics.md).
+RETURNED = "returned"
 ALL_CATEGORIES = "*"  # the maintained roll-up row over every category
 
 
@@ -182,7 +185,7 @@ def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contri
         ("cohort", _key(month_of(local_date(c["registered_at"])), p)): cohort_counters(c, days)
     }
     due: date | None = c["resolve_due"]
-    if due is not None:
+    if due is not None and c["outcome"] != RETURNED:  # a 12345 order returned: not ours to end
         out[("due", _key(month_of(due), p))] = {
             "due": 1,
             "on_time": int(on_time(c)),

@@ -39,10 +39,11 @@ def spell(due: date | None, ended: datetime | None) -> Spell | None:
 
 
 def running_end(c: Mapping[str, Any]) -> datetime | None:
-    """When the case left its running deadline: resolved, terminated, rejected, suspended."""
+    """When the case left its running deadline: resolved, terminated, rejected, returned to
+    the 12345 platform (退单), suspended."""
     if c["outcome"] == "resolved":
         return c["resolved_at"]  # type: ignore[no-any-return]
-    if c["outcome"] in ("terminated", "rejected"):
+    if c["outcome"] in ("terminated", "rejected", "returned"):
         return c["closed_at"]  # type: ignore[no-any-return]
     if c["state"] == "suspended":
         return c["suspended_at"]  # type: ignore[no-any-return]

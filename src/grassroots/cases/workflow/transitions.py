@@ -18,7 +18,7 @@ from sqlalchemy.orm import object_session
 from grassroots.accounts.models import Role, User
 from grassroots.cases import schemas as s
 from grassroots.cases.models import Case, CaseLink, CaseState
-from grassroots.cases.workflow import performance
+from grassroots.cases.workflow import order_rules, performance
 from grassroots.dictionary.models import RESIDENT_SOURCE
 from grassroots.errors import Problem
 from grassroots.scope import in_subtree
@@ -81,6 +81,9 @@ TABLE: dict[str, Transition] = {
         _t("accept", "受理", [R], A, CENTRE, "manage", s.Accept),
         _t("reject", "不予受理", [R], CaseState.rejected, CENTRE, "manage", s.Reject),
         _t("assign", "分流派遣", [A, P], P, CENTRE, "manage", s.Assign),
+        _t("reassign", "改派", [P], P, CENTRE, "manage", s.Reassign),
+        _t("return_order", "退单", [R, A, P], CaseState.rejected, CENTRE | {Role.unit_handler},
+           "handle", s.ReturnOrder),
         _t("share", "联调共享", [R, A, P, S], None, CENTRE, "manage", s.Share),
         _t("record_session", "调解记录", [P], None, WORKERS, "work", s.RecordSession),
         _t("record_agreement", "调解协议书", [P], None, WORKERS, "work", s.RecordAgreement),
@@ -253,15 +256,15 @@ def _not_resident_report(case: Case) -> Problem | None:
     return None
 
 
-def _spam(case: Case) -> Problem | None:
+def _no_follow_up_of(case: Case) -> Problem | None:
+    """Neither a report marked as spam nor a returned 12345 order is followed up."""
     if case.spam:
         return Problem(409, "spam", "无效信息不回访 / a report marked as spam is not followed up")
-    return None
+    return order_rules.returned_problem(case)
 
 
 GUARDS = {
     "mark_spam": _not_resident_report,
-    "follow_up": _spam,
     "escalate": _no_higher_level,
     "refer_down": _no_lower_level,
     "close": _no_follow_up,
@@ -269,6 +272,9 @@ GUARDS = {
     "unshare": _no_share,
     "unlink": _no_link,
     "city_reply": _not_at_city,
+    "reassign": order_rules.reassign_problem,
+    "return_order": order_rules.not_an_order,
+    "follow_up": _no_follow_up_of,
 }
 
 
