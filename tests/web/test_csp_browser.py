@@ -183,8 +183,8 @@ def test_every_page_loads_without_a_csp_violation(open_as, username):
 
 @pytest.mark.browser
 def test_pages_before_login_load_without_a_csp_violation(browser, live_server):
-    """The residents' pages and the login form, then (signed in with the password of a role that needs TOTP) both
-    second-factor pages."""
+    """The residents' pages and the login form, then (signed in with the password of a role
+    that needs TOTP) both second-factor pages."""
     guard = Guard()
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="zh-CN")
     watch_csp(context, guard)
