@@ -192,7 +192,7 @@ def test_pages_before_login_load_without_a_csp_violation(browser, live_server):
     watch_console(page, guard)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    assert open_all(page, ["/login", "/public/report", "/public/progress"], {}) == []
+    assert open_all(page, ["/public/report", "/public/progress", "/login"], {}) == []
     page.get_by_label("用户名").fill("audit")
     page.get_by_label("密码").fill(DEMO_PASSWORDS["audit"])
     page.get_by_role("button", name="登录").click()
