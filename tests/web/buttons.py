@@ -134,6 +134,7 @@ PRESSED_BY: dict[str, str] = {
     "post /cases/{case}/act/link | 提交: 关联事件": "test_links_browser.py::test_mark_a_duplicate_and_remove_the_mark",
     "post /cases/{case}/act/reassign | 提交: 改派": "test_hotline_orders_browser.py::test_reassign_then_return_an_order",
     "post /cases/{case}/act/return_order | 提交: 退单": "test_hotline_orders_browser.py::test_reassign_then_return_an_order",
+    "post /cases/{case}/act/merge | 提交: 合并重复件": "test_merge_browser.py::test_merge_a_repeat_registration_into_its_primary",
     "post /cases/{case}/act/record_agreement | 提交: 调解协议书": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/record_session | 提交: 调解记录": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/refer_down | 提交: 交办下派": E

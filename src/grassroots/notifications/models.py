@@ -81,8 +81,10 @@ class Subscription(Base):
 
 
 class Delivery(Base):
-    """One notice over one channel: pending until sent; a failure is retried at
-    next_attempt_at (exponential backoff) until it gives up."""
+    """One notice over one channel — or, with a `topic` and no notice, one message of the
+    platform's own (the 12345 reply, hotline.replies) with its JSON `payload`, one row per
+    `dedupe_key` —: pending until sent; a failure is retried at next_attempt_at
+    (exponential backoff) until it gives up."""
 
     __tablename__ = "notification_delivery"
     __table_args__ = (
@@ -92,7 +94,7 @@ class Delivery(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), index=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notification.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"), index=True)
     address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # the opt-in's, sealed
     state: Mapped[str] = mapped_column(String(16), default="pending")
@@ -101,6 +103,9 @@ class Delivery(Base):
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    topic: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
 
 
 # SECRET_FIELD of grassroots.notifications.outbox (the sealing field name).
