@@ -39,6 +39,18 @@ PUBLIC: set[tuple[str, str]] = {
     ("POST", "/api/v1/public/leads"),
     ("POST", "/api/v1/public/leads/lookup"),
     ("POST", "/api/v1/public/leads/supplement"),
+    # the residents' channel (群众上报, 查询码, 评价; docs/public.md): rate-limited in the
+    # database, a report needs a proof of work
+    ("GET", "/api/v1/public/challenge"),
+    ("POST", "/api/v1/public/reports"),
+    ("POST", "/api/v1/public/reports/lookup"),
+    ("POST", "/api/v1/public/reports/rating"),
+    ("GET", "/public/report"),
+    ("POST", "/public/report"),
+    ("GET", "/public/progress"),
+    ("POST", "/public/progress"),
+    ("POST", "/public/rating"),
+    ("GET", "/public/map/villages.geojson"),
 }
 # The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
 # for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).

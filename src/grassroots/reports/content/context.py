@@ -89,6 +89,9 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "followed_up": ("回访件数", "900"),
     "satisfied": ("满意（含基本满意）件数", "880"),
     "satisfaction_rate": ("满意率", "97.8%"),
+    "resident_rated": ("群众评价件数（群众通过查询码自评，与回访分列）", "120"),
+    "resident_satisfied": ("群众评价满意（含基本满意）件数", "110"),
+    "resident_satisfaction_rate": ("群众评价满意率", "91.7%"),
     "violence_risk": ("民转刑风险纠纷数", "15"),
     "violence_prevented": ("防止民转刑数（风险纠纷已化解）", "14"),
     "violence_prevented_rate": ("民转刑风险化解率", "93.3%"),
@@ -246,6 +249,8 @@ def figures(data: ReportData) -> dict[str, Any]:
         "overdue",
         "followed_up",
         "satisfied",
+        "resident_rated",
+        "resident_satisfied",
         "violence_risk",
         "escalated_beyond",
         *(f"resolved_{lv}" for lv in LEVELS),
@@ -261,6 +266,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         "beyond_county_share",
         "on_time_rate",
         "satisfaction_rate",
+        "resident_satisfaction_rate",
         "violence_prevented_rate",
     ):
         out[name] = pct(v[name])

@@ -127,7 +127,9 @@ SECTIONS: list[tuple[str, list[str]]] = [
         [
             "对已化解、调解终止和不予受理的案件回访{{ followed_up }}件，"
             "当事人满意（含基本满意）{{ satisfied }}件，满意率{{ satisfaction_rate }}。"
-            "其中{{ satisfaction_by_outcome_text }}。",
+            "其中{{ satisfaction_by_outcome_text }}。"
+            "群众通过查询码自行评价{{ resident_rated }}件，满意（含基本满意）"
+            "{{ resident_satisfied }}件，群众评价满意率{{ resident_satisfaction_rate }}。",
         ],
     ),
     (
