@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     open311_intake_level: Literal["village", "township", "county"] = "township"
     # Likely duplicates at intake (docs/cases.md): cases registered within this many days, in
     # the same grid or within this many metres, sharing a party (blind index) or as similar
-    # as this (Jaccard of character bigrams, 0–1).
+    # as this (Jaccard of the meaningful characters, 0–1; bench/duplicates.py).
     duplicate_window_days: int = Field(default=30, ge=1, le=3650)
     duplicate_distance_m: float = Field(default=300.0, ge=0)
     duplicate_text_threshold: float = Field(default=0.2, ge=0, le=1)
@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     # 退单 within this many working days of receiving the order; 改派 at most this often.
     hotline_return_days: int = Field(default=1, ge=0)
     hotline_max_reassign: int = Field(default=2, ge=0)
+    # The replies (办结反馈) go out through the notification outbox to the webhook channel of
+    # this name (管理 › 通知渠道: the hotline platform's URL and the signing secret); empty:
+    # replies are only exported to a file (grassroots hotline replies).
+    hotline_reply_channel: str = ""
     open311_contact: str = "请联系本县综治中心 / contact the county's governance centre"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).

@@ -95,6 +95,7 @@ VALID: dict[str, dict[str, Any]] = {
     "unshare": {"jurisdiction_code": "990101003000"},
     "link": {"other_code": "990101-2026-999999", "kind": "related"},
     "unlink": {"other_code": "990101-2026-999999"},
+    "merge": {"primary_code": "990101-2026-999999"},
 }
 
 # How to bring a case (registered by wang, at village level) into each state, as zhao.

@@ -83,6 +83,8 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
     simple["unshare"] = st.builds(s.Unshare, jurisdiction_code=st.just(OTHER_TOWNSHIP))
     simple["link"] = st.builds(s.Link, other_code=others, kind=st.sampled_from(list(s.LinkKind)))
     simple["unlink"] = st.builds(s.Unlink, other_code=others)
+    # merges that work: tests/cases/links/test_merge.py and the aggregates' property test
+    simple["merge"] = st.builds(s.Merge, primary_code=others)
     simple["return_order"] = st.builds(
         s.ReturnOrder, return_reason=st.sampled_from(list(s.ReturnReason)), reason=TEXT
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.cases.editing.actions import do_edit_case
 from grassroots.cases.intake.actions import do_register
-from grassroots.cases.links.actions import do_link_cases, do_unlink_cases
+from grassroots.cases.links.actions import do_link_cases, do_merge_cases, do_unlink_cases
 from grassroots.cases.models import Case
 from grassroots.cases.workflow.actions import (
     do_accept,
@@ -59,6 +59,7 @@ __all__ = [
     "do_extend",
     "do_follow_up",
     "do_link_cases",
+    "do_merge_cases",
     "do_pursue_performance",
     "do_reassign",
     "do_record_agreement",
@@ -102,6 +103,7 @@ DO: dict[str, Callable[..., Case]] = {
     "unshare": do_unshare,
     "link": do_link_cases,
     "unlink": do_unlink_cases,
+    "merge": do_merge_cases,
 }
 assert set(DO) == {a for a, t in TABLE.items() if t.sources}, "every table row has its do_*"
 

@@ -76,6 +76,8 @@ ACTION_LABELS: dict[str, str] = {
     "unlink": N_("Remove a link"),
     "linked": N_("Linked by another case"),
     "unlinked": N_("Link removed by another case"),
+    "merge": N_("Merge into the primary case"),
+    "merged_in": N_("A repeat registration was merged into this case"),
     "edit": N_("Edit case details"),
     "recompute": N_("Deadline recomputed after a calendar change"),
 }
@@ -140,6 +142,7 @@ FIELD_LABELS: dict[str, str] = {
     "role": N_("Role"),
     "other_code": N_("Code of the other case"),
     "kind": N_("Kind of link"),
+    "primary_code": N_("Code of the primary case"),
 }
 
 # Values of the enumerations and literals in the action inputs → msgid.

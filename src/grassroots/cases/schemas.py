@@ -222,6 +222,12 @@ class Unlink(ActionInput):
     other_code: CaseCode
 
 
+class Merge(ActionInput):
+    """Merge this case, a repeat registration, into the primary case that carries on."""
+
+    primary_code: CaseCode
+
+
 class PartyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -93,7 +93,11 @@ def _detail(
 ) -> dict[str, Any]:
     lead = q.access_lead(session, user, code)
     out = lead_out(session, user, lead, permissions, china_today())
+    codes = {c for c in (out.unit_code, *(c.unit_code for c in out.children)) if c}
+    categories = dictionary_names(lead_categories(session), request_locale(request))
     return {"lead": out, "units": [(u.code, u.name) for u in q.units_for(session, user)],
+            "unit_names": q.unit_names(session, codes),
+            "category_name": categories.get(out.category_code, out.category_code),
             "may_reveal": q.may_reveal_informant(user, lead, permissions) and
             out.informant_recorded, "open_action": "", "errors": {}, "values": {}}  # fmt: skip
 

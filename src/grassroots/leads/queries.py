@@ -207,3 +207,11 @@ def units_for(session: Session, user: User) -> list[Unit]:
         select(Unit).join(Jurisdiction, Unit.jurisdiction_id == Jurisdiction.id)
         .where(Unit.active, subtree_condition(user, Jurisdiction.code)).order_by(Unit.code)
     ))  # fmt: skip
+
+
+def unit_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """code → name of the units a lead page mentions (the verifying unit and its parts')."""
+    if not codes:
+        return {}
+    rows = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(sorted(codes))))
+    return {code: name for code, name in rows}

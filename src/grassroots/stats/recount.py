@@ -41,6 +41,9 @@ R = PatrolRound.__table__
 M = RoundMatter.__table__
 OPEN = sorted(OPEN_STATES)
 RUNNING = [s for s in OPEN if s != "suspended"]  # open cases whose clock runs
+# A case merged into another (合并重复件) is counted once, as its primary: in no figure but
+# the days it was overdue before the merge.
+COUNTED = func.coalesce(Case.outcome, "") != "merged"
 
 
 def _n(cond: ColumnElement[bool]) -> Any:
@@ -141,7 +144,9 @@ def counters(
     """The same counters as grassroots.stats.aggregates.counters, from the cases table."""
     cohort_cols = _cohort_columns()
     cohort = _run(
-        session, _select(scope, by_child, cohort_cols, *_registered_in(period)), list(cohort_cols)
+        session,
+        _select(scope, by_child, cohort_cols, COUNTED, *_registered_in(period)),
+        list(cohort_cols),
     )
     due_cols = _due_columns(session)
     due = _run(
@@ -150,6 +155,7 @@ def counters(
             scope,
             by_child,
             due_cols,
+            COUNTED,
             Case.resolve_due >= period.first,
             Case.resolve_due <= period.end,
             # not yet due: running and open, deadline today or later (docs/metrics.md)
@@ -204,7 +210,7 @@ def overdue_at(session: Session, scope: Scope, day: date, by_child: bool = False
 def _running_at(session: Session, scope: Scope, day: date, by_child: bool) -> ByGroup:
     left = case(
         (Case.outcome == "resolved", Case.resolved_at),
-        (Case.outcome.in_(["terminated", "rejected", "returned"]), Case.closed_at),
+        (Case.outcome.in_(["terminated", "rejected", "returned", "merged"]), Case.closed_at),
         (Case.state == "suspended", Case.suspended_at),
         else_=None,
     )
@@ -257,7 +263,7 @@ def figure_counters(
     cols = _figure_columns(session)
     key = func.coalesce(T.c[group_by], "") if group_by else literal("")
     stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
-    stmt = stmt.where(Scope(scope.level, scope.code).condition(T), *_registered_in(period))
+    stmt = stmt.where(Scope(scope.level, scope.code).condition(T), COUNTED, *_registered_in(period))
     if group_by:
         stmt = stmt.group_by(key)
     return _run(session, stmt, list(cols))
@@ -304,7 +310,9 @@ def grid_counters(
         "resolved_in_grid": _n(and_(resolved, Case.resolved_level == "village")),
     }
     stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
-    cohort = _run(session, stmt.where(place, *_registered_in(period)).group_by(key), list(cols))
+    cohort = _run(
+        session, stmt.where(place, COUNTED, *_registered_in(period)).group_by(key), list(cols)
+    )
     late = select(key.label("g"), func.count().label("overdue")).where(
         place, Case.state.in_(RUNNING), Case.resolve_due < today
     )

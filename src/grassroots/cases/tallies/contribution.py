@@ -141,11 +141,19 @@ RETURNED = "returned"
 ALL_CATEGORIES = "*"  # the maintained roll-up row over every category
 
 
+MERGED = "merged"  # outcome of a repeat registration merged into its primary case
+
+
 def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
     """Everything one case (as a dict of FIELDS) adds to the aggregate tables: its own
     category's row and the all-categories row ("*"), which dashboards read when no category
     is chosen (15× fewer rows to sum); and its row of stats_figures (kind × source,
-    grassroots.cases.tallies.figures)."""
+    grassroots.cases.tallies.figures).
+    A merged case (合并重复件) is the same matter as its primary and is counted once, there:
+    it adds to no figure — registered, resolved, due, grid — except the days it was overdue
+    before the merge (超期 as of a past day stays what it was)."""
+    if c["outcome"] == MERGED:
+        return merged_contributions(c)
     own = _contributions(c, days, _place(c))
     rollup = _contributions(c, days, _place(c, ALL_CATEGORIES))
     return own | rollup | figure_contributions(c) | grid_contributions(c)
@@ -153,6 +161,13 @@ def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
 
 # Sources counted as "found by patrol" (主动发现) in the grid figures.
 PATROL_SOURCES = frozenset({"grid_patrol", ROUND_SOURCE})
+
+
+def merged_contributions(c: Mapping[str, Any]) -> Contribution:
+    out: Contribution = {}
+    for p in (_place(c), _place(c, ALL_CATEGORIES)):
+        _add_overdue(out, running_changes(c), p)
+    return out
 
 
 def grid_contributions(c: Mapping[str, Any]) -> Contribution:

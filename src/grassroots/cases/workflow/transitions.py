@@ -105,6 +105,7 @@ TABLE: dict[str, Transition] = {
         _t("unshare", "取消联调", [R, A, P, S], None, CENTRE, "manage", s.Unshare),
         _t("link", "关联案件", [R, A, P, S, V], None, CENTRE, "manage", s.Link),
         _t("unlink", "取消关联", [R, A, P, S, V], None, CENTRE, "manage", s.Unlink),
+        _t("merge", "合并重复件", [R, A, P, S], CaseState.closed, CENTRE, "manage", s.Merge),
     )
 }  # fmt: skip
 
@@ -230,6 +231,14 @@ def _no_link(case: Case) -> Problem | None:
     return None
 
 
+def _merged(case: Case) -> Problem | None:
+    if case.outcome == "merged":  # its matter carries on in the primary case
+        return Problem(
+            409, "merged", "本案已并入其他案件，不能返工 / a merged case cannot be reopened"
+        )
+    return None
+
+
 def _not_at_city(case: Case) -> Problem | None:
     if case.level != CITY:
         return Problem(
@@ -252,6 +261,7 @@ GUARDS = {
     "reassign": order_rules.reassign_problem,
     "return_order": order_rules.not_an_order,
     "follow_up": order_rules.returned_problem,
+    "reopen": _merged,
 }
 
 
