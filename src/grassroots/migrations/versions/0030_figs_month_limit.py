@@ -1,7 +1,7 @@
 """Deadline policies may state the resolve limit in months too (issue 15 items 17, 6)
 
 Revision ID: 0030_figs_month_limit
-Revises: 0030_merge_hotline_reply
+Revises: 0030_public_reporting
 Create Date: 2026-12-07
 
 deadline_policy gains resolve_months (NULL: working days only). Where it is set, the
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_figs_month_limit"
-down_revision: str | None = "0030_merge_hotline_reply"
+down_revision: str | None = "0030_public_reporting"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
