@@ -120,7 +120,9 @@ def test_on_a_phone_the_lead_and_round_lists_are_cards(open_as):
     zhao.locator("#round-form input[name=checks]").first.check()
     press(zhao, "保存排查记录")
     phone = open_as("zhao", {"width": 390, "height": 844})
-    for path, table in (("/leads", "#lead-rows"), ("/rounds", "#rounds")):
+    lists = (("/leads", "#lead-rows"), ("/rounds", "#rounds"), ("/roster", "#roster"),
+             ("/stats/grids", "#grid-figures"))  # fmt: skip
+    for path, table in lists:
         phone.goto(path)
         row = phone.locator(f"{table} tbody tr").first
         assert phone.locator(f"{table} thead").is_hidden(), path
