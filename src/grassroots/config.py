@@ -70,6 +70,23 @@ class Settings(BaseSettings):
     # The public leads path (anonymous reports, receipt lookups, additions): per address,
     # counted in the database so that it holds across processes.
     leads_public_rate_limit: str = "10/600"
+    # Residents' reports (docs/public.md), counted in the database like the leads path:
+    # reports per client address, and all public reports together (a flood from many
+    # addresses); lookups and ratings per address. The level whose centre holds a report
+    # (village: the grid's village, the grid worker serving the grid as assignee), the days
+    # after resolution in which 不满意 reopens the case, and
+    # the proof-of-work: leading zero bits a browser must find, and how long a challenge
+    # lives.
+    public_report_rate_limit: str = "5/3600"
+    public_global_rate_limit: str = "300/3600"
+    public_lookup_rate_limit: str = "30/600"
+    public_intake_level: Literal["village", "township", "county"] = "village"
+    public_reopen_days: int = Field(default=15, ge=0, le=365)
+    public_pow_bits: int = Field(default=16, ge=0, le=24)
+    public_pow_ttl_seconds: int = Field(default=900, ge=30, le=86400)
+    # The webhook channel (notification_channel.name) of the county's SMS gateway: the
+    # receipt code by SMS when a resident asks for it; "" offers no SMS.
+    public_sms_channel: str = ""
     # Open311 GeoReport v2 (docs/open311.md): requests per client address to /open311/v2/;
     # the jurisdiction_id that names the whole deployment; the level whose centre holds a
     # POSTed request first; the contact shown in discovery.

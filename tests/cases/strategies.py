@@ -65,6 +65,7 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
             remaining_risk=st.sampled_from(["none", "low", "medium", "high"]),
         ),
         "reopen": st.builds(s.Reopen, reason=TEXT),
+        "mark_spam": st.builds(s.MarkSpam, reason=TEXT),
         "pursue_performance": st.builds(
             s.PursuePerformance,
             route=st.sampled_from(["urge", "judicial_confirmation", "litigation"]),

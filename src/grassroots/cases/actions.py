@@ -22,6 +22,7 @@ from grassroots.cases.links.actions import do_link_cases, do_merge_cases, do_unl
 from grassroots.cases.models import Case
 from grassroots.cases.workflow.actions import (
     do_accept,
+    do_mark_spam,
     do_record_agreement,
     do_record_session,
     do_reject,
@@ -59,6 +60,7 @@ __all__ = [
     "do_extend",
     "do_follow_up",
     "do_link_cases",
+    "do_mark_spam",
     "do_merge_cases",
     "do_pursue_performance",
     "do_reassign",
@@ -100,6 +102,7 @@ DO: dict[str, Callable[..., Case]] = {
     "pursue_performance": do_pursue_performance,
     "close": do_close,
     "reopen": do_reopen,
+    "mark_spam": do_mark_spam,
     "unshare": do_unshare,
     "link": do_link_cases,
     "unlink": do_unlink_cases,

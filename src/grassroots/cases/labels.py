@@ -52,6 +52,7 @@ ACTION_LABELS: dict[str, str] = {
     "register": N_("Register"),
     "accept": N_("Accept"),
     "reject": N_("Reject"),
+    "mark_spam": N_("Mark as spam"),
     "assign": N_("Assign"),
     "reassign": N_("Reassign the work order to another unit"),
     "return_order": N_("Return the work order to the 12345 platform"),

@@ -53,6 +53,12 @@ class Reject(ActionInput):
     reason: Text
 
 
+class MarkSpam(ActionInput):
+    """无效信息: a resident's report that is no report (advertising, abuse, nonsense)."""
+
+    reason: Text
+
+
 class ReturnReason(StrEnum):
     """Why a 12345 work order is returned to the platform (退单理由)."""
 

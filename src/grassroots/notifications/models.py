@@ -113,3 +113,32 @@ register_sealed(Channel.secret_enc, "notification_channel.secret")
 # ADDRESS_FIELD of grassroots.notifications.contact: a person's own address on a channel.
 register_sealed(Subscription.address_enc, "notification.address")
 register_sealed(Delivery.address_enc, "notification.address")
+
+
+class DirectMessage(Base):
+    """A message to an address that is no user's — a resident's phone (grassroots.residents:
+    the receipt code by SMS) — over a webhook channel (the county's SMS gateway adapter),
+    sent by the same outbox job with the same retries. Address and text are sealed; the
+    text is wiped once sent or given up (it may carry a receipt code)."""
+
+    __tablename__ = "notification_direct"
+    __table_args__ = (
+        CheckConstraint("state in ('pending','sent','failed','gave_up')", name="state"),
+        Index("ix_notification_direct_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    address_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    text_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+register_sealed(DirectMessage.address_enc, "notification_direct.address")
+register_sealed(DirectMessage.text_enc, "notification_direct.text")

@@ -46,6 +46,11 @@ RUNNING = [s for s in OPEN if s != "suspended"]  # open cases whose clock runs
 COUNTED = func.coalesce(Case.outcome, "") != "merged"
 
 
+def counted(scope: Scope) -> ColumnElement[bool]:
+    """The cases of `scope` that count: those not marked as spam (grassroots.residents)."""
+    return and_(scope.condition(T), Case.spam.is_(False))
+
+
 def _n(cond: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
@@ -67,6 +72,8 @@ def _cohort_columns() -> dict[str, Any]:
         "escalated_beyond": _n(Case.level == "city"),
         "followed_up": _n(Case.satisfaction.is_not(None)),
         "satisfied": _n(Case.satisfaction.in_(["satisfied", "basically_satisfied"])),
+        "resident_rated": _n(Case.resident_rating.is_not(None)),
+        "resident_satisfied": _n(Case.resident_rating.in_(["satisfied", "basically_satisfied"])),
         "violence_risk": _n(Case.violence_risk.is_(True)),
         "violence_resolved": _n(and_(Case.violence_risk.is_(True), resolved)),
     }
@@ -79,7 +86,7 @@ def _select(scope: Scope, by_child: bool, cols: dict[str, Any], *where: Any) -> 
     group = scope.child_column(T) if by_child else None
     key = func.coalesce(group, "") if group is not None else literal("")
     stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
-    stmt = stmt.where(scope.condition(T), *where)
+    stmt = stmt.where(counted(scope), *where)
     return stmt.group_by(key) if group is not None else stmt
 
 
@@ -94,7 +101,7 @@ def _run(session: Session, stmt: Any, names: list[str]) -> ByGroup:
 def _durations(session: Session, scope: Scope, period: Period, by_child: bool) -> ByGroup:
     group = scope.child_column(T) if by_child else literal("")
     stmt = select(func.coalesce(group, ""), Case.registered_at, Case.resolved_at).where(
-        scope.condition(T), *_registered_in(period), Case.outcome == "resolved"
+        counted(scope), *_registered_in(period), Case.outcome == "resolved"
     )
     out: ByGroup = {}
     index = WorkdayIndex(read_calendar(session))
@@ -227,7 +234,7 @@ def _superseded_at(session: Session, scope: Scope, day: date, by_child: bool) ->
     key = func.coalesce(group, "") if group is not None else literal("")
     stmt = select(key.label("g"), func.count().label("overdue")).select_from(Case)
     stmt = stmt.join(r, r.case_id == Case.id)
-    stmt = stmt.where(scope.condition(T), r.due < day, ended > day)
+    stmt = stmt.where(counted(scope), r.due < day, ended > day)
     return _run(session, stmt.group_by(key) if group is not None else stmt, ["overdue"])
 
 
@@ -263,7 +270,7 @@ def figure_counters(
     cols = _figure_columns(session)
     key = func.coalesce(T.c[group_by], "") if group_by else literal("")
     stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
-    stmt = stmt.where(Scope(scope.level, scope.code).condition(T), COUNTED, *_registered_in(period))
+    stmt = stmt.where(counted(Scope(scope.level, scope.code)), COUNTED, *_registered_in(period))
     if group_by:
         stmt = stmt.group_by(key)
     return _run(session, stmt, list(cols))
@@ -300,7 +307,7 @@ def grid_counters(
     session: Session, scope: Scope, period: Period, today: date, group_by: str | None = None
 ) -> ByGroup:
     """The same counters as grassroots.stats.grids.grid_counters, from the cases."""
-    place = Scope(scope.level, scope.code).condition(T)
+    place = counted(Scope(scope.level, scope.code))
     key = func.coalesce(T.c[group_by], "") if group_by else literal("")
     resolved = Case.outcome == "resolved"
     cols: dict[str, Any] = {

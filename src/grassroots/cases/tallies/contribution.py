@@ -39,6 +39,8 @@ FIELDS: tuple[str, ...] = (
     "outcome",
     "resolved_level",
     "satisfaction",
+    "resident_rating",
+    "spam",
     "violence_risk",
     "grid_code",
     "missed_deadlines",
@@ -88,6 +90,8 @@ def cohort_counters(c: Mapping[str, Any], days: WorkdayIndex) -> dict[str, int]:
         "escalated_beyond": int(c["level"] == "city"),
         "followed_up": int(c["satisfaction"] is not None),
         "satisfied": int(c["satisfaction"] in SATISFIED),
+        "resident_rated": int(c["resident_rating"] is not None),
+        "resident_satisfied": int(c["resident_rating"] in SATISFIED),
         "violence_risk": int(bool(c["violence_risk"])),
         "violence_resolved": int(bool(c["violence_risk"]) and resolved),
         "duration_days": _duration(c, days) if resolved else 0,
@@ -151,7 +155,10 @@ def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
     grassroots.cases.tallies.figures).
     A merged case (合并重复件) is the same matter as its primary and is counted once, there:
     it adds to no figure — registered, resolved, due, grid — except the days it was overdue
-    before the merge (超期 as of a past day stays what it was)."""
+    before the merge (超期 as of a past day stays what it was).
+    A case marked as spam adds nothing anywhere."""
+    if c["spam"]:
+        return {}
     if c["outcome"] == MERGED:
         return merged_contributions(c)
     own = _contributions(c, days, _place(c))
@@ -215,8 +222,11 @@ def _add_overdue(out: Contribution, changes: Changes, p: Place) -> None:
 
 def record_contributions(c: Mapping[str, Any], changes: Changes) -> Contribution:
     """A superseded deadline's overdue spell (grassroots.cases.tallies.overdue), in the
-    case's category row and the roll-up, at the case's place (`c`: the case's fields)."""
+    case's category row and the roll-up, at the case's place (`c`: the case's fields).
+    Nothing for a case marked as spam."""
     out: Contribution = {}
+    if c["spam"]:
+        return out
     for p in (_place(c), _place(c, ALL_CATEGORIES)):
         _add_overdue(out, changes, p)
     return out

@@ -87,6 +87,7 @@ DONE: dict[str, str] = {
     "follow_up": N_("Follow-up recorded"),
     "close": N_("Case closed"),
     "reopen": N_("Sent back for rework"),
+    "mark_spam": N_("Marked as spam: left out of every figure"),
     "merge": N_("Merged into the primary case"),
 }
 

@@ -68,7 +68,9 @@ def do_count_hit(
         if session.get_bind().dialect.name == "postgresql":
             lock = int(client[:15], 16)
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
-        session.execute(delete(PublicHit).where(PublicHit.at < since))
+        # Only this bucket's old hits: buckets keep windows of their own (an hour of
+        # report hits must outlive a minute's window of another bucket).
+        session.execute(delete(PublicHit).where(PublicHit.bucket == bucket, PublicHit.at < since))
         hits = session.execute(
             select(func.count(), func.min(PublicHit.at)).where(
                 PublicHit.bucket == bucket, PublicHit.client == client, PublicHit.at >= since
