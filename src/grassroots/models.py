@@ -17,6 +17,7 @@ from grassroots.leads import models as leads_models
 from grassroots.leads import tallies as leads_tallies
 from grassroots.notifications import models as notification_models
 from grassroots.open311 import models as open311_models
+from grassroots.ratelimit import models as ratelimit_models
 from grassroots.reports import models as reports_models
 from grassroots.residents import models as residents_models
 from grassroots.roster import models as roster_models
@@ -38,6 +39,7 @@ __all__ = [
     "leads_tallies",
     "notification_models",
     "open311_models",
+    "ratelimit_models",
     "refdata",
     "reports_models",
     "residents_models",

@@ -203,3 +203,14 @@ def test_a_wrong_current_password_in_a_browser_session_counts_per_address(from_a
     assert retry_after(c.post(PASSWORD, json=body, headers=csrf)) == 1
     assert retry_after(login(c, "zhao")) == 1
     assert login(elsewhere, "zhao").status_code == 200
+
+
+def test_the_request_rate_limit_is_shared_by_every_server_process(make_app, from_address):
+    """Two apps on one database, as two server processes behind a proxy: a client gets the
+    login rate limit once, not once per process (issue 14)."""
+    one, two = make_app(login_rate_limit="4/60"), make_app(login_rate_limit="4/60")
+    fail(from_address("10.0.0.8", one), "wang", 2)
+    fail(from_address("10.0.0.8", two), "zhou", 2)
+    r = login(from_address("10.0.0.8", one), "zhao")
+    assert r.status_code == 429 and r.json()["code"] == "rate_limited"
+    assert login(from_address("10.0.0.9", two), "zhao").status_code == 200

@@ -131,19 +131,6 @@ class LeadSweepMark(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class PublicHit(Base):
-    """One request on the public leads path, for the rate limit kept in the database (so it
-    holds across processes). `client` is a keyed hash of the address, never the address."""
-
-    __tablename__ = "lead_public_hit"
-    __table_args__ = (Index("ix_lead_public_hit_key", "bucket", "client", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    bucket: Mapped[str] = mapped_column(String(16))
-    client: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
 class LeadTally(Base):
     """The figures of leads, kept exact by every write of a lead in its own transaction
     (grassroots.leads.tallies): one row per year and month received × jurisdiction × issuing

@@ -20,12 +20,12 @@ from grassroots.accounts.login.ratelimit import parse_rate
 from grassroots.config import Settings
 from grassroots.db import utcnow
 from grassroots.deps import DbSession
-from grassroots.leads.public.actions import do_count_hit
 from grassroots.open311 import queries as q
 from grassroots.open311 import responses as out
 from grassroots.open311.actions import do_create_request
 from grassroots.open311.formats import Open311Error, check_format, error_response, render
 from grassroots.open311.parse import form_fields, request_filter, request_in
+from grassroots.ratelimit.actions import do_count_hit
 
 router = APIRouter(prefix="/open311/v2", include_in_schema=False, tags=["open311"])
 NOT_FOUND = "the URL does not name a GeoReport v2 resource / 无此资源"

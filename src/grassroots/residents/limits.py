@@ -18,7 +18,7 @@ from grassroots.accounts.authn import client_ip
 from grassroots.accounts.login.ratelimit import parse_rate, too_many_requests
 from grassroots.config import Settings
 from grassroots.errors import Problem
-from grassroots.leads.public.actions import do_count_hit
+from grassroots.ratelimit.actions import do_count_hit
 from grassroots.residents import pow as proof_of_work
 
 EVERYONE = "*"  # the client key of the global limit

@@ -1,21 +1,17 @@
-"""Writes of the public path: an anonymous report with its receipt code, an informant's
-addition, and the hits of the rate limit (kept in the database: every process sees them).
+"""Writes of the public path: an anonymous report with its receipt code and an informant's
+addition. Its rate limit: grassroots.ratelimit (in the database: every process sees it).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import utc
-from grassroots.crypto import keyring
 from grassroots.db import transaction
 from grassroots.leads.actions import add_event, new_lead
-from grassroots.leads.models import Lead, PublicHit
+from grassroots.leads.models import Lead
 from grassroots.leads.public.queries import default_jurisdiction
 from grassroots.leads.public.schemas import PublicReport
 from grassroots.leads.schemas import NewLead
@@ -47,36 +43,3 @@ def do_add_information(
     verifiers read it); the state does not change."""
     with transaction(session):
         add_event(session, lead, "supplement", None, lead.state, note=text_, now=now)
-
-
-def client_key(address: str) -> str:
-    """A keyed hash of the client's address: the hits table holds no address."""
-    key = keyring().for_usage("lead-public").index_key
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
-
-
-def do_count_hit(
-    session: Session, bucket: str, address: str, limit: int, window: float,
-    now: datetime | None = None,
-) -> float | None:  # fmt: skip
-    """Count one request of `address`; None if allowed, else the seconds until one is. Old
-    hits are deleted on the way. On PostgreSQL a transaction lock per client serialises
-    two processes counting the same client."""
-    moment, client = utc(now), client_key(address)
-    since = moment - timedelta(seconds=window)
-    with transaction(session):
-        if session.get_bind().dialect.name == "postgresql":
-            lock = int(client[:15], 16)
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
-        # Only this bucket's old hits: buckets keep windows of their own (an hour of
-        # report hits must outlive a minute's window of another bucket).
-        session.execute(delete(PublicHit).where(PublicHit.bucket == bucket, PublicHit.at < since))
-        hits = session.execute(
-            select(func.count(), func.min(PublicHit.at)).where(
-                PublicHit.bucket == bucket, PublicHit.client == client, PublicHit.at >= since
-            )
-        ).one()
-        if hits[0] >= limit:
-            return max((hits[1] + timedelta(seconds=window) - moment).total_seconds(), 0.0)
-        session.add(PublicHit(bucket=bucket, client=client, at=moment))
-    return None

@@ -15,7 +15,7 @@ from grassroots.accounts.authn import client_ip
 from grassroots.accounts.login.ratelimit import parse_rate, too_many_requests
 from grassroots.deps import DbSession
 from grassroots.leads.public import queries as pq
-from grassroots.leads.public.actions import do_add_information, do_count_hit, do_report
+from grassroots.leads.public.actions import do_add_information, do_report
 from grassroots.leads.public.schemas import (
     ProgressOut,
     PublicReport,
@@ -23,6 +23,7 @@ from grassroots.leads.public.schemas import (
     ReceiptOut,
     SupplementIn,
 )
+from grassroots.ratelimit.actions import do_count_hit
 
 router = APIRouter(tags=["leads (public)"])
 
