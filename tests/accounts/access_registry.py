@@ -336,8 +336,9 @@ def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
 
 
 def _round(session: Session, actor: User, grid_code: str | None) -> str:
-    """A 排查 round in grid `grid_code` (a row, as the seed has none), or an absent id."""
-    from grassroots.rounds.models import PatrolRound
+    """A 排查 round in grid `grid_code` (a row, as the seed has none) with one noted matter
+    (seq 1, which a coordinator may make a lead), or an absent id."""
+    from grassroots.rounds.models import PatrolRound, RoundMatter
     from grassroots.scope import current_jurisdiction
 
     grid = current_jurisdiction(session, grid_code) if grid_code else None
@@ -347,6 +348,8 @@ def _round(session: Session, actor: User, grid_code: str | None) -> str:
         grid_id=grid.id, grid_code=grid_code, county_code=grid_code[:6] + "000000",
         township_code=grid_code[:9] + "000", village_code=grid_code[:12],
         held_on=date(2026, 3, 2), recorded_by_id=actor.id, checks=["dispute_hotspot"], note="",
+        matters=[RoundMatter(seq=1, summary="矩阵排查事项", details="", category_code="neighbour",
+                             outcome="noted")],
     )  # fmt: skip
     session.add(found)
     session.commit()
@@ -407,6 +410,7 @@ SAMPLES: dict[str, Sample] = {
         lambda s, u, v: _round(s, u, grid_inside(s, u, v)),
         lambda s, u, v: _round(s, u, grid_outside(s, u, v)),
     ),
+    "seq": fixed("1"),  # the one matter of a sample round
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -448,6 +452,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/users/{username}/role"): {"role": "leader"},
     ("POST", "/api/v1/parties/{party_id}/reveal"): {"field": "phone", "reason": "矩阵测试查看"},
     ("POST", "/api/v1/leads/{lead_code}/informant/reveal"): {"reason": "矩阵测试查看"},
+    ("POST", "/api/v1/rounds/{round_id}/matters/{seq}/lead"): {"category_code": "dispute_risk"},
     ("POST", "/api/v1/grids/{code}/posts"): {
         "username": "wang",
         "kind": "worker",

@@ -15,6 +15,8 @@ from grassroots.audit.models import AuditEntry
 from grassroots.calendar.workdays import load_calendar
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_accept, do_assign, do_register
+from grassroots.cases.deadlines.actions import do_set_policy
+from grassroots.cases.deadlines.schemas import PolicyIn
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.demo.build import build_demo_geography
 from tests.cases.conftest import grid_in
@@ -37,6 +39,11 @@ def _open_case(engine: Engine) -> tuple[str, date]:
     with Session(engine, expire_on_commit=False) as session:
         build_demo_geography(session)
         users = {u.username: u for u in session.scalars(select(User))}
+        # working days only (no month cap, tests/cases/deadlines/test_month_limit.py), so that a
+        # holiday inside the period moves the deadline
+        do_set_policy(session, PolicyIn(level="village", accept_days=3, resolve_days=20,
+                                        follow_up_days=10, auto_escalate=True),
+                  actor=users["admin"])  # fmt: skip
         grid = grid_in(session, users["wang"])
         data = s.NewCase(category_code="neighbour", source_code="visit", title="时限",
                          description="命令行调整", grid_code=grid)  # fmt: skip

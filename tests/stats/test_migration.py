@@ -8,6 +8,7 @@ from alembic import command
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from grassroots.cases.deadlines.models import DeadlinePolicy
 from grassroots.cases.models import Case, DeadlineRecord
 from grassroots.cases.tallies.models import CohortAggregate, FigureAggregate
 from grassroots.db import alembic_config, upgrade_schema
@@ -70,6 +71,9 @@ def test_0016_rebuilds_the_deadline_history_from_the_timeline(fresh_engine: Engi
     start = datetime(2026, 1, 5, 2, tzinfo=UTC)
     with Session(fresh_engine, expire_on_commit=False) as session:
         build_demo_geography(session)
+        # 0016 recomputes in working days, as every policy counted before 0030_figs_month_limit
+        session.execute(update(DeadlinePolicy).values(resolve_months=None))
+        session.commit()
         h.build_history(session, 30, seed=11, first=start, days=50)
         w = h.world(session)
         for i, gap in enumerate((3, 40)):  # escalated in time / late at the village

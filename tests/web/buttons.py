@@ -99,6 +99,7 @@ PRESSED_BY: dict[str, str] = {
     "post /roster/{user}/phone | 保存": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
     "post /roster/{user}/trainings | 添加": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
     "post /rounds/new | 保存排查记录": "test_grid_work_browser.py::test_zhao_records_a_round_and_finds_it_by_the_filter",
+    "post /rounds/{id}/matters/{id}/lead | 转为线索": "test_rounds_browser.py::test_a_round_recorded_on_a_phone_registers_its_matter_as_a_case",
     "get /admin/calendar | 查看": E + "test_administration_forms",
     "get /admin/units | 筛选": E + "test_administration_forms",
     "get /audit | 搜索": E + "test_security_and_audit_forms_and_signing_out",

@@ -82,6 +82,7 @@ def _policy(session, category: str, level: str, risk: bool = False):
             DeadlinePolicy.category_code == category,
             DeadlinePolicy.level == level,
             DeadlinePolicy.violence_risk == risk,
+            DeadlinePolicy.source_code == "",  # not the 12345 rows (row order is not fixed)
         )
     )
 

@@ -80,7 +80,7 @@ def test_zhao_records_a_round_and_finds_it_by_the_filter(open_as):
     assert "楼道堆放杂物" in zhao.content()
 
     zhao.goto("/rounds")
-    zhao.locator("#q-grid").fill(grid_code)
+    zhao.locator("#q-grid").select_option(grid_code)
     zhao.locator("#q-month").fill(date.today().strftime("%Y-%m"))
     press(zhao, "筛选")
     assert f"grid={grid_code}" in zhao.url
@@ -108,3 +108,25 @@ def test_zhao_keeps_the_roster_and_reads_the_grid_figures(open_as):
     press(zhao, "查看")
     assert "/stats/grids" in zhao.url
     assert zhao.locator("#grid-figures tbody tr[data-grid]").count() >= 1
+
+
+def test_on_a_phone_the_lead_and_round_lists_are_cards(open_as):
+    """390 px wide (issue 16 item 7): one card per row, the column's name beside each value,
+    nothing wider than the screen."""
+    zhao = open_as("zhao")
+    receive_lead(zhao, "手机上看的线索")
+    zhao.goto("/rounds/new")
+    zhao.locator("#f-grid_code").select_option(index=1)
+    zhao.locator("#round-form input[name=checks]").first.check()
+    press(zhao, "保存排查记录")
+    phone = open_as("zhao", {"width": 390, "height": 844})
+    lists = (("/leads", "#lead-rows"), ("/rounds", "#rounds"), ("/roster", "#roster"),
+             ("/stats/grids", "#grid-figures"))  # fmt: skip
+    for path, table in lists:
+        phone.goto(path)
+        row = phone.locator(f"{table} tbody tr").first
+        assert phone.locator(f"{table} thead").is_hidden(), path
+        assert row.evaluate("r => getComputedStyle(r).display") == "block", path
+        label = row.locator("td").first.evaluate("td => getComputedStyle(td, '::before').content")
+        assert label not in ("none", "normal", '""'), path  # e.g. "编号"
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path

@@ -104,6 +104,7 @@ def set_policy(
     data = {k: form.get(k, "") for k in POLICY_FIELDS}
     for flag in ("violence_risk", "auto_escalate"):
         data[flag] = bool(form.get(flag))
+    data["resolve_months"] = form.get("resolve_months") or None  # empty: working days only
     t = gettext_for(request_locale(request))
     try:
         do_set_policy(session, PolicyIn.model_validate(data), actor=user)

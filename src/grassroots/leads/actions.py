@@ -40,7 +40,8 @@ from grassroots.scope import current_jurisdiction, in_subtree
 CODE_ATTEMPTS = 8
 
 # The case source a lead's case gets when the verifier names none.
-CASE_SOURCE = {"report": "visit", "transfer": "police_transfer", "assigned": "superior_assigned"}
+CASE_SOURCE = {"report": "visit", "transfer": "police_transfer", "assigned": "superior_assigned",
+               "patrol": "round_found"}  # fmt: skip
 
 
 def add_event(

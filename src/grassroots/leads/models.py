@@ -27,6 +27,7 @@ class LeadSource(StrEnum):
     report = "report"  # 举报
     transfer = "transfer"  # 移送
     assigned = "assigned"  # 上级交办
+    patrol = "patrol"  # 主动排查发现 (a matter found on a 排查 round, grassroots.leads.found)
 
 
 class LeadState(StrEnum):
@@ -145,13 +146,15 @@ class PublicHit(Base):
 
 class LeadTally(Base):
     """The figures of leads, kept exact by every write of a lead in its own transaction
-    (grassroots.leads.tallies): one row per year received × jurisdiction × issuing body ×
-    batch × source × category. Only top-level leads count (a split lead's sub-leads are
+    (grassroots.leads.tallies): one row per year and month received × jurisdiction × issuing
+    body × batch × source × category (the month for a period's figures: the work report).
+    Only top-level leads count (a split lead's sub-leads are
     parts of one lead)."""
 
     __tablename__ = "lead_tally"
 
     year: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True)  # 1-12, of received_on
     jurisdiction_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     issuing_body: Mapped[str] = mapped_column(String(100), primary_key=True)
     batch: Mapped[str] = mapped_column(String(64), primary_key=True)

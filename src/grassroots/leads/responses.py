@@ -20,6 +20,7 @@ from grassroots.leads import queries as q
 from grassroots.leads.models import UNVERIFIED_STATES, Lead, LeadEvent
 from grassroots.leads.sealing import LEAD_USAGE, unseal
 from grassroots.leads.workflow import TABLE
+from grassroots.rounds.models import RoundMatter
 
 
 class LeadRow(BaseModel):
@@ -82,6 +83,7 @@ class LeadOut(LeadRow):
     informant_recorded: bool
     anonymous: bool
     children: list[ChildOut]
+    found_on: str | None  # "round id/matter seq" of the 排查 matter the lead came from
     events: list[EventOut]
     allowed_actions: list[str]
 
@@ -167,9 +169,18 @@ def lead_out(
         anonymous=lead.anonymous,
         children=[ChildOut(code=k.code, state=k.state, unit_code=units.get(k.unit_id or 0),
                            finding=k.finding) for k in kids],
+        found_on=found_on(session, lead),
         events=[event_out(e, names, _note(e, verifier, reader)) for e in events],
         allowed_actions=[a for a in TABLE if q.may_act(user, lead, a, permissions)],
     )  # fmt: skip
+
+
+def found_on(session: Session, lead: Lead) -> str | None:
+    """The round matter a lead was made from ("12/3": round 12, matter 3), if any."""
+    row = session.execute(
+        select(RoundMatter.round_id, RoundMatter.seq).where(RoundMatter.lead_code == lead.code)
+    ).first()
+    return f"{row.round_id}/{row.seq}" if row is not None else None
 
 
 def _text(reader: bool, field: str, blob: bytes | None) -> str | None:

@@ -41,7 +41,7 @@ def _row(session: Session, category: str, level: str, risk: bool) -> DeadlinePol
 def test_seeded_defaults_match_the_documented_ones(session: Session, level: str):
     for risk in (False, True):
         row = _row(session, "", level, risk)
-        seeded = Policy(row.accept_days, row.resolve_days, row.follow_up_days, row.auto_escalate)
+        seeded = _as(row)
         assert seeded == DEFAULT_POLICIES[(level, risk)]
         assert row.basis  # every default says where it comes from
 
@@ -53,7 +53,8 @@ def test_level_default_applies_to_every_category(session: Session):
 
 
 def _as(row: DeadlinePolicy) -> Policy:
-    return Policy(row.accept_days, row.resolve_days, row.follow_up_days, row.auto_escalate)
+    return Policy(row.accept_days, row.resolve_days, row.follow_up_days, row.auto_escalate,
+                  row.resolve_months)  # fmt: skip
 
 
 def test_category_row_wins_over_the_level_default(session: Session):

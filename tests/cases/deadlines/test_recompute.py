@@ -17,6 +17,8 @@ from grassroots.calendar.workdays import load_calendar
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_accept, do_assign, do_register
 from grassroots.cases.deadlines import recompute as recompute  # registers the hook
+from grassroots.cases.deadlines.actions import do_set_policy
+from grassroots.cases.deadlines.schemas import PolicyIn
 from tests.cases.conftest import grid_in
 
 HOLIDAY = date(2026, 9, 24)  # a Thursday the package counts as a working day
@@ -41,6 +43,11 @@ def _register(session, users, day: date):  # type: ignore[no-untyped-def]
 def cases(session, users):  # type: ignore[no-untyped-def]
     """An in-progress case whose resolve clock (from 09-22) runs across HOLIDAY, and a
     registered case whose accept clock ended before it."""
+    # working days only (no month cap, tests/cases/deadlines/test_month_limit.py), so that a
+    # holiday inside the period moves the deadline
+    do_set_policy(session, PolicyIn(level="village", accept_days=3, resolve_days=20,
+                                    follow_up_days=10, auto_escalate=True),
+                  actor=users["admin"])  # fmt: skip
     moving = _register(session, users, date(2026, 9, 21))
     do_accept(session, moving.code, actor=users["zhao"], now=at(date(2026, 9, 22)))
     unit = s.Assign(unit_code=f"{moving.village_code}-mediation")

@@ -140,3 +140,33 @@ def test_a_related_link_becomes_the_duplicate_mark(client_as, new_case_body, ses
     assert act(zhao, b, "link", version, other_code=a, kind="related").status_code == 200
     assert merge(zhao, b, a).status_code == 200
     assert [(lk.kind) for lk in session.scalars(select(CaseLink))] == ["duplicate"]
+
+
+# Who may merge a case of wang's village (registered by wang, held by the village): the
+# access matrix of the merge action. Refusals change nothing.
+REFUSED = {
+    "wang": (403, "role_not_allowed"),  # a grid worker sees the case he registered
+    "li": (403, "role_not_allowed"),  # a mediator sees his township's cases
+    "sun": (404, "not_found"),  # a unit handler sees what is routed to his unit
+    "zhou": (404, "not_found"),  # another township's centre
+    "wu": (404, "not_found"),
+    "admin": (403, "forbidden"),  # no case permission at all (三权分立)
+    "security": (403, "forbidden"),
+    "audit": (403, "forbidden"),
+}
+ALLOWED = ("zhao", "qian", "chen")  # the township centre, the county centre, the leader
+
+
+def test_who_may_merge(client_as, new_case_body, session):
+    wang = client_as("wang")
+    primary = register(wang, new_case_body, [ZHANG])
+    dup = register(wang, new_case_body, [WANG])
+    for name, (status, code) in REFUSED.items():
+        r = act(client_as(name), dup, "merge", 1, primary_code=primary)
+        assert (r.status_code, r.json()["code"]) == (status, code), name
+    for name in ALLOWED:
+        offered = client_as(name).get(f"/api/v1/cases/{dup}/actions").json()
+        assert "merge" in [a["action"] for a in offered], name
+    session.expire_all()
+    assert session.scalars(select(Case.outcome).where(Case.code == dup)).one() is None
+    assert merge(client_as("chen"), dup, primary).status_code == 200

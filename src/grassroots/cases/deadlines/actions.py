@@ -51,7 +51,8 @@ def do_set_policy(session: Session, data: PolicyIn, *, actor: User) -> DeadlineP
             level=data.level,
             violence_risk=data.violence_risk,
         )
-        for field in ("accept_days", "resolve_days", "follow_up_days", "auto_escalate", "basis"):
+        for field in ("accept_days", "resolve_days", "resolve_months", "follow_up_days",
+                      "auto_escalate", "basis"):  # fmt: skip
             setattr(row, field, getattr(data, field))
         row.updated_by_id = actor.id
         session.add(row)

@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import local_date
 from grassroots.calendar.workdays import WorkCalendar, load_calendar
-from grassroots.cases.deadlines.policies import YELLOW_SHARE, Policy, policy_for, traffic_light
+from grassroots.cases.deadlines.policies import (
+    YELLOW_SHARE,
+    Policy,
+    policy_for,
+    resolve_due_on,
+    traffic_light,
+)
 from grassroots.cases.models import Case
 
 __all__ = ["Policy", "WorkCalendar", "load_calendar", "traffic_light"]
@@ -53,7 +59,7 @@ def start_accept_clock(session: Session, cal: WorkCalendar, case: Case, today: d
 
 def start_resolve_clock(session: Session, cal: WorkCalendar, case: Case, today: date) -> None:
     """(Re)start the time to resolve at the case's current level."""
-    due = cal.add_working_days(today, policy(session, case).resolve_days)
+    due = resolve_due_on(cal, today, policy(session, case))
     case.resolve_due = capped(due, case.source_due_on, today)
     start_clock(cal, case, today, case.resolve_due)
 

@@ -32,6 +32,9 @@ class DeadlinePolicy(Base):
     violence_risk: Mapped[bool] = mapped_column(default=False)
     accept_days: Mapped[int] = mapped_column()
     resolve_days: Mapped[int] = mapped_column()
+    # A limit stated in months (人民调解: 一般在一个月内调结): the resolve deadline is then the
+    # earlier of resolve_days working days and this many months (民法典 arts. 201-203).
+    resolve_months: Mapped[int | None] = mapped_column(default=None)
     follow_up_days: Mapped[int] = mapped_column()
     auto_escalate: Mapped[bool] = mapped_column(default=False)
     basis: Mapped[str] = mapped_column(Text, default="")  # where the figure comes from

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots import refdata
+from grassroots.calendar.periods import months_end
 from grassroots.calendar.today import china_today
 from grassroots.calendar.workdays import CACHE_KEY, WorkCalendar
 from grassroots.cases.deadlines.models import DeadlinePolicy
@@ -37,13 +38,16 @@ class Policy:
     resolve_days: int  # working days from acceptance at this level to resolution
     follow_up_days: int  # working days from resolution to the follow-up visit (回访)
     auto_escalate: bool  # the sweep escalates an overdue case one level up
+    # a limit stated in months: the resolve deadline is the stricter (earlier) of
+    # resolve_days working days and this many legal months (calendar/periods.py)
+    resolve_months: int | None = None
 
 
 # Built-in defaults (same figures as the seeded rows). Used only when an administrator has
 # deleted every row for a level; see docs/deadlines.md for the sources.
 DEFAULT_POLICIES: dict[tuple[str, bool], Policy] = {
-    ("village", False): Policy(3, 20, 10, True),
-    ("township", False): Policy(3, 20, 10, True),
+    ("village", False): Policy(3, 20, 10, True, 1),
+    ("township", False): Policy(3, 20, 10, True, 1),
     ("county", False): Policy(5, 40, 10, False),
     ("city", False): Policy(5, 40, 10, False),
     ("village", True): Policy(1, 5, 5, True),
@@ -54,7 +58,8 @@ DEFAULT_POLICIES: dict[tuple[str, bool], Policy] = {
 
 
 def _as_policy(row: DeadlinePolicy) -> Policy:
-    return Policy(row.accept_days, row.resolve_days, row.follow_up_days, row.auto_escalate)
+    return Policy(row.accept_days, row.resolve_days, row.follow_up_days, row.auto_escalate,
+                  row.resolve_months)  # fmt: skip
 
 
 def stricter(a: Policy, b: Policy) -> Policy:
@@ -64,6 +69,7 @@ def stricter(a: Policy, b: Policy) -> Policy:
         min(a.resolve_days, b.resolve_days),
         min(a.follow_up_days, b.follow_up_days),
         a.auto_escalate or b.auto_escalate,
+        min((m for m in (a.resolve_months, b.resolve_months) if m), default=None),
     )
 
 
@@ -128,6 +134,13 @@ def policy_from_rows(
 
     ordinary = lookup(False)
     return stricter(lookup(True), ordinary) if violence_risk else ordinary
+
+
+def resolve_due_on(cal: WorkCalendar, start: date, p: Policy) -> date:
+    """The resolve deadline from `start`: resolve_days working days, or — when the policy
+    also states the limit in months — the legal month's end if that is earlier."""
+    due = cal.add_working_days(start, p.resolve_days)
+    return min(due, months_end(cal, start, p.resolve_months)) if p.resolve_months else due
 
 
 def traffic_light(cal: WorkCalendar, started: date, due: date, today: date) -> str:

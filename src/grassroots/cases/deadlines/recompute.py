@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
+from grassroots.calendar.periods import months_end
 from grassroots.calendar.schedule_hooks import Change, Move, register
-from grassroots.cases.deadlines.clock import capped, start_clock
+from grassroots.cases.deadlines.clock import capped, policy, start_clock
 from grassroots.cases.models import OPEN_STATES, Case, CaseEvent, CaseState
 from grassroots.cases.queries import case_scope
 from grassroots.db import utcnow
@@ -67,11 +68,24 @@ def moves(session: Session, change: Change) -> list[tuple[Case, Move]]:
         old: date = getattr(case, field)
         n = change.old.working_days_between(case.clock_started_on, old)
         new = change.new.add_working_days(case.clock_started_on, n) if n >= 0 else old
+        if field == "resolve_due":
+            new = _month_capped(session, case, change, old, new)
         if field in SOURCE_CAPPED:  # the issuing source's own limit (办理时限) still wins
             new = capped(new, case.source_due_on, case.clock_started_on)
         if new != old:
             out.append((case, Move(case.code, field, old, new)))
     return out
+
+
+def _month_capped(session: Session, case: Case, change: Change, old: date, new: date) -> date:
+    """A resolve limit also stated in months (policy.resolve_months) stays capped by the
+    legal month on the new calendar — unless the deadline already lay beyond the month (an
+    extension moved it), where only the working days count."""
+    months = policy(session, case).resolve_months
+    start = case.clock_started_on
+    if not months or start is None or old > months_end(change.old, start, months):
+        return new
+    return min(new, months_end(change.new, start, months))
 
 
 RECOMPUTE_ACTION = "recompute"  # a timeline note (the state stays; a version step)

@@ -16,6 +16,8 @@ class PolicyIn(BaseModel):
     violence_risk: bool = False
     accept_days: int = Field(ge=0, le=MAX_WORKING_DAYS)
     resolve_days: int = Field(ge=1, le=MAX_WORKING_DAYS)
+    # also stated in months: the stricter of the two (None: working days only)
+    resolve_months: int | None = Field(default=None, ge=1, le=12)
     follow_up_days: int = Field(ge=0, le=MAX_WORKING_DAYS)
     auto_escalate: bool = False
     basis: str = Field(default="", max_length=2000)

@@ -1,7 +1,7 @@
 """Residents' reports: receipt codes, ratings, spam marks; SMS to a resident's phone
 
 Revision ID: 0030_public_reporting
-Revises: 0030_merge_hotline_reply
+Revises: 0030c_leads_tally_month
 Create Date: 2026-12-07
 
 The source 群众自报 (resident_report). public_report links a resident's report to its case
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030_public_reporting"
-down_revision: str | None = "0030_merge_hotline_reply"
+down_revision: str | None = "0030c_leads_tally_month"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

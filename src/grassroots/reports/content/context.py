@@ -20,6 +20,7 @@ from grassroots.reports.content.formatting import (
     pct,
     rate_change,
 )
+from grassroots.reports.content.leads import leads_text
 from grassroots.reports.office.excel import attachment_title
 from grassroots.stats.derived import comparable, on_time_concluded
 from grassroots.stats.metrics import BY_KEY
@@ -56,6 +57,10 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "resolved_change": ("化解数同比、环比（年度只有同比）", "同比增长8.0%，环比持平"),
     "resolution_rate_change": ("化解率同比、环比（年度只有同比）", "同比上升2.1个百分点"),
     "period_note": ("期间未结束时的截止说明，否则为空", "（截至12月4日）"),
+    "leads_text": (
+        "线索核查与清零情况（本期接收的线索，按来文单位的清零率）",
+        "2026年第三季度示范县共接到举报、移送、转办的相关线索12件……实现了线索全面清零的目标。",
+    ),
     "comparison_note": (
         "同比、环比的说明（系统启用日、年度不列环比），无则为空",
         "系统自2025年11月5日启用，基期早于启用日的不作比较（无可比数据）。",
@@ -233,6 +238,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         "charts_note": "" if cjk_font() else NO_FONT_NOTE,
         **breakdown(data),
         **_overdue_texts(d),
+        "leads_text": leads_text(data.leads, d.period.title_zh, j.name) if data.leads else "",
     }
     for name in (
         "registered",
