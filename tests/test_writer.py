@@ -58,9 +58,8 @@ def queued(engine: Engine, n: int) -> bool:
     gate = gate_for(engine)
     assert gate is not None
     for _ in range(500):
-        with gate._cond:
-            if gate._next_ticket - gate._serving - 1 >= n:
-                return True
+        if gate.waiting() >= n:
+            return True
         threading.Event().wait(0.01)
     return False
 

@@ -47,6 +47,8 @@ from grassroots.geo.posts import pages as grid_posts_pages
 from grassroots.i18n import install_locale
 from grassroots.leads import api as leads_api
 from grassroots.leads import pages as leads_pages
+from grassroots.leads.found import api as found_leads_api
+from grassroots.leads.found import pages as found_leads_pages
 from grassroots.leads.public import api as public_leads_api
 from grassroots.logging_filter import install_log_masking
 from grassroots.notifications import api as notifications_api
@@ -56,6 +58,8 @@ from grassroots.parties import api as parties_api
 from grassroots.parties import pages as parties_pages
 from grassroots.reports import api as reports_api
 from grassroots.reports import pages as reports_pages
+from grassroots.residents import api as residents_api
+from grassroots.residents import pages as residents_pages
 from grassroots.roster import api as roster_api
 from grassroots.roster import pages as roster_pages
 from grassroots.rounds import api as rounds_api
@@ -77,13 +81,13 @@ API_MODULES = (
     geo_api, grid_posts_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
     dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
     queues_api, editing_api, notifications_api, leads_api, public_leads_api, rounds_api,
-    roster_api,
+    roster_api, found_leads_api, residents_api,
 )  # fmt: skip
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
     agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
     accounts_pages, reports_pages, editing_pages, notifications_pages, rounds_pages,
-    roster_pages, leads_pages,
+    roster_pages, leads_pages, found_leads_pages, residents_pages,
 )  # fmt: skip
 
 

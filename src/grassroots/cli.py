@@ -11,6 +11,11 @@ import uvicorn
 
 from grassroots.accounts.cli import tokens_app, users_app
 from grassroots.audit.cli import app as audit_app
+from grassroots.calendar.cli import app as calendar_app
+
+# Registers the deadline recompute with the calendar (schedule_hooks), so that a schedule
+# entered from the command line moves open cases' deadlines as the web app's does.
+from grassroots.cases.deadlines import recompute as recompute
 from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import (
@@ -37,6 +42,7 @@ app = typer.Typer(
 )
 app.add_typer(stats_app, name="stats")
 app.add_typer(audit_app, name="audit")
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(keys_app, name="keys")
 app.add_typer(jobs_app, name="jobs")
 

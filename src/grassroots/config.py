@@ -70,6 +70,23 @@ class Settings(BaseSettings):
     # The public leads path (anonymous reports, receipt lookups, additions): per address,
     # counted in the database so that it holds across processes.
     leads_public_rate_limit: str = "10/600"
+    # Residents' reports (docs/public.md), counted in the database like the leads path:
+    # reports per client address, and all public reports together (a flood from many
+    # addresses); lookups and ratings per address. The level whose centre holds a report
+    # (village: the grid's village, the grid worker serving the grid as assignee), the days
+    # after resolution in which 不满意 reopens the case, and
+    # the proof-of-work: leading zero bits a browser must find, and how long a challenge
+    # lives.
+    public_report_rate_limit: str = "5/3600"
+    public_global_rate_limit: str = "300/3600"
+    public_lookup_rate_limit: str = "30/600"
+    public_intake_level: Literal["village", "township", "county"] = "village"
+    public_reopen_days: int = Field(default=15, ge=0, le=365)
+    public_pow_bits: int = Field(default=16, ge=0, le=24)
+    public_pow_ttl_seconds: int = Field(default=900, ge=30, le=86400)
+    # The webhook channel (notification_channel.name) of the county's SMS gateway: the
+    # receipt code by SMS when a resident asks for it; "" offers no SMS.
+    public_sms_channel: str = ""
     # Open311 GeoReport v2 (docs/open311.md): requests per client address to /open311/v2/;
     # the jurisdiction_id that names the whole deployment; the level whose centre holds a
     # POSTed request first; the contact shown in discovery.
@@ -78,12 +95,19 @@ class Settings(BaseSettings):
     open311_intake_level: Literal["village", "township", "county"] = "township"
     # Likely duplicates at intake (docs/cases.md): cases registered within this many days, in
     # the same grid or within this many metres, sharing a party (blind index) or as similar
-    # as this (Jaccard of character bigrams, 0–1).
+    # as this (Jaccard of the meaningful characters, 0–1; bench/duplicates.py).
     duplicate_window_days: int = Field(default=30, ge=1, le=3650)
     duplicate_distance_m: float = Field(default=300.0, ge=0)
     duplicate_text_threshold: float = Field(default=0.2, ge=0, le=1)
     # 12345 work orders (docs/hotline.md): the level whose centre holds an imported order.
     hotline_intake_level: Literal["village", "township", "county"] = "township"
+    # 退单 within this many working days of receiving the order; 改派 at most this often.
+    hotline_return_days: int = Field(default=1, ge=0)
+    hotline_max_reassign: int = Field(default=2, ge=0)
+    # The replies (办结反馈) go out through the notification outbox to the webhook channel of
+    # this name (管理 › 通知渠道: the hotline platform's URL and the signing secret); empty:
+    # replies are only exported to a file (grassroots hotline replies).
+    hotline_reply_channel: str = ""
     open311_contact: str = "请联系本县综治中心 / contact the county's governance centre"
     # A grid import is refused when two grids overlap by more than this many square metres;
     # gaps inside a village larger than it are reported (geo.geojson.overlaps).

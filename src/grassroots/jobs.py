@@ -23,6 +23,7 @@ from grassroots.accounts.jobs import session_purge_job
 from grassroots.audit.jobs import audit_anchor_job
 from grassroots.cases.deadlines.jobs import sweep_deadlines
 from grassroots.db import utcnow
+from grassroots.hotline.jobs import queue_hotline_replies
 from grassroots.job_lock import only_one
 from grassroots.leads.jobs import sweep_leads
 from grassroots.notifications.jobs import deliver_outbox
@@ -69,6 +70,13 @@ JOBS: list[Job] = [
         "审计锚点：校验新增的审计行后，把链头追加到数据库以外的锚点文件 / verify the audit rows "
         "since the last anchor, then append the chain head to the anchor file",
         audit_anchor_job,
+    ),
+    Job(
+        "hotline_replies",
+        "12345 办结反馈：把已办结热线工单的办理结果、时间和群众评价放入发件箱，由通知投递推送给"
+        "热线平台 / put the replies of ended 12345 orders (result, time, rating) into the "
+        "outbox for the hotline platform's webhook",
+        queue_hotline_replies,
     ),
     Job(
         "notification_outbox",

@@ -18,6 +18,7 @@ from grassroots.leads import tallies as leads_tallies
 from grassroots.notifications import models as notification_models
 from grassroots.open311 import models as open311_models
 from grassroots.reports import models as reports_models
+from grassroots.residents import models as residents_models
 from grassroots.roster import models as roster_models
 from grassroots.rounds import models as rounds_models
 
@@ -39,6 +40,7 @@ __all__ = [
     "open311_models",
     "refdata",
     "reports_models",
+    "residents_models",
     "roster_models",
     "rounds_models",
     "tallies_models",

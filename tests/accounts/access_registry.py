@@ -39,6 +39,18 @@ PUBLIC: set[tuple[str, str]] = {
     ("POST", "/api/v1/public/leads"),
     ("POST", "/api/v1/public/leads/lookup"),
     ("POST", "/api/v1/public/leads/supplement"),
+    # the residents' channel (群众上报, 查询码, 评价; docs/public.md): rate-limited in the
+    # database, a report needs a proof of work
+    ("GET", "/api/v1/public/challenge"),
+    ("POST", "/api/v1/public/reports"),
+    ("POST", "/api/v1/public/reports/lookup"),
+    ("POST", "/api/v1/public/reports/rating"),
+    ("GET", "/public/report"),
+    ("POST", "/public/report"),
+    ("GET", "/public/progress"),
+    ("POST", "/public/progress"),
+    ("POST", "/public/rating"),
+    ("GET", "/public/map/villages.geojson"),
 }
 # The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
 # for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).
@@ -324,8 +336,9 @@ def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
 
 
 def _round(session: Session, actor: User, grid_code: str | None) -> str:
-    """A 排查 round in grid `grid_code` (a row, as the seed has none), or an absent id."""
-    from grassroots.rounds.models import PatrolRound
+    """A 排查 round in grid `grid_code` (a row, as the seed has none) with one noted matter
+    (seq 1, which a coordinator may make a lead), or an absent id."""
+    from grassroots.rounds.models import PatrolRound, RoundMatter
     from grassroots.scope import current_jurisdiction
 
     grid = current_jurisdiction(session, grid_code) if grid_code else None
@@ -335,6 +348,8 @@ def _round(session: Session, actor: User, grid_code: str | None) -> str:
         grid_id=grid.id, grid_code=grid_code, county_code=grid_code[:6] + "000000",
         township_code=grid_code[:9] + "000", village_code=grid_code[:12],
         held_on=date(2026, 3, 2), recorded_by_id=actor.id, checks=["dispute_hotspot"], note="",
+        matters=[RoundMatter(seq=1, summary="矩阵排查事项", details="", category_code="neighbour",
+                             outcome="noted")],
     )  # fmt: skip
     session.add(found)
     session.commit()
@@ -395,6 +410,7 @@ SAMPLES: dict[str, Sample] = {
         lambda s, u, v: _round(s, u, grid_inside(s, u, v)),
         lambda s, u, v: _round(s, u, grid_outside(s, u, v)),
     ),
+    "seq": fixed("1"),  # the one matter of a sample round
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -436,6 +452,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/users/{username}/role"): {"role": "leader"},
     ("POST", "/api/v1/parties/{party_id}/reveal"): {"field": "phone", "reason": "矩阵测试查看"},
     ("POST", "/api/v1/leads/{lead_code}/informant/reveal"): {"reason": "矩阵测试查看"},
+    ("POST", "/api/v1/rounds/{round_id}/matters/{seq}/lead"): {"category_code": "dispute_risk"},
     ("POST", "/api/v1/grids/{code}/posts"): {
         "username": "wang",
         "kind": "worker",

@@ -152,6 +152,9 @@ def app(engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path) 
         login_rate_limit="100000/60",
         intake_rate_limit="100000/60",
         open311_rate_limit="100000/60",
+        public_report_rate_limit="100000/60",
+        public_global_rate_limit="100000/60",
+        public_lookup_rate_limit="100000/60",
     )
     return create_app(
         settings, engine=engine, read_sessions=session_factory, write_sessions=session_factory

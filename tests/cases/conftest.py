@@ -90,9 +90,13 @@ VALID: dict[str, dict[str, Any]] = {
     "pursue_performance": {"route": "litigation", "note": "协议未履行，告知可提起诉讼"},
     "close": {},
     "reopen": {"reason": "回访不满意"},
+    "mark_spam": {"reason": "广告信息，不是纠纷"},
+    "reassign": {"unit_code": "990101002-justice", "reason": "职责调整"},
+    "return_order": {"return_reason": "not_our_duty", "reason": "非本单位职责"},
     "unshare": {"jurisdiction_code": "990101003000"},
     "link": {"other_code": "990101-2026-999999", "kind": "related"},
     "unlink": {"other_code": "990101-2026-999999"},
+    "merge": {"primary_code": "990101-2026-999999"},
 }
 
 # How to bring a case (registered by wang, at village level) into each state, as zhao.

@@ -65,6 +65,7 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
             remaining_risk=st.sampled_from(["none", "low", "medium", "high"]),
         ),
         "reopen": st.builds(s.Reopen, reason=TEXT),
+        "mark_spam": st.builds(s.MarkSpam, reason=TEXT),
         "pursue_performance": st.builds(
             s.PursuePerformance,
             route=st.sampled_from(["urge", "judicial_confirmation", "litigation"]),
@@ -83,6 +84,14 @@ def params(action: str, case: Case, today: date) -> st.SearchStrategy[s.ActionIn
     simple["unshare"] = st.builds(s.Unshare, jurisdiction_code=st.just(OTHER_TOWNSHIP))
     simple["link"] = st.builds(s.Link, other_code=others, kind=st.sampled_from(list(s.LinkKind)))
     simple["unlink"] = st.builds(s.Unlink, other_code=others)
+    # merges that work: tests/cases/links/test_merge.py and the aggregates' property test
+    simple["merge"] = st.builds(s.Merge, primary_code=others)
+    simple["return_order"] = st.builds(
+        s.ReturnOrder, return_reason=st.sampled_from(list(s.ReturnReason)), reason=TEXT
+    )
+    if action == "reassign":
+        units = _unit_codes(case)
+        return st.sampled_from(units).map(lambda u: s.Reassign(unit_code=u, reason="改派"))
     if action == "assign":
         return assign(case)  # type: ignore[return-value]
     return simple[action]

@@ -134,6 +134,7 @@ def test_verification_creates_a_linked_case(client_as, session: Session, users):
     assert case_code and out["state"] == "verified"
     case = session.scalars(select(Case).where(Case.code == case_code)).one()
     assert code in case.description and case.source_code == "superior_assigned"
+    assert "砂石场以威胁手段" not in case.description  # the lead's sealed text stays sealed
     back = li.get(f"/api/v1/cases/{case_code}/leads").json()
     assert [x["code"] for x in back] == [code]
 

@@ -37,3 +37,50 @@ def test_0020b_builds_the_tally_from_stored_leads(fresh_engine: Engine) -> None:
         command.downgrade(cfg, "0020")  # the tally table is dropped
     upgrade_schema(fresh_engine)
     assert _tally(fresh_engine) == kept
+
+
+def _texts(engine: Engine) -> list[tuple[str, str, str, list[str]]]:
+    """(code, content, actions taken, notes) of every lead, read through the sealing."""
+    from grassroots.leads.models import Lead, LeadEvent
+    from grassroots.leads.sealing import LEAD_USAGE, unseal
+
+    with Session(engine) as session:
+        out = []
+        for lead in session.scalars(select(Lead).order_by(Lead.id)):
+            notes = session.scalars(
+                select(LeadEvent.note_enc)
+                .where(LeadEvent.lead_id == lead.id)
+                .order_by(LeadEvent.id)
+            )
+            out.append((
+                lead.code, unseal(LEAD_USAGE, "content", lead.content_enc) or "",
+                unseal(LEAD_USAGE, "actions_taken", lead.actions_taken_enc) or "",
+                [unseal(LEAD_USAGE, "note", n) or "" for n in notes],
+            ))  # fmt: skip
+        return out
+
+
+def test_0030_seals_the_texts_stored_in_clear_and_back(fresh_engine: Engine) -> None:
+    """Down to 0020b the texts are in clear columns again (what 0030 finds on an existing
+    database); up again they are sealed and read the same."""
+    from sqlalchemy import text
+
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        tree = build_demo_geography(session)
+        build_demo_leads(session, county_of(tree), today=date(2026, 12, 1))
+    kept = _texts(fresh_engine)
+    assert any(notes for *_, notes in kept) and all(content for _, content, _, _ in kept)
+    cfg = alembic_config(fresh_engine.url.render_as_string(hide_password=False))
+    with fresh_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0020b")
+    with fresh_engine.connect() as conn:
+        clear = conn.execute(text("SELECT code, content FROM lead ORDER BY id")).all()
+        assert [(c, t) for c, t, _, _ in kept] == [tuple(r) for r in clear]
+        notes = conn.execute(text("SELECT note FROM lead_event WHERE note != ''")).all()
+        assert notes  # the staff notes are in clear before 0030
+    upgrade_schema(fresh_engine)
+    assert _texts(fresh_engine) == kept
+    with fresh_engine.connect() as conn:
+        columns = conn.execute(text("SELECT * FROM lead_event")).keys()
+        assert "note" not in columns

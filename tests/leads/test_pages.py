@@ -40,6 +40,9 @@ def test_receive_verify_reply_through_the_forms(client_as):
     assert _post(qian, code, "reply", reply="经核查部分属实").status_code == 303
     page = qian.get(f"/leads/{code}", headers=HTML).text
     assert "已反馈" in page and "部分属实" in page
+    # names, not codes: the category and the verifying unit (issue 16 item 6)
+    assert "涉黑涉恶" in page and "司法所" in page
+    assert "organised_crime" not in page and f">{JUSTICE}" not in page
     listing = qian.get("/leads", headers=HTML).text
     assert code in listing and 'id="lead-figures"' in listing
     for name in EVERYONE:

@@ -113,7 +113,7 @@ def test_cli_rotate_and_status(fresh_engine: Engine, tmp_path: Path):
     _one_party(fresh_engine, load_keyring(key_file))
     rotated = _keys_cli(fresh_engine, key_file, "rotate", "--retire-old")
     assert rotated.returncode == 0, rotated.stderr
-    assert "key version 2 current; 2 fields of 1 parties re-encrypted" in rotated.stdout
+    assert "key version 2 current; 2 fields re-encrypted (1 parties)" in rotated.stdout
     assert "retired key versions: [1]" in rotated.stdout
     status = _keys_cli(fresh_engine, key_file, "status")
     assert "current version 2; versions [2]" in status.stdout

@@ -75,9 +75,11 @@ def unit_for(case: Case) -> str:
 
 
 def step(
-    session: Session, w: World, case: Case, verb: str, at: datetime, satisfaction: str = "satisfied"
-) -> Case:
-    """One action by chen on the case at moment `at` (inputs filled in)."""
+    session: Session, w: World, case: Case, verb: str, at: datetime,
+    satisfaction: str = "satisfied", primary: str = "",
+) -> Case:  # fmt: skip
+    """One action by chen on the case at moment `at` (inputs filled in; `primary`: the case
+    a merge goes into)."""
     c, chen = case.code, w.chen
     reason = "测试"
     calls = {
@@ -123,6 +125,9 @@ def step(
         ),
         "close": lambda: act.do_close(session, c, s.Close(), actor=chen, now=at),
         "reopen": lambda: act.do_reopen(session, c, s.Reopen(reason=reason), actor=chen, now=at),
+        "merge": lambda: act.do_merge_cases(
+            session, c, s.Merge(primary_code=primary), actor=chen, now=at
+        ),
     }
     return calls[verb]()
 

@@ -40,6 +40,7 @@ VERBS = [
     "follow_up",
     "close",
     "reopen",
+    "merge",  # into another case of the run (合并重复件: counted once)
 ]
 
 register_op = st.tuples(
@@ -82,7 +83,8 @@ def test_aggregates_equal_recount_after_any_actions(session: Session, ops: list)
             case = mine[i % len(mine)]
             choices = h.satisfaction_values(session)
             with suppress(Problem):  # refused by the transition table: nothing changed
-                h.step(session, w, case, verb, at, choices[sat % len(choices)])
+                primary = mine[(i + sat + 1) % len(mine)].code
+                h.step(session, w, case, verb, at, choices[sat % len(choices)], primary)
     today = (at + timedelta(days=3)).date()
     for text in ("2025-11", "2025-12", "2026-01", "2026-Q1", "2025-11..2026-06"):
         assert_agree(session, Scope("county", COUNTY), parse_period(text), today)

@@ -87,22 +87,19 @@ def page_buttons(page: Any) -> set[str]:
 # per test, but every run passes through them.
 LOGIN = "conftest.py::log_in"
 E = "test_every_button_browser.py::"
-# Buttons of pages merged at stop 30 (leads, rounds, grid figures, roster) that no browser
-# test presses yet: listed here so the walk names them, owed to a browser test (a known gap
-# in the closing note, not a pass). No test has this name, so none is checked per test.
-NOT_YET = "(not yet pressed by a browser test)"
 # button key → the browser test (file::function) that presses it.
 PRESSED_BY: dict[str, str] = {
-    "get /leads | 筛选": NOT_YET,
-    "post /leads/new | 接收": NOT_YET,
-    "post /leads/{lead}/act/assign | 提交: 分流派遣": NOT_YET,
-    "post /leads/{lead}/act/split | 提交: 分办给多个单位": NOT_YET,
-    "get /rounds | 筛选": NOT_YET,
-    "get /stats/grids | 查看": NOT_YET,
-    "get /roster | 查看": NOT_YET,
-    "post /roster/{user}/phone | 保存": NOT_YET,
-    "post /roster/{user}/trainings | 添加": NOT_YET,
-    "post /rounds/new | 保存排查记录": NOT_YET,
+    "get /leads | 筛选": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
+    "post /leads/new | 接收": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
+    "post /leads/{lead}/act/assign | 提交: 分流派遣": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
+    "post /leads/{lead}/act/split | 提交: 分办给多个单位": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
+    "get /rounds | 筛选": "test_grid_work_browser.py::test_zhao_records_a_round_and_finds_it_by_the_filter",
+    "get /stats/grids | 查看": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
+    "get /roster | 查看": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
+    "post /roster/{user}/phone | 保存": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
+    "post /roster/{user}/trainings | 添加": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
+    "post /rounds/new | 保存排查记录": "test_grid_work_browser.py::test_zhao_records_a_round_and_finds_it_by_the_filter",
+    "post /rounds/{id}/matters/{id}/lead | 转为线索": "test_rounds_browser.py::test_a_round_recorded_on_a_phone_registers_its_matter_as_a_case",
     "get /admin/calendar | 查看": E + "test_administration_forms",
     "get /admin/units | 筛选": E + "test_administration_forms",
     "get /audit | 搜索": E + "test_security_and_audit_forms_and_signing_out",
@@ -136,6 +133,9 @@ PRESSED_BY: dict[str, str] = {
     + "test_case_forms_answer_an_empty_submission_beside_the_form",
     "post /cases/{case}/act/follow_up | 提交: 回访": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/link | 提交: 关联事件": "test_links_browser.py::test_mark_a_duplicate_and_remove_the_mark",
+    "post /cases/{case}/act/reassign | 提交: 改派": "test_hotline_orders_browser.py::test_reassign_then_return_an_order",
+    "post /cases/{case}/act/return_order | 提交: 退单": "test_hotline_orders_browser.py::test_reassign_then_return_an_order",
+    "post /cases/{case}/act/merge | 提交: 合并重复件": "test_merge_browser.py::test_merge_a_repeat_registration_into_its_primary",
     "post /cases/{case}/act/record_agreement | 提交: 调解协议书": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/record_session | 提交: 调解记录": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/refer_down | 提交: 交办下派": E
@@ -156,6 +156,14 @@ PRESSED_BY: dict[str, str] = {
     "post /grids/{place}/posts/{id}/change | 换人": "test_grid_posts_browser.py::test_an_administrator_appoints_hands_over_and_ends_posts",
     "post /grids/{place}/posts/{id}/end | 免职": "test_grid_posts_browser.py::test_an_administrator_appoints_hands_over_and_ends_posts",
     "post /login | 登录": "test_csp_browser.py::test_pages_before_login_load_without_a_csp_violation",
+    # The residents' pages (docs/public.md), pressed on a phone-sized screen
+    "script #use-my-location | 使用我的位置": "test_public_browser.py::test_report_receipt_progress_rate_reopen_on_a_phone",
+    "post /public/report | 提交": "test_public_browser.py::test_report_receipt_progress_rate_reopen_on_a_phone",
+    "post /public/progress | 查询办理进度": "test_public_browser.py::test_report_receipt_progress_rate_reopen_on_a_phone",
+    "post /public/progress | 刷新": "test_public_browser.py::test_report_receipt_progress_rate_reopen_on_a_phone",
+    "post /public/rating | 提交评价": "test_public_browser.py::test_report_receipt_progress_rate_reopen_on_a_phone",
+    "post /public/progress | 查询": "test_public_browser.py::test_a_typed_code_and_a_report_marked_as_spam",
+    "post /cases/{case}/act/mark_spam | 提交: 标记无效信息": "test_public_browser.py::test_a_typed_code_and_a_report_marked_as_spam",
     "post /login/totp | 验证": LOGIN,
     "post /login/totp/enrol | 确认绑定": LOGIN,
     "post /login/totp/enrol/start | 开始绑定": LOGIN,

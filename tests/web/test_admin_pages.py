@@ -137,3 +137,20 @@ def test_only_configuration_holders_set_policies(client_as, session):
         r = client_as(name).post("/admin/policies", data=POLICY, headers=HTML)
         assert r.status_code == 403
     assert _policy(session, "neighbour", "township", True) is None
+
+
+def _policy_table(page: str) -> str:
+    start = page.index('id="policies"')
+    return page[start : page.index("</table>", start)]
+
+
+def test_the_policy_table_names_categories_and_sources_not_codes(client_as):
+    admin = client_as("admin")
+    admin.post("/admin/policies", data=POLICY, headers=HTML, follow_redirects=False)
+    table = _policy_table(admin.get("/admin", headers=HTML).text)
+    assert "<td>邻里</td>" in table and "<td>12345</td>" in table
+    assert ">neighbour<" not in table and ">hotline_12345<" not in table
+    admin.get("/?lang=en", headers=HTML)
+    english = _policy_table(admin.get("/admin", headers=HTML).text)
+    assert "<td>Neighbours</td>" in english and "<td>12345 hotline</td>" in english
+    assert ">neighbour<" not in english

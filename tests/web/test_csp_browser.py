@@ -69,6 +69,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "/login": ("", "/login"),
     "/login/totp": ("", "/login/totp"),
     "/login/totp/enrol": ("", "/login/totp/enrol"),
+    # The residents' pages (docs/public.md): no login at all.
+    "/public/report": ("", "/public/report"),
+    "/public/progress": ("", "/public/progress"),
 }
 NOT_PAGES = {
     "/healthz": "JSON for the load balancer",
@@ -78,6 +81,7 @@ NOT_PAGES = {
     "/cases/export.csv": "a download",
     "/cases/export.xlsx": "a download",
     "/notifications/badge": "the htmx fragment of the navigation's unread count",
+    "/public/map/villages.geojson": "GeoJSON the residents' report page's map fetches",
     # Open311 GeoReport v2 (docs/open311.md): JSON or XML for other apps, never a page
     "/open311/v2/discovery.{fmt}": "Open311 discovery, JSON/XML",
     "/open311/v2/services.{fmt}": "Open311 service list, JSON/XML",
@@ -179,8 +183,8 @@ def test_every_page_loads_without_a_csp_violation(open_as, username):
 
 @pytest.mark.browser
 def test_pages_before_login_load_without_a_csp_violation(browser, live_server):
-    """The login form, then (signed in with the password of a role that needs TOTP) both
-    second-factor pages."""
+    """The residents' pages and the login form, then (signed in with the password of a role
+    that needs TOTP) both second-factor pages."""
     guard = Guard()
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="zh-CN")
     watch_csp(context, guard)
@@ -188,7 +192,7 @@ def test_pages_before_login_load_without_a_csp_violation(browser, live_server):
     watch_console(page, guard)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    assert open_all(page, ["/login"], {}) == []
+    assert open_all(page, ["/public/report", "/public/progress", "/login"], {}) == []
     page.get_by_label("用户名").fill("audit")
     page.get_by_label("密码").fill(DEMO_PASSWORDS["audit"])
     page.get_by_role("button", name="登录").click()

@@ -79,14 +79,14 @@ def test_administration_forms(open_as):
     form.get_by_label("民转刑", exact=False).check()
     form.get_by_role("button", name="保存").click()
     admin.wait_for_load_state("networkidle")
-    row = admin.locator("#policies tbody tr", has_text=source).filter(has_text="medical")
+    row = admin.locator("#policies tbody tr", has_text=source).filter(has_text="医疗")
     row = row.filter(has_text="✓")
     assert row.count() == 1
     row.get_by_role("button", name="删除").click()  # the policy just made, and only it
     admin.wait_for_load_state("networkidle")
     assert (
         admin.locator("#policies tbody tr", has_text=source)
-        .filter(has_text="medical")
+        .filter(has_text="医疗")
         .filter(has_text="✓")
         .count()
         == 0

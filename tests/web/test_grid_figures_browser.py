@@ -18,7 +18,7 @@ def test_staff_filter_the_grid_table_and_a_posted_worker_sees_his_grid(open_as):
     zhao = open_as("zhao", viewport=PHONE)
     zhao.goto("/")
     zhao.click("#grid-figures-link")
-    zhao.fill("#q-jurisdiction", VILLAGE)
+    zhao.select_option("#q-jurisdiction", VILLAGE)
     zhao.click("#grid-figures-filter")
     zhao.wait_for_selector("#grid-figures tbody tr[data-grid]")
     assert f"jurisdiction={VILLAGE}" in zhao.url

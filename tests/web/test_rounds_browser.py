@@ -52,17 +52,30 @@ def test_a_round_recorded_on_a_phone_registers_its_matter_as_a_case(open_as):
     assert "两户因田埂界址争执" in row.inner_text()
     assert "渠道淤塞" in page.locator("#matter-2").inner_text()
     assert_accessible(page)
+    round_url = page.url
     row.locator("a").click()
     page.wait_for_load_state("networkidle")
     assert "/cases/" in page.url and "两户因田埂界址争执" in page.content()
     page.goto("/rounds")
-    page.fill("#q-grid", GRID)
+    page.select_option("#q-grid", GRID)
     page.click("#rounds-filter")
     page.wait_for_load_state("networkidle")
     assert f"grid={GRID}" in page.url
     assert page.locator("#rounds tbody tr").count() >= 1
     assert "1" in page.locator("#rounds tbody tr").first.inner_text()
     screenshot(page, "rounds-list")
+    # the noted matter becomes a lead in one step (zhao coordinates leads too)
+    page.goto(round_url)
+    noted = page.locator("#matter-2")
+    noted.locator("select[name=category_code]").select_option("dispute_risk")
+    noted.get_by_role("button", name="转为线索").click()
+    page.wait_for_url("**/leads/XS*")
+    assert "渠道淤塞" in page.content() and "主动排查发现" in page.content()
+    lead_code = page.url.rsplit("/", 1)[1]
+    page.click("#lead-round")
+    page.wait_for_selector("#matters")
+    assert lead_code in page.locator("#matter-2").inner_text()
+    assert page.locator("#matter-2 form").count() == 0
 
 
 def test_a_bad_form_comes_back_with_the_message_under_the_field(open_as):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grassroots.db import Base, UTCDateTime, utcnow
 from grassroots.geo.models import Jurisdiction, Unit
+from grassroots.sealed_columns import register as register_sealed
 
 
 class Role(StrEnum):
@@ -117,3 +118,8 @@ class LoginThrottle(Base):
     window_start: Mapped[datetime] = mapped_column(UTCDateTime())
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# The TOTP secrets share the keyring (FIELD of grassroots.accounts.login.totp).
+register_sealed(User.totp_secret_enc, "totp_secret")
+register_sealed(User.totp_pending_enc, "totp_secret")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from grassroots.accounts.credentials import digest
@@ -46,22 +46,30 @@ def access_user(session: Session, actor: User, username: str) -> User:
 
 # Authentication reads the credential with its user and the user's post in one query: every
 # request needs all three (is_active, the role, the scope), three round trips otherwise.
-_WITH_USER = (joinedload(AuthSession.user).joinedload(User.jurisdiction),)
-_TOKEN_WITH_USER = (joinedload(ApiToken.user).joinedload(User.jurisdiction),)
+# Every request runs one of these two, so each is built once: a statement built anew per
+# call costs SQLAlchemy its cache key again (a third of the query's Python time).
+_SESSION_BY_HASH = (
+    select(AuthSession)
+    .where(AuthSession.token_hash == bindparam("token_hash"))
+    .options(joinedload(AuthSession.user).joinedload(User.jurisdiction))
+)
+_TOKEN_BY_HASH = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .options(joinedload(ApiToken.user).joinedload(User.jurisdiction))
+)
 
 
 def session_by_id(session: Session, raw_session_id: str) -> AuthSession | None:
-    return session.scalar(
-        select(AuthSession)
-        .where(AuthSession.token_hash == digest(raw_session_id))
-        .options(*_WITH_USER)
+    found: AuthSession | None = session.scalar(
+        _SESSION_BY_HASH, {"token_hash": digest(raw_session_id)}
     )
+    return found
 
 
 def token_by_value(session: Session, raw_token: str) -> ApiToken | None:
-    return session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == digest(raw_token)).options(*_TOKEN_WITH_USER)
-    )
+    found: ApiToken | None = session.scalar(_TOKEN_BY_HASH, {"token_hash": digest(raw_token)})
+    return found
 
 
 def tokens_of(session: Session, user: User) -> Sequence[ApiToken]:

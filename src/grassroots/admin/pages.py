@@ -29,7 +29,7 @@ from grassroots.cases.deadlines.schemas import PolicyIn
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.actions import do_put_entry
 from grassroots.dictionary.models import Category
-from grassroots.dictionary.queries import categories, sources
+from grassroots.dictionary.queries import categories, dictionary_names, sources
 from grassroots.dictionary.schemas import DictionaryEntryIn
 from grassroots.errors import Problem
 from grassroots.geo.actions import do_import_geojson
@@ -66,14 +66,18 @@ def _home(
     policy_errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
     today = china_today()
-    t = gettext_for(request_locale(request))
+    locale = request_locale(request)
+    t = gettext_for(locale)
+    category_names = dictionary_names(categories(session), locale)
+    source_names = dictionary_names(sources(session), locale)
     context = {
         "categories": categories(session),
         "units": units(session, None, None),
         "policies": list_policies(session),
-        "category_options": [(c.code, f"{c.name} {c.code}") for c in categories(session)],
-        "source_options": [(c.code, c.name) for c in sources(session)],
-        "source_names": {c.code: c.name for c in sources(session)},
+        "category_options": list(category_names.items()),
+        "source_options": list(source_names.items()),
+        "category_names": category_names,
+        "source_names": source_names,
         "level_options": [(v, t(level_label(v))) for v in CASE_LEVELS],
         "calendar": calendar_status(session, today),
         "days": year_entries(session, today.year),

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.cases.editing.actions import do_edit_case
 from grassroots.cases.intake.actions import do_register
-from grassroots.cases.links.actions import do_link_cases, do_unlink_cases
+from grassroots.cases.links.actions import do_link_cases, do_merge_cases, do_unlink_cases
 from grassroots.cases.models import Case
 from grassroots.cases.workflow.actions import (
     do_accept,
+    do_mark_spam,
     do_record_agreement,
     do_record_session,
     do_reject,
@@ -38,6 +39,7 @@ from grassroots.cases.workflow.closing import (
     do_resume,
     do_suspend,
 )
+from grassroots.cases.workflow.orders import do_reassign, do_return_order
 from grassroots.cases.workflow.routing import (
     do_assign,
     do_escalate,
@@ -48,11 +50,35 @@ from grassroots.cases.workflow.routing import (
 from grassroots.cases.workflow.transitions import TABLE
 
 __all__ = [
-    "DO", "do_accept", "do_assign", "do_city_reply", "do_close", "do_edit_case", "do_escalate",
-    "do_extend", "do_follow_up", "do_link_cases", "do_pursue_performance",
-    "do_record_agreement", "do_record_session", "do_refer_down", "do_register", "do_reject",
-    "do_reopen", "do_resolve", "do_resume", "do_share", "do_suspend", "do_terminate",
-    "do_unlink_cases", "do_unshare", "run_action",
+    "DO",
+    "do_accept",
+    "do_assign",
+    "do_city_reply",
+    "do_close",
+    "do_edit_case",
+    "do_escalate",
+    "do_extend",
+    "do_follow_up",
+    "do_link_cases",
+    "do_mark_spam",
+    "do_merge_cases",
+    "do_pursue_performance",
+    "do_reassign",
+    "do_record_agreement",
+    "do_record_session",
+    "do_refer_down",
+    "do_register",
+    "do_reject",
+    "do_reopen",
+    "do_resolve",
+    "do_resume",
+    "do_return_order",
+    "do_share",
+    "do_suspend",
+    "do_terminate",
+    "do_unlink_cases",
+    "do_unshare",
+    "run_action",
 ]  # fmt: skip
 
 DO: dict[str, Callable[..., Case]] = {
@@ -63,6 +89,8 @@ DO: dict[str, Callable[..., Case]] = {
     "resolve": do_resolve,
     "terminate": do_terminate,
     "assign": do_assign,
+    "reassign": do_reassign,
+    "return_order": do_return_order,
     "share": do_share,
     "escalate": do_escalate,
     "city_reply": do_city_reply,
@@ -74,9 +102,11 @@ DO: dict[str, Callable[..., Case]] = {
     "pursue_performance": do_pursue_performance,
     "close": do_close,
     "reopen": do_reopen,
+    "mark_spam": do_mark_spam,
     "unshare": do_unshare,
     "link": do_link_cases,
     "unlink": do_unlink_cases,
+    "merge": do_merge_cases,
 }
 assert set(DO) == {a for a, t in TABLE.items() if t.sources}, "every table row has its do_*"
 

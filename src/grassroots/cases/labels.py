@@ -52,7 +52,10 @@ ACTION_LABELS: dict[str, str] = {
     "register": N_("Register"),
     "accept": N_("Accept"),
     "reject": N_("Reject"),
+    "mark_spam": N_("Mark as spam"),
     "assign": N_("Assign"),
+    "reassign": N_("Reassign the work order to another unit"),
+    "return_order": N_("Return the work order to the 12345 platform"),
     "share": N_("Share as joint case"),
     "record_session": N_("Record a mediation session"),
     "record_agreement": N_("Record the mediation agreement"),
@@ -74,6 +77,8 @@ ACTION_LABELS: dict[str, str] = {
     "unlink": N_("Remove a link"),
     "linked": N_("Linked by another case"),
     "unlinked": N_("Link removed by another case"),
+    "merge": N_("Merge into the primary case"),
+    "merged_in": N_("A repeat registration was merged into this case"),
     "edit": N_("Edit case details"),
     "recompute": N_("Deadline recomputed after a calendar change"),
 }
@@ -108,6 +113,7 @@ FIELD_LABELS: dict[str, str] = {
     "note": N_("Note"),
     "channel": N_("Legal channel the party was pointed to"),
     "reason": N_("Reason"),
+    "return_reason": N_("Why the order is returned"),
     "unit_code": N_("Handling unit"),
     "mediator": N_("Mediator"),
     "held_on": N_("Held on"),
@@ -137,11 +143,16 @@ FIELD_LABELS: dict[str, str] = {
     "role": N_("Role"),
     "other_code": N_("Code of the other case"),
     "kind": N_("Kind of link"),
+    "primary_code": N_("Code of the primary case"),
 }
 
 # Values of the enumerations and literals in the action inputs → msgid.
 OPTION_LABELS: dict[str, str] = {
     "related": N_("Related case"),
+    "not_our_duty": N_("Not this unit's duty"),
+    "outside_area": N_("Outside this jurisdiction"),
+    "duplicate_order": N_("Duplicate work order"),
+    "incomplete_order": N_("Request unclear, caller unreachable"),
     "duplicate": N_("This case is a duplicate of it (repeated registration)"),
     "litigation": N_("Litigation"),
     "arbitration": N_("Arbitration"),

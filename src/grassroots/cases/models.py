@@ -22,12 +22,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grassroots.accounts.models import User
 from grassroots.db import Base, UTCDateTime, utcnow
 from grassroots.geo.models import Jurisdiction, Unit
+from grassroots.sealed_columns import register as register_sealed
 
 
 class CaseKind(StrEnum):
@@ -124,6 +126,11 @@ class Case(Base):
     # and, when not performed, the route taken (urge / judicial_confirmation / litigation).
     performance: Mapped[str | None] = mapped_column(String(24))
     performance_route: Mapped[str | None] = mapped_column(String(32))
+    # The resident's own rating of the latest resolution through the public channel
+    # (grassroots.residents), counted apart from the follow-up's `satisfaction`; `spam`: a
+    # public report staff marked as spam (audited), left out of every figure.
+    resident_rating: Mapped[str | None] = mapped_column(String(32))
+    spam: Mapped[bool] = mapped_column(default=False, server_default=false())
     escalation_count: Mapped[int] = mapped_column(default=0)
     reopen_count: Mapped[int] = mapped_column(default=0)
     # Earlier resolve deadlines (before escalation, referral or 返工) that were missed:
@@ -260,3 +267,7 @@ class DeadlineRecord(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # reopen: resolved then
     missed: Mapped[bool] = mapped_column(default=False)  # ended (or resolved) after `due`
     exact: Mapped[bool] = mapped_column(default=True)  # False: reconstructed (migration 0016)
+
+
+register_sealed(Party.phone_enc, "phone")
+register_sealed(Party.id_number_enc, "id_number")

@@ -31,7 +31,7 @@ from grassroots.cases.labels import (
     light_of,
     state_label,
 )
-from grassroots.cases.links.queries import case_links, case_shares
+from grassroots.cases.links.queries import case_links, case_shares, merged_timelines
 from grassroots.cases.listing.queries import case_places
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.queries import access_case, timeline
@@ -115,6 +115,8 @@ def links_context(session: DbSession, case: Case, user: User) -> dict[str, Any]:
 
 def detail_context(session: DbSession, case: Case, user: User, request: Request) -> dict[str, Any]:
     events = timeline(session, case)
+    merged = merged_timelines(session, user, case)
+    actor_ids = {e.actor_id for e in events} | {e.actor_id for m in merged for e in m.events}
     return {
         "case": case,
         "place": case_places(session, [case])[case.id],
@@ -122,7 +124,8 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
         "deadline": deadline_badge(load_calendar(session), case, china_today()),
         "deadline_history": deadline_records(session, case.id),
         "events": events,
-        "actors": display_names(session, {e.actor_id for e in events}),
+        "actors": display_names(session, actor_ids),
+        "merged": merged,
         "category_name": dictionary_names(active_categories(session), request_locale(request)).get(
             case.category_code, case.category_code
         ),

@@ -17,6 +17,7 @@ NOTE_LABELS = {
     "supervise": "督办",
     "linked": "被其他案件关联",
     "unlinked": "其他案件取消关联",
+    "merged_in": "重复件并入本案",
     "edit": "修改案件信息",
     "recompute": "节假日调整重算期限",
 }

@@ -53,6 +53,35 @@ class Reject(ActionInput):
     reason: Text
 
 
+class MarkSpam(ActionInput):
+    """无效信息: a resident's report that is no report (advertising, abuse, nonsense)."""
+
+    reason: Text
+
+
+class ReturnReason(StrEnum):
+    """Why a 12345 work order is returned to the platform (退单理由)."""
+
+    not_our_duty = "not_our_duty"  # 非本单位职责
+    outside_area = "outside_area"  # 不属本辖区
+    duplicate_order = "duplicate_order"  # 重复工单
+    incomplete_order = "incomplete_order"  # 诉求不清、无法联系诉求人
+
+
+class ReturnOrder(ActionInput):
+    """退单: the order goes back to the 12345 platform (which dispatches it again)."""
+
+    return_reason: ReturnReason
+    reason: Text  # the explanation the platform reads
+
+
+class Reassign(ActionInput):
+    """改派: the order goes to another unit at the same level; the clock runs on."""
+
+    unit_code: Code
+    reason: Text
+
+
 class Assign(ActionInput):
     unit_code: Code | None = None
     mediator: Code | None = Field(None, description="username of the mediator")
@@ -197,6 +226,12 @@ class Link(ActionInput):
 
 class Unlink(ActionInput):
     other_code: CaseCode
+
+
+class Merge(ActionInput):
+    """Merge this case, a repeat registration, into the primary case that carries on."""
+
+    primary_code: CaseCode
 
 
 class PartyIn(BaseModel):

@@ -29,6 +29,10 @@ class Category(Base):
 # registered from the round (grassroots.rounds), never by hand, so that each such case has
 # its round.
 ROUND_SOURCE = "round_found"
+# The source 群众自报 (migration 0030): set only on a resident's own report through the public
+# channel (grassroots.residents), never by staff, so that only such a case can be marked as
+# spam (the case action mark_spam) and each has its receipt code.
+RESIDENT_SOURCE = "resident_report"
 
 
 class Source(Base):

@@ -261,3 +261,17 @@ def unit_names(session: Session, codes: Iterable[str | None]) -> dict[str, str]:
         found = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(chunk)))
         names.update({code: name for code, name in found.all()})
     return names
+
+
+def grid_choices(session: Session, node: Jurisdiction | None) -> list[tuple[str, str]]:
+    """(code, "杨柳村 / 第一网格") of the current grids below `node`, in code order: the
+    options of a grid picker (none without a post)."""
+    if node is None:
+        return []
+    stmt = jurisdictions_query().where(
+        (Jurisdiction.id == node.id) | subtree_condition(node),
+        Jurisdiction.level.in_((Level.village, Level.grid)),
+    )
+    rows = session.scalars(stmt.order_by(Jurisdiction.code)).all()
+    by_id = {r.id: r for r in rows}
+    return [(r.code, path_label(r, by_id, node.id)) for r in rows if r.level == Level.grid]

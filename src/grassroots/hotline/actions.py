@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import Role, User
@@ -23,6 +24,7 @@ from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.address import grid_named_in
 from grassroots.geo.models import Jurisdiction, Level
+from grassroots.hotline.export import reply
 from grassroots.hotline.models import HotlineOrder
 from grassroots.hotline.queries import (
     HOTLINE_USER,
@@ -30,8 +32,11 @@ from grassroots.hotline.queries import (
     category_for,
     hotline_user,
     imported_numbers,
+    replies_owed,
 )
 from grassroots.hotline.schemas import ImportRefused, OrderIn
+from grassroots.notifications.outbox import queue_message
+from grassroots.notifications.queries import channel_named
 from grassroots.scope import current_jurisdiction
 
 
@@ -116,12 +121,26 @@ def do_import_orders(
     now: datetime | None = None,
 ) -> Imported:  # fmt: skip
     """The orders not imported before, as cases, in one transaction with one audit row;
-    nothing at all if the file had `errors` or any new order cannot be placed."""
-    moment = utc(now)
+    nothing at all if the file had `errors` or any new order cannot be placed, or if another
+    import wrote one of these orders at the same moment (the unique 工单编号: run again)."""
+    try:
+        return _import(session, orders, intake_level, errors or [], utc(now))
+    except IntegrityError as exc:
+        message = (
+            "同一批工单正由另一次导入写入，本次未导入；请再运行一次（已导入的会跳过） / another "
+            "import wrote these orders at the same moment; nothing imported: run again"
+        )
+        raise ImportRefused([message]) from exc
+
+
+def _import(
+    session: Session, orders: list[OrderIn], intake_level: str, errors: list[str],
+    moment: datetime,
+) -> Imported:  # fmt: skip
     with transaction(session):
         done = imported_numbers(session, (o.order_no for o in orders))
         fresh = [o for o in orders if o.order_no not in done]
-        plans = _planned(session, fresh, local_date(moment), errors or [])
+        plans = _planned(session, fresh, local_date(moment), errors)
         actor = _service_account(session)
         cases = []
         for order, new, place in plans:
@@ -143,3 +162,30 @@ def do_import_orders(
             details=details,
         )
     return Imported(cases, sorted(done))
+
+
+REPLY_TOPIC = "hotline_reply"
+
+
+def do_queue_replies(session: Session, channel_name: str, now: datetime) -> dict[str, int]:
+    """Put the replies owed (办结反馈: result, time, the resident's rating) into the outbox for
+    the webhook channel `channel_name`, one delivery per 工单编号 (a changed reply — rated
+    after a follow-up, resolved again after 返工 — re-queues the same delivery; an unchanged
+    one is not sent again). One transaction with one audit row when anything was queued."""
+    with transaction(session):
+        channel = channel_named(session, channel_name)
+        if channel is None or channel.kind != "webhook":
+            message = f"没有名为 {channel_name} 的 Webhook 渠道 / no webhook channel of that name"
+            raise Problem(422, "no_reply_channel", message)
+        queued = unchanged = 0
+        for order, case in replies_owed(session):
+            if queue_message(session, channel, REPLY_TOPIC, order.order_no, reply(order, case),
+                             now):  # fmt: skip
+                queued += 1
+            else:
+                unchanged += 1
+            order.reply_case_version = case.version if case.id == order.case_id else None
+        if queued:
+            record_audit(session, actor=None, action="hotline.reply_queue",
+                         object_type="hotline_order", details={"queued": queued})  # fmt: skip
+    return {"queued": queued, "unchanged": unchanged}

@@ -32,9 +32,11 @@ def _day(day: date | None) -> str:
 
 def reply(order: HotlineOrder, case: Case) -> dict[str, str]:
     """One 办结反馈: result (state in words and the handler's outcome text), time, rating."""
-    result = RESULTS.get(case.state, case.state)
+    result = "退单" if case.outcome == "returned" else RESULTS.get(case.state, case.state)
     if case.outcome_note:
         result = f"{result}：{case.outcome_note}"
+    if case.id != order.case_id:  # the order's case was merged into this one
+        result = f"{result}（与同一事项的案件 {case.code} 合并办理）"
     return {
         "工单编号": order.order_no, "案件编号": case.code,
         "办结时间": _time(case.resolved_at or case.closed_at), "办理结果": result,

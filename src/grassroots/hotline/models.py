@@ -23,3 +23,6 @@ class HotlineOrder(Base):
     time_limit_on: Mapped[date | None] = mapped_column(Date)  # 办理时限
     feedback_due_on: Mapped[date | None] = mapped_column(Date)  # 要求反馈时间
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The case's version when its reply (办结反馈) last went into the outbox; None: never. A
+    # later action on the case (a follow-up's rating, 返工 and a new result) owes it again.
+    reply_case_version: Mapped[int | None] = mapped_column()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
@@ -48,8 +48,24 @@ def category_for(categories: Sequence[Category], demand_type: str) -> str | None
     return "other" if any(c.code == "other" for c in categories) else None
 
 
+def handling_case(session: Session, case: Case) -> Case | None:
+    """The case whose result answers the order: its own, or — merged into another (合并重复件)
+    — the primary case, once that has ended. None: no reply is owed yet."""
+    if case.outcome == "merged" and case.duplicate_of_id is not None:
+        case = session.get_one(Case, case.duplicate_of_id)
+    return case if case.state in REPLIED_STATES else None
+
+
+def _answered(
+    session: Session, rows: Sequence[tuple[HotlineOrder, Case]]
+) -> list[tuple[HotlineOrder, Case]]:
+    found = [(order, handling_case(session, case)) for order, case in rows]
+    return [(order, case) for order, case in found if case is not None]
+
+
 def replies_since(session: Session, since: datetime) -> Sequence[tuple[HotlineOrder, Case]]:
-    """Orders whose case ended (resolved, closed, rejected, terminated) at or after `since`."""
+    """Orders whose case ended (resolved, closed, rejected, terminated) at or after `since`,
+    each with the case that answers it (handling_case)."""
     ended = func.coalesce(Case.resolved_at, Case.closed_at)
     query = (
         select(HotlineOrder, Case)
@@ -57,4 +73,22 @@ def replies_since(session: Session, since: datetime) -> Sequence[tuple[HotlineOr
         .where(Case.state.in_(REPLIED_STATES), ended >= since)
         .order_by(ended, HotlineOrder.order_no)
     )
-    return [(order, case) for order, case in session.execute(query).all()]
+    return _answered(session, session.execute(query).tuples().all())
+
+
+def replies_owed(session: Session, limit: int = 500) -> list[tuple[HotlineOrder, Case]]:
+    """Orders whose reply the outbox may not hold yet: the case ended and was acted on since
+    the reply was last queued (or never was), and every order whose case was merged into another
+    (its primary's changes do not touch it; an unchanged reply is not sent again)."""
+    changed = or_(
+        HotlineOrder.reply_case_version.is_(None), Case.version != HotlineOrder.reply_case_version
+    )
+    owed = or_(and_(Case.state.in_(REPLIED_STATES), changed), Case.outcome == "merged")
+    query = (
+        select(HotlineOrder, Case)
+        .join(Case, Case.id == HotlineOrder.case_id)
+        .where(owed)
+        .order_by(HotlineOrder.id)
+        .limit(limit)
+    )
+    return _answered(session, session.execute(query).tuples().all())

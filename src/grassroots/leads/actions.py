@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -35,8 +36,12 @@ from grassroots.leads.workflow import POLICY_DAYS, TABLE
 from grassroots.logging_filter import mask_text
 from grassroots.scope import current_jurisdiction, in_subtree
 
+# Numbering attempts of one new lead (each loses only to a lead committed meanwhile).
+CODE_ATTEMPTS = 8
+
 # The case source a lead's case gets when the verifier names none.
-CASE_SOURCE = {"report": "visit", "transfer": "police_transfer", "assigned": "superior_assigned"}
+CASE_SOURCE = {"report": "visit", "transfer": "police_transfer", "assigned": "superior_assigned",
+               "patrol": "round_found"}  # fmt: skip
 
 
 def add_event(
@@ -46,7 +51,8 @@ def add_event(
     """The timeline entry and the audit row of one change (call inside its transaction)."""
     event = LeadEvent(
         lead_id=lead.id, action=action, actor_id=actor.id if actor else None, at=utc(now),
-        from_state=from_state, to_state=lead.state, note=note, details=details or {},
+        from_state=from_state, to_state=lead.state, note_enc=seal(LEAD_USAGE, "note", note),
+        details=details or {},
     )  # fmt: skip
     session.add(event)
     record_audit(
@@ -64,6 +70,23 @@ def next_code(session: Session, county: str, year: int) -> str:
         .where(Lead.code.startswith(prefix, autoescape=True), Lead.parent_id.is_(None))
     )
     return f"{prefix}{(count or 0) + 1:05d}"
+
+
+def insert_with_code(session: Session, lead: Lead, county: str, year: int) -> None:
+    """Number and insert the lead. Two leads received at once in one county may count the
+    same number: the second insert then meets the unique code (on PostgreSQL it waits for
+    the first to commit), rolls back to its savepoint and counts again."""
+    for _attempt in range(CODE_ATTEMPTS):
+        lead.code = next_code(session, county, year)
+        try:
+            with session.begin_nested():
+                session.add(lead)
+                session.flush()
+            return
+        except IntegrityError:
+            if session.scalar(select(Lead.id).where(Lead.code == lead.code)) is None:
+                raise  # another constraint: not a numbering race
+    raise Problem(503, "busy", "线索登记繁忙，请稍后重试 / busy, please retry")
 
 
 def due_date(session: Session, data: s.NewLead, received: date) -> tuple[date, str]:
@@ -97,11 +120,11 @@ def new_lead(session: Session, data: s.NewLead, actor: User | None, moment: date
     received = data.received_on or local_date(moment)
     due, basis = due_date(session, data, received)
     lead = Lead(
-        code=next_code(session, data.jurisdiction_code[:6], received.year),
         source=data.source.value, issuing_body=data.issuing_body,
         document_number=data.document_number, batch=data.batch,
-        category_code=data.category_code, title=data.title, content=data.content,
-        place=data.place, occurred_on=data.occurred_on,
+        category_code=data.category_code, title=data.title,
+        content_enc=seal(LEAD_USAGE, "content", data.content), place=data.place,
+        occurred_on=data.occurred_on,
         jurisdiction_code=data.jurisdiction_code, subject_unit_id=subject_unit_id,
         received_on=received, due_on=due, due_basis=basis, state=LeadState.received.value,
         persons_enc=seal(LEAD_USAGE, "persons", data.persons),
@@ -109,8 +132,7 @@ def new_lead(session: Session, data: s.NewLead, actor: User | None, moment: date
         informant_contact_enc=seal(INFORMANT_USAGE, "informant_contact", data.informant_contact),
         anonymous=data.anonymous, created_by_id=actor.id if actor else None, created_at=moment,
     )  # fmt: skip
-    session.add(lead)
-    session.flush()
+    insert_with_code(session, lead, data.jurisdiction_code[:6], received.year)
     return lead
 
 
@@ -196,7 +218,7 @@ def _split(session: Session, lead: Lead, p: Any, actor: User, moment: datetime) 
             code=f"{lead.code}-{i}", parent_id=lead.id, source=lead.source,
             issuing_body=lead.issuing_body, document_number=lead.document_number,
             batch=lead.batch, category_code=lead.category_code, title=lead.title,
-            content=lead.content, place=lead.place, occurred_on=lead.occurred_on,
+            content_enc=lead.content_enc, place=lead.place, occurred_on=lead.occurred_on,
             jurisdiction_code=lead.jurisdiction_code, subject_unit_id=lead.subject_unit_id,
             unit_id=unit_id, assignee_id=user_id, received_on=lead.received_on,
             due_on=lead.due_on, due_basis=lead.due_basis, state=LeadState.assigned.value,
@@ -212,7 +234,8 @@ def _split(session: Session, lead: Lead, p: Any, actor: User, moment: datetime) 
 def _verify(session: Session, lead: Lead, p: Any, actor: User, moment: datetime) -> dict[str, Any]:
     if any(c.state not in ("verified", "replied", "closed") for c in q.children(session, lead)):
         raise Problem(409, "children_open", "分办的子线索尚未全部核查 / sub-leads not all verified")
-    lead.finding, lead.actions_taken = p.finding.value, p.actions_taken
+    lead.finding = p.finding.value
+    lead.actions_taken_enc = seal(LEAD_USAGE, "actions_taken", p.actions_taken)
     lead.verified_on = local_date(moment)
     details: dict[str, Any] = {"finding": lead.finding}
     if p.create_case is not None:
@@ -227,7 +250,9 @@ def _register_case(
 ) -> Case:
     data = NewCase(
         category_code=spec.category_code, source_code=spec.source_code or CASE_SOURCE[lead.source],
-        title=lead.title, description=f"{lead.content}\n\n（由线索 {lead.code} 核查转为案件）",
+        title=lead.title,
+        # the lead's sealed text stays in the lead: the case says where it came from
+        description=f"{lead.title}（由线索 {lead.code} 核查转为案件，详见该线索）",
         grid_code=spec.grid_code,
     )  # fmt: skip
     return do_register(session, data, actor=actor, now=moment)

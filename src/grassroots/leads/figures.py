@@ -88,26 +88,39 @@ def _groups(
     ]  # fmt: skip
 
 
-def overdue_count(session: Session, prefix: str, year: int | None, today: date) -> int:
+def overdue_count(
+    session: Session, prefix: str, received: tuple[date, date] | None, today: date
+) -> int:
     query = select(func.count()).select_from(Lead).where(
         Lead.parent_id.is_(None), Lead.state.in_(UNVERIFIED_STATES), Lead.due_on < today,
         Lead.jurisdiction_code.startswith(prefix, autoescape=True),
     )  # fmt: skip
-    if year is not None:
-        query = query.where(Lead.received_on.between(date(year, 1, 1), date(year, 12, 31)))
+    if received is not None:
+        query = query.where(Lead.received_on.between(*received))
     return session.scalar(query) or 0
 
 
 def lead_figures(session: Session, prefix: str, year: int | None, today: date) -> FiguresOut:
     """The figures of the leads received in the subtree `prefix` (in `year`, or ever)."""
+    days = (date(year, 1, 1), date(year, 12, 31)) if year is not None else None
+    return period_figures(session, prefix, days, today, year)
+
+
+def period_figures(
+    session: Session, prefix: str, received: tuple[date, date] | None, today: date,
+    year: int | None = None,
+) -> FiguresOut:  # fmt: skip
+    """The figures of the leads received in the subtree `prefix` between two days that
+    begin and end months (a report's period), or ever; 超期 as of `today`."""
     query = select(LeadTally).where(LeadTally.jurisdiction_code.startswith(prefix, autoescape=True))
-    if year is not None:
-        query = query.where(LeadTally.year == year)
+    if received is not None:
+        first, last = (d.year * 100 + d.month for d in received)
+        query = query.where((LeadTally.year * 100 + LeadTally.month).between(first, last))
     rows = list(session.scalars(query))
     handed = [r for r in rows if r.issuing_body]
     return FiguresOut(
         prefix=prefix, year=year,
-        overall=finish(_sum(rows), overdue_count(session, prefix, year, today)),
+        overall=finish(_sum(rows), overdue_count(session, prefix, received, today)),
         by_source=_groups(rows, lambda r: (r.source, ""), "one"),
         by_category=_groups(rows, lambda r: (r.category_code, ""), "one"),
         by_issuing_body=_groups(handed, lambda r: (r.issuing_body, ""), "one"),

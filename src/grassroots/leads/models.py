@@ -2,8 +2,11 @@
 
 A lead is a report about a matter, never a profile of a person: the people it names are one
 encrypted text inside it (persons_enc), shown only to its verifiers; there is no index of
-persons across leads. The informant's identity and contact are sealed under a key usage of
-their own (grassroots.leads.sealing) and leave the database only through an audited reveal.
+persons across leads. What was reported, the actions taken and every timeline note are
+sealed too (they name people as often as not); only the title, the place and the codes stay
+in clear, for lists and figures. The informant's identity and contact are sealed under a
+key usage of their own (grassroots.leads.sealing) and leave the database only through an
+audited reveal.
 """
 
 from __future__ import annotations
@@ -12,16 +15,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
+from grassroots.leads.sealing import INFORMANT_USAGE, LEAD_USAGE
+from grassroots.sealed_columns import register as register_sealed
 
 
 class LeadSource(StrEnum):
     report = "report"  # 举报
     transfer = "transfer"  # 移送
     assigned = "assigned"  # 上级交办
+    patrol = "patrol"  # 主动排查发现 (a matter found on a 排查 round, grassroots.leads.found)
 
 
 class LeadState(StrEnum):
@@ -62,7 +68,7 @@ class Lead(Base):
     batch: Mapped[str] = mapped_column(String(64), default="")
     category_code: Mapped[str] = mapped_column(ForeignKey("lead_category.code"))
     title: Mapped[str] = mapped_column(String(200))
-    content: Mapped[str] = mapped_column(Text)
+    content_enc: Mapped[bytes | None] = mapped_column()  # what was reported (sealed)
     place: Mapped[str] = mapped_column(String(300), default="")
     occurred_on: Mapped[date | None] = mapped_column(Date)
     jurisdiction_code: Mapped[str] = mapped_column(String(12), index=True)
@@ -74,7 +80,7 @@ class Lead(Base):
     due_basis: Mapped[str] = mapped_column(String(8))  # issuer / policy
     state: Mapped[str] = mapped_column(String(16), default=LeadState.received.value)
     finding: Mapped[str | None] = mapped_column(String(16))
-    actions_taken: Mapped[str] = mapped_column(Text, default="")
+    actions_taken_enc: Mapped[bytes | None] = mapped_column()  # sealed
     verified_on: Mapped[date | None] = mapped_column(Date)
     replied_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
@@ -108,8 +114,7 @@ class LeadEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     from_state: Mapped[str | None] = mapped_column(String(16))
     to_state: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str] = mapped_column(Text, default="")
-    note_enc: Mapped[bytes | None] = mapped_column()  # an informant's addition (sealed)
+    note_enc: Mapped[bytes | None] = mapped_column()  # a note, reason or addition (sealed)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -141,13 +146,15 @@ class PublicHit(Base):
 
 class LeadTally(Base):
     """The figures of leads, kept exact by every write of a lead in its own transaction
-    (grassroots.leads.tallies): one row per year received × jurisdiction × issuing body ×
-    batch × source × category. Only top-level leads count (a split lead's sub-leads are
+    (grassroots.leads.tallies): one row per year and month received × jurisdiction × issuing
+    body × batch × source × category (the month for a period's figures: the work report).
+    Only top-level leads count (a split lead's sub-leads are
     parts of one lead)."""
 
     __tablename__ = "lead_tally"
 
     year: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True)  # 1-12, of received_on
     jurisdiction_code: Mapped[str] = mapped_column(String(12), primary_key=True)
     issuing_body: Mapped[str] = mapped_column(String(100), primary_key=True)
     batch: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -159,3 +166,14 @@ class LeadTally(Base):
     substantiated: Mapped[int] = mapped_column(default=0)  # 属实
     partly: Mapped[int] = mapped_column(default=0)  # 部分属实
     to_case: Mapped[int] = mapped_column(default=0)  # 转为案件
+
+
+for _column, _field, _usage in (
+    (Lead.content_enc, "content", LEAD_USAGE),
+    (Lead.actions_taken_enc, "actions_taken", LEAD_USAGE),
+    (Lead.persons_enc, "persons", LEAD_USAGE),
+    (Lead.informant_name_enc, "informant_name", INFORMANT_USAGE),
+    (Lead.informant_contact_enc, "informant_contact", INFORMANT_USAGE),
+    (LeadEvent.note_enc, "note", LEAD_USAGE),
+):
+    register_sealed(_column, _field, _usage)

@@ -14,8 +14,9 @@ from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, Permissions, requires
-from grassroots.dictionary.queries import dictionary_names, lead_categories
+from grassroots.dictionary.queries import active_categories, dictionary_names, lead_categories
 from grassroots.errors import Problem
+from grassroots.geo.queries import grid_choices, subtree_choices
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.leads import queries as q
 from grassroots.leads.actions import do_act, do_create, do_reveal_informant
@@ -61,6 +62,7 @@ def _new_context(session: DbSession, request: Request, user: User) -> dict[str, 
                              request_locale(request))  # fmt: skip
     post = user.jurisdiction
     return {"categories": names, "errors": {}, "values": {},
+            "places": subtree_choices(session, post),
             "jurisdiction": post.code if post else ""}  # fmt: skip
 
 
@@ -93,7 +95,14 @@ def _detail(
 ) -> dict[str, Any]:
     lead = q.access_lead(session, user, code)
     out = lead_out(session, user, lead, permissions, china_today())
+    codes = {c for c in (out.unit_code, *(c.unit_code for c in out.children)) if c}
+    categories = dictionary_names(lead_categories(session), request_locale(request))
     return {"lead": out, "units": [(u.code, u.name) for u in q.units_for(session, user)],
+            "unit_names": q.unit_names(session, codes),
+            "case_categories": dictionary_names(active_categories(session),
+                                                request_locale(request)),
+            "grid_options": grid_choices(session, user.jurisdiction),
+            "category_name": categories.get(out.category_code, out.category_code),
             "may_reveal": q.may_reveal_informant(user, lead, permissions) and
             out.informant_recorded, "open_action": "", "errors": {}, "values": {}}  # fmt: skip
 

@@ -72,6 +72,12 @@ def is_coordinator(user: User, lead: Lead, permissions: frozenset[str]) -> bool:
     return "lead.register" in permissions and in_subtree(user, lead.jurisdiction_code)
 
 
+def may_read_text(user: User, lead: Lead, permissions: frozenset[str]) -> bool:
+    """What was reported, the actions taken and the notes: for the lead's verifiers and its
+    coordinators (who route it), not for others who only see that it exists."""
+    return is_verifier(user, lead) or is_coordinator(user, lead, permissions)
+
+
 def may_reveal_informant(user: User, lead: Lead, permissions: frozenset[str]) -> bool:
     """Only who may reveal (lead.reveal: centre staff, leaders) and holds the lead's place in
     the post; never anyone of the unit the lead is about, nor a verifier of a lead about the
@@ -201,3 +207,11 @@ def units_for(session: Session, user: User) -> list[Unit]:
         select(Unit).join(Jurisdiction, Unit.jurisdiction_id == Jurisdiction.id)
         .where(Unit.active, subtree_condition(user, Jurisdiction.code)).order_by(Unit.code)
     ))  # fmt: skip
+
+
+def unit_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """code → name of the units a lead page mentions (the verifying unit and its parts')."""
+    if not codes:
+        return {}
+    rows = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(sorted(codes))))
+    return {code: name for code, name in rows}

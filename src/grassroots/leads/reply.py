@@ -68,8 +68,8 @@ def _sections(lead: LeadOut) -> list[tuple[str, str]]:
     return [
         ("", f"{cn_date(lead.received_on)}收到{document}转来的“{lead.title}”线索"
              f"（编号 {lead.code}），现将核查情况报告如下："),
-        ("一、反映的主要问题", lead.content),
+        ("一、反映的主要问题", lead.content or ""),
         ("二、核查情况", f"经核查，反映的问题{finding}。核查于"
                        f"{cn_date(lead.verified_on) if lead.verified_on else '—'}完成。"),
-        ("三、处理情况", f"{lead.actions_taken}{handled}"),
+        ("三、处理情况", f"{lead.actions_taken or ''}{handled}"),
     ]  # fmt: skip

@@ -1,7 +1,8 @@
 """API shapes of leads: the list row, the detail, the timeline entry, the result of an action.
 
 No shape carries the informant's identity: the detail says only whether one is recorded.
-The people a lead names appear only in the detail, and only for its verifiers.
+The people a lead names appear only in the detail, and only for its verifiers; what was
+reported, the actions taken and the notes only for its verifiers and coordinators.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from grassroots.leads import queries as q
 from grassroots.leads.models import UNVERIFIED_STATES, Lead, LeadEvent
 from grassroots.leads.sealing import LEAD_USAGE, unseal
 from grassroots.leads.workflow import TABLE
+from grassroots.rounds.models import RoundMatter
 
 
 class LeadRow(BaseModel):
@@ -63,13 +65,13 @@ class ChildOut(BaseModel):
 
 
 class LeadOut(LeadRow):
-    content: str
+    content: str | None  # None: you are neither a verifier nor a coordinator of this lead
     place: str
     occurred_on: date | None
     subject_unit_code: str | None
     assignee: str | None
     due_basis: str
-    actions_taken: str
+    actions_taken: str | None  # as content
     verified_on: date | None
     replied_on: date | None
     closed_on: date | None
@@ -81,6 +83,7 @@ class LeadOut(LeadRow):
     informant_recorded: bool
     anonymous: bool
     children: list[ChildOut]
+    found_on: str | None  # "round id/matter seq" of the 排查 matter the lead came from
     events: list[EventOut]
     allowed_actions: list[str]
 
@@ -112,12 +115,11 @@ def row_fields(
     )  # fmt: skip
 
 
-def event_out(event: LeadEvent, names: dict[int, str], supplement: str | None) -> EventOut:
-    note = supplement if event.note_enc is not None else event.note
+def event_out(event: LeadEvent, names: dict[int, str], note: str) -> EventOut:
     return EventOut(
         action=event.action, actor=names.get(event.actor_id) if event.actor_id else None,
         at=event.at, from_state=event.from_state, to_state=event.to_state,
-        note=note or "", details=event.details,
+        note=note, details=event.details,
     )  # fmt: skip
 
 
@@ -141,6 +143,7 @@ def lead_out(
     session: Session, user: User, lead: Lead, permissions: frozenset[str], today: date
 ) -> LeadOut:
     verifier = q.is_verifier(user, lead)
+    reader = q.may_read_text(user, lead, permissions)
     events = q.timeline(session, lead)
     names = q.usernames(
         session, {e.actor_id for e in events if e.actor_id} | {lead.assignee_id or 0}
@@ -151,10 +154,12 @@ def lead_out(
     base = row_fields(lead, today, units, case_codes(session, {lead.case_id or 0}),
                       lead_codes(session, {lead.parent_id or 0}))  # fmt: skip
     return LeadOut(
-        **base, content=lead.content, place=lead.place, occurred_on=lead.occurred_on,
+        **base, content=_text(reader, "content", lead.content_enc), place=lead.place,
+        occurred_on=lead.occurred_on,
         subject_unit_code=units.get(lead.subject_unit_id or 0),
         assignee=names.get(lead.assignee_id or 0), due_basis=lead.due_basis,
-        actions_taken=lead.actions_taken, verified_on=lead.verified_on,
+        actions_taken=_text(reader, "actions_taken", lead.actions_taken_enc),
+        verified_on=lead.verified_on,
         replied_on=lead.replied_on, closed_on=lead.closed_on, returns=lead.returns,
         escalated_to=lead.escalated_to, version=lead.version,
         persons=unseal(LEAD_USAGE, "persons", lead.persons_enc) if verifier else None,
@@ -164,13 +169,31 @@ def lead_out(
         anonymous=lead.anonymous,
         children=[ChildOut(code=k.code, state=k.state, unit_code=units.get(k.unit_id or 0),
                            finding=k.finding) for k in kids],
-        events=[event_out(e, names, _supplement(e, verifier)) for e in events],
+        found_on=found_on(session, lead),
+        events=[event_out(e, names, _note(e, verifier, reader)) for e in events],
         allowed_actions=[a for a in TABLE if q.may_act(user, lead, a, permissions)],
     )  # fmt: skip
 
 
-def _supplement(event: LeadEvent, verifier: bool) -> str | None:
-    """An informant's addition: its text for the verifiers, a placeholder for the others."""
+def found_on(session: Session, lead: Lead) -> str | None:
+    """The round matter a lead was made from ("12/3": round 12, matter 3), if any."""
+    row = session.execute(
+        select(RoundMatter.round_id, RoundMatter.seq).where(RoundMatter.lead_code == lead.code)
+    ).first()
+    return f"{row.round_id}/{row.seq}" if row is not None else None
+
+
+def _text(reader: bool, field: str, blob: bytes | None) -> str | None:
+    """A sealed text of the lead for who may read it (empty when none was written)."""
+    return (unseal(LEAD_USAGE, field, blob) or "") if reader else None
+
+
+def _note(event: LeadEvent, verifier: bool, reader: bool) -> str:
+    """A timeline note: for the verifiers and coordinators; an informant's addition only
+    for the verifiers. The others see a placeholder where there is text."""
     if event.note_enc is None:
-        return None
-    return unseal(LEAD_USAGE, "supplement", event.note_enc) if verifier else "（仅核查人可见）"
+        return ""
+    allowed = verifier if event.action == "supplement" else reader
+    if not allowed:
+        return "（仅核查人可见）" if event.action == "supplement" else "（仅核查及协调人员可见）"
+    return unseal(LEAD_USAGE, "note", event.note_enc) or ""

@@ -44,7 +44,8 @@ class NewLead(Strict):
 
     @model_validator(mode="after")
     def _issuer(self) -> NewLead:
-        if self.source != LeadSource.report and not self.issuing_body:
+        handed = self.source in (LeadSource.transfer, LeadSource.assigned)
+        if handed and not self.issuing_body:
             raise ValueError("移送、交办的线索须填写来文单位 / issuing_body required")
         if self.anonymous and (self.informant_name or self.informant_contact):
             raise ValueError("匿名举报不登记举报人 / an anonymous report names no informant")

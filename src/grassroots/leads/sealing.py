@@ -46,8 +46,9 @@ def new_receipt_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
-def receipt_hash(code: str) -> str:
-    """The keyed hash kept in the database (the code as typed: case and dashes ignored)."""
+def receipt_hash(code: str, usage: str = RECEIPT_USAGE) -> str:
+    """The keyed hash kept in the database (the code as typed: case and dashes ignored).
+    Another channel's codes (grassroots.residents) hash under a usage of their own."""
     normal = re.sub(r"[\s-]", "", code).upper()
-    key = keyring().for_usage(RECEIPT_USAGE).index_key
+    key = keyring().for_usage(usage).index_key
     return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()

@@ -32,7 +32,8 @@ def contribution(row: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, int]] 
     """(tally key, counter → 0/1) of one lead as stored; None for a sub-lead."""
     if row["parent_id"] is not None:
         return None
-    key = (row["received_on"].year, row["jurisdiction_code"], row["issuing_body"],
+    received = row["received_on"]
+    key = (received.year, received.month, row["jurisdiction_code"], row["issuing_body"],
            row["batch"], row["source"], row["category_code"])  # fmt: skip
     done = row["state"] in DONE
     return key, {
@@ -50,7 +51,7 @@ def _apply(connection: Connection, row: dict[str, Any], sign: int) -> None:
     if found is None:
         return
     key, counts = found
-    values = dict(zip(("year", "jurisdiction_code", "issuing_body", "batch", "source",
+    values = dict(zip(("year", "month", "jurisdiction_code", "issuing_body", "batch", "source",
                        "category_code"), key, strict=True))  # fmt: skip
     deltas = {c: sign * n for c, n in counts.items()}
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert

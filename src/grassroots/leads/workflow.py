@@ -55,6 +55,7 @@ POLICY_DAYS: dict[str, int] = {
     LeadSource.report: 15,
     LeadSource.transfer: 15,
     LeadSource.assigned: 10,
+    LeadSource.patrol: 15,
 }
 # An overdue lead is escalated to the jurisdiction above after this many working days late.
 ESCALATE_AFTER_DAYS = 3
@@ -71,6 +72,7 @@ SOURCE_LABELS: dict[str, str] = {
     LeadSource.report: N_("Report"),
     LeadSource.transfer: N_("Transferred"),
     LeadSource.assigned: N_("Handed down"),
+    LeadSource.patrol: N_("Found on a round"),
 }
 FINDING_LABELS: dict[str, str] = {
     Finding.substantiated: N_("Substantiated"),

@@ -19,6 +19,7 @@ from grassroots.audit.actions import record_audit
 from grassroots.crypto import keyring
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
+from grassroots.notifications.contact import open_address, seal_address
 from grassroots.notifications.kinds import KINDS, PARAMS
 from grassroots.notifications.models import Channel, Notification, Subscription
 from grassroots.notifications.outbox import SECRET_FIELD, queue_deliveries
@@ -131,25 +132,34 @@ def do_change_channel(
     return channel
 
 
+def _bad_email() -> Problem:
+    message = "请填写有效的电子邮件地址 / enter a valid e-mail address"
+    return Problem(
+        422, "validation_failed", message, errors=[{"field": "address", "message": message}]
+    )
+
+
 def do_subscribe(
     session: Session, user: User, channel: Channel, data: SubscriptionIn
 ) -> Subscription:
-    """The user's own choice for one channel: the kinds of notice and the address (an e-mail
-    channel needs an e-mail address)."""
-    if channel.kind == "email" and data.kinds and not EMAIL.match(data.address):
-        message = "请填写有效的电子邮件地址 / enter a valid e-mail address"
-        raise Problem(
-            422, "validation_failed", message, errors=[{"field": "address", "message": message}]
-        )
+    """The user's own choice for one channel: the kinds of notice and the address, sealed (a
+    blank address keeps the one given before; an e-mail channel needs an e-mail address).
+    The audit row says whether the address changed, never what it is."""
     with transaction(session):
         sub = session.scalar(select(Subscription).where(
             Subscription.user_id == user.id, Subscription.channel_id == channel.id))  # fmt: skip
+        address = data.address or (open_address(sub.address_enc) if sub else "")
+        if channel.kind == "email" and data.kinds and not EMAIL.match(address):
+            raise _bad_email()
         if sub is None:
             sub = Subscription(user_id=user.id, channel_id=channel.id)
             session.add(sub)
-        sub.address, sub.kinds = data.address, sorted(set(data.kinds))
+        if data.address:
+            sub.address_enc = seal_address(data.address)
+        sub.kinds = sorted(set(data.kinds))
         session.flush()
+        details = {"kinds": sub.kinds, "address_changed": bool(data.address)}
         record_audit(session, actor=user, action="notification.subscribe",
                      object_type="notification_channel", object_id=str(channel.id),
-                     details={"kinds": sub.kinds})  # fmt: skip
+                     details=details)  # fmt: skip
     return sub

@@ -53,13 +53,19 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def send_webhook(url: str, secret: str, message: Message, timestamp: int) -> None:
-    body = message.body()
+    post_signed(url, secret, message.body(), timestamp)
+
+
+def post_signed(
+    url: str, secret: str, body: bytes, timestamp: int, headers: dict[str, str] | None = None
+) -> None:
+    """POST `body` (JSON) signed as above, with any `headers` more; SendFailed unless 2xx."""
     stamp = str(timestamp)
     request = urllib.request.Request(  # noqa: S310  (http/https only: schemas.ChannelIn)
         url, data=body, method="POST",
         headers={"Content-Type": "application/json; charset=utf-8",
                  "X-Grassroots-Timestamp": stamp,
-                 "X-Grassroots-Signature": signature(secret, stamp, body)},
+                 "X-Grassroots-Signature": signature(secret, stamp, body), **(headers or {})},
     )  # fmt: skip
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310

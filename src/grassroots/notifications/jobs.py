@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from grassroots.config import Settings, get_settings
 from grassroots.db import make_session_factory, utcnow, writer_engine
+from grassroots.notifications.direct import drain_direct
 from grassroots.notifications.outbox import drain
 
 
@@ -18,4 +19,5 @@ def deliver_outbox(engine: Engine, now: datetime | None = None) -> dict[str, Any
 
 def drain_with(engine: Engine, now: datetime, settings: Settings) -> dict[str, Any]:
     """One run with the given settings (SMTP server, retries): the counts by outcome."""
-    return dict(drain(make_session_factory(writer_engine(engine)), now, settings))
+    sessions = make_session_factory(writer_engine(engine))
+    return dict(drain(sessions, now, settings)) | drain_direct(sessions, now, settings)

@@ -2,7 +2,8 @@
 
 The parameters come from notifications.models.Notification.params: code (the case code),
 category (its category name), place (the unit or jurisdiction concerned), actor (the
-display name of the staff member who acted), due (a date). Nothing else is ever stored.
+display name of the staff member who acted), due (a date), late (working
+days past it). Nothing else is ever stored.
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ KINDS: dict[str, tuple[str, str]] = {
         N_("Overdue"),
         N_("Case %(code)s (%(category)s) is overdue: it was due on %(due)s."),
     ),
+    "deadline_reminder": (
+        N_("Reminder"),
+        N_(
+            "Case %(code)s (%(category)s) is still not accepted, %(late)s working days "
+            "after its deadline %(due)s."
+        ),
+    ),
+    "supervise_accept": (
+        N_("Supervise"),
+        N_(
+            "Case %(code)s (%(category)s) at %(place)s is still not accepted: it was due "
+            "on %(due)s (%(late)s working days late). Please supervise it or accept it."
+        ),
+    ),
     "returned": (
         N_("Returned for rework"),
         N_("Case %(code)s (%(category)s) was returned for rework by %(actor)s."),
@@ -54,7 +69,7 @@ KINDS: dict[str, tuple[str, str]] = {
         N_("%(actor)s mentioned you in a note on case %(code)s (%(category)s)."),
     ),
 }
-PARAMS = ("code", "category", "place", "actor", "due")
+PARAMS = ("code", "category", "place", "actor", "due", "late")
 
 
 def kind_label(kind: str) -> str:

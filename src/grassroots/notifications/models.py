@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
+from grassroots.sealed_columns import register as register_sealed
 
 
 class Notification(Base):
@@ -65,7 +66,8 @@ class Channel(Base):
 
 class Subscription(Base):
     """A person's opt-in to a channel: which kinds of notice, to which address (an e-mail
-    address, or the handle the webhook's receiver knows them by, e.g. a phone for SMS)."""
+    address, or the handle the webhook's receiver knows them by, e.g. a phone for SMS),
+    sealed (notifications.contact: personal data, encrypted like a party's phone)."""
 
     __tablename__ = "notification_subscription"
     __table_args__ = (UniqueConstraint("user_id", "channel_id"),)
@@ -73,14 +75,16 @@ class Subscription(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"))
-    address: Mapped[str] = mapped_column(String(200), default="")
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Delivery(Base):
-    """One notice over one channel: pending until sent; a failure is retried at
-    next_attempt_at (exponential backoff) until it gives up."""
+    """One notice over one channel — or, with a `topic` and no notice, one message of the
+    platform's own (the 12345 reply, hotline.replies) with its JSON `payload`, one row per
+    `dedupe_key` —: pending until sent; a failure is retried at next_attempt_at
+    (exponential backoff) until it gives up."""
 
     __tablename__ = "notification_delivery"
     __table_args__ = (
@@ -90,12 +94,51 @@ class Delivery(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), index=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notification.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"), index=True)
-    address: Mapped[str] = mapped_column(String(200), default="")
+    address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # the opt-in's, sealed
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    topic: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+
+
+# SECRET_FIELD of grassroots.notifications.outbox (the sealing field name).
+register_sealed(Channel.secret_enc, "notification_channel.secret")
+# ADDRESS_FIELD of grassroots.notifications.contact: a person's own address on a channel.
+register_sealed(Subscription.address_enc, "notification.address")
+register_sealed(Delivery.address_enc, "notification.address")
+
+
+class DirectMessage(Base):
+    """A message to an address that is no user's — a resident's phone (grassroots.residents:
+    the receipt code by SMS) — over a webhook channel (the county's SMS gateway adapter),
+    sent by the same outbox job with the same retries. Address and text are sealed; the
+    text is wiped once sent or given up (it may carry a receipt code)."""
+
+    __tablename__ = "notification_direct"
+    __table_args__ = (
+        CheckConstraint("state in ('pending','sent','failed','gave_up')", name="state"),
+        Index("ix_notification_direct_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    address_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    text_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+register_sealed(DirectMessage.address_enc, "notification_direct.address")
+register_sealed(DirectMessage.text_enc, "notification_direct.text")

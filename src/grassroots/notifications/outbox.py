@@ -13,14 +13,21 @@ send one delivery twice: the job runner lets one process run the job at a time (
 and a claimed row is neither lockable nor due for anyone else. A process that dies while
 sending leaves the row leased; it is retried when the lease ends (at least once delivery:
 a receiver may see a delivery_id twice in that case and should ignore the repeat).
+
+A delivery with a `topic` carries a message of the platform's own rather than a notice
+(queue_message: the 12345 reply, grassroots.hotline.replies): its `payload` is the JSON body,
+posted to a webhook channel signed as any delivery, with `Idempotency-Key: <dedupe_key's
+subject>`; one row per dedupe_key, re-queued in place when what it carries changes.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,7 +37,14 @@ from grassroots.config import Settings
 from grassroots.crypto import keyring
 from grassroots.db import transaction
 from grassroots.i18n import gettext_for
-from grassroots.notifications.channels import Message, SendFailed, send_email, send_webhook
+from grassroots.notifications.channels import (
+    Message,
+    SendFailed,
+    post_signed,
+    send_email,
+    send_webhook,
+)
+from grassroots.notifications.contact import open_address
 from grassroots.notifications.kinds import kind_label, notice_text
 from grassroots.notifications.models import Channel, Delivery, Notification, Subscription
 
@@ -53,12 +67,33 @@ def queue_deliveries(session: Session, notices: Sequence[Notification], now: dat
     for sub in subscriptions:
         by_user[sub.user_id].append(sub)
     rows = [
-        Delivery(notification_id=n.id, channel_id=sub.channel_id, address=sub.address,
+        Delivery(notification_id=n.id, channel_id=sub.channel_id, address_enc=sub.address_enc,
                  state="pending", attempts=0, next_attempt_at=now, created_at=now)
         for n in notices for sub in by_user[n.user_id] if n.kind in sub.kinds
     ]  # fmt: skip
     session.add_all(rows)
     return len(rows)
+
+
+def queue_message(
+    session: Session, channel: Channel, topic: str, key: str, payload: dict[str, Any],
+    now: datetime,
+) -> bool:  # fmt: skip
+    """The delivery of `payload` over `channel`, one per `key` (in the caller's transaction):
+    new, or — when the payload changed — the same row due again from its first attempt.
+    Returns whether anything was queued (an unchanged payload is not sent again)."""
+    dedupe = f"{topic}:{key}"
+    row = session.scalar(select(Delivery).where(Delivery.dedupe_key == dedupe))
+    if row is None:
+        session.add(Delivery(channel_id=channel.id, topic=topic, dedupe_key=dedupe,
+                             payload=payload, state="pending", attempts=0,
+                             next_attempt_at=now, created_at=now))  # fmt: skip
+        return True
+    if row.payload == payload and row.channel_id == channel.id:
+        return False
+    row.payload, row.channel_id, row.state, row.attempts = payload, channel.id, "pending", 0
+    row.next_attempt_at, row.last_error, row.sent_at = now, "", None
+    return True
 
 
 def due_ids(session: Session, now: datetime, limit: int) -> list[int]:
@@ -77,7 +112,9 @@ def backoff(attempts: int, base_seconds: int) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), MAX_WAIT)
 
 
-def message_of(session: Session, delivery: Delivery, base_url: str) -> Message:
+def message_of(session: Session, delivery: Delivery, base_url: str) -> Message | None:
+    if delivery.notification_id is None:  # a message of the platform's own: its payload
+        return None
     notice = session.get_one(Notification, delivery.notification_id)
     user = session.get_one(User, notice.user_id)
     gettext = gettext_for(OUTGOING_LOCALE)
@@ -87,7 +124,7 @@ def message_of(session: Session, delivery: Delivery, base_url: str) -> Message:
         label=gettext(kind_label(notice.kind)),
         text=notice_text(notice.kind, notice.params, gettext), case_code=notice.case_code,
         case_url=url, created_at=notice.created_at.isoformat(), username=user.username,
-        address=delivery.address,
+        address=open_address(delivery.address_enc),
     )  # fmt: skip
 
 
@@ -97,11 +134,13 @@ class Claim:
 
     delivery_id: int
     attempt: int
-    message: Message
+    message: Message | None  # None: `payload` is posted (a delivery with a topic)
     kind: str
     url: str
     secret: str
     active: bool
+    payload: dict[str, Any] | None = None
+    key: str = ""  # the Idempotency-Key of a payload
 
 
 def claim(session: Session, delivery_id: int, now: datetime, base_url: str) -> Claim | None:
@@ -121,18 +160,30 @@ def claim(session: Session, delivery_id: int, now: datetime, base_url: str) -> C
         delivery.attempts += 1
         delivery.next_attempt_at = now + LEASE
         secret = keyring().decrypt(SECRET_FIELD, channel.secret_enc) if channel.secret_enc else ""
+        key = (delivery.dedupe_key or "").partition(":")[2]
         return Claim(delivery.id, delivery.attempts, message_of(session, delivery, base_url),
-                     channel.kind, channel.url, secret, channel.active)  # fmt: skip
+                     channel.kind, channel.url, secret, channel.active, delivery.payload,
+                     key)  # fmt: skip
 
 
 def send(settings: Settings, taken: Claim, now: datetime) -> None:
     """One attempt, outside any transaction (a slow receiver holds no database lock)."""
     if not taken.active:
         raise SendFailed("channel deactivated")
-    if taken.kind == "email":
+    if taken.message is None:
+        _post_payload(taken, now)
+    elif taken.kind == "email":
         send_email(settings, taken.message)
     else:
         send_webhook(taken.url, taken.secret, taken.message, int(now.timestamp()))
+
+
+def _post_payload(taken: Claim, now: datetime) -> None:
+    if taken.kind != "webhook":
+        raise SendFailed("this message goes to a webhook channel only")
+    body = json.dumps(taken.payload, ensure_ascii=False, sort_keys=True).encode()
+    headers = {"Idempotency-Key": taken.key, "X-Grassroots-Delivery": str(taken.delivery_id)}
+    post_signed(taken.url, taken.secret, body, int(now.timestamp()), headers)
 
 
 def record(session: Session, taken: Claim, error: str | None, now: datetime,

@@ -92,3 +92,8 @@ def deliveries(
     rows = [(d, c, n, str(u)) for d, c, n, u in found]
     next_before = rows[limit - 1][0].id if len(rows) > limit else None
     return rows[:limit], next_before
+
+
+def channel_named(session: Session, name: str) -> Channel | None:
+    """An active channel by its name (the platform's own messages name theirs in settings)."""
+    return session.scalar(select(Channel).where(Channel.name == name, Channel.active))

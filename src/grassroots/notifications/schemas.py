@@ -83,6 +83,9 @@ class ChannelCreated(ChannelOut):
 
 
 class SubscriptionIn(BaseModel):
+    """The kinds wanted on a channel, and the address there: blank keeps the address already
+    given (it is never shown back in the clear); no kinds switches the channel off."""
+
     model_config = ConfigDict(extra="forbid")
 
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
@@ -94,7 +97,7 @@ class SubscriptionOut(BaseModel):
     channel_name: str
     channel_kind: str
     subscribed: bool
-    address: str
+    address_masked: str  # e.g. q***@example.test, 139****0000
     kinds: list[str]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from grassroots.notifications.contact import mask_address, open_address
 from grassroots.notifications.kinds import kind_label, notice_text
 from grassroots.notifications.models import Channel, Delivery, Notification, Subscription
 from grassroots.notifications.schemas import ChannelOut, DeliveryOut, NoticeOut, SubscriptionOut
@@ -32,7 +33,8 @@ def channel_out(channel: Channel) -> ChannelOut:
 def subscription_out(channel: Channel, sub: Subscription | None) -> SubscriptionOut:
     return SubscriptionOut(
         channel_id=channel.id, channel_name=channel.name, channel_kind=channel.kind,
-        subscribed=bool(sub and sub.kinds), address=sub.address if sub else "",
+        subscribed=bool(sub and sub.kinds),
+        address_masked=mask_address(open_address(sub.address_enc)) if sub else "",
         kinds=list(sub.kinds) if sub else [],
     )  # fmt: skip
 

@@ -1,6 +1,7 @@
 """The GeoReport v2 routes under /open311/v2/ (docs/open311.md).
 
-Public (the spec asks for an api_key on POST only), rate-limited per client address, in
+Public (the spec asks for an api_key on POST only), rate-limited per client address in the
+database (shared by every app process), in
 XML or JSON by the path's format suffix, errors as the spec's list of {code, description}.
 Outside the OpenAPI document of /api/v1: the spec itself documents these routes.
 """
@@ -14,10 +15,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from grassroots.accounts.login.ratelimit import SlidingWindowLimiter, parse_rate
+from grassroots.accounts.authn import client_ip
+from grassroots.accounts.login.ratelimit import parse_rate
 from grassroots.config import Settings
 from grassroots.db import utcnow
 from grassroots.deps import DbSession
+from grassroots.leads.public.actions import do_count_hit
 from grassroots.open311 import queries as q
 from grassroots.open311 import responses as out
 from grassroots.open311.actions import do_create_request
@@ -34,15 +37,11 @@ def _settings(request: Request) -> Settings:
 
 
 def limited(request: Request) -> None:
-    """At most settings.open311_rate_limit requests per client address (per process)."""
-    state = request.app.state
-    limiter: SlidingWindowLimiter | None = getattr(state, "open311_limiter", None)
-    if limiter is None:
-        limiter = state.open311_limiter = SlidingWindowLimiter(
-            *parse_rate(_settings(request).open311_rate_limit)
-        )
-    address = request.client.host if request.client else "unknown"
-    wait = limiter.hit(address)
+    """At most settings.open311_rate_limit requests per client address, counted in the
+    database (grassroots.leads.public's hits table): every app process shares the count."""
+    limit, window = parse_rate(_settings(request).open311_rate_limit)
+    with request.app.state.write_sessions() as session:
+        wait = do_count_hit(session, "open311", client_ip(request), limit, window)
     if wait is not None:
         seconds = str(max(1, math.ceil(wait)))
         request.state.open311_refused = Open311Error(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grassroots.accounts.models import User
 from grassroots.db import Base, UTCDateTime, utcnow
+from grassroots.sealed_columns import register as register_sealed
 
 
 class Open311Client(Base):
@@ -46,3 +47,6 @@ class Open311Request(Base):
     account_id: Mapped[str] = mapped_column(String(64), default="")  # the client's own id
     email_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # personal: encrypted
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+register_sealed(Open311Request.email_enc, "email")

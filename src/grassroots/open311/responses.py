@@ -27,6 +27,9 @@ STATUS_NOTES = {
     "rejected": "不予受理，请按告知的途径办理 / not accepted: please use the channel you were told",
     "terminated": "调解终止，可依法另行主张 / mediation ended; other legal routes remain open",
 }
+# A request merged into another case (合并重复件): the spec's own example says "Duplicate
+# request."; the other case is not named (it may be one the resident cannot look up).
+MERGED_NOTE = "重复诉求，已与同一事项合并办理 / Duplicate request: handled with the same matter"
 KIND_VALUES = [
     {"key": "dispute", "name": "矛盾纠纷 / dispute"},
     {"key": "request", "name": "诉求 / request"},
@@ -57,7 +60,8 @@ def request_out(served: Served) -> dict[str, Any]:
     updated = case.closed_at or case.resolved_at if status_of(case) == "closed" else None
     return {
         "service_request_id": case.code, "status": status_of(case),
-        "status_notes": STATUS_NOTES.get(case.state, case.state),
+        "status_notes": MERGED_NOTE if case.outcome == "merged"
+        else STATUS_NOTES.get(case.state, case.state),
         "service_name": served.service_name, "service_code": case.category_code,
         "description": mask_text(request.description) or None,
         "agency_responsible": served.agency, "service_notice": None,

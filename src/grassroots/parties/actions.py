@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.login.totp import FIELD as TOTP_FIELD
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.cases.models import Party
@@ -15,13 +15,9 @@ from grassroots.crypto import Keyring, add_key_version, load_keyring
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.logging_filter import mask_text
-from grassroots.parties.queries import (
-    clear_value,
-    find_parties,
-    iter_party_ciphertexts,
-    iter_totp_ciphertexts,
-)
+from grassroots.parties.queries import clear_value, find_parties, iter_ciphertexts
 from grassroots.parties.schemas import ContactField, KeyRotation
+from grassroots.sealed_columns import SealedColumn, sealed_columns
 
 
 def do_reveal(
@@ -66,57 +62,41 @@ def do_lookup(
     return parties
 
 
-def _re_encrypt(ring: Keyring, field: str, blob: bytes | None) -> bytes | None:
-    if blob is None or blob[0] == ring.version:
-        return None
-    return ring.encrypt(field, ring.decrypt(field, blob))
-
-
-def _re_encrypt_totp_secrets(session: Session, ring: Keyring) -> int:
-    """Users' TOTP secrets share the keyring: without this, retiring the old key would lock
-    every administrator out. Runs inside the rotation's transaction."""
-    fields = 0
-    for user_id, secret, pending in iter_totp_ciphertexts(session):
-        changes = {
-            name: blob
-            for name, blob in (
-                ("totp_secret_enc", _re_encrypt(ring, TOTP_FIELD, secret)),
-                ("totp_pending_enc", _re_encrypt(ring, TOTP_FIELD, pending)),
-            )
-            if blob is not None
-        }
-        if changes:
-            session.execute(update(User).where(User.id == user_id).values(**changes))
-            fields += len(changes)
-    return fields
+def _re_encrypt_column(session: Session, sealed: SealedColumn, ring: Keyring) -> set[Any]:
+    """Every value of one column not under the current key, re-encrypted under it; the
+    primary keys of the rows changed."""
+    model = sealed.column.class_
+    key = inspect(model).primary_key[0]
+    changed = set()
+    for pk, blob in list(iter_ciphertexts(session, sealed)):
+        if blob[0] == ring.version:
+            continue
+        fresh = ring.encrypt(sealed.field, ring.decrypt(sealed.field, blob))
+        session.execute(update(model).where(key == pk).values({sealed.column.key: fresh}))
+        changed.add(pk)
+    return changed
 
 
 def do_rotate_keys(session: Session, key_file: Path, actor: User | None) -> KeyRotation:
     """New current data key in the key file (old keys kept, so everything stays readable
-    throughout), then every party phone/ID field re-encrypted under it in ONE transaction.
-    The blind-index key is not touched, so lookups keep working."""
+    throughout), then every sealed column (grassroots.sealed_columns: parties' phone and ID
+    numbers, TOTP secrets, leads' texts and informants, roster phones, …) re-encrypted under
+    it in ONE transaction. The blind-index key is not touched, so lookups keep working."""
     new_version = add_key_version(key_file)
-    ring = load_keyring(key_file)
-    fields = parties = 0
+    base = load_keyring(key_file)
+    columns: dict[str, int] = {}
+    party_rows: set[Any] = set()
     with transaction(session):
-        for party_id, phone, id_number in iter_party_ciphertexts(session):
-            new_phone = _re_encrypt(ring, "phone", phone)
-            new_id = _re_encrypt(ring, "id_number", id_number)
-            changes = {
-                name: blob
-                for name, blob in (("phone_enc", new_phone), ("id_number_enc", new_id))
-                if blob is not None
-            }
-            if changes:
-                session.execute(update(Party).where(Party.id == party_id).values(**changes))
-                fields, parties = fields + len(changes), parties + 1
-        fields += _re_encrypt_totp_secrets(session, ring)
+        for sealed in sealed_columns():
+            changed = _re_encrypt_column(session, sealed, sealed.ring(base))
+            columns[sealed.name] = len(changed)
+            if sealed.column.class_ is Party:
+                party_rows |= changed
+        fields = sum(columns.values())
         record_audit(
-            session,
-            actor=actor,
-            action="keys.rotate",
-            object_type="key",
+            session, actor=actor, action="keys.rotate", object_type="key",
             object_id=new_version,
-            details={"re_encrypted_fields": fields, "parties": parties},
-        )
-    return KeyRotation(new_version=new_version, re_encrypted_fields=fields, parties=parties)
+            details={"re_encrypted_fields": fields, "parties": len(party_rows)},
+        )  # fmt: skip
+    return KeyRotation(new_version=new_version, re_encrypted_fields=fields,
+                       parties=len(party_rows), columns=columns)  # fmt: skip

@@ -1,4 +1,4 @@
-"""`grassroots keys rotate|status`: the data key for parties' phone and ID numbers."""
+"""`grassroots keys rotate|status`: the data key of every sealed column (parties, leads, …)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from grassroots.db import engine_for, make_session_factory, writer_engine
 from grassroots.parties.actions import do_rotate_keys
 from grassroots.parties.queries import key_versions_in_use
 
-app = typer.Typer(help="个人信息加密密钥 / keys for parties' personal data.")
+app = typer.Typer(help="个人信息加密密钥 / keys of the personal data (parties, leads, roster, …).")
 
 
 def _sessions() -> sessionmaker[Session]:
@@ -28,7 +28,11 @@ def rotate(
         False, "--retire-old", help="Afterwards drop old keys that no field uses any more."
     ),
 ) -> None:
-    """New data key; re-encrypt every party phone/ID number under it in one transaction.
+    """New data key; re-encrypt every encrypted field under it in one transaction.
+
+    Every sealed column: parties' phone and ID numbers, TOTP secrets, leads (what was
+    reported, actions, notes, people named, informant), roster work phones, webhook secrets,
+    Open311 e-mail addresses.
 
     Old keys stay in the key file until you pass --retire-old (only keys no field still
     uses are dropped). The blind-index key is not changed. Back up the key file first.
@@ -54,8 +58,11 @@ def rotate(
         typer.echo(
             f"已启用密钥版本 {result.new_version}，重新加密 {result.re_encrypted_fields} 项 / "
             f"key version {result.new_version} current; {result.re_encrypted_fields} fields "
-            f"of {result.parties} parties re-encrypted"
+            f"re-encrypted ({result.parties} parties)"
         )
+        for column, count in result.columns.items():
+            if count:
+                typer.echo(f"  {column}: {count}")
         if retire_old:
             in_use = set(key_versions_in_use(session))
             retired = retire_key_versions(key_file, in_use)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
@@ -17,6 +18,7 @@ from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.parties.idcard import id_number_warnings
 from grassroots.parties.schemas import ContactField, PartyMasked
+from grassroots.sealed_columns import SealedColumn, sealed_columns
 
 BATCH = 500
 
@@ -77,40 +79,26 @@ def find_parties(session: Session, user: User, field: ContactField, value: str) 
     )
 
 
-def iter_party_ciphertexts(session: Session) -> Iterator[tuple[int, bytes | None, bytes | None]]:
-    """(party id, phone_enc, id_number_enc) for every party with either, id order, batched."""
-    last = 0
+def iter_ciphertexts(session: Session, sealed: SealedColumn) -> Iterator[tuple[Any, bytes]]:
+    """(primary key, ciphertext) of every value of one sealed column, key order, batched."""
+    key = inspect(sealed.column.class_).primary_key[0]
+    last: Any = None
     while True:
-        rows = session.execute(
-            select(Party.id, Party.phone_enc, Party.id_number_enc)
-            .where(Party.id > last)
-            .where((Party.phone_enc.is_not(None)) | (Party.id_number_enc.is_not(None)))
-            .order_by(Party.id)
-            .limit(BATCH)
-        ).all()
+        query = select(key, sealed.column).where(sealed.column.is_not(None))
+        if last is not None:
+            query = query.where(key > last)
+        rows = session.execute(query.order_by(key).limit(BATCH)).all()
         if not rows:
             return
         for row in rows:
-            yield row.id, row.phone_enc, row.id_number_enc
-        last = rows[-1].id
+            yield row[0], row[1]
+        last = rows[-1][0]
 
 
 def key_versions_in_use(session: Session) -> Counter[int]:
-    """How many encrypted fields each key version still holds."""
+    """How many encrypted fields each key version still holds, over every sealed column
+    (parties, TOTP secrets, leads, roster phones, … — grassroots.sealed_columns)."""
     counts: Counter[int] = Counter()
-    for _, phone, id_number in iter_party_ciphertexts(session):
-        counts.update(blob[0] for blob in (phone, id_number) if blob is not None)
-    for _, secret, pending in iter_totp_ciphertexts(session):
-        counts.update(blob[0] for blob in (secret, pending) if blob is not None)
+    for sealed in sealed_columns():
+        counts.update(blob[0] for _, blob in iter_ciphertexts(session, sealed))
     return counts
-
-
-def iter_totp_ciphertexts(session: Session) -> list[tuple[int, bytes | None, bytes | None]]:
-    """(user id, totp_secret_enc, totp_pending_enc) of every user with a second factor: the
-    TOTP secrets are sealed with the same keyring as party data (accounts.totp)."""
-    rows = session.execute(
-        select(User.id, User.totp_secret_enc, User.totp_pending_enc)
-        .where(User.totp_secret_enc.is_not(None) | User.totp_pending_enc.is_not(None))
-        .order_by(User.id)
-    ).all()
-    return [(row.id, row.totp_secret_enc, row.totp_pending_enc) for row in rows]

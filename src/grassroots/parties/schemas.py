@@ -64,3 +64,4 @@ class KeyRotation(BaseModel):
     new_version: int
     re_encrypted_fields: int
     parties: int
+    columns: dict[str, int]  # fields re-encrypted per sealed column ("table.column")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grassroots.accounts.models import User
 from grassroots.db import Base, UTCDateTime, utcnow
+from grassroots.sealed_columns import register as register_sealed
 
 
 class WorkerContact(Base):
@@ -40,3 +41,6 @@ class TrainingEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+register_sealed(WorkerContact.phone_enc, "phone")

@@ -47,6 +47,7 @@ class Check(StrEnum):
 class MatterOutcome(StrEnum):
     case = "case"  # registered as a case in the same step
     noted = "noted"  # noted only
+    lead = "lead"  # became a lead afterwards (grassroots.leads.found), lead_code
 
 
 class PatrolRound(Base):
@@ -76,12 +77,14 @@ class PatrolRound(Base):
 
 
 class RoundMatter(Base):
-    """A matter found on a round: noted, or registered as a case (case_id)."""
+    """A matter found on a round: noted, registered as a case (case_id), or made a lead
+    (lead_code: the lead's code, so the rounds need not read the leads' tables)."""
 
     __tablename__ = "round_matter"
     __table_args__ = (
-        CheckConstraint("outcome in ('case','noted')", name="outcome"),
+        CheckConstraint("outcome in ('case','noted','lead')", name="outcome"),
         CheckConstraint("(outcome = 'case') = (case_id is not null)", name="case_link"),
+        CheckConstraint("(outcome = 'lead') = (lead_code is not null)", name="lead_link"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +97,7 @@ class RoundMatter(Base):
     lng: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str] = mapped_column(String(8))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id"), index=True)
+    lead_code: Mapped[str | None] = mapped_column(ForeignKey("lead.code"), index=True)
 
     round: Mapped[PatrolRound] = relationship(back_populates="matters")
     case: Mapped[Case | None] = relationship()

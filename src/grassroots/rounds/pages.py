@@ -12,9 +12,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from grassroots.accounts.models import User
 from grassroots.bounds import DbId
 from grassroots.calendar.today import china_today
-from grassroots.deps import DbSession, requires
-from grassroots.dictionary.queries import active_categories, dictionary_names
+from grassroots.deps import DbSession, Permissions, requires
+from grassroots.dictionary.queries import active_categories, dictionary_names, lead_categories
 from grassroots.errors import Problem
+from grassroots.geo.queries import grid_choices
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.rounds import queries
 from grassroots.rounds.actions import do_record_round
@@ -34,7 +35,9 @@ CHECK_LABELS = {
     Check.follow_up_visit.value: N_("Follow-up visit"),
     Check.other.value: N_("Other (see note)"),
 }
-OUTCOME_LABELS = {"case": N_("Registered as a case"), "noted": N_("Noted")}
+OUTCOME_LABELS = {
+    "case": N_("Registered as a case"), "noted": N_("Noted"), "lead": N_("Made a lead"),
+}  # fmt: skip
 MATTER_SLOTS = 3  # matters on the form (the API takes up to 20)
 MATTER_FIELDS = ("summary", "details", "category_code", "kind", "lat", "lng", "to_case")
 register_globals(round_check_labels=CHECK_LABELS, round_outcome_labels=OUTCOME_LABELS)
@@ -132,12 +135,18 @@ def record_round(
 
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
-def round_page(request: Request, session: DbSession, user: Reader, round_id: DbId) -> HTMLResponse:
+def round_page(
+    request: Request, session: DbSession, user: Reader, permissions: Permissions, round_id: DbId
+) -> HTMLResponse:
+    """One round; a coordinator (lead.register) gets a 转为线索 form on each noted matter."""
     found = queries.access_round(session, user, round_id)
-    names = dictionary_names(active_categories(session), request_locale(request))
-    return render(
-        request, "rounds/round.html", {"round": found, "category_names": names}, user=user
-    )
+    locale = request_locale(request)
+    names = dictionary_names(active_categories(session), locale)
+    may_lead = "lead.register" in permissions
+    kinds = [c for c in lead_categories(session) if c.active] if may_lead else []
+    context = {"round": found, "category_names": names,
+               "lead_categories": dictionary_names(kinds, locale)}  # fmt: skip
+    return render(request, "rounds/round.html", context, user=user)
 
 
 @router.get("/rounds", response_class=HTMLResponse)
@@ -154,5 +163,6 @@ def rounds_page(
     found = queries.rounds(
         session, user, grid_code=grid or None, worker=worker or None, first=first, after=after
     )
-    context = {"rounds": found, "grid": grid, "worker": worker, "month": month}
+    context = {"rounds": found, "grid": grid, "worker": worker, "month": month,
+               "grid_options": grid_choices(session, user.jurisdiction)}  # fmt: skip
     return render(request, "rounds/list.html", context, user=user)

@@ -62,13 +62,14 @@ class MatterOut(BaseModel):
     lng: float | None
     outcome: MatterOutcome
     case_code: str | None
+    lead_code: str | None
 
     @classmethod
     def of(cls, m: RoundMatter) -> MatterOut:
         return cls(
             seq=m.seq, summary=m.summary, details=m.details, category_code=m.category_code,
             lat=m.lat, lng=m.lng, outcome=MatterOutcome(m.outcome),
-            case_code=m.case.code if m.case is not None else None,
+            case_code=m.case.code if m.case is not None else None, lead_code=m.lead_code,
         )  # fmt: skip
 
 

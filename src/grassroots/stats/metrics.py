@@ -33,6 +33,14 @@ METRICS: tuple[Metric, ...] = (
     Metric("beyond_county_share", "矛盾上交率", "escalated_beyond", "registered", "rate"),
     Metric("on_time_rate", "按期办结率", "on_time", "due", "rate"),
     Metric("satisfaction_rate", "满意率", "satisfied", "followed_up", "rate"),
+    # The same question asked by the resident, not by staff (回访): its own source.
+    Metric(
+        "resident_satisfaction_rate",
+        "群众评价满意率",
+        "resident_satisfied",
+        "resident_rated",
+        "rate",
+    ),
     Metric("overdue", "超期数", "overdue", None, "count", periodic=False),
     Metric("avg_duration", "平均办理时长（工作日）", "duration_days", "resolved", "average"),
     Metric("violence_prevented", "防止民转刑数", "violence_resolved", None, "count"),

@@ -15,6 +15,7 @@ from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.cases.queues.queries import queue_counts, viewer
 from grassroots.deps import DbSession, Permissions, requires
 from grassroots.geo.posts.queries import posts_of_user
+from grassroots.geo.queries import subtree_choices
 from grassroots.i18n import N_, request_locale
 from grassroots.leads.figures import FiguresOut, lead_figures
 from grassroots.stats.dashboard import Card, by_category, month_cards, trend
@@ -83,8 +84,11 @@ def grid_figures_page(
     )  # fmt: skip
     chosen = parse_period(period) if period else Period("month", today.replace(day=1), 1)
     rows = grid_rows(session, node, chosen, today) if node is not None else []
+    places = subtree_choices(session, user.jurisdiction)
+    if node is not None and node.code not in dict(places):  # a grid chosen by its link
+        places.append((node.code, node.name))
     context = {"node": node, "period": chosen, "rows": rows, "total": total_of(rows),
-               "labels": FIGURE_LABELS, "today": today}  # fmt: skip
+               "labels": FIGURE_LABELS, "today": today, "places": places}  # fmt: skip
     return render(request, "stats/grids.html", context, user=user)
 
 

@@ -41,6 +41,14 @@ R = PatrolRound.__table__
 M = RoundMatter.__table__
 OPEN = sorted(OPEN_STATES)
 RUNNING = [s for s in OPEN if s != "suspended"]  # open cases whose clock runs
+# A case merged into another (合并重复件) is counted once, as its primary: in no figure but
+# the days it was overdue before the merge.
+COUNTED = func.coalesce(Case.outcome, "") != "merged"
+
+
+def counted(scope: Scope) -> ColumnElement[bool]:
+    """The cases of `scope` that count: those not marked as spam (grassroots.residents)."""
+    return and_(scope.condition(T), Case.spam.is_(False))
 
 
 def _n(cond: ColumnElement[bool]) -> Any:
@@ -64,6 +72,8 @@ def _cohort_columns() -> dict[str, Any]:
         "escalated_beyond": _n(Case.level == "city"),
         "followed_up": _n(Case.satisfaction.is_not(None)),
         "satisfied": _n(Case.satisfaction.in_(["satisfied", "basically_satisfied"])),
+        "resident_rated": _n(Case.resident_rating.is_not(None)),
+        "resident_satisfied": _n(Case.resident_rating.in_(["satisfied", "basically_satisfied"])),
         "violence_risk": _n(Case.violence_risk.is_(True)),
         "violence_resolved": _n(and_(Case.violence_risk.is_(True), resolved)),
     }
@@ -76,7 +86,7 @@ def _select(scope: Scope, by_child: bool, cols: dict[str, Any], *where: Any) -> 
     group = scope.child_column(T) if by_child else None
     key = func.coalesce(group, "") if group is not None else literal("")
     stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
-    stmt = stmt.where(scope.condition(T), *where)
+    stmt = stmt.where(counted(scope), *where)
     return stmt.group_by(key) if group is not None else stmt
 
 
@@ -91,7 +101,7 @@ def _run(session: Session, stmt: Any, names: list[str]) -> ByGroup:
 def _durations(session: Session, scope: Scope, period: Period, by_child: bool) -> ByGroup:
     group = scope.child_column(T) if by_child else literal("")
     stmt = select(func.coalesce(group, ""), Case.registered_at, Case.resolved_at).where(
-        scope.condition(T), *_registered_in(period), Case.outcome == "resolved"
+        counted(scope), *_registered_in(period), Case.outcome == "resolved"
     )
     out: ByGroup = {}
     index = WorkdayIndex(read_calendar(session))
@@ -141,7 +151,9 @@ def counters(
     """The same counters as grassroots.stats.aggregates.counters, from the cases table."""
     cohort_cols = _cohort_columns()
     cohort = _run(
-        session, _select(scope, by_child, cohort_cols, *_registered_in(period)), list(cohort_cols)
+        session,
+        _select(scope, by_child, cohort_cols, COUNTED, *_registered_in(period)),
+        list(cohort_cols),
     )
     due_cols = _due_columns(session)
     due = _run(
@@ -150,10 +162,13 @@ def counters(
             scope,
             by_child,
             due_cols,
+            COUNTED,
             Case.resolve_due >= period.first,
             Case.resolve_due <= period.end,
             # not yet due: running and open, deadline today or later (docs/metrics.md)
             not_(and_(Case.state.in_(RUNNING), Case.resolve_due >= today)),
+            # a 12345 order returned to the platform (退单) is not ours to end on time
+            or_(Case.outcome.is_(None), Case.outcome != "returned"),
         ),
         list(due_cols),
     )
@@ -202,7 +217,7 @@ def overdue_at(session: Session, scope: Scope, day: date, by_child: bool = False
 def _running_at(session: Session, scope: Scope, day: date, by_child: bool) -> ByGroup:
     left = case(
         (Case.outcome == "resolved", Case.resolved_at),
-        (Case.outcome.in_(["terminated", "rejected"]), Case.closed_at),
+        (Case.outcome.in_(["terminated", "rejected", "returned", "merged"]), Case.closed_at),
         (Case.state == "suspended", Case.suspended_at),
         else_=None,
     )
@@ -219,7 +234,7 @@ def _superseded_at(session: Session, scope: Scope, day: date, by_child: bool) ->
     key = func.coalesce(group, "") if group is not None else literal("")
     stmt = select(key.label("g"), func.count().label("overdue")).select_from(Case)
     stmt = stmt.join(r, r.case_id == Case.id)
-    stmt = stmt.where(scope.condition(T), r.due < day, ended > day)
+    stmt = stmt.where(counted(scope), r.due < day, ended > day)
     return _run(session, stmt.group_by(key) if group is not None else stmt, ["overdue"])
 
 
@@ -255,7 +270,7 @@ def figure_counters(
     cols = _figure_columns(session)
     key = func.coalesce(T.c[group_by], "") if group_by else literal("")
     stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
-    stmt = stmt.where(Scope(scope.level, scope.code).condition(T), *_registered_in(period))
+    stmt = stmt.where(counted(Scope(scope.level, scope.code)), COUNTED, *_registered_in(period))
     if group_by:
         stmt = stmt.group_by(key)
     return _run(session, stmt, list(cols))
@@ -292,7 +307,7 @@ def grid_counters(
     session: Session, scope: Scope, period: Period, today: date, group_by: str | None = None
 ) -> ByGroup:
     """The same counters as grassroots.stats.grids.grid_counters, from the cases."""
-    place = Scope(scope.level, scope.code).condition(T)
+    place = counted(Scope(scope.level, scope.code))
     key = func.coalesce(T.c[group_by], "") if group_by else literal("")
     resolved = Case.outcome == "resolved"
     cols: dict[str, Any] = {
@@ -302,7 +317,9 @@ def grid_counters(
         "resolved_in_grid": _n(and_(resolved, Case.resolved_level == "village")),
     }
     stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
-    cohort = _run(session, stmt.where(place, *_registered_in(period)).group_by(key), list(cols))
+    cohort = _run(
+        session, stmt.where(place, COUNTED, *_registered_in(period)).group_by(key), list(cols)
+    )
     late = select(key.label("g"), func.count().label("overdue")).where(
         place, Case.state.in_(RUNNING), Case.resolve_due < today
     )

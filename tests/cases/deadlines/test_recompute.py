@@ -157,3 +157,29 @@ def test_a_refused_day_correction_moves_nothing(client_as, session, cases):
     session.refresh(moving)
     assert moving.resolve_due == due
     assert _audits(session, "case.deadline.recompute") == []
+
+
+def test_the_sources_own_deadline_still_caps_the_recomputed_one(session, users, cases):
+    """A 12345 order's 办理时限 (source_due_on) stays the limit: a new holiday moves the
+    working-day count (to 10-12 here), but the order's date wins — the stricter."""
+    moving, _ = cases
+    old_due = moving.resolve_due
+    moving.source_due_on = old_due  # the order said: done by the day the clock gives now
+    session.commit()
+    change = schedule_change(session, 2026, DAYS)
+    assert change.new.add_working_days(old_due, 1) > old_due  # uncapped, it would move
+    assert schedule_preview(session, change, users["zhao"]).moved == 0
+    do_set_year_schedule(session, 2026, "测试通知", DAYS, actor=users["admin"])
+    session.refresh(moving)
+    assert moving.resolve_due == old_due == moving.clock_due_on
+    assert _audits(session, "case.deadline.recompute") == []
+
+
+def test_a_looser_source_deadline_lets_the_clock_move(session, users, cases):
+    moving, _ = cases
+    old_due = moving.resolve_due
+    moving.source_due_on = date(2026, 12, 31)  # later than ours: our own limit is stricter
+    session.commit()
+    do_set_year_schedule(session, 2026, "测试通知", DAYS, actor=users["admin"])
+    session.refresh(moving)
+    assert moving.resolve_due == load_calendar(session).add_working_days(old_due, 1)

@@ -12,7 +12,7 @@ from grassroots.cases.deadlines.jobs import sweep_deadlines
 from grassroots.cases.models import Case
 from grassroots.notifications.models import Notification
 from tests.cases.conftest import act
-from tests.cases.sweep_support import at, case_by_code, seeded, village_case
+from tests.cases.sweep_support import at, case_by_code, events_of, seeded, village_case
 
 PERSONAL = ("张三", "李四", "13800138000", "99010119800101001X", "排水")
 
@@ -160,3 +160,99 @@ def test_an_auto_escalation_tells_the_township(fresh_engine: Engine):
         ).all()
     assert ("zhao", "auto_escalated") in told
     assert all(kind == "auto_escalated" for _, kind in told)
+
+
+def _told(engine: Engine, code: str) -> list[tuple[str, str, str]]:
+    """(username, kind, late) of every notice on the case, in order."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(User.username, Notification.kind, Notification.params)
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.case_code == code)
+            .order_by(Notification.id)
+        ).all()
+    return [(name, kind, params.get("late", "")) for name, kind, params in rows]
+
+
+def _unaccepted(engine: Engine, *, escalates: bool) -> tuple[str, list[str]]:
+    """wang's village case nobody accepts; the sweep days: the day after its time to accept
+    and the next two working days."""
+    from sqlalchemy import update
+
+    from grassroots.calendar.workdays import WorkCalendar
+    from grassroots.cases.deadlines.models import DeadlinePolicy
+
+    users = seeded(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        session.execute(update(DeadlinePolicy).values(auto_escalate=escalates))
+        session.commit()
+        code = village_case(session, users, "2026-03-02", accept=False)
+        due = case_by_code(session, code).accept_due
+    assert due is not None
+    cal = WorkCalendar({}, [])
+    return code, [cal.add_working_days(due, n).isoformat() for n in (1, 2, 3)]
+
+
+def test_an_unaccepted_case_is_reminded_once_a_working_day_and_raised_above(
+    fresh_engine: Engine,
+):
+    """Its policy escalates: the township (zhao, who must accept it) is told each working
+    day, and the county centre above (qian, chen) is told too (上级督办) — each once a day
+    however often the sweep runs."""
+    code, days = _unaccepted(fresh_engine, escalates=True)
+    for day in days:
+        for hour in (2, 7):  # two sweeps a day: one notice each
+            sweep_deadlines(fresh_engine, at(day, hour))
+    told = _told(fresh_engine, code)
+    assert [t for t in told if t[0] == "zhao"] == [
+        ("zhao", "deadline_red", "1"),
+        ("zhao", "deadline_reminder", "2"),
+        ("zhao", "deadline_reminder", "3"),
+    ]
+    for boss in ("qian", "chen"):
+        assert [t for t in told if t[0] == boss] == [
+            (boss, "supervise_accept", n) for n in ("1", "2", "3")
+        ]
+    assert {t[0] for t in told} == {"zhao", "qian", "chen"}  # not wang, li, zhou
+    with Session(fresh_engine) as session:
+        notes = [e.note for e in events_of(session, code, "supervise")]
+    assert len(notes) == 3 and all("已报上级综治中心督办" in n for n in notes)
+
+
+def test_without_escalation_in_its_policy_only_the_township_is_reminded(fresh_engine: Engine):
+    code, days = _unaccepted(fresh_engine, escalates=False)
+    for day in days:
+        sweep_deadlines(fresh_engine, at(day))
+    assert _told(fresh_engine, code) == [
+        ("zhao", "deadline_red", "1"),
+        ("zhao", "deadline_reminder", "2"),
+        ("zhao", "deadline_reminder", "3"),
+    ]
+
+
+def test_a_reminder_reads_without_personal_data_and_goes_to_the_outbox(fresh_engine: Engine):
+    from grassroots.i18n import gettext_for
+    from grassroots.notifications.actions import do_create_channel, do_subscribe
+    from grassroots.notifications.kinds import notice_text
+    from grassroots.notifications.models import Delivery
+    from grassroots.notifications.schemas import ChannelIn, SubscriptionIn
+    from tests.cases.sweep_support import user
+
+    code, days = _unaccepted(fresh_engine, escalates=True)
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        admin, zhao = user(session, "admin"), user(session, "zhao")
+        hook, _ = do_create_channel(session, ChannelIn(
+            name="县短信网关", kind="webhook", url="http://127.0.0.1:9/hook",
+            secret="county-webhook-secret-0123456789"), actor=admin)  # fmt: skip
+        choice = SubscriptionIn(address="13900000000", kinds=["deadline_reminder"])
+        do_subscribe(session, zhao, hook, choice)
+    for day in days:
+        sweep_deadlines(fresh_engine, at(day))
+    with Session(fresh_engine) as session:
+        queued = session.scalars(select(Delivery.notification_id)).all()
+        reminders = session.scalars(select(Notification).where(
+            Notification.kind == "deadline_reminder").order_by(Notification.id)).all()  # fmt: skip
+    assert sorted(queued) == [n.id for n in reminders] and len(queued) == 2  # not the others
+    text = notice_text("deadline_reminder", reminders[-1].params, gettext_for("zh_CN"))
+    assert code in text and "3" in text and "邻里" in text
+    assert not any(p in text for p in PERSONAL)

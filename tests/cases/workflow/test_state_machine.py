@@ -40,6 +40,7 @@ LATE_REFUSALS = {
     "no_lower_level",
     "invalid_target",
     "self_link",
+    "not_found",  # merge into a code that does not exist
     "not_linked",
     "not_shared",
     # pursue_performance: the judicial-confirmation date is checked against the agreement

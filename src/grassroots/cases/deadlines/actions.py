@@ -94,6 +94,7 @@ _FLAG_NOTES = {
     ("accept", "yellow"): "受理时限将到（{due}），请及时受理",
     ("accept", "red"): "已超过受理时限（{due}），督办",
     ("accept", "remind"): "仍未受理：已超过受理时限（{due}）{late} 个工作日，再次督办",
+    ("accept", "raised"): "，已报上级综治中心督办",
     ("resolve", "yellow"): "办理时限将到（{due}），请抓紧化解",
     ("resolve", "red"): "已超过办理时限（{due}），督办",
     ("follow_up", "yellow"): "回访时限将到（{due}），请及时回访",
@@ -101,10 +102,12 @@ _FLAG_NOTES = {
 }
 
 
-def _flag_note(kind: str, signal: str, due: date) -> str:
-    """The 督办 note; a reminder ("remind-N") says how many working days late it is."""
+def _flag_note(kind: str, signal: str, due: date, raise_up: bool) -> str:
+    """The 督办 note; a reminder ("remind-N") says how many working days late it is, and
+    one raised to the level above says so."""
     base, _, late = signal.partition("-")
-    return _FLAG_NOTES[(kind, base)].format(due=due.isoformat(), late=late)
+    note = _FLAG_NOTES[(kind, base)].format(due=due.isoformat(), late=late)
+    return note + _FLAG_NOTES[(kind, "raised")] if raise_up else note
 
 
 def do_flag_deadline(
@@ -116,8 +119,10 @@ def do_flag_deadline(
     due: date,
     actor: User,
     now: datetime,
+    raise_up: bool = False,
 ) -> CaseEvent:
-    """A system timeline event (督办) on a case nearing (yellow) or past (red) a deadline.
+    """A system timeline event (督办) on a case nearing (yellow) or past (red) a deadline,
+    and its notices (with `raise_up`, to the centre one level above as well: 上级督办).
     The case itself is not changed (no version bump: nobody's edit conflicts with it)."""
     with transaction(session):
         event = CaseEvent(
@@ -130,9 +135,10 @@ def do_flag_deadline(
             level=case.level,
             holder_jurisdiction_id=case.holder_jurisdiction_id,
             unit_id=case.unit_id,
-            note=_flag_note(kind, signal, due),
-            details={"deadline": kind, "signal": signal, "due": due.isoformat()},
-        )
+            note=_flag_note(kind, signal, due, raise_up),
+            details={"deadline": kind, "signal": signal, "due": due.isoformat(),
+                     "raised_up": raise_up},
+        )  # fmt: skip
         session.add(event)
         record_audit(
             session,
@@ -143,5 +149,5 @@ def do_flag_deadline(
             details={"deadline": kind, "signal": signal, "due": due.isoformat()},
         )
         session.flush()
-        notify_deadline(session, case, signal, due, actor, now)
+        notify_deadline(session, case, signal, due, actor, now, raise_up=raise_up)
     return event

@@ -1,6 +1,9 @@
 """The deadline sweep (时限巡检): flags cases nearing (yellow) or past (red) their deadline with
 a system timeline event (督办), and escalates an overdue case one level where its policy says
-auto_escalate, as the seed user `system`.
+auto_escalate, as the seed user `system`. A case still unaccepted past its time to accept is
+reminded again (再次督办) on every further working day; each flag and reminder tells the
+people who must act (cases.notices), and where the policy escalates, the centre one level
+above as well (上级督办).
 
 Idempotent. Each signal is recorded as a sweep mark (case × deadline kind × due date ×
 signal, unique) in the same transaction as its event or escalation, so a second run finds
@@ -227,17 +230,30 @@ def act(
             now=moment,
         )
         return True
-    do_flag_deadline(session, case, kind=kind, signal=signal, due=due, actor=system, now=moment)
+    do_flag_deadline(session, case, kind=kind, signal=signal, due=due, actor=system, now=moment,
+                     raise_up=_raise_unaccepted(session, case, kind, signal))  # fmt: skip
     return False
 
 
 _KIND_NAMES = {"accept": "受理", "resolve": "办理", "follow_up": "回访"}
 
 
-def _should_escalate(session: Session, case: Case, kind: str, signal: str) -> bool:
-    if signal != "red" or kind != "resolve" or case.level == TOP_LEVEL:
+def _escalates(session: Session, case: Case) -> bool:
+    """The case's deadline policy escalates an overdue case (never above the city level)."""
+    if case.level == TOP_LEVEL:
         return False
     policy = policy_for(
         session, case.category_code, case.level, case.violence_risk, case.source_code
     )
     return policy.auto_escalate
+
+
+def _should_escalate(session: Session, case: Case, kind: str, signal: str) -> bool:
+    return signal == "red" and kind == "resolve" and _escalates(session, case)
+
+
+def _raise_unaccepted(session: Session, case: Case, kind: str, signal: str) -> bool:
+    """A case still unaccepted past its time to accept cannot be escalated (nobody at its
+    level took it): where its policy escalates, the overdue flag and each day's reminder go
+    to the centre one level above as well (上级督办), who may accept it themselves."""
+    return kind == "accept" and signal != "yellow" and _escalates(session, case)

@@ -4,7 +4,9 @@ A running clock keeps its start and its number of working days: for each case wh
 runs across the changed year, n = old.working_days_between(clock_started_on, due) and the
 new due = new.add_working_days(clock_started_on, n). The deadline moved is the one the clock
 runs for (accept_due, resolve_due or follow_up_due); a suspended case's resolve_due moves
-too (its clock is paused, the count from its start is kept). Importing this module registers
+too (its clock is paused, the count from its start is kept). A deadline the issuing source
+set (case.source_due_on, 12345's 办理时限) still caps the accept and resolve deadlines: the
+stricter wins, as when the clock started (clock.capped). Importing this module registers
 the hook with the calendar (calendar/schedule_hooks.py); cases/deadlines/api.py imports it.
 """
 
@@ -19,12 +21,13 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.calendar.schedule_hooks import Change, Move, register
-from grassroots.cases.deadlines.clock import start_clock
+from grassroots.cases.deadlines.clock import capped, start_clock
 from grassroots.cases.models import OPEN_STATES, Case, CaseEvent, CaseState
 from grassroots.cases.queries import case_scope
 from grassroots.db import utcnow
 
 DEADLINES = ("accept_due", "resolve_due", "follow_up_due")
+SOURCE_CAPPED = ("accept_due", "resolve_due")  # as intake and start_resolve_clock cap them
 CLOCK_STATES = OPEN_STATES | {CaseState.resolved}  # resolved: the follow-up clock runs
 
 
@@ -64,6 +67,8 @@ def moves(session: Session, change: Change) -> list[tuple[Case, Move]]:
         old: date = getattr(case, field)
         n = change.old.working_days_between(case.clock_started_on, old)
         new = change.new.add_working_days(case.clock_started_on, n) if n >= 0 else old
+        if field in SOURCE_CAPPED:  # the issuing source's own limit (办理时限) still wins
+            new = capped(new, case.source_due_on, case.clock_started_on)
         if new != old:
             out.append((case, Move(case.code, field, old, new)))
     return out

@@ -32,7 +32,7 @@ from grassroots.cases.workflow.engine import remember
 from grassroots.cases.workflow.transitions import TABLE
 from grassroots.crypto import keyring
 from grassroots.db import transaction
-from grassroots.dictionary.models import ROUND_SOURCE, Category, Source
+from grassroots.dictionary.models import RESIDENT_SOURCE, ROUND_SOURCE, Category, Source
 from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Jurisdiction, Level
@@ -240,10 +240,16 @@ def insert_case(
 
 
 def refuse_round_source(data: s.NewCase) -> None:
-    """主动排查发现 is the source of cases registered from a 排查 round only (422 here)."""
+    """主动排查发现 is the source of cases registered from a 排查 round only, 群众自报 of a
+    resident's own report through the public channel only (422 here)."""
     if data.source_code == ROUND_SOURCE:
         message = "“主动排查发现”由记录排查时登记 / this source is set by recording a round"
         raise _field_problem("source_code", "round_source", message)
+    if data.source_code == RESIDENT_SOURCE:
+        message = (
+            "“群众自报”仅由群众通过公开页面上报 / this source is set by a resident's own report"
+        )
+        raise _field_problem("source_code", "resident_source", message)
 
 
 def may_register(actor: User, place: Place, post_prefix: str | None) -> None:

@@ -63,7 +63,7 @@ class DuplicateOut(BaseModel):
     title: str
     state: str
     registered_at: str
-    similarity: float  # Jaccard of character bigrams, 0–1
+    similarity: float  # Jaccard of the meaningful characters, 0–1
     reasons: list[str]  # same_party, same_grid, nearby, similar_text
 
 

@@ -16,7 +16,7 @@ from grassroots.cases.intake.duplicates import Candidate, find_duplicates
 from grassroots.cases.schemas import NewCase
 from grassroots.db import utcnow
 from grassroots.deps import DbSession, requires
-from grassroots.dictionary.models import ROUND_SOURCE
+from grassroots.dictionary.models import RESIDENT_SOURCE, ROUND_SOURCE
 from grassroots.dictionary.queries import active_categories, active_sources, dictionary_names
 from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
@@ -51,7 +51,7 @@ def form_context(
         "source_options": [
             (code, name)
             for code, name in dictionary_names(active_sources(session), locale).items()
-            if code != ROUND_SOURCE  # set by recording a round (grassroots.rounds)
+            if code not in (ROUND_SOURCE, RESIDENT_SOURCE)  # set by a round, by a resident
         ],
         "values": values,
         "parties": values.get("parties") or EMPTY_PARTIES,

@@ -16,6 +16,14 @@ Rules (docs/cases.md):
 - a case outside the actor's scope is refused exactly like a code that does not exist.
 Both cases' rows are locked in id order (PostgreSQL; SQLite has one writer), so that two
 links made at the same moment cannot build a chain or a cycle between them.
+
+do_merge_cases (合并重复件, issue 18): the duplicate is closed with outcome "merged" and
+carries on as the primary. In one transaction: the duplicate link (made if missing), the
+duplicate's parties copied onto the primary unless already there (same ID number or phone
+by blind index, else the same name), a "merged_in" note on the primary's timeline pointing
+to the duplicate (whose own timeline stays whole and is shown on the primary's page), an
+audit row on each case. A merged case counts in no figure (tallies.contribution: the matter
+is counted once, on the primary). Not reversible: see docs/cases.md.
 """
 
 from __future__ import annotations
@@ -29,17 +37,19 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.cases import schemas as s
-from grassroots.cases.models import Case, CaseEvent, CaseLink
+from grassroots.cases.deadlines import clock as clk
+from grassroots.cases.models import OPEN_STATES, Case, CaseEvent, CaseLink, Party
 from grassroots.cases.queries import access_case
 from grassroots.cases.workflow.engine import Change, Ctx, act
 from grassroots.cases.workflow.transitions import RELATIONS, relations_of
 from grassroots.errors import Problem
 
-NOTE_ACTION = {"link": "linked", "unlink": "unlinked"}  # the event on the other case
+NOTE_ACTION = {"link": "linked", "unlink": "unlinked", "merge": "merged_in"}  # on the other
+MERGED = "merged"  # the outcome of a case merged into another
 
 
-def _refused(status: int, code: str, message: str) -> Problem:
-    return Problem(status, code, message, errors=[{"field": "other_code", "message": message}])
+def _refused(status: int, code: str, message: str, field: str = "other_code") -> Problem:
+    return Problem(status, code, message, errors=[{"field": field, "message": message}])
 
 
 def _lock(session: Session, *ids: int) -> None:
@@ -82,19 +92,19 @@ def _code_of(session: Session, case_id: int) -> str:
     return code
 
 
-def _check_duplicate(session: Session, case: Case, other: Case) -> None:
+def _check_duplicate(session: Session, case: Case, other: Case, field: str = "other_code") -> None:
     """This case may become a duplicate of `other`: chains stay one step long."""
     if case.duplicate_of_id is not None:
         root = _code_of(session, case.duplicate_of_id)
         message = f"本案已是 {root} 的重复件，请先取消 / this case is already a duplicate of {root}"
-        raise _refused(409, "already_duplicate", message)
+        raise _refused(409, "already_duplicate", message, field)
     if other.duplicate_of_id is not None:
         root = _code_of(session, other.duplicate_of_id)
         message = (
             f"案件 {other.code} 本身是 {root} 的重复件，请关联原案件 {root} / {other.code} is "
             f"itself a duplicate of {root}: link to the original {root}"
         )
-        raise _refused(409, "duplicate_of_duplicate", message)
+        raise _refused(409, "duplicate_of_duplicate", message, field)
     copies = list(session.scalars(select(Case.code).where(Case.duplicate_of_id == case.id)))
     if copies:
         names = "、".join(sorted(copies))
@@ -102,7 +112,7 @@ def _check_duplicate(session: Session, case: Case, other: Case) -> None:
             f"本案是 {names} 的原案件，不能再标记为重复件 / this case is the original of "
             f"{names}: it cannot be a duplicate"
         )
-        raise _refused(409, "has_duplicates", message)
+        raise _refused(409, "has_duplicates", message, field)
 
 
 def _note(ctx: Ctx, other: Case, action: str, case: Case, kind: str, note: str) -> None:
@@ -176,3 +186,86 @@ def do_unlink_cases(
     removed on the duplicate)."""
     return act(session, code, "unlink", params, _unlink(params), actor=actor,
                 expected_version=expected_version, now=now)  # fmt: skip
+
+
+def _primary(ctx: Ctx, case: Case, primary_code: str) -> Case:
+    """The case to merge into: seen by the actor (404 like a missing code otherwise),
+    handled by them, still open or resolved, and not itself a duplicate."""
+    field = "primary_code"
+    if primary_code == case.code:
+        message = "不能合并到本案自身 / a case cannot merge into itself"
+        raise _refused(422, "self_link", message, field)
+    try:
+        primary = access_case(ctx.session, ctx.actor, primary_code)
+    except Problem as exc:  # missing or out of scope: the same 404, beside the field
+        raise _refused(exc.status, exc.code, exc.message, field) from exc
+    if not relations_of(primary, ctx.actor) & RELATIONS["manage"]:
+        message = f"您不是案件 {primary_code} 的承办方 / you do not handle case {primary_code}"
+        raise _refused(403, "not_case_handler", message, field)
+    _lock(ctx.session, case.id, primary.id)
+    ctx.session.refresh(primary)
+    if primary.state not in OPEN_STATES and primary.state != "resolved":
+        message = f"案件 {primary_code} 已办结，不能并入 / case {primary_code} is concluded"
+        raise _refused(409, "primary_concluded", message, field)
+    return primary
+
+
+def _same_party(mine: Party, theirs: Party) -> bool:
+    if mine.id_number_bidx and mine.id_number_bidx == theirs.id_number_bidx:
+        return True
+    if mine.phone_bidx and mine.phone_bidx == theirs.phone_bidx:
+        return True
+    no_contact = not (mine.id_number_bidx or mine.phone_bidx)
+    return no_contact and mine.name == theirs.name
+
+
+def union_parties(primary: Case, duplicate: Case) -> int:
+    """Copy the duplicate's parties the primary lacks (the sealed values as they are: the
+    same keys seal both); a known party gains a phone or ID number it had not. → added."""
+    added = 0
+    for p in duplicate.parties:
+        known = next((q for q in primary.parties if _same_party(p, q)), None)
+        if known is None:
+            primary.parties.append(Party(
+                role=p.role, name=p.name, address=p.address, phone_enc=p.phone_enc,
+                phone_bidx=p.phone_bidx, id_number_enc=p.id_number_enc,
+                id_number_bidx=p.id_number_bidx,
+            ))  # fmt: skip
+            added += 1
+            continue
+        for field in ("phone", "id_number"):
+            if getattr(known, f"{field}_bidx") is None and getattr(p, f"{field}_bidx"):
+                setattr(known, f"{field}_enc", getattr(p, f"{field}_enc"))
+                setattr(known, f"{field}_bidx", getattr(p, f"{field}_bidx"))
+    return added
+
+
+def _merge(params: s.Merge) -> Change:
+    def change(case: Case, ctx: Ctx) -> dict[str, Any]:
+        primary = _primary(ctx, case, params.primary_code)
+        link = link_between(ctx.session, case.id, primary.id)
+        if case.duplicate_of_id != primary.id:
+            if link is not None:  # a related link becomes the duplicate mark
+                ctx.session.delete(link)
+                ctx.session.flush([link])
+            _check_duplicate(ctx.session, case, primary, "primary_code")
+            case.duplicate_of_id = primary.id
+            ctx.session.add(CaseLink(case_id=case.id, other_id=primary.id, kind="duplicate"))
+        added = union_parties(primary, case)
+        case.outcome, case.outcome_note = MERGED, f"并入 {primary.code} / merged into it"
+        case.closed_at = ctx.moment
+        clk.stop_clock(case)
+        _note(ctx, primary, NOTE_ACTION["merge"], case, "duplicate", params.note)
+        return {"other_code": primary.code, "kind": "duplicate", "parties_added": added}
+
+    return change
+
+
+def do_merge_cases(
+    session: Session, code: str, params: s.Merge, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """合并重复件: close case `code` (a repeat registration) as merged into the primary case
+    `params.primary_code`, which carries on with both parties and a link to this timeline."""
+    return act(session, code, "merge", params, _merge(params), actor=actor,
+               expected_version=expected_version, now=now)  # fmt: skip

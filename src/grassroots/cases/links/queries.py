@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.cases.models import Case, CaseLink, CaseShare
+from grassroots.cases.models import Case, CaseEvent, CaseLink, CaseShare
 from grassroots.cases.queries import case_scope
 
 
@@ -87,4 +87,33 @@ def case_shares(session: Session, case: Case) -> list[ShareView]:
             role=sh.role,
         )
         for sh in shares
+    ]
+
+
+@dataclass(frozen=True)
+class MergedTimeline:
+    code: str
+    title: str
+    events: list[CaseEvent]
+
+
+def merged_timelines(session: Session, user: User, case: Case) -> list[MergedTimeline]:
+    """The timelines of the repeat registrations merged into `case` (合并重复件) that the
+    reader may see, oldest merge first: the primary's page shows them under its own."""
+    merged = session.scalars(
+        select(Case)
+        .where(Case.duplicate_of_id == case.id, Case.outcome == "merged", case_scope(user))
+        .order_by(Case.closed_at, Case.id)
+    )
+    return [
+        MergedTimeline(
+            code=m.code,
+            title=m.title,
+            events=list(
+                session.scalars(
+                    select(CaseEvent).where(CaseEvent.case_id == m.id).order_by(CaseEvent.id)
+                )
+            ),
+        )
+        for m in merged
     ]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import Role, User
 from grassroots.cases.models import Case
-from grassroots.cases.notices.queries import mentioned, queue_holders
+from grassroots.cases.notices.queries import mentioned, queue_holders, supervisors
 from grassroots.cases.queues.queries import WORK
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction, Unit
@@ -29,6 +29,7 @@ NOTICE_QUEUES: dict[str, tuple[str, ...]] = {
     "returned": tuple(WORK),
     "deadline_yellow": tuple(WORK),
     "deadline_red": tuple(WORK),
+    "deadline_reminder": ("to_accept",),
 }
 ACTION_KIND = {"assign": "assigned", "share": "shared", "escalate": "escalated",
                "refer_down": "referred_down", "reopen": "returned"}  # fmt: skip
@@ -97,12 +98,18 @@ def notify_action(
 
 
 def notify_deadline(
-    session: Session, case: Case, signal: str, due: date, actor: User, now: datetime
-) -> None:
-    """临期 (yellow) / 超期 (red) from the deadline sweep: once per case and signal (the
-    sweep's mark makes the signal happen once); later reminders tell nobody again."""
-    if signal not in ("yellow", "red"):
-        return
-    kind = f"deadline_{signal}"
-    holders = queue_holders(session, case, NOTICE_QUEUES[kind])
-    _tell(session, case, kind, holders, actor, {"due": due.isoformat()}, now)
+    session: Session, case: Case, signal: str, due: date, actor: User, now: datetime,
+    *, raise_up: bool = False,
+) -> None:  # fmt: skip
+    """临期 (yellow) / 超期 (red) and, for a case still unaccepted, 再次督办 ("remind-N") from
+    the deadline sweep. The sweep's mark makes each signal happen once, and a reminder's N
+    grows by one per working day: so each case tells its holders at most once a day.
+    `raise_up` (the case's deadline policy escalates, and the case is past its time to
+    accept): the centre one level above is told too (上级督办) — they may accept it."""
+    base, _, late = signal.partition("-")
+    kind = {"yellow": "deadline_yellow", "red": "deadline_red", "remind": "deadline_reminder"}
+    params = {"due": due.isoformat(), "late": late or "1", "place": case.holder.name}
+    holders = queue_holders(session, case, NOTICE_QUEUES[kind[base]])
+    _tell(session, case, kind[base], holders, actor, params, now)
+    if raise_up and base != "yellow":
+        _tell(session, case, "supervise_accept", supervisors(session, holders), actor, params, now)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import Role, User
 from grassroots.cases.models import Case
 from grassroots.cases.queries import case_scope
-from grassroots.cases.queues.queries import WORK, viewer
+from grassroots.cases.queues.queries import CENTRE_ROLES, WORK, viewer
 from grassroots.geo.models import Jurisdiction
 
 CASE_ROLES = tuple(r.value for r in (
@@ -76,6 +76,31 @@ def holding(
 
 def queue_holders(session: Session, case: Case, queues: Sequence[str]) -> list[User]:
     return holding(session, case, candidates(session, case), queues)
+
+
+def supervisors(session: Session, holders: Sequence[User]) -> list[User]:
+    """The centre staff and leaders one level above those who must act (上级督办): for each
+    holder's post, the nearest node above it where someone who may accept is posted. Empty
+    when the holders sit at the top or nobody is posted above them."""
+    posts = {u.jurisdiction for u in holders if u.role in CENTRE_ROLES and u.jurisdiction}
+    above: set[int] = set()
+    for post in posts:
+        node = post.parent
+        while node is not None and not _clerks_at(session, node):
+            node = node.parent
+        if node is not None:
+            above.add(node.id)
+    if not above:
+        return []
+    return list(session.scalars(
+        select(User).where(User.is_active, User.role.in_(CENTRE_ROLES),
+                           User.jurisdiction_id.in_(above)).order_by(User.id)
+    ))  # fmt: skip
+
+
+def _clerks_at(session: Session, node: Jurisdiction) -> bool:
+    posted = (User.is_active, User.role.in_(CENTRE_ROLES), User.jurisdiction_id == node.id)
+    return session.scalar(select(User.id).where(*posted).limit(1)) is not None
 
 
 def mentioned(session: Session, case: Case, usernames: set[str]) -> list[User]:

@@ -39,6 +39,8 @@ FIELDS: tuple[str, ...] = (
     "outcome",
     "resolved_level",
     "satisfaction",
+    "resident_rating",
+    "spam",
     "violence_risk",
     "grid_code",
     "missed_deadlines",
@@ -88,6 +90,8 @@ def cohort_counters(c: Mapping[str, Any], days: WorkdayIndex) -> dict[str, int]:
         "escalated_beyond": int(c["level"] == "city"),
         "followed_up": int(c["satisfaction"] is not None),
         "satisfied": int(c["satisfaction"] in SATISFIED),
+        "resident_rated": int(c["resident_rating"] is not None),
+        "resident_satisfied": int(c["resident_rating"] in SATISFIED),
         "violence_risk": int(bool(c["violence_risk"])),
         "violence_resolved": int(bool(c["violence_risk"]) and resolved),
         "duration_days": _duration(c, days) if resolved else 0,
@@ -135,14 +139,28 @@ def may_be_overdue(c: Mapping[str, Any]) -> bool:
     return c["state"] in OPEN_STATES and c["state"] != "suspended"
 
 
+# The outcome of a 12345 order returned to the platform (cases.workflow.order_rules): it
+# counts in 排查数 but in no outcome and not in 按期办结率 (docs/metrics.md).
+RETURNED = "returned"
 ALL_CATEGORIES = "*"  # the maintained roll-up row over every category
+
+
+MERGED = "merged"  # outcome of a repeat registration merged into its primary case
 
 
 def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
     """Everything one case (as a dict of FIELDS) adds to the aggregate tables: its own
     category's row and the all-categories row ("*"), which dashboards read when no category
     is chosen (15× fewer rows to sum); and its row of stats_figures (kind × source,
-    grassroots.cases.tallies.figures)."""
+    grassroots.cases.tallies.figures).
+    A merged case (合并重复件) is the same matter as its primary and is counted once, there:
+    it adds to no figure — registered, resolved, due, grid — except the days it was overdue
+    before the merge (超期 as of a past day stays what it was).
+    A case marked as spam adds nothing anywhere."""
+    if c["spam"]:
+        return {}
+    if c["outcome"] == MERGED:
+        return merged_contributions(c)
     own = _contributions(c, days, _place(c))
     rollup = _contributions(c, days, _place(c, ALL_CATEGORIES))
     return own | rollup | figure_contributions(c) | grid_contributions(c)
@@ -150,6 +168,13 @@ def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
 
 # Sources counted as "found by patrol" (主动发现) in the grid figures.
 PATROL_SOURCES = frozenset({"grid_patrol", ROUND_SOURCE})
+
+
+def merged_contributions(c: Mapping[str, Any]) -> Contribution:
+    out: Contribution = {}
+    for p in (_place(c), _place(c, ALL_CATEGORIES)):
+        _add_overdue(out, running_changes(c), p)
+    return out
 
 
 def grid_contributions(c: Mapping[str, Any]) -> Contribution:
@@ -176,7 +201,7 @@ def _contributions(c: Mapping[str, Any], days: WorkdayIndex, p: Place) -> Contri
         ("cohort", _key(month_of(local_date(c["registered_at"])), p)): cohort_counters(c, days)
     }
     due: date | None = c["resolve_due"]
-    if due is not None:
+    if due is not None and c["outcome"] != RETURNED:  # a 12345 order returned: not ours to end
         out[("due", _key(month_of(due), p))] = {
             "due": 1,
             "on_time": int(on_time(c)),
@@ -197,8 +222,11 @@ def _add_overdue(out: Contribution, changes: Changes, p: Place) -> None:
 
 def record_contributions(c: Mapping[str, Any], changes: Changes) -> Contribution:
     """A superseded deadline's overdue spell (grassroots.cases.tallies.overdue), in the
-    case's category row and the roll-up, at the case's place (`c`: the case's fields)."""
+    case's category row and the roll-up, at the case's place (`c`: the case's fields).
+    Nothing for a case marked as spam."""
     out: Contribution = {}
+    if c["spam"]:
+        return out
     for p in (_place(c), _place(c, ALL_CATEGORIES)):
         _add_overdue(out, changes, p)
     return out

@@ -35,6 +35,7 @@ from sqlalchemy import (
     event,
     insert,
     inspect,
+    literal,
     select,
     table,
 )
@@ -220,7 +221,7 @@ def count_case_update(connection: Connection, case: Case, stored: dict[str, Any]
     delta: Contribution = {}
     add_into(delta, contributions(stored, days), -1)
     add_into(delta, contributions(now, days))
-    if any(stored[f] != now[f] for f in _RECORD_PLACE):  # an edit moved the case
+    if any(stored[f] != now[f] for f in (*_RECORD_PLACE, "spam")):  # moved, or marked spam
         _move_records(connection, case.id, stored, now, delta)
     apply(connection, delta)
 
@@ -266,7 +267,7 @@ def install() -> None:
 
 # Fields added by later revisions, with the value a case had before them: a migration of an
 # older revision (0006) rebuilds with this code over a case_file that lacks them.
-LATER_FIELDS: dict[str, Any] = {"missed_deadlines": 0}
+LATER_FIELDS: dict[str, Any] = {"missed_deadlines": 0, "resident_rating": None, "spam": False}
 
 
 def _rows(session: Session) -> Iterable[Mapping[str, Any]]:
@@ -330,12 +331,14 @@ _RECORD_PLACE = ("county_code", "township_code", "village_code", "category_code"
 def _record_parts(session: Session) -> Iterable[Contribution]:
     """The overdue spells of the superseded deadlines (DeadlineRecord), at their case's place."""
     place = [getattr(Case, f) for f in _RECORD_PLACE]
+    has_spam = "spam" in _columns_of(session.connection(), CASE_TABLE.name)  # older revisions
+    spam = Case.spam if has_spam else literal(False)
     r = DeadlineRecord
-    stmt = select(*place, r.due, r.ended_at, r.resolved_at).select_from(r)
+    stmt = select(*place, spam, r.due, r.ended_at, r.resolved_at).select_from(r)
     stmt = stmt.join(Case, Case.id == r.case_id)
     for row in session.execute(stmt.execution_options(yield_per=20_000)):
-        c = dict(zip(_RECORD_PLACE, row[:4], strict=True))
-        yield record_contributions(c, record_changes(row[4], row[5], row[6]))
+        c = dict(zip(_RECORD_PLACE, row[:4], strict=True)) | {"spam": row[4]}
+        yield record_contributions(c, record_changes(row[5], row[6], row[7]))
 
 
 def count_record(connection: Connection, case: Case, record: Mapping[str, Any]) -> None:

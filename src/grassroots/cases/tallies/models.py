@@ -33,6 +33,8 @@ COHORT_COUNTERS: tuple[str, ...] = (
     "escalated_beyond",
     "followed_up",
     "satisfied",
+    "resident_rated",
+    "resident_satisfied",
     "violence_risk",
     "violence_resolved",
     "duration_days",
@@ -81,6 +83,9 @@ class CohortAggregate(_Key, Base):
     escalated_beyond: Mapped[int] = mapped_column(BigInteger, default=0)
     followed_up: Mapped[int] = mapped_column(BigInteger, default=0)
     satisfied: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The residents' own ratings (grassroots.residents): a source of 满意率 of its own.
+    resident_rated: Mapped[int] = mapped_column(BigInteger, default=0)
+    resident_satisfied: Mapped[int] = mapped_column(BigInteger, default=0)
     violence_risk: Mapped[int] = mapped_column(BigInteger, default=0)
     violence_resolved: Mapped[int] = mapped_column(BigInteger, default=0)
     duration_days: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -5,8 +5,8 @@ left it by the end of D. Each such run of days — a spell — adds +1 on its fi
 (the day after the due date) and −1 on the China date it ended; the count at D is the sum of
 the changes on days ≤ D. A case's spells:
 - its running deadline (`resolve_due`): it ends when the case is resolved (`resolved_at`),
-  terminated or rejected (`closed_at`) or suspended (`suspended_at`: a suspended case is
-  not overdue, docs/cases.md); while open and running it has no end;
+  terminated, rejected or merged into another (`closed_at`) or suspended (`suspended_at`: a
+  suspended case is not overdue, docs/cases.md); while open and running it has no end;
 - each superseded deadline (DeadlineRecord): it ended when the case was escalated or
   referred (`ended_at`), or — for 返工 — when the case was resolved (`resolved_at`).
 The count at today equals 超期数 (open, not suspended, `resolve_due` before today); the
@@ -39,10 +39,11 @@ def spell(due: date | None, ended: datetime | None) -> Spell | None:
 
 
 def running_end(c: Mapping[str, Any]) -> datetime | None:
-    """When the case left its running deadline: resolved, terminated, rejected, suspended."""
+    """When the case left its running deadline: resolved, terminated, rejected, returned to
+    the 12345 platform (退单), suspended."""
     if c["outcome"] == "resolved":
         return c["resolved_at"]  # type: ignore[no-any-return]
-    if c["outcome"] in ("terminated", "rejected"):
+    if c["outcome"] in ("terminated", "rejected", "returned", "merged"):
         return c["closed_at"]  # type: ignore[no-any-return]
     if c["state"] == "suspended":
         return c["suspended_at"]  # type: ignore[no-any-return]

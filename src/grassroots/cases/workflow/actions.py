@@ -37,6 +37,17 @@ def _reject(params: s.Reject) -> Change:
     return change
 
 
+def _mark_spam(params: s.MarkSpam) -> Change:
+    def change(case: Case, ctx: Ctx) -> None:
+        case.spam = True  # out of every figure (grassroots.cases.tallies.contribution)
+        case.outcome = "spam"
+        case.outcome_note = params.reason
+        case.closed_at = ctx.moment
+        clk.stop_clock(case)
+
+    return change
+
+
 def _resolve(params: s.Resolve) -> Change:
     def change(case: Case, ctx: Ctx) -> None:
         problem = mediation.agreement_problem(ctx.session, case, params.method)
@@ -90,6 +101,16 @@ def do_reject(
 ) -> Case:  # fmt: skip
     """不予受理, naming the legal channel the party was pointed to."""
     return act(session, code, "reject", params, _reject(params), actor=actor,
+                expected_version=expected_version, now=now)  # fmt: skip
+
+
+def do_mark_spam(
+    session: Session, code: str, params: s.MarkSpam, *, actor: User,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:  # fmt: skip
+    """标记无效信息: a resident's report that is no report leaves the queues and every
+    figure; the event and its audit row keep who marked it and why."""
+    return act(session, code, "mark_spam", params, _mark_spam(params), actor=actor,
                 expected_version=expected_version, now=now)  # fmt: skip
 
 

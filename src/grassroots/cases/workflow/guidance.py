@@ -44,6 +44,10 @@ JARGON: dict[str, str] = {
     "reopen": N_("Rework (返工): send a resolved or closed case back to be handled again."),
     "link": N_("Link a related case, or mark this one as a repeat registration."),
     "unlink": N_("Remove a link between two cases."),
+    "merge": N_(
+        "Merge this repeat registration into the primary case: it closes as merged, its "
+        "parties join the primary, and it is counted once. Cannot be undone."
+    ),
     "supervise": N_("Supervision (督办): the deadline is near or past; the holder is reminded."),
 }
 
@@ -83,6 +87,8 @@ DONE: dict[str, str] = {
     "follow_up": N_("Follow-up recorded"),
     "close": N_("Case closed"),
     "reopen": N_("Sent back for rework"),
+    "mark_spam": N_("Marked as spam: left out of every figure"),
+    "merge": N_("Merged into the primary case"),
 }
 
 

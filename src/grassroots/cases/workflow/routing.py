@@ -35,7 +35,7 @@ _ACTIVE_UNIT = select(Unit).where(Unit.code == bindparam("code"), Unit.active)
 _ACTIVE_USER = select(User).where(User.username == bindparam("username"), User.is_active)
 
 
-def _unit_at(session: Session, code: str, holder_id: int, field: str) -> Unit:
+def unit_at(session: Session, code: str, holder_id: int, field: str) -> Unit:
     unit = session.scalar(_ACTIVE_UNIT, {"code": code})
     if unit is None or unit.jurisdiction_id != holder_id:
         raise _bad(field, f"单位 {code} 不在本案当前层级 / unit {code} is not at the case's level")
@@ -59,7 +59,7 @@ def _assign(params: s.Assign) -> Change:
             mediator = _mediator_at(ctx.session, params.mediator, case.holder_jurisdiction_id)
         if params.unit_code is not None:
             holder = case.holder_jurisdiction_id
-            case.unit = _unit_at(ctx.session, params.unit_code, holder, "unit_code")
+            case.unit = unit_at(ctx.session, params.unit_code, holder, "unit_code")
         elif mediator is not None:
             case.unit = mediator.unit
         case.assignee = mediator

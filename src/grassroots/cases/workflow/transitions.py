@@ -18,7 +18,8 @@ from sqlalchemy.orm import object_session
 from grassroots.accounts.models import Role, User
 from grassroots.cases import schemas as s
 from grassroots.cases.models import Case, CaseLink, CaseState
-from grassroots.cases.workflow import performance
+from grassroots.cases.workflow import order_rules, performance
+from grassroots.dictionary.models import RESIDENT_SOURCE
 from grassroots.errors import Problem
 from grassroots.scope import in_subtree
 
@@ -80,6 +81,9 @@ TABLE: dict[str, Transition] = {
         _t("accept", "受理", [R], A, CENTRE, "manage", s.Accept),
         _t("reject", "不予受理", [R], CaseState.rejected, CENTRE, "manage", s.Reject),
         _t("assign", "分流派遣", [A, P], P, CENTRE, "manage", s.Assign),
+        _t("reassign", "改派", [P], P, CENTRE, "manage", s.Reassign),
+        _t("return_order", "退单", [R, A, P], CaseState.rejected, CENTRE | {Role.unit_handler},
+           "handle", s.ReturnOrder),
         _t("share", "联调共享", [R, A, P, S], None, CENTRE, "manage", s.Share),
         _t("record_session", "调解记录", [P], None, WORKERS, "work", s.RecordSession),
         _t("record_agreement", "调解协议书", [P], None, WORKERS, "work", s.RecordAgreement),
@@ -98,10 +102,15 @@ TABLE: dict[str, Transition] = {
         _t("pursue_performance", "未履行处置", [V], None, CENTRE | {Role.mediator}, "settle",
            s.PursuePerformance),
         _t("close", "结案", [V], CaseState.closed, CENTRE, "conclude", s.Close),
-        _t("reopen", "返工", [V, CaseState.closed], P, CENTRE, "conclude", s.Reopen),
+        # The system role: a resident's 不满意 within the window (grassroots.residents).
+        _t("reopen", "返工", [V, CaseState.closed], P, CENTRE | {Role.system}, "conclude",
+           s.Reopen),
+        _t("mark_spam", "标记无效信息", [R, A, P, S], CaseState.rejected, CENTRE, "manage",
+           s.MarkSpam),
         _t("unshare", "取消联调", [R, A, P, S], None, CENTRE, "manage", s.Unshare),
         _t("link", "关联案件", [R, A, P, S, V], None, CENTRE, "manage", s.Link),
         _t("unlink", "取消关联", [R, A, P, S, V], None, CENTRE, "manage", s.Unlink),
+        _t("merge", "合并重复件", [R, A, P, S], CaseState.closed, CENTRE, "manage", s.Merge),
     )
 }  # fmt: skip
 
@@ -227,6 +236,14 @@ def _no_link(case: Case) -> Problem | None:
     return None
 
 
+def _merged(case: Case) -> Problem | None:
+    if case.outcome == "merged":  # its matter carries on in the primary case
+        return Problem(
+            409, "merged", "本案已并入其他案件，不能返工 / a merged case cannot be reopened"
+        )
+    return None
+
+
 def _not_at_city(case: Case) -> Problem | None:
     if case.level != CITY:
         return Problem(
@@ -238,7 +255,25 @@ def _not_at_city(case: Case) -> Problem | None:
 
 
 # Conditions on the case itself that some rows add to their from-states.
+def _not_resident_report(case: Case) -> Problem | None:
+    if case.source_code != RESIDENT_SOURCE:
+        return Problem(
+            409, "not_resident_report",
+            "只有群众自报的案件可标记为无效信息 / only a resident's own report can be marked "
+            "as spam",
+        )  # fmt: skip
+    return None
+
+
+def _no_follow_up_of(case: Case) -> Problem | None:
+    """Neither a report marked as spam nor a returned 12345 order is followed up."""
+    if case.spam:
+        return Problem(409, "spam", "无效信息不回访 / a report marked as spam is not followed up")
+    return order_rules.returned_problem(case)
+
+
 GUARDS = {
+    "mark_spam": _not_resident_report,
     "escalate": _no_higher_level,
     "refer_down": _no_lower_level,
     "close": _no_follow_up,
@@ -246,6 +281,10 @@ GUARDS = {
     "unshare": _no_share,
     "unlink": _no_link,
     "city_reply": _not_at_city,
+    "reassign": order_rules.reassign_problem,
+    "return_order": order_rules.not_an_order,
+    "follow_up": _no_follow_up_of,
+    "reopen": _merged,
 }
 
 

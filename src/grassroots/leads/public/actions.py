@@ -19,7 +19,7 @@ from grassroots.leads.models import Lead, PublicHit
 from grassroots.leads.public.queries import default_jurisdiction
 from grassroots.leads.public.schemas import PublicReport
 from grassroots.leads.schemas import NewLead
-from grassroots.leads.sealing import LEAD_USAGE, new_receipt_code, receipt_hash, seal
+from grassroots.leads.sealing import new_receipt_code, receipt_hash
 
 
 def do_report(
@@ -46,8 +46,7 @@ def do_add_information(
     """An informant's addition: a timeline entry whose text is sealed (only the lead's
     verifiers read it); the state does not change."""
     with transaction(session):
-        event = add_event(session, lead, "supplement", None, lead.state, now=now)
-        event.note_enc = seal(LEAD_USAGE, "supplement", text_)
+        add_event(session, lead, "supplement", None, lead.state, note=text_, now=now)
 
 
 def client_key(address: str) -> str:
@@ -69,7 +68,9 @@ def do_count_hit(
         if session.get_bind().dialect.name == "postgresql":
             lock = int(client[:15], 16)
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
-        session.execute(delete(PublicHit).where(PublicHit.at < since))
+        # Only this bucket's old hits: buckets keep windows of their own (an hour of
+        # report hits must outlive a minute's window of another bucket).
+        session.execute(delete(PublicHit).where(PublicHit.bucket == bucket, PublicHit.at < since))
         hits = session.execute(
             select(func.count(), func.min(PublicHit.at)).where(
                 PublicHit.bucket == bucket, PublicHit.client == client, PublicHit.at >= since

@@ -20,6 +20,7 @@ from grassroots.reports.content.formatting import (
     pct,
     rate_change,
 )
+from grassroots.reports.content.leads import leads_text
 from grassroots.reports.office.excel import attachment_title
 from grassroots.stats.derived import comparable, on_time_concluded
 from grassroots.stats.metrics import BY_KEY
@@ -56,6 +57,10 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "resolved_change": ("化解数同比、环比（年度只有同比）", "同比增长8.0%，环比持平"),
     "resolution_rate_change": ("化解率同比、环比（年度只有同比）", "同比上升2.1个百分点"),
     "period_note": ("期间未结束时的截止说明，否则为空", "（截至12月4日）"),
+    "leads_text": (
+        "线索核查与清零情况（本期接收的线索，按来文单位的清零率）",
+        "2026年第三季度示范县共接到举报、移送、转办的相关线索12件……实现了线索全面清零的目标。",
+    ),
     "comparison_note": (
         "同比、环比的说明（系统启用日、年度不列环比），无则为空",
         "系统自2025年11月5日启用，基期早于启用日的不作比较（无可比数据）。",
@@ -84,6 +89,9 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "followed_up": ("回访件数", "900"),
     "satisfied": ("满意（含基本满意）件数", "880"),
     "satisfaction_rate": ("满意率", "97.8%"),
+    "resident_rated": ("群众评价件数（群众通过查询码自评，与回访分列）", "120"),
+    "resident_satisfied": ("群众评价满意（含基本满意）件数", "110"),
+    "resident_satisfaction_rate": ("群众评价满意率", "91.7%"),
     "violence_risk": ("民转刑风险纠纷数", "15"),
     "violence_prevented": ("防止民转刑数（风险纠纷已化解）", "14"),
     "violence_prevented_rate": ("民转刑风险化解率", "93.3%"),
@@ -230,6 +238,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         "charts_note": "" if cjk_font() else NO_FONT_NOTE,
         **breakdown(data),
         **_overdue_texts(d),
+        "leads_text": leads_text(data.leads, d.period.title_zh, j.name) if data.leads else "",
     }
     for name in (
         "registered",
@@ -240,6 +249,8 @@ def figures(data: ReportData) -> dict[str, Any]:
         "overdue",
         "followed_up",
         "satisfied",
+        "resident_rated",
+        "resident_satisfied",
         "violence_risk",
         "escalated_beyond",
         *(f"resolved_{lv}" for lv in LEVELS),
@@ -255,6 +266,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         "beyond_county_share",
         "on_time_rate",
         "satisfaction_rate",
+        "resident_satisfaction_rate",
         "violence_prevented_rate",
     ):
         out[name] = pct(v[name])

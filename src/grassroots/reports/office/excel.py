@@ -14,6 +14,7 @@ units) never become formulas.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from grassroots.leads.figures import Figure, FiguresOut
 from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, ReportData, Row
 from grassroots.reports.content.formatting import DASH, chinese_date
 from grassroots.spreadsheet import safe_cell
@@ -63,6 +65,9 @@ COLUMNS: list[tuple[str, str, Getter, bool]] = [
     ("本期", "回访数", _n("followed_up"), False),
     ("本期", "满意数", _n("satisfied"), False),
     ("本期", "满意率", _rate("satisfaction_rate"), True),
+    ("本期", "群众评价数", _n("resident_rated"), False),
+    ("本期", "群众评价满意数", _n("resident_satisfied"), False),
+    ("本期", "群众评价满意率", _rate("resident_satisfaction_rate"), True),
     ("本期", "民转刑风险", _n("violence_risk"), False),
     ("本期", "防止民转刑", _n("violence_resolved"), False),
     ("本年累计", "排查数", _ytd_n("registered"), False),
@@ -211,6 +216,40 @@ def _grid_sheet(ws: Worksheet, data: ReportData) -> None:
     _print_setup(ws, top)
 
 
+LEAD_HEADS = ("线索数", "已核查", "核查中", "超期", "属实（含部分属实）", "转为案件", "已反馈",
+              "清零率", "是否清零")  # fmt: skip
+
+
+def _lead_row(ws: Worksheet, r: int, name: str, f: Figure, bold: bool) -> None:
+    """One issuing body's (or the total's) figures; 清零率 floored to 0.1 % (100 % only
+    when cleared), 超期 only on the total (today's count, not kept per issuing body)."""
+    rate = math.floor(1000 * f.replied / f.received) / 1000 if f.received else DASH
+    values = [name, f.received, f.verified, f.verifying, f.overdue if bold else "—",
+              f.substantiated + f.partly, f.to_case, f.replied]  # fmt: skip
+    for i, v in enumerate(values, 1):
+        _cell(ws, r, i, v, bold=bold)
+    _cell(ws, r, len(values) + 1, rate, rate=True, bold=bold)
+    _cell(ws, r, len(values) + 2, "是" if f.cleared_to_zero else "否", bold=bold)
+
+
+def _lead_sheet(ws: Worksheet, data: ReportData, leads: FiguresOut) -> None:
+    """线索核查与清零 per issuing body (leads received in the period), then 合计."""
+    heads = ["来文单位", *LEAD_HEADS]
+    _head(ws, data, f"{data.jurisdiction.name}线索核查清零情况（{data.period.title_zh}）",
+          len(heads))  # fmt: skip
+    top = HEAD_ROWS + 1
+    for i, h in enumerate(heads, 1):
+        _cell(ws, top, i, h, bold=True)
+    bodies = [g for g in leads.by_issuing_body if g.figure.received]
+    for r, g in enumerate(bodies, top + 1):
+        _lead_row(ws, r, g.key, g.figure, False)
+    last = top + 1 + len(bodies)
+    _lead_row(ws, last, "合计（含举报、主动排查发现）", leads.overall, True)
+    ws.column_dimensions["A"].width = 30
+    _sign(ws, last + 1, len(heads))
+    _print_setup(ws, top)
+
+
 def render_xlsx(data: ReportData) -> bytes:
     j, p = data.jurisdiction, data.period
     wb = Workbook()
@@ -226,6 +265,8 @@ def render_xlsx(data: ReportData) -> bytes:
     )
     if data.grids:
         _grid_sheet(wb.create_sheet("网格"), data)
+    if data.leads is not None:
+        _lead_sheet(wb.create_sheet("线索"), data, data.leads)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -127,7 +127,9 @@ SECTIONS: list[tuple[str, list[str]]] = [
         [
             "对已化解、调解终止和不予受理的案件回访{{ followed_up }}件，"
             "当事人满意（含基本满意）{{ satisfied }}件，满意率{{ satisfaction_rate }}。"
-            "其中{{ satisfaction_by_outcome_text }}。",
+            "其中{{ satisfaction_by_outcome_text }}。"
+            "群众通过查询码自行评价{{ resident_rated }}件，满意（含基本满意）"
+            "{{ resident_satisfied }}件，群众评价满意率{{ resident_satisfaction_rate }}。",
         ],
     ),
     (
@@ -137,6 +139,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "化解率{{ violence_prevented_rate }}。",
         ],
     ),
+    ("七、线索核查", ["{{ leads_text }}"]),
 ]
 
 
@@ -150,9 +153,9 @@ def _sections(doc: Any) -> None:
                 _para(doc, text, "Heading 2" if text.startswith("（") else "Normal")
         if heading.startswith("一、"):
             _summary_table(doc)
-    _para(doc, "七、存在的问题", "Heading 1")
+    _para(doc, "八、存在的问题", "Heading 1")
     _para(doc, AUTHOR_MARK.format(what="存在的问题"), highlight=True)
-    _para(doc, "八、下一步工作", "Heading 1")
+    _para(doc, "九、下一步工作", "Heading 1")
     _para(doc, AUTHOR_MARK.format(what="下一步工作打算"), highlight=True)
 
 

@@ -1,0 +1,117 @@
+"""CPU milliseconds per request inside the app, for comparing two versions of the code on a
+busy machine: the served app (create_served_app) is called directly as an ASGI application
+(no uvicorn, no HTTP client in the process), N requests in flight, and the process CPU time
+per request is measured over many rounds; the minimum (the round least disturbed by other
+processes) and the median are printed.
+
+Compare two checkouts by running both AT THE SAME TIME (so that both see the same load):
+
+    git archive <old-commit> src bench tests/support | tar -x -C /tmp/old
+    (cd /tmp/old && PYTHONPATH=src:. python -m bench.cpu --shape "auth GET") &
+    PYTHONPATH=src:. .venv/bin/python -m bench.cpu --shape "auth GET"
+
+Shapes as in bench/intake.py: create (POST /api/v1/cases with an Idempotency-Key), auth GET
+(GET /api/v1/case-categories with a bearer token), healthz. SQLite in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench.intake import _prepare
+from bench.load import describe
+
+
+def _scope(method: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000), "state": {},
+    }  # fmt: skip
+
+
+async def _call(app: Any, method: str, path: str, headers: dict[str, str], body: bytes) -> int:
+    sent, status = False, []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.sleep(3600)  # the client never disconnects
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    await app(_scope(method, path, headers), receive, send)
+    return status[0]
+
+
+def _request(shape: str, token: str, raw: bytes) -> tuple[str, str, dict[str, str], bytes]:
+    auth = {"authorization": f"Bearer {token}"}
+    if shape == "create":
+        headers = auth | {"content-type": "application/json", "content-length": str(len(raw)),
+                          "idempotency-key": uuid.uuid4().hex}  # fmt: skip
+        return ("POST", "/api/v1/cases", headers, raw)
+    if shape == "auth GET":
+        return ("GET", "/api/v1/case-categories", auth, b"")
+    return ("GET", "/healthz", {}, b"")
+
+
+async def _rounds(app: Any, args: argparse.Namespace, token: str, raw: bytes) -> list[float]:
+    async def client(n: int) -> None:
+        for _ in range(n):
+            status = await _call(app, *_request(args.shape, token, raw))
+            if status >= 400:
+                raise RuntimeError(f"{args.shape} answered {status}")
+
+    per_client = max(args.requests // args.clients, 1)
+    async with app.router.lifespan_context(app):
+        await asyncio.gather(*[client(20) for _ in range(args.clients)])  # warm-up
+        costs = []
+        for _ in range(args.rounds):
+            start = time.process_time()
+            await asyncio.gather(*[client(per_client) for _ in range(args.clients)])
+            costs.append((time.process_time() - start) / (per_client * args.clients) * 1000)
+    return costs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shape", choices=["create", "auth GET", "healthz"], default="create")
+    parser.add_argument("--clients", type=int, default=8, help="requests in flight")
+    parser.add_argument("--requests", type=int, default=100, help="per round")
+    parser.add_argument("--rounds", type=int, default=25)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="gr-cpu-"))
+    url = f"sqlite:///{folder}/bench.db"
+    body, token = _prepare(url, folder)
+    os.environ |= {"GRASSROOTS_DATABASE_URL": url, "GRASSROOTS_JOBS_INTERVAL_SECONDS": "0"}
+    from grassroots.app import create_served_app
+    from grassroots.config import get_settings
+
+    getattr(get_settings, "cache_clear", lambda: None)()  # the folder set by _prepare
+    app = create_served_app()
+    import uvloop
+
+    costs = uvloop.run(_rounds(app, args, token, json.dumps(body, ensure_ascii=False).encode()))
+    print(describe())
+    low, middle = min(costs), statistics.median(costs)
+    print(f"{args.shape}, {args.clients} in flight, {args.rounds} rounds of {args.requests}: "
+          f"CPU ms per request min {low:.3f} median {middle:.3f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

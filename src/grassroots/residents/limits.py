@@ -1,0 +1,66 @@
+"""The abuse limits of the residents' channel, all kept in the database (the public rate
+table of grassroots.leads.public), so every app process shares them:
+
+- reports per client address (public_report_rate_limit) and all reports together
+  (public_global_rate_limit: a flood from many addresses);
+- lookups and ratings per address (public_lookup_rate_limit: receipt codes are 120 bits,
+  guessing is hopeless, but each try costs the database);
+- each proof of work is good for one report (its challenge is marked used here).
+
+A call over a limit is a 429 with Retry-After and changes nothing else.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from grassroots.accounts.authn import client_ip
+from grassroots.accounts.login.ratelimit import parse_rate, too_many_requests
+from grassroots.config import Settings
+from grassroots.errors import Problem
+from grassroots.leads.public.actions import do_count_hit
+from grassroots.residents import pow as proof_of_work
+
+EVERYONE = "*"  # the client key of the global limit
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _count(request: Request, bucket: str, rate: str, client: str) -> None:
+    limit, window = parse_rate(rate)
+    with request.app.state.write_sessions() as session:
+        wait = do_count_hit(session, bucket, client, limit, window)
+    if wait is not None:
+        raise too_many_requests(wait)
+
+
+def report_limit(request: Request) -> None:
+    """Route dependency of the report: per address, then everyone's."""
+    settings = _settings(request)
+    _count(request, "public-report", settings.public_report_rate_limit, client_ip(request))
+    _count(request, "public-all", settings.public_global_rate_limit, EVERYONE)
+
+
+def lookup_limit(request: Request) -> None:
+    """Route dependency of lookups, ratings and challenges: per address."""
+    _count(request, "public-lookup", _settings(request).public_lookup_rate_limit,
+           client_ip(request))  # fmt: skip
+
+
+report_limit.rate_limit = "public_report"  # type: ignore[attr-defined]
+lookup_limit.rate_limit = "public_lookup"  # type: ignore[attr-defined]
+
+
+def spend_proof(request: Request, proof: str) -> None:
+    """The proof of work holds and was not used before (then it is used up)."""
+    settings = _settings(request)
+    challenge = proof_of_work.check(proof, settings.public_pow_bits)
+    with request.app.state.write_sessions() as session:
+        again = do_count_hit(session, "public-pow", challenge, 1, settings.public_pow_ttl_seconds)
+    if again is not None:
+        message = "验证已使用，请刷新页面重试 / proof already used"
+        raise Problem(422, "proof_of_work_failed", message,
+                      errors=[{"field": "proof", "message": "used"}])  # fmt: skip
