@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from _pytest.nodeid import NodeId
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -154,6 +155,51 @@ def module_engine(
     kind = "sqlite" if engine.dialect.name == "sqlite" else "postgresql"
     with ExitStack() as stack:
         yield _new_engine(kind, tmp_path_factory.mktemp("module"), stack, request)
+
+
+# Under --dist loadgroup the tests are handed out one at a time, alternating between the
+# workers: a module-scoped fixture would be built by every worker, and so would a build
+# shared by several modules. The tests that read one such build are therefore kept on one
+# worker (an xdist group), the database kinds apart: both kinds can be built at once.
+SHARED_BUILDS = {"demo_histories": "demo-history"}  # session-scoped builds shared by modules
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        group = shared_build_group(item)
+        if group is not None:
+            keep_together(config, item, group)
+
+
+def keep_together(config: pytest.Config, item: pytest.Item, group: str) -> None:
+    """Put the test in the xdist group `group`. pytest-xdist (3.8) groups by appending
+    "@group" to `item._nodeid`, which pytest 9.2 no longer reads (a node's id is `item._id`),
+    so every xdist_group mark was silently ignored: the id is extended here instead."""
+    item.add_marker(pytest.mark.xdist_group(group))
+    structured = isinstance(getattr(item, "_id", None), NodeId)
+    if structured and getattr(config.option, "loadgroup", False):  # an xdist worker
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
+
+
+def shared_build_group(item: pytest.Item) -> str | None:
+    """The group of a test that reads a build made once: a SHARED_BUILDS fixture, or one of
+    our module-scoped fixtures (then the group is the module), with the database kind."""
+    names: list[str] = list(getattr(item, "fixturenames", ()))
+    label = next((SHARED_BUILDS[n] for n in names if n in SHARED_BUILDS), None)
+    if label is None and any(_ours_per_module(item, name) for name in names):
+        label = item.nodeid.split("::")[0]
+    if label is None:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    kind = params.get("engine") or params.get("live_server")
+    return f"{label}-{kind}" if kind else label
+
+
+def _ours_per_module(item: pytest.Item, name: str) -> bool:
+    info = getattr(item, "_fixtureinfo", None)  # a test function's resolved fixtures
+    definitions = info.name2fixturedefs.get(name, ()) if info is not None else ()
+    return any(d.scope == "module" and d.baseid.startswith("tests") for d in definitions)
 
 
 class SlowFirst:

@@ -20,18 +20,13 @@ from grassroots.calendar.today import china_today
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.workflow.transitions import replay
 from grassroots.db import make_engine, upgrade_schema
-from grassroots.demo.build import build_demo_geography, county_of
-from grassroots.demo.history import build_history
 from grassroots.demo.history_plan import SPRING_FESTIVAL
+from tests.demo.conftest import CASES as SMALL
+from tests.demo.conftest import TODAY, DemoHistories, build_small_history
 
-TODAY = date(2026, 11, 27)
-SMALL = 200
 
-
-def _build(engine: Engine, seed: int = 11, cases: int = SMALL) -> None:
-    with Session(engine, expire_on_commit=False) as session:
-        tree = build_demo_geography(session)
-        build_history(session, county_of(tree), seed, today=TODAY, cases=cases, days=200)
+def _build(engine: Engine, seed: int, cases: int) -> None:
+    build_small_history(engine, TODAY, seed, cases)
 
 
 def _cases(engine: Engine) -> list[Case]:
@@ -41,10 +36,17 @@ def _cases(engine: Engine) -> list[Case]:
 
 
 @pytest.fixture(scope="module")
-def small_history(module_engine: Engine) -> list[Case]:
-    """Built once per database kind for the module: the tests only read it."""
-    _build(module_engine)
-    return _cases(module_engine)
+def history_engine(
+    engine: Engine, demo_histories: DemoHistories, request: pytest.FixtureRequest
+) -> Engine:
+    """The small history, built once per process and database kind (tests/demo/conftest.py,
+    shared with test_queues_history.py): the tests only read it."""
+    return demo_histories.get(engine, request, TODAY)
+
+
+@pytest.fixture(scope="module")
+def small_history(history_engine: Engine) -> list[Case]:
+    return _cases(history_engine)
 
 
 def test_every_timeline_replays_to_the_case_state(small_history: list[Case]):
@@ -186,7 +188,7 @@ def _assert_seasonal_peaks(days: list[date]) -> None:
 
 
 def test_every_grid_has_posts_with_one_vacancy_and_one_hand_over(
-    small_history: list[Case], module_engine: Engine
+    small_history: list[Case], history_engine: Engine
 ):
     """Posts are made before the history plays: the hand-over is at mid-period."""
     from grassroots.geo.models import Jurisdiction
@@ -194,7 +196,7 @@ def test_every_grid_has_posts_with_one_vacancy_and_one_hand_over(
     from grassroots.geo.posts.queries import case_worker, vacancies
 
     first, middle = TODAY - timedelta(days=199), TODAY - timedelta(days=199) + timedelta(days=99)
-    with Session(module_engine) as session:
+    with Session(history_engine) as session:
         grids = session.scalar(
             select(func.count()).select_from(Jurisdiction).where(Jurisdiction.level == "grid")
         )
@@ -213,7 +215,7 @@ def test_every_grid_has_posts_with_one_vacancy_and_one_hand_over(
 
 
 def test_a_year_of_rounds_in_every_grid_by_whoever_served_it(
-    small_history: list[Case], module_engine: Engine
+    small_history: list[Case], history_engine: Engine
 ):
     """Rounds through the real action: every grid walked about once a month, the hand-over
     grid by wang and then wang2, matters registered as cases only in the last two weeks,
@@ -224,7 +226,7 @@ def test_a_year_of_rounds_in_every_grid_by_whoever_served_it(
     from grassroots.stats.periods import parse_period
     from grassroots.stats.scope import Scope
 
-    with Session(module_engine) as session:
+    with Session(history_engine) as session:
         grids = set(session.scalars(select(Jurisdiction.code).where(Jurisdiction.level == "grid")))
         rounds = list(session.scalars(select(PatrolRound)))
         assert {r.grid_code for r in rounds} == grids

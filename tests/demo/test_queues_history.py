@@ -1,4 +1,4 @@
-"""No orphan: after the demo history (made by the real actions, the real sweep included),
+"""No orphan: after the small demo history (made by the real actions, the real sweep included),
 every live case — open or waiting for its follow-up — is in the work queue of at least one
 active person (cases.queues.queries.my_work within the case scope). The demo has no
 village-level 受理员, so the villages' cases must fall to their township's centre."""
@@ -15,11 +15,10 @@ from grassroots.accounts.models import Role, User
 from grassroots.cases.models import Case
 from grassroots.cases.queries import case_scope
 from grassroots.cases.queues.queries import LIVE_STATES, my_work, viewer
-from grassroots.demo.build import build_demo_geography, county_of
-from grassroots.demo.history import build_history
+from tests.demo.conftest import TODAY, DemoHistories
 
 pytestmark = pytest.mark.slow
-ENDS = (date(2026, 7, 15), date(2026, 11, 27))  # mid-history and the demo's "today"
+ENDS = (date(2026, 7, 15), TODAY)  # mid-history and the demo's "today"
 STAFF = [r.value for r in Role if r not in (Role.system_admin, Role.security_admin,
                                              Role.auditor, Role.system)]  # fmt: skip
 
@@ -35,9 +34,9 @@ def _orphans(session: Session) -> set[str]:
 
 
 @pytest.mark.parametrize("end", ENDS, ids=str)
-def test_no_live_case_waits_for_nobody(fresh_engine: Engine, end: date):
-    with Session(fresh_engine, expire_on_commit=False) as session:
-        tree = build_demo_geography(session)
-        build_history(session, county_of(tree), 11, today=end, cases=200, days=200)
-    with Session(fresh_engine) as session:
+def test_no_live_case_waits_for_nobody(
+    engine: Engine, demo_histories: DemoHistories, request: pytest.FixtureRequest, end: date
+):
+    """The history up to the demo's "today" is the one tests/demo/test_history.py reads."""
+    with Session(demo_histories.get(engine, request, end)) as session:
         assert _orphans(session) == set()
