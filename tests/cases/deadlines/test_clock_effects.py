@@ -41,7 +41,11 @@ def test_register_and_accept_start_their_clocks(session, in_progress):
     cal = load_calendar(session)
     policy = policy_for(session, "neighbour", "village", False)
     assert in_progress.accept_due == cal.add_working_days(date(2026, 9, 21), policy.accept_days)
-    assert in_progress.resolve_due == cal.add_working_days(date(2026, 9, 22), policy.resolve_days)
+    # the village policy states "one month" as well as 20 working days: the stricter wins —
+    # 20 working days from 09-22 run to 10-27 over National Day, the legal month to 10-22
+    assert policy.resolve_months == 1
+    assert cal.add_working_days(date(2026, 9, 22), policy.resolve_days) == date(2026, 10, 27)
+    assert in_progress.resolve_due == date(2026, 10, 22)
     assert in_progress.clock_due_on == in_progress.resolve_due
     assert not cal.is_working_day(date(2026, 10, 5))  # National Day holiday
 

@@ -344,5 +344,5 @@ def _detached_case(plan: Plan, code: str) -> Any:
         unit_id=None, assignee=plan.assignee, accepted_at=None, resolved_at=None,
         closed_at=None, resolve_due=None, follow_up_due=None, suspended_at=None, outcome=None,
         resolved_level=None, satisfaction=None, performance=None, performance_route=None,
-        duplicate_of_id=None, resident_rating=None, spam=False,
+        duplicate_of_id=None, resident_rating=None,
     )  # fmt: skip
