@@ -16,7 +16,7 @@ from grassroots.parties.idcard import id_number_warnings
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug kept)
 FIRST_YEAR = 1980
 _SPACES = re.compile(r"[\s\u3000]+")
-_YMD = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})\s*日?")
+_YMD = re.compile(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})(?!\d)")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
@@ -83,7 +83,7 @@ def parse_date(value: object, today: date) -> date:
     raw = _SPACES.sub("", shown)
     if not raw:
         raise CellError("日期为空", shown)
-    if match := _YMD.match(raw):
+    if match := _YMD.match(shown.replace("\u3000", " ").strip()):
         y, m, d = (int(x) for x in match.groups())
         return _checked(_made(y, m, d, shown), shown, today)
     if _COMPACT.match(raw):
