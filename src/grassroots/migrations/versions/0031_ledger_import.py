@@ -37,7 +37,9 @@ def upgrade() -> None:
             ["actor_id"], ["app_user.id"], name=op.f("fk_ledger_import_actor_id_app_user")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_import")),
-        sa.UniqueConstraint("file_sha256", "sheet", name=op.f("uq_ledger_import_file_sha256_sheet")),
+        sa.UniqueConstraint(
+            "file_sha256", "sheet", name=op.f("uq_ledger_import_file_sha256_sheet")
+        ),
     )
     op.create_table(
         "ledger_case",
