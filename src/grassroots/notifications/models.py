@@ -67,7 +67,7 @@ class Channel(Base):
 class Subscription(Base):
     """A person's opt-in to a channel: which kinds of notice, to which address (an e-mail
     address, or the handle the webhook's receiver knows them by, e.g. a phone for SMS),
-    sealed (notifications.contact: personal data, encrypted like a party's phone)."""
+    sealed (notifications.delivery.contact: personal data, encrypted like a party's phone)."""
 
     __tablename__ = "notification_subscription"
     __table_args__ = (UniqueConstraint("user_id", "channel_id"),)
