@@ -28,6 +28,7 @@ from grassroots.calendar import pages as calendar_pages
 from grassroots.cases import api as cases_api
 from grassroots.cases import pages as case_pages
 from grassroots.cases.agreements import pages as agreement_pages
+from grassroots.cases.attachments import api as attachments_api
 from grassroots.cases.deadlines import api as deadlines_api
 from grassroots.cases.editing import api as editing_api
 from grassroots.cases.editing import pages as editing_pages
@@ -81,7 +82,7 @@ API_MODULES = (
     geo_api, grid_posts_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
     dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
     queues_api, editing_api, notifications_api, leads_api, public_leads_api, rounds_api,
-    roster_api, found_leads_api, residents_api,
+    roster_api, found_leads_api, residents_api, attachments_api,
 )  # fmt: skip
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,

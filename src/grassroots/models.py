@@ -5,6 +5,7 @@ from grassroots.accounts import models as accounts_models
 from grassroots.audit import models as audit_models
 from grassroots.calendar import models as calendar_models
 from grassroots.cases import models as cases_models
+from grassroots.cases.attachments import models as attachment_models
 from grassroots.cases.deadlines import models as deadline_models
 from grassroots.cases.intake import models as intake_models
 from grassroots.cases.tallies import models as tallies_models
@@ -26,6 +27,7 @@ from grassroots.rounds import models as rounds_models
 __all__ = [
     "Base",
     "accounts_models",
+    "attachment_models",
     "audit_models",
     "calendar_models",
     "cases_models",

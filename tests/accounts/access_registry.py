@@ -372,6 +372,30 @@ def _township(session: Session, actor: User, inside: bool) -> str:
     return found or "990101999000"
 
 
+def _attachment(session: Session, values: dict[str, str]) -> str:
+    """A photo attached (by the real action, into the settings' folder) to the case of the
+    same path, or an absent id when that case is absent."""
+    import io
+
+    from PIL import Image
+
+    from grassroots.cases.attachments.actions import do_attach_files
+    from grassroots.cases.models import Case
+    from grassroots.config import get_settings
+
+    case = session.scalar(select(Case).where(Case.code == values.get("code", "")))
+    if case is None:
+        return ABSENT_ID
+    photo = io.BytesIO()
+    Image.new("RGB", (32, 24), (next(_counter) % 256, 0, 0)).save(photo, "PNG")
+    qian = session.scalars(select(User).where(User.username == "qian")).one()
+    rows = do_attach_files(
+        session, case, [photo.getvalue()], keep_location=False, event_id=None,
+        settings=get_settings(), actor=qian,
+    )  # fmt: skip
+    return str(rows[0].id)
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -411,6 +435,8 @@ SAMPLES: dict[str, Sample] = {
         lambda s, u, v: _round(s, u, grid_outside(s, u, v)),
     ),
     "seq": fixed("1"),  # the one matter of a sample round
+    # a case's attachment: one in the case of the same path (inside or beyond the scope)
+    "attachment_id": Sample(lambda s, _u, v: _attachment(s, v), lambda s, _u, v: _attachment(s, v)),
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.

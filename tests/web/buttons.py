@@ -125,6 +125,7 @@ PRESSED_BY: dict[str, str] = {
     "post /admin/users/{user}/totp-reset | 重置动态口令": E
     + "test_security_and_audit_forms_and_signing_out",
     "post /cases/new | 事件登记": "test_case_edit_browser.py::test_edit_a_case_from_its_page",
+    "post /cases/{case}/attachments | 上传": "test_attachments_browser.py::test_photos_and_documents_on_a_phone",
     "post /cases/{case}/act/accept | 提交: 受理": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/assign | 提交: 分流派遣": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/close | 提交: 结案": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",

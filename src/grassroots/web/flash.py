@@ -27,6 +27,7 @@ FLASH_MESSAGES: dict[str, tuple[str, str]] = {
         N_("Case {arg}: the changed details are saved and in the timeline."),
     ),
     "saved": ("success", N_("Saved.")),
+    "attached": ("success", N_("Files attached: {arg}.")),
     "lead_from_matter": ("success", N_("Lead {arg} received from the matter found on the round.")),
     "user_created": ("success", N_("Account {arg} created.")),
     "signed_out": ("info", N_("You have signed out.")),
