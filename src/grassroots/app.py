@@ -67,6 +67,7 @@ from grassroots.rounds import api as rounds_api
 from grassroots.rounds import pages as rounds_pages
 from grassroots.stats import api as stats_api
 from grassroots.stats import pages as stats_pages
+from grassroots.web import pwa
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
 from grassroots.web.headers import install_security_headers
@@ -88,7 +89,7 @@ PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
     agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
     accounts_pages, reports_pages, editing_pages, notifications_pages, rounds_pages,
-    roster_pages, leads_pages, found_leads_pages, residents_pages,
+    roster_pages, leads_pages, found_leads_pages, residents_pages, pwa,
 )  # fmt: skip
 
 

@@ -51,6 +51,9 @@ PUBLIC: set[tuple[str, str]] = {
     ("POST", "/public/progress"),
     ("POST", "/public/rating"),
     ("GET", "/public/map/villages.geojson"),
+    # the field kit's manifest and service worker (web/pwa.py): addresses of static files only
+    ("GET", "/manifest.webmanifest"),
+    ("GET", "/sw.js"),
 }
 # The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
 # for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).

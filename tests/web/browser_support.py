@@ -170,3 +170,10 @@ artifacts/screenshots/&lt;db&gt;/&lt;name&gt;-&lt;size&gt;.png.</p>
 {rows}
 </tbody></table></body></html>
 """
+
+
+def open_register_map(page: Any) -> None:
+    """The registration form with its map shown (under 手动定位, collapsed at first)."""
+    page.goto("/cases/new")
+    page.locator("#manual-place summary").click()
+    page.wait_for_selector("#register-map path.leaflet-interactive")

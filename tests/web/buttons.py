@@ -107,6 +107,7 @@ PRESSED_BY: dict[str, str] = {
     "get /cases/{case} | 查看": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "get /reports/preview | 网页预览": E
     + "test_registering_adds_a_party_row_and_reports_generate_and_preview",
+    "script #locate-me | 定位到我的位置": "test_field_register_browser.py::test_register_from_a_phone_with_my_location_and_a_photo",
     "hx-get /audit/verify | 校验审计链": E + "test_security_and_audit_forms_and_signing_out",
     "post /admin/boundaries | 导入": E + "test_administration_forms",
     "post /admin/calendar/day | 保存": E + "test_administration_forms",

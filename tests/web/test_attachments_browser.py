@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cases.attachments.samples import PDF, photo_with_gps
-from tests.web.browser_support import assert_accessible, screenshot
+from tests.web.browser_support import assert_accessible, open_register_map, screenshot
 from tests.web.conftest import PHONE
 
 pytestmark = pytest.mark.browser
@@ -20,8 +20,7 @@ def choose(page, files: list[tuple[str, str, bytes]]) -> None:  # type: ignore[n
 
 def register_with_photo(page) -> str:  # type: ignore[no-untyped-def]
     photo = [("scene.jpg", "image/jpeg", photo_with_gps())]
-    page.goto("/cases/new")
-    page.wait_for_selector("#register-map path.leaflet-interactive")
+    open_register_map(page)
     page.get_by_label("类别").select_option("neighbour")
     page.get_by_label("标题").fill("村道占用纠纷（附现场照片）")
     page.get_by_label("事件描述").fill("两户因村道堆放杂物发生争执。")
