@@ -4,6 +4,7 @@ and a refused file on the case page; the thumbnail loads (as visible as the case
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.cases.attachments.samples import PDF, photo_with_gps
 from tests.web.browser_support import assert_accessible, open_register_map, screenshot
@@ -43,7 +44,8 @@ def test_photos_and_documents_on_a_phone(open_as):
     code = register_with_photo(wang)
     thumb = wang.locator("#attachments img.attachment-thumb")
     thumb.wait_for()
-    wang.wait_for_function("document.querySelector('img.attachment-thumb').naturalWidth > 0")
+    expect(thumb).to_have_js_property("complete", True)
+    assert wang.evaluate("document.querySelector('img.attachment-thumb').naturalWidth") > 0
     choose(wang, [("notes.txt", "text/plain", b"plain text is refused")])
     wang.get_by_role("button", name="上传", exact=True).click()
     wang.wait_for_selector("#attachments-error")

@@ -77,6 +77,8 @@ NOT_PAGES = {
     "/healthz": "JSON for the load balancer",
     "/dashboard/grids.json": "GeoJSON the dashboard's map fetches",
     "/map/boundaries.geojson": "GeoJSON the map fetches",
+    "/manifest.webmanifest": "the field kit's web app manifest (JSON, web/pwa.py)",
+    "/sw.js": "the field kit's service worker script (web/pwa.py)",
     "/cases/open.geojson": "GeoJSON the map fetches",
     "/cases/export.csv": "a download",
     "/cases/export.xlsx": "a download",
