@@ -1,7 +1,7 @@
 """Attachments of cases and of their timeline entries (issue 20)
 
 Revision ID: 0031_field_attachments
-Revises: 0030_figs_month_limit
+Revises: 0031_ledger_import
 Create Date: 2026-12-07
 
 case_attachment: one row per file on a case (optionally on one timeline entry); the bytes are
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0031_field_attachments"
-down_revision: str | None = "0030_figs_month_limit"
+down_revision: str | None = "0031_ledger_import"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
