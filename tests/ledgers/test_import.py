@@ -5,12 +5,10 @@ the same file twice imports nothing; rows repeating stored cases are reported.""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, MetaData, func, select, text
 from sqlalchemy.orm import Session
@@ -21,24 +19,11 @@ from grassroots.calendar.today import local_date
 from grassroots.cases.models import Case, Party
 from grassroots.cases.tallies.maintain import TABLES, rebuild
 from grassroots.cli.main import app
-from grassroots.config import get_settings
 from grassroots.crypto import keyring
-from grassroots.db import make_session_factory, writer_engine
-from grassroots.demo.build import build_demo_geography
 from grassroots.ledgers.models import LedgerCase, LedgerImport
 from tests.ledgers.ledger_files import good_rows, id_number, villages, workbook
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def county(fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("GRASSROOTS_DATABASE_URL", fresh_engine.url.render_as_string(False))
-    get_settings.cache_clear()
-    with make_session_factory(writer_engine(fresh_engine))() as session:
-        build_demo_geography(session)
-    yield fresh_engine
-    get_settings.cache_clear()
 
 
 def run(*args: str) -> Any:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Table, bindparam, insert
+from sqlalchemy import Connection, Executable, Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
+from grassroots.accounts.permissions import granted
 from grassroots.audit.actions import record_audit
 from grassroots.calendar.today import china_today, utc
 from grassroots.cases.deadlines import clock as clk
@@ -32,12 +33,17 @@ from grassroots.cases.tallies.maintain import apply, new_case_delta
 from grassroots.crypto import keyring
 from grassroots.db import transaction
 from grassroots.dictionary.models import Category
+from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.ledgers.checking import check_sheet
+from grassroots.ledgers.export import ledger_workbook
 from grassroots.ledgers.models import LedgerCase, LedgerImport
 from grassroots.ledgers.queries import (
+    REVEAL_PERMISSION,
+    access_committee,
     access_ledger_import,
     imported_before,
+    ledger_lines,
     same_day_cases,
     stored_fingerprints,
 )
@@ -46,6 +52,7 @@ from grassroots.ledgers.sheets.annotate import annotated
 from grassroots.ledgers.sheets.mapping import Mapping
 from grassroots.ledgers.sheets.reading import kind_of, read_sheet
 from grassroots.ledgers.writing import LEDGER_SOURCE, historical_row, history_events, new_case
+from grassroots.privacy.logging_filter import mask_text
 from grassroots.scope import current_jurisdiction
 
 Progress = Callable[[int, int], None]  # (rows written, rows to write)
@@ -205,7 +212,7 @@ class _Store:
         self.session, self.import_id, self.actor = session, import_id, actor
         self.cal = clk.load_calendar(session)
         self.policies = all_policies(session)
-        self.names = {c.code: c.name for c in session.query(Category)}
+        self.names = {c.code: c.name for c in session.scalars(select(Category))}
         self.holders: dict[str, Jurisdiction] = {}
         self.total: Contribution = {}
         self.ring = keyring()
@@ -280,3 +287,54 @@ def store_entries(
             progress(min(start + CHUNK, len(entries)), len(entries))
     apply(connection, store.total)
     return [(e.row, c) for e, c in zip(entries, codes, strict=True)]
+
+
+def do_export_ledger(
+    session: Session,
+    *,
+    actor: User,
+    committee_code: str,
+    first: date,
+    last: date,
+    reason: str = "",
+    scopes: Iterable[str] | None = None,
+) -> tuple[str, bytes]:
+    """The committee's 人民调解台账 for [first, last] (.xlsx) and its file name; names in
+    full only for a reader with party.reveal who gave a reason (4 characters at least).
+    One audit row in the same transaction as the access check."""
+    if last < first:
+        raise Problem(422, "bad_period", "结束日期早于开始日期 / the period ends before it starts")
+    reason = reason.strip()
+    reveal = bool(reason) and REVEAL_PERMISSION in granted(actor.role, scopes)
+    if reason and not reveal:
+        raise Problem(
+            403, "reveal_forbidden", "您不能查看当事人完整姓名 / you may not reveal parties"
+        )
+    if reveal and len(reason) < 4:
+        raise Problem(
+            422, "reason_required", "请填写至少4个字的理由 / give a reason (4+ characters)"
+        )
+    with transaction(session):
+        committee = access_committee(session, actor, committee_code, scopes)
+        lines = ledger_lines(session, committee, first, last)
+        names = {c.code: c.name for c in session.scalars(select(Category))}
+        period = f"{first:%Y年%-m月%-d日}至{last:%Y年%-m月%-d日}"
+        title = f"{committee.name}人民调解委员会 人民调解台账（{period}）"
+        data = ledger_workbook(title, lines, names, reveal)
+        details = {
+            "committee": committee.code,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "rows": len(lines),
+            "unmasked": reveal,
+            "reason": mask_text(reason),
+        }
+        record_audit(
+            session,
+            actor=actor,
+            action="ledger.export",
+            object_type="jurisdiction",
+            object_id=committee.code,
+            details=details,
+        )
+    return f"人民调解台账-{committee.code}-{first:%Y%m%d}-{last:%Y%m%d}.xlsx", data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.db import engine_for, make_session_factory, writer_engine
 from grassroots.errors import Problem
-from grassroots.ledgers.actions import Report, do_import_ledger
+from grassroots.ledgers.actions import Report, do_export_ledger, do_import_ledger
 from grassroots.ledgers.schemas import LedgerRefused
 from grassroots.ledgers.sheets.headers import find_header
 from grassroots.ledgers.sheets.mapping import Mapping, load_mapping, mapping_toml
@@ -147,3 +148,35 @@ def show_mapping(
     if header is None:
         raise _fail("找不到表头 / no header found")
     typer.echo(mapping_toml(header, table.name))
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"{option} 应是日期，如 2025-01-01 / {option} is a day") from None
+
+
+@app.command("export")
+def export_ledger(
+    committee: str = typer.Option(..., "--committee", help="The village or township code."),
+    first: str = typer.Option(..., "--from", help="First day accepted, e.g. 2025-01-01."),
+    last: str = typer.Option(..., "--to", help="Last day accepted, e.g. 2025-12-31."),
+    user: str = typer.Option(..., "--user", help="Who exports (case.read in that place)."),
+    reason: str = typer.Option("", "--reason", help="Why names are shown in full (party.reveal)."),
+    output: Path | None = typer.Option(None, "--output", help="File to write (.xlsx)."),
+) -> None:
+    """Export a committee's 人民调解台账 for a period (.xlsx); names masked unless --reason.
+
+    Examples:
+      grassroots ledger export --committee 990101001001 --from 2025-01-01 --to 2025-12-31 --user li
+    """
+    start, end = _day(first, "--from"), _day(last, "--to")
+    with _session() as session:
+        actor = _user(session, user)
+        name, data = do_export_ledger(
+            session, actor=actor, committee_code=committee, first=start, last=end, reason=reason
+        )
+    target = output or Path(name)
+    target.write_bytes(data)
+    typer.echo(f"已写出 / written: {target}")

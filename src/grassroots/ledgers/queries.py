@@ -4,6 +4,7 @@ cases already stored."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -14,8 +15,9 @@ from grassroots.accounts.permissions import granted
 from grassroots.calendar.today import local_date, local_midnight_utc
 from grassroots.cases.models import Case, Party
 from grassroots.errors import Problem
-from grassroots.geo.models import Level
+from grassroots.geo.models import Jurisdiction, Level
 from grassroots.ledgers.models import LedgerCase, LedgerImport
+from grassroots.scope import current_jurisdiction, in_subtree
 
 IMPORT_PERMISSION = "ledger.import"
 IMPORTING_LEVELS = frozenset({Level.county, Level.township})
@@ -80,3 +82,77 @@ def same_day_cases(
     for code, at, category, village, name in session.execute(query):
         found.setdefault((local_date(at), category, village or ""), []).append((code, name))
     return found
+
+
+EXPORT_PERMISSION = "case.read"
+REVEAL_PERMISSION = "party.reveal"
+
+
+def access_committee(
+    session: Session, user: User, code: str, scopes: Iterable[str] | None = None
+) -> Jurisdiction:
+    """A village or township (its 人民调解委员会) in the user's subtree, the user holding
+    case.read; 404 alike otherwise."""
+    node = current_jurisdiction(session, code)
+    if (
+        node is None
+        or node.level not in (Level.village, Level.township)
+        or EXPORT_PERMISSION not in granted(user.role, scopes)
+        or not in_subtree(user, node.code)
+    ):
+        raise Problem(404, "committee_not_found", f"未找到调委会 {code} / no such committee")
+    return node
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    case: Case
+    parties: list[Party]
+    ledger: LedgerCase | None
+    village: str
+    mediator: str
+
+
+def ledger_lines(
+    session: Session, committee: Jurisdiction, first: date, last: date
+) -> list[LedgerLine]:
+    """The committee's cases accepted in [first, last] (China days), oldest first."""
+    column = Case.village_code if committee.level == Level.village else Case.township_code
+    query = (
+        select(Case, LedgerCase, User.display_name)
+        .outerjoin(LedgerCase, LedgerCase.case_id == Case.id)
+        .outerjoin(User, User.id == Case.assignee_id)
+        .where(
+            column == committee.code,
+            Case.spam.is_(False),
+            Case.registered_at >= local_midnight_utc(first),
+            Case.registered_at < local_midnight_utc(last + timedelta(days=1)),
+        )
+        .order_by(Case.registered_at, Case.id)
+    )
+    rows = session.execute(query).all()
+    ids = [case.id for case, _, _ in rows]
+    parties: dict[int, list[Party]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        chunk = select(Party).where(Party.case_id.in_(ids[start : start + 500])).order_by(Party.id)
+        for party in session.scalars(chunk):
+            parties[party.case_id].append(party)
+    names = dict(
+        session.execute(
+            select(Jurisdiction.code, Jurisdiction.name).where(
+                Jurisdiction.level == Level.village,
+                Jurisdiction.valid_to.is_(None),
+                Jurisdiction.code.startswith(committee.prefix, autoescape=True),
+            )
+        ).all()
+    )
+    return [
+        LedgerLine(
+            case,
+            parties[case.id],
+            ledger,
+            names.get(case.village_code or "", ""),
+            ledger.mediator if ledger else (assignee or ""),
+        )
+        for case, ledger, assignee in rows
+    ]

@@ -92,3 +92,10 @@ def category_of(
             return c.code
     inside = [c for c in categories if c.name and c.name in key]
     return max(inside, key=lambda c: len(c.name)).code if inside else None
+
+
+SATISFACTION_LABELS = {
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "unsatisfied": "不满意",
+}
