@@ -343,7 +343,7 @@ def _failed_delivery(session: Session, *, direct: bool) -> str:
     """A failed outbox row on a fresh webhook (rows, as the seed has none): a 12345 reply, or
     an SMS to a resident. Both belong to no subtree: every administrator sees them."""
     from grassroots.db import utcnow
-    from grassroots.notifications.direct import queue_direct
+    from grassroots.notifications.delivery.direct import queue_direct
     from grassroots.notifications.models import Channel, Delivery
 
     channel = Channel(name=f"矩阵投递{next(_counter)}", kind="webhook", url="https://x.test/")

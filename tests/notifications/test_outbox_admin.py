@@ -15,10 +15,10 @@ from grassroots.accounts.models import User
 from grassroots.audit.models import AuditEntry
 from grassroots.db import utcnow
 from grassroots.notifications.actions import do_create_channel
-from grassroots.notifications.contact import seal_address
-from grassroots.notifications.direct import queue_direct
+from grassroots.notifications.delivery.contact import seal_address
+from grassroots.notifications.delivery.direct import queue_direct
+from grassroots.notifications.delivery.outbox import due_ids, queue_message
 from grassroots.notifications.models import Delivery, DirectMessage, Notification
-from grassroots.notifications.outbox import due_ids, queue_message
 from grassroots.notifications.schemas import ChannelIn
 
 PHONE, STAFF_PHONE = "13912345678", "13700001111"

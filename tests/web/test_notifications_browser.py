@@ -102,9 +102,9 @@ def _failed_outbox(engine, tag: str) -> None:  # type: ignore[no-untyped-def]
     from grassroots.accounts.models import User
     from grassroots.db import utcnow
     from grassroots.notifications.actions import do_create_channel
-    from grassroots.notifications.direct import queue_direct
+    from grassroots.notifications.delivery.direct import queue_direct
+    from grassroots.notifications.delivery.outbox import queue_message
     from grassroots.notifications.models import Delivery
-    from grassroots.notifications.outbox import queue_message
     from grassroots.notifications.schemas import ChannelIn
 
     with Session(engine, expire_on_commit=False) as s:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from grassroots.crypto import keyring
-from grassroots.notifications.contact import mask_address, open_address
-from grassroots.notifications.direct import ADDRESS_FIELD as DIRECT_ADDRESS
+from grassroots.notifications.delivery.contact import mask_address, open_address
+from grassroots.notifications.delivery.direct import ADDRESS_FIELD as DIRECT_ADDRESS
+from grassroots.notifications.delivery.outbox import RETRYABLE
 from grassroots.notifications.kinds import kind_label, notice_text
 from grassroots.notifications.models import (
     Channel,
@@ -15,7 +16,6 @@ from grassroots.notifications.models import (
     Notification,
     Subscription,
 )
-from grassroots.notifications.outbox import RETRYABLE
 from grassroots.notifications.schemas import ChannelOut, DeliveryOut, NoticeOut, SubscriptionOut
 
 
