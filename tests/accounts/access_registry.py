@@ -338,6 +338,33 @@ def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
     return str(channel.id)
 
 
+def fixed_absent(_session: Session, _actor: User, _values: dict[str, str]) -> str:
+    return ABSENT_ID
+
+
+def _failed_delivery(session: Session, *, direct: bool) -> str:
+    """A failed outbox row on a fresh webhook (rows, as the seed has none): a 12345 reply, or
+    an SMS to a resident. Both belong to no subtree: every administrator sees them."""
+    from grassroots.db import utcnow
+    from grassroots.notifications.delivery.direct import queue_direct
+    from grassroots.notifications.models import Channel, Delivery
+
+    channel = Channel(name=f"矩阵投递{next(_counter)}", kind="webhook", url="https://x.test/")
+    session.add(channel)
+    session.flush()
+    now = utcnow()
+    if direct:
+        row: Any = queue_direct(session, channel, "public_receipt", "13900000000", "矩阵", now)
+    else:
+        key = f"hotline_reply:MX{next(_counter)}"
+        row = Delivery(channel_id=channel.id, topic="hotline_reply", payload={}, dedupe_key=key,
+                       next_attempt_at=now)  # fmt: skip
+        session.add(row)
+    row.state, row.attempts = "failed", 1
+    session.commit()
+    return str(row.id)
+
+
 def _round(session: Session, actor: User, grid_code: str | None) -> str:
     """A 排查 round in grid `grid_code` (a row, as the seed has none) with one noted matter
     (seq 1, which a coordinator may make a lead), or an absent id."""
@@ -432,6 +459,9 @@ SAMPLES: dict[str, Sample] = {
     # leads: one the actor sees (assigned to them, in their post), one beyond their post
     "lead_code": Sample(lead_inside, lead_outside),
     "channel_id": Sample(channel_any),
+    # the outbox (administrators): a failed 12345 reply / SMS, or an absent one
+    "delivery_id": Sample(lambda s, _u, _v: _failed_delivery(s, direct=False), fixed_absent),
+    "message_id": Sample(lambda s, _u, _v: _failed_delivery(s, direct=True), fixed_absent),
     # 排查 rounds: a round in a grid of the actor's subtree, or beyond it
     "round_id": Sample(
         lambda s, u, v: _round(s, u, grid_inside(s, u, v)),

@@ -115,6 +115,8 @@ PRESSED_BY: dict[str, str] = {
     "post /admin/calendar/{id} | 预览": "test_admin_browser.py::test_admin_enters_a_whole_year_with_one_bad_line_first",
     "post /admin/categories/{category} | 保存": E + "test_administration_forms",
     "post /admin/notifications/channels | 创建渠道": "test_notifications_browser.py::test_admin_sets_up_a_webhook_and_staff_opt_in",
+    "post /admin/notifications/deliveries/{id}/retry | 重试": "test_notifications_browser.py::test_admin_sees_every_kind_in_the_outbox_and_retries_failed_ones",
+    "post /admin/notifications/direct/{id}/retry | 重试": "test_notifications_browser.py::test_admin_sees_every_kind_in_the_outbox_and_retries_failed_ones",
     "post /admin/policies/{id}/delete | 删除": E + "test_administration_forms",
     "post /admin/policies | 保存": "test_admin_browser.py::test_admin_edits_a_deadline_policy",
     "post /admin/units | 新建单位": "test_admin_browser.py::test_admin_creates_then_deactivates_a_unit",

@@ -33,6 +33,11 @@ FLASH_MESSAGES: dict[str, tuple[str, str]] = {
     "signed_out": ("info", N_("You have signed out.")),
     "verify_ok": ("success", N_("Audit chain verified: {arg} rows intact.")),
     "verify_broken": ("danger", N_("Audit chain broken at row {arg}.")),
+    "retry_queued": ("success", N_("Queued again: the outbox sends it on its next run.")),
+    "not_retryable": (
+        "warning",
+        N_("Not retried: only a failed delivery (an SMS whose text is kept) can be sent again."),
+    ),
 }
 
 
