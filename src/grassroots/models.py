@@ -14,7 +14,7 @@ from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
 from grassroots.hotline import models as hotline_models
 from grassroots.leads import models as leads_models
-from grassroots.leads import tallies as leads_tallies
+from grassroots.leads.reporting import tallies as leads_tallies
 from grassroots.ledgers import models as ledgers_models
 from grassroots.notifications import models as notification_models
 from grassroots.open311 import models as open311_models

@@ -52,7 +52,7 @@ from grassroots.ledgers.sheets.annotate import annotated
 from grassroots.ledgers.sheets.mapping import Mapping
 from grassroots.ledgers.sheets.reading import kind_of, read_sheet
 from grassroots.ledgers.writing import LEDGER_SOURCE, historical_row, history_events, new_case
-from grassroots.logging_filter import mask_text
+from grassroots.privacy.logging_filter import mask_text
 from grassroots.scope import current_jurisdiction
 
 Progress = Callable[[int, int], None]  # (rows written, rows to write)
