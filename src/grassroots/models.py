@@ -13,6 +13,7 @@ from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
 from grassroots.hotline import models as hotline_models
+from grassroots.joint import models as joint_models
 from grassroots.leads import models as leads_models
 from grassroots.leads import tallies as leads_tallies
 from grassroots.notifications import models as notification_models
@@ -35,6 +36,7 @@ __all__ = [
     "grid_post_models",
     "hotline_models",
     "intake_models",
+    "joint_models",
     "leads_models",
     "leads_tallies",
     "notification_models",

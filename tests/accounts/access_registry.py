@@ -372,6 +372,43 @@ def _township(session: Session, actor: User, inside: bool) -> str:
     return found or "990101999000"
 
 
+def _joint(session: Session, actor: User, case: Any) -> str:
+    """Make `case` a joint case (shared as co with another township) that `actor` handles
+    (assigned to them), or the absent code."""
+    from grassroots.cases.models import CaseShare
+    from grassroots.scope import current_jurisdiction
+
+    if case is None:
+        return ABSENT_CASE
+    case.assignee_id = actor.id
+    place = current_jurisdiction(session, "990101003000")
+    case.shares.append(CaseShare(jurisdiction=place, role="co"))
+    session.commit()
+    return str(case.code)
+
+
+def _joint_task(session: Session, actor: User, values: dict[str, str]) -> str:
+    """A task of the joint case in the path given to the actor's own post, or an absent id."""
+    from grassroots.cases.models import Case
+    from grassroots.joint.models import JointTask
+    from grassroots.joint.sealing import seal
+
+    case = session.scalar(select(Case).where(Case.code == values.get("code", "")))
+    if case is None:
+        return ABSENT_ID
+    task = JointTask(case_id=case.id, jurisdiction_id=actor.jurisdiction_id,
+                     text_enc=seal("task", "矩阵任务"), created_by_id=actor.id)  # fmt: skip
+    session.add(task)
+    session.commit()
+    return str(task.id)
+
+
+JOINT = Sample(
+    lambda s, u, _v: _joint(s, u, case_inside(s, u)),
+    lambda s, u, _v: _joint(s, u, case_outside(s, u)),
+)
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -411,6 +448,7 @@ SAMPLES: dict[str, Sample] = {
         lambda s, u, v: _round(s, u, grid_outside(s, u, v)),
     ),
     "seq": fixed("1"),  # the one matter of a sample round
+    "task_id": Sample(_joint_task),  # a joint case's task (its case is the scoped part)
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -428,6 +466,15 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/api/v1/townships/{code}/roster", "code"): Sample(
         lambda s, u, _v: _township(s, u, True), lambda s, u, _v: _township(s, u, False)
     ),
+    # joint cases (联调): a case in the actor's scope made joint and assigned to them
+    **{
+        (path, "code"): JOINT
+        for path in (
+            "/api/v1/joint/{code}", "/api/v1/joint/{code}/messages", "/api/v1/joint/{code}/tasks",
+            "/api/v1/joint/{code}/tasks/{task_id}/done", "/joint/{code}", "/joint/{code}/messages",
+            "/joint/{code}/tasks", "/joint/{code}/tasks/{task_id}/done",
+        )
+    },  # fmt: skip
     # grid posts: {code} is a grid, in the actor's subtree or beyond it
     **{
         (path, "code"): Sample(grid_inside, grid_outside)
@@ -463,6 +510,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/roster/{username}/phone"): {"phone": "13800138000"},
     ("POST", "/api/v1/roster/{username}/phone/reveal"): {"reason": "矩阵测试查看"},
     ("POST", "/api/v1/roster/{username}/trainings"): {"held_on": "2026-03-02", "title": "培训"},
+    ("POST", "/api/v1/joint/{code}/messages"): {"text": "矩阵测试留言"},
+    # a side that is not the case's: 422 for every handler (the lead check comes after)
+    ("POST", "/api/v1/joint/{code}/tasks"): {"side": "j:990101999000", "text": "矩阵任务"},
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
