@@ -470,11 +470,16 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     **{
         (path, "code"): JOINT
         for path in (
-            "/api/v1/joint/{code}", "/api/v1/joint/{code}/messages", "/api/v1/joint/{code}/tasks",
-            "/api/v1/joint/{code}/tasks/{task_id}/done", "/joint/{code}", "/joint/{code}/messages",
-            "/joint/{code}/tasks", "/joint/{code}/tasks/{task_id}/done",
+            "/api/v1/joint/{code}",
+            "/api/v1/joint/{code}/messages",
+            "/api/v1/joint/{code}/tasks",
+            "/api/v1/joint/{code}/tasks/{task_id}/done",
+            "/joint/{code}",
+            "/joint/{code}/messages",
+            "/joint/{code}/tasks",
+            "/joint/{code}/tasks/{task_id}/done",
         )
-    },  # fmt: skip
+    },
     # grid posts: {code} is a grid, in the actor's subtree or beyond it
     **{
         (path, "code"): Sample(grid_inside, grid_outside)

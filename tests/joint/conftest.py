@@ -19,8 +19,9 @@ def joint_case(client_as: Any, session: Any, users: Any) -> Callable[..., str]:
 
     def make(role: str = "co", title: str = "两镇交界草场边界纠纷") -> str:
         wang, zhao = client_as("wang"), client_as("zhao")
+        grid = grid_in(session, users["wang"])
         body = {"category_code": "neighbour", "source_code": "grid_patrol", "title": title,
-                "description": "两镇交界处放牧边界争议", "grid_code": grid_in(session, users["wang"])}  # fmt: skip
+                "description": "两镇交界处放牧边界争议", "grid_code": grid}  # fmt: skip
         created = wang.post("/api/v1/cases", json=body)
         assert created.status_code == 201, created.text
         code, version = created.json()["code"], created.json()["version"]

@@ -22,7 +22,7 @@ from grassroots.web.forms import field_errors, form_fields, problem_errors
 from grassroots.web.templating import register_globals, render
 
 router = APIRouter(include_in_schema=False)
-SIDE_LABELS = {"holder": N_("Holder"), "lead": N_("Lead (主办)"), "co": N_("Co-handler (协办)"),
+SIDE_LABELS = {"holder": N_("Holder"), "lead": N_("Lead side"), "co": N_("Co-handler"),
                "unit": N_("Handling unit"), "assignee": N_("Assigned mediator")}  # fmt: skip
 register_globals(joint_side_labels=SIDE_LABELS)
 Reader = Annotated[User, requires("case.read")]
