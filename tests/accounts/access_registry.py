@@ -372,15 +372,16 @@ def _township(session: Session, actor: User, inside: bool) -> str:
     return found or "990101999000"
 
 
-def _joint(session: Session, actor: User, case: Any) -> str:
-    """Make `case` a joint case (shared as co with another township) that `actor` handles
-    (assigned to them), or the absent code."""
+def _joint(session: Session, actor: User, case: Any, inside: bool) -> str:
+    """Make `case` a joint case (shared as co with another township); inside the actor's
+    scope it is assigned to them, so that they handle it. None: the absent code."""
     from grassroots.cases.models import CaseShare
     from grassroots.scope import current_jurisdiction
 
     if case is None:
         return ABSENT_CASE
-    case.assignee_id = actor.id
+    if inside:
+        case.assignee_id = actor.id
     place = current_jurisdiction(session, "990101003000")
     case.shares.append(CaseShare(jurisdiction=place, role="co"))
     session.commit()
@@ -404,8 +405,8 @@ def _joint_task(session: Session, actor: User, values: dict[str, str]) -> str:
 
 
 JOINT = Sample(
-    lambda s, u, _v: _joint(s, u, case_inside(s, u)),
-    lambda s, u, _v: _joint(s, u, case_outside(s, u)),
+    lambda s, u, _v: _joint(s, u, case_inside(s, u), inside=True),
+    lambda s, u, _v: _joint(s, u, case_outside(s, u), inside=False),
 )
 
 
