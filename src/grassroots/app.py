@@ -20,7 +20,6 @@ from grassroots.accounts.tokens.touches import AuthTouches
 from grassroots.accounts.users import api as users_api
 from grassroots.admin import pages as admin_pages
 from grassroots.admin import users_pages as admin_users_pages
-from grassroots.api_problems import install_problem_responses
 from grassroots.audit import api as audit_api
 from grassroots.audit import pages as audit_pages
 from grassroots.calendar import api as calendar_api
@@ -52,12 +51,12 @@ from grassroots.leads import pages as leads_pages
 from grassroots.leads.found import api as found_leads_api
 from grassroots.leads.found import pages as found_leads_pages
 from grassroots.leads.public import api as public_leads_api
-from grassroots.logging_filter import install_log_masking
 from grassroots.notifications import api as notifications_api
 from grassroots.notifications import pages as notifications_pages
 from grassroots.open311 import api as open311_api
 from grassroots.parties import api as parties_api
 from grassroots.parties import pages as parties_pages
+from grassroots.privacy.logging_filter import install_log_masking
 from grassroots.reports import api as reports_api
 from grassroots.reports import pages as reports_pages
 from grassroots.residents import api as residents_api
@@ -68,6 +67,7 @@ from grassroots.rounds import api as rounds_api
 from grassroots.rounds import pages as rounds_pages
 from grassroots.stats import api as stats_api
 from grassroots.stats import pages as stats_pages
+from grassroots.web.api_problems import install_problem_responses
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
 from grassroots.web.headers import install_security_headers

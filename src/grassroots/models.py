@@ -15,7 +15,8 @@ from grassroots.geo.posts import models as grid_post_models
 from grassroots.hotline import models as hotline_models
 from grassroots.joint import models as joint_models
 from grassroots.leads import models as leads_models
-from grassroots.leads import tallies as leads_tallies
+from grassroots.leads.reporting import tallies as leads_tallies
+from grassroots.ledgers import models as ledgers_models
 from grassroots.notifications import models as notification_models
 from grassroots.open311 import models as open311_models
 from grassroots.ratelimit import models as ratelimit_models
@@ -39,6 +40,7 @@ __all__ = [
     "joint_models",
     "leads_models",
     "leads_tallies",
+    "ledgers_models",
     "notification_models",
     "open311_models",
     "ratelimit_models",

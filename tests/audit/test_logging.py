@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from grassroots.logging_filter import PersonalDataFilter, mask_text, scrub_record
+from grassroots.privacy.logging_filter import PersonalDataFilter, mask_text, scrub_record
 from tests.audit.logcapture import PersonalDataWatch, find_leaks
 from tests.support.personal_data import SEEDED_ID_NUMBERS, SEEDED_PHONES
 
@@ -78,7 +78,7 @@ def test_non_string_arguments_and_exceptions_are_masked():
 def test_sql_echo_stays_quiet_unless_chosen():
     out = _python(
         "import logging; logging.basicConfig(level=logging.DEBUG)\n"
-        "from grassroots.logging_filter import install_log_masking; install_log_masking()\n"
+        "from grassroots.privacy.logging_filter import install_log_masking; install_log_masking()\n"
         "print(logging.getLogger('sqlalchemy.engine').getEffectiveLevel())"
     )
     assert out == str(logging.WARNING)
@@ -109,7 +109,7 @@ def _python(code: str) -> str:
 def test_create_app_installs_masking(fresh_engine: Engine, tmp_path):
     url = fresh_engine.url.render_as_string(False)
     out = _python(
-        "from grassroots.logging_filter import log_masking_installed as m; before = m()\n"
+        "from grassroots.privacy.logging_filter import log_masking_installed as m; before = m()\n"
         "from grassroots.app import create_app; from grassroots.config import Settings\n"
         f"create_app(Settings(data_dir={str(tmp_path)!r}, database_url={url!r}))\n"
         "print(before, m())"
@@ -119,8 +119,9 @@ def test_create_app_installs_masking(fresh_engine: Engine, tmp_path):
 
 def test_cli_installs_masking():
     out = _python(
-        "import sys; from grassroots import cli; from grassroots.logging_filter import "
-        "log_masking_installed as m; before = m(); sys.argv = ['grassroots', '--help']\n"
+        "import sys; from grassroots.cli import main as cli; "
+        "from grassroots.privacy.logging_filter import log_masking_installed as m; "
+        "before = m(); sys.argv = ['grassroots', '--help']\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
         "print(before, m())"
     ).splitlines()[-1]

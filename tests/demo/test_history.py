@@ -20,7 +20,7 @@ from grassroots.calendar.today import china_today
 from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.workflow.transitions import replay
 from grassroots.db import make_engine, upgrade_schema
-from grassroots.demo.history_plan import SPRING_FESTIVAL
+from grassroots.demo.history.plan import SPRING_FESTIVAL
 from tests.demo.conftest import CASES as SMALL
 from tests.demo.conftest import TODAY, DemoHistories, build_small_history
 

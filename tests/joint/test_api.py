@@ -8,7 +8,7 @@ from sqlalchemy import select
 from grassroots.audit.models import AuditEntry
 from grassroots.cases.models import Case
 from grassroots.joint.models import JointMessage, JointTask
-from grassroots.sealed_columns import sealed_columns
+from grassroots.privacy.sealed_columns import sealed_columns
 from tests.cases.conftest import act
 from tests.joint.conftest import CO_TOWNSHIP
 

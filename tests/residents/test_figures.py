@@ -18,7 +18,8 @@ from grassroots.config import Settings
 from grassroots.residents.actions import do_rate, do_report
 from grassroots.residents.pow import issue, solve
 from grassroots.residents.schemas import RatingIn, ReportIn
-from grassroots.stats import aggregates, metrics, recount
+from grassroots.stats import aggregates, recount
+from grassroots.stats.figures import metrics
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats.conftest import COUNTY, QINGSHI, assert_agree, nonzero

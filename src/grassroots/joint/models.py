@@ -16,7 +16,7 @@ from grassroots.accounts.models import User
 from grassroots.db import Base, UTCDateTime, utcnow
 from grassroots.geo.models import Jurisdiction, Unit
 from grassroots.joint.sealing import JOINT_USAGE
-from grassroots.sealed_columns import register as register_sealed
+from grassroots.privacy.sealed_columns import register as register_sealed
 
 
 class JointTask(Base):

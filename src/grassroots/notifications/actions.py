@@ -19,10 +19,10 @@ from grassroots.audit.actions import record_audit
 from grassroots.crypto import keyring
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
-from grassroots.notifications.contact import open_address, seal_address
+from grassroots.notifications.delivery.contact import open_address, seal_address
+from grassroots.notifications.delivery.outbox import SECRET_FIELD, queue_deliveries
 from grassroots.notifications.kinds import KINDS, PARAMS
 from grassroots.notifications.models import Channel, Notification, Subscription
-from grassroots.notifications.outbox import SECRET_FIELD, queue_deliveries
 from grassroots.notifications.schemas import ChannelChange, ChannelIn, SubscriptionIn
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

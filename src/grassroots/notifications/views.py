@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from grassroots.notifications.contact import mask_address, open_address
+from grassroots.notifications.delivery.contact import mask_address, open_address
 from grassroots.notifications.kinds import kind_label, notice_text
 from grassroots.notifications.models import Channel, Delivery, Notification, Subscription
 from grassroots.notifications.schemas import ChannelOut, DeliveryOut, NoticeOut, SubscriptionOut

@@ -26,7 +26,7 @@ from grassroots.errors import Problem
 from grassroots.geo.address import grid_named_in
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.leads.sealing import new_receipt_code, receipt_hash
-from grassroots.notifications.direct import queue_direct, sms_channel
+from grassroots.notifications.delivery.direct import queue_direct, sms_channel
 from grassroots.residents import queries as q
 from grassroots.residents.consent import CONSENT_VERSION
 from grassroots.residents.models import PublicRating, PublicReport

@@ -23,8 +23,8 @@ from grassroots.reports.content.formatting import (
 from grassroots.reports.content.joint import joint_text
 from grassroots.reports.content.leads import leads_text
 from grassroots.reports.office.excel import attachment_title
-from grassroots.stats.derived import comparable, on_time_concluded
-from grassroots.stats.metrics import BY_KEY
+from grassroots.stats.figures.derived import comparable, on_time_concluded
+from grassroots.stats.figures.metrics import BY_KEY
 from grassroots.stats.queries import Dashboard
 
 NOT_APPLICABLE = "不适用（同同比）"

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
 from grassroots.joint.figures import JointFigures, joint_figures
-from grassroots.leads.figures import FiguresOut, period_figures
+from grassroots.leads.reporting.figures import FiguresOut, period_figures
 from grassroots.stats import aggregates
-from grassroots.stats.derived import Rules, comparable, derived_values, on_time_concluded
-from grassroots.stats.grids import GridRow, grid_rows
-from grassroots.stats.metrics import BY_KEY, Counters, change
+from grassroots.stats.figures.derived import Rules, comparable, derived_values, on_time_concluded
+from grassroots.stats.figures.grids import GridRow, grid_rows
+from grassroots.stats.figures.metrics import BY_KEY, Counters, change
 from grassroots.stats.periods import Period
 from grassroots.stats.queries import Dashboard, Values, children_of, dashboard, scope_of
 

@@ -7,7 +7,7 @@ the title and header rows repeated on every page (print titles).
 
 Values, not formulas (readers and tests see the figures without a spreadsheet engine); rates
 are numbers formatted as percentages, "—" where the denominator is zero. Every cell goes
-through grassroots.spreadsheet.safe_cell: names typed by people (categories, jurisdictions,
+through grassroots.office.spreadsheet.safe_cell: names typed by people (categories, jurisdictions,
 units) never become formulas.
 """
 
@@ -24,10 +24,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from grassroots.leads.figures import Figure, FiguresOut
+from grassroots.leads.reporting.figures import Figure, FiguresOut
+from grassroots.office.spreadsheet import safe_cell
 from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, ReportData, Row
 from grassroots.reports.content.formatting import DASH, chinese_date
-from grassroots.spreadsheet import safe_cell
 
 Getter = Callable[[Row], Any]
 
