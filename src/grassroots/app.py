@@ -45,6 +45,8 @@ from grassroots.geo import pages as geo_pages
 from grassroots.geo.posts import api as grid_posts_api
 from grassroots.geo.posts import pages as grid_posts_pages
 from grassroots.i18n import install_locale
+from grassroots.joint import api as joint_api
+from grassroots.joint import pages as joint_pages
 from grassroots.leads import api as leads_api
 from grassroots.leads import pages as leads_pages
 from grassroots.leads.found import api as found_leads_api
@@ -86,13 +88,13 @@ API_MODULES = (
     intake_api, dictionary_api, geo_api, grid_posts_api, stats_api, audit_api, parties_api,
     listing_api, cases_api, calendar_api, deadlines_api, links_api, accounts_api, users_api,
     reports_api, queues_api, editing_api, notifications_api, leads_api, public_leads_api,
-    rounds_api, roster_api, found_leads_api, residents_api, attachments_api,
+    rounds_api, roster_api, found_leads_api, residents_api, attachments_api, joint_api,
 )  # fmt: skip
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
     agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
     accounts_pages, reports_pages, editing_pages, notifications_pages, rounds_pages,
-    roster_pages, leads_pages, found_leads_pages, residents_pages, pwa,
+    roster_pages, leads_pages, found_leads_pages, residents_pages, pwa, joint_pages,
 )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
 from grassroots.hotline import models as hotline_models
+from grassroots.joint import models as joint_models
 from grassroots.leads import models as leads_models
 from grassroots.leads.reporting import tallies as leads_tallies
 from grassroots.ledgers import models as ledgers_models
@@ -38,6 +39,7 @@ __all__ = [
     "grid_post_models",
     "hotline_models",
     "intake_models",
+    "joint_models",
     "leads_models",
     "leads_tallies",
     "ledgers_models",

@@ -426,6 +426,44 @@ def _attachment(session: Session, values: dict[str, str]) -> str:
     return str(rows[0].id)
 
 
+def _joint(session: Session, actor: User, case: Any, inside: bool) -> str:
+    """Make `case` a joint case (shared as co with another township); inside the actor's
+    scope it is assigned to them, so that they handle it. None: the absent code."""
+    from grassroots.cases.models import CaseShare
+    from grassroots.scope import current_jurisdiction
+
+    if case is None:
+        return ABSENT_CASE
+    if inside:
+        case.assignee_id = actor.id
+    place = current_jurisdiction(session, "990101003000")
+    case.shares.append(CaseShare(jurisdiction=place, role="co"))
+    session.commit()
+    return str(case.code)
+
+
+def _joint_task(session: Session, actor: User, values: dict[str, str]) -> str:
+    """A task of the joint case in the path given to the actor's own post, or an absent id."""
+    from grassroots.cases.models import Case
+    from grassroots.joint.models import JointTask
+    from grassroots.joint.sealing import seal
+
+    case = session.scalar(select(Case).where(Case.code == values.get("code", "")))
+    if case is None:
+        return ABSENT_ID
+    task = JointTask(case_id=case.id, jurisdiction_id=actor.jurisdiction_id,
+                     text_enc=seal("task", "矩阵任务"), created_by_id=actor.id)  # fmt: skip
+    session.add(task)
+    session.commit()
+    return str(task.id)
+
+
+JOINT = Sample(
+    lambda s, u, _v: _joint(s, u, case_inside(s, u), inside=True),
+    lambda s, u, _v: _joint(s, u, case_outside(s, u), inside=False),
+)
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -470,6 +508,7 @@ SAMPLES: dict[str, Sample] = {
     "seq": fixed("1"),  # the one matter of a sample round
     # a case's attachment: one in the case of the same path (inside or beyond the scope)
     "attachment_id": Sample(lambda s, _u, v: _attachment(s, v), lambda s, _u, v: _attachment(s, v)),
+    "task_id": Sample(_joint_task),  # a joint case's task (its case is the scoped part)
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -487,6 +526,20 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/api/v1/townships/{code}/roster", "code"): Sample(
         lambda s, u, _v: _township(s, u, True), lambda s, u, _v: _township(s, u, False)
     ),
+    # joint cases (联调): a case in the actor's scope made joint and assigned to them
+    **{
+        (path, "code"): JOINT
+        for path in (
+            "/api/v1/joint/{code}",
+            "/api/v1/joint/{code}/messages",
+            "/api/v1/joint/{code}/tasks",
+            "/api/v1/joint/{code}/tasks/{task_id}/done",
+            "/joint/{code}",
+            "/joint/{code}/messages",
+            "/joint/{code}/tasks",
+            "/joint/{code}/tasks/{task_id}/done",
+        )
+    },
     # grid posts: {code} is a grid, in the actor's subtree or beyond it
     **{
         (path, "code"): Sample(grid_inside, grid_outside)
@@ -522,6 +575,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/roster/{username}/phone"): {"phone": "13800138000"},
     ("POST", "/api/v1/roster/{username}/phone/reveal"): {"reason": "矩阵测试查看"},
     ("POST", "/api/v1/roster/{username}/trainings"): {"held_on": "2026-03-02", "title": "培训"},
+    ("POST", "/api/v1/joint/{code}/messages"): {"text": "矩阵测试留言"},
+    # a side that is not the case's: 422 for every handler (the lead check comes after)
+    ("POST", "/api/v1/joint/{code}/tasks"): {"side": "j:990101999000", "text": "矩阵任务"},
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {

@@ -89,6 +89,9 @@ LOGIN = "conftest.py::log_in"
 E = "test_every_button_browser.py::"
 # button key → the browser test (file::function) that presses it.
 PRESSED_BY: dict[str, str] = {
+    "post /joint/{case}/tasks | 添加分工": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
+    "post /joint/{case}/messages | 发送": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
+    "post /joint/{case}/tasks/{id}/done | 标记完成": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
     "get /leads | 筛选": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
     "post /leads/new | 接收": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
     "post /leads/{lead}/act/assign | 提交: 分流派遣": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
