@@ -1,7 +1,7 @@
 """Joint cases (联调): each side's tasks and the handlers' message thread (issue 19)
 
 Revision ID: 0031_joint_thread
-Revises: 0031_ledger_import
+Revises: 0031_field_attachments
 Create Date: 2026-12-07
 
 Two new tables; their free text is sealed under the keyring's "joint" usage.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0031_joint_thread"
-down_revision: str | None = "0031_ledger_import"
+down_revision: str | None = "0031_field_attachments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
