@@ -50,6 +50,7 @@ from grassroots.notifications.kinds import kind_label, notice_text
 from grassroots.notifications.models import Channel, Delivery, Notification, Subscription
 
 DUE_STATES = ("pending", "failed")
+RETRYABLE = ("failed", "gave_up")  # an administrator may send these again (重试)
 MAX_WAIT = timedelta(hours=1)
 LEASE = timedelta(minutes=5)  # longer than any one send (channels.TIMEOUT_SECONDS)
 SECRET_FIELD = "notification_channel.secret"  # noqa: S105  (the sealing field name)
