@@ -199,7 +199,7 @@ def case_row(
         "accept_due": due, "clock_started_on": today, "clock_due_on": due,
         "clock_yellow_on": clk.yellow_from(cal, today, due), "outcome_note": "",
         "escalation_count": 0, "reopen_count": 0, "missed_deadlines": 0, "version": 1,
-        "assignee_id": place.worker.id if place.worker else None, "spam": False,
+        "assignee_id": place.worker.id if place.worker else None,
     }  # fmt: skip
 
 

@@ -24,6 +24,7 @@ read applies from the next intake on.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -40,12 +41,14 @@ from sqlalchemy import (
     case,
     func,
     insert,
+    literal,
     select,
     union_all,
 )
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
@@ -275,8 +278,29 @@ def _insert_all_postgresql(
     return int(row[0]), str(row[2])
 
 
-def _values(table: Table, prefix: str, columns: tuple[str, ...]) -> dict[str, Any]:
-    return {c: bindparam(f"{prefix}{c}", type_=table.c[c].type) for c in columns}
+def insert_values(table: Table, prefix: str, columns: tuple[str, ...]) -> dict[str, Any]:
+    """The values of an INSERT inside the statement below: a parameter for each given column
+    and, for each column left out, its default (omitted_defaults). SQLAlchemy applies column
+    defaults to a top-level INSERT only: inside a CTE it names a left-out column with a NULL
+    parameter, and a NOT NULL column with a default fails."""
+    given = {c: bindparam(f"{prefix}{c}", type_=table.c[c].type) for c in columns}
+    left_out = omitted_defaults(table, columns)
+    return {c: literal(v, type_=table.c[c].type) for c, v in left_out.items()} | given
+
+
+def omitted_defaults(table: Table, given: Iterable[str]) -> dict[str, Any]:
+    """The scalar default of each column of `table` that `given` leaves out and that has one:
+    what a plain INSERT writes there. A left-out column whose default is computed (a function,
+    a SQL expression) is refused: the caller's rows must give it."""
+    named = set(given)
+    values: dict[str, Any] = {}
+    for column in table.c:
+        if column.key in named or column.default is None:
+            continue
+        if not isinstance(column.default, ScalarElementColumnDefault):
+            raise ValueError(f"{table.name}.{column.key}: its default is computed, give a value")
+        values[column.key] = column.default.arg
+    return values
 
 
 @lru_cache(maxsize=64)
@@ -285,21 +309,22 @@ def _all_in_one(
     stats: tuple[tuple[str, tuple[str, ...]], ...],
 ) -> Select[Any]:  # fmt: skip
     code = select(_next_code().c.code).scalar_subquery()
-    new_case = insert(CASE_TABLE).values(_values(CASE_TABLE, "c_", case_cols) | {"code": code})
+    new_case = insert(CASE_TABLE).values(
+        insert_values(CASE_TABLE, "c_", case_cols) | {"code": code}
+    )
     new_case_cte = new_case.returning(CASE_TABLE.c.id).cte("new_case")
     case_id = select(new_case_cte.c.id).scalar_subquery()
-    event = _values(EVENT_TABLE, "e_", event_cols) | {"case_id": case_id}
+    event = insert_values(EVENT_TABLE, "e_", event_cols) | {"case_id": case_id}
     ctes = [insert(EVENT_TABLE).values(event).cte("new_event")]
     if n:  # INSERT … SELECT … UNION ALL: ids in the parties' order (multi-VALUES is not cached)
-        rows = [
-            select(*_values(PARTY_TABLE, f"p{i}_", party_cols).values(), case_id) for i in range(n)
-        ]
+        values = [insert_values(PARTY_TABLE, f"p{i}_", party_cols) for i in range(n)]
+        rows = [select(*v.values(), case_id) for v in values]
         source = rows[0] if n == 1 else union_all(*rows)
-        parties = insert(PARTY_TABLE).from_select([*party_cols, "case_id"], source)
+        parties = insert(PARTY_TABLE).from_select([*values[0], "case_id"], source)
         ctes.append(parties.cte("new_parties"))
     for i, (table_name, counters) in enumerate(stats):
         table = STATS_TABLES[table_name]
-        upsert = pg_insert(table).values(_values(table, f"s{i}_", tuple(table.c.keys())))
+        upsert = pg_insert(table).values(insert_values(table, f"s{i}_", tuple(table.c.keys())))
         upsert = upsert.on_conflict_do_update(
             index_elements=list(KEY_COLUMNS[table_name]),
             set_={c: table.c[c] + upsert.excluded[c] for c in counters},
@@ -339,10 +364,12 @@ def _detached_case(plan: Plan, code: str) -> Any:
     h = plan.holder
     holder = SimpleNamespace(id=h.id, code=h.code, name=h.name, level=h.level)
     parties = [SimpleNamespace(**p) for p in plan.party_rows]
-    return SimpleNamespace(
-        **plan.case_row, code=code, id=None, holder=holder, parties=parties, unit=None,
-        unit_id=None, assignee=plan.assignee, accepted_at=None, resolved_at=None,
-        closed_at=None, resolve_due=None, follow_up_due=None, suspended_at=None, outcome=None,
-        resolved_level=None, satisfaction=None, performance=None, performance_route=None,
-        duplicate_of_id=None, resident_rating=None,
-    )  # fmt: skip
+    later = dict.fromkeys(LATER, None)  # set by the actions after registration
+    stored = omitted_defaults(CASE_TABLE, plan.case_row) | later | plan.case_row
+    return SimpleNamespace(**stored, code=code, id=None, holder=holder, parties=parties,
+                           unit=None, assignee=plan.assignee)  # fmt: skip
+
+
+LATER = ("unit_id", "accepted_at", "resolved_at", "closed_at", "resolve_due", "follow_up_due",
+         "suspended_at", "outcome", "resolved_level", "satisfaction", "performance",
+         "performance_route", "duplicate_of_id", "resident_rating")  # fmt: skip
