@@ -15,11 +15,11 @@ from grassroots.calendar.today import china_today
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_register, run_action
 from grassroots.config import Settings
+from grassroots.reports.content.data import gather
+from grassroots.reports.office.excel import render_xlsx
 from grassroots.residents.actions import do_rate, do_report
 from grassroots.residents.pow import issue, solve
 from grassroots.residents.schemas import RatingIn, ReportIn
-from grassroots.reports.content.data import gather
-from grassroots.reports.office.excel import render_xlsx
 from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, metrics, recount
 from grassroots.stats.derived import Rules

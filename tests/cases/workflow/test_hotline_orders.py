@@ -176,8 +176,8 @@ def test_the_report_counts_returns_and_reassignments_by_the_day_taken(
     township = b.township_code[:9]  # type: ignore[index]
     for order, units in ((b, ("mediation", "police")), (c, ("mediation",))):
         for unit in units:
-            order = _do(session, users, "zhao", order, "reassign",
-                        s.Reassign(unit_code=f"{township}-{unit}", reason="职责调整"), THU)  # fmt: skip
+            moved = s.Reassign(unit_code=f"{township}-{unit}", reason="职责调整")
+            order = _do(session, users, "zhao", order, "reassign", moved, THU)
     _do(session, users, "zhao", c, "return_order", RETURN, date(2026, 11, 6))
     county = Scope("county", COUNTY)
     assert order_counts(session, county, parse_period("2026-11")) == {
