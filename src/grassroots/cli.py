@@ -29,6 +29,7 @@ from grassroots.geo.cli import app as geo_app
 from grassroots.hotline.cli import app as hotline_app
 from grassroots.jobs_cli import app as jobs_app
 from grassroots.leads.cli import app as leads_app
+from grassroots.ledgers.cli import app as ledger_app
 from grassroots.logging_filter import install_log_masking
 from grassroots.open311.cli import app as open311_app
 from grassroots.parties.cli import app as keys_app
@@ -52,6 +53,7 @@ app.add_typer(geo_app, name="geo")
 app.add_typer(leads_app, name="leads")
 app.add_typer(open311_app, name="open311")
 app.add_typer(hotline_app, name="hotline")
+app.add_typer(ledger_app, name="ledger")
 app.command("report")(report_command)
 
 

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     public_intake_level: Literal["village", "township", "county"] = "village"
     public_reopen_days: int = Field(default=15, ge=0, le=365)
     public_pow_bits: int = Field(default=16, ge=0, le=24)
+    # Adaptive difficulty (docs/public.md): above this many reports from everyone within the
+    # global limit's window, one more bit per doubling of that count, at most max_bits.
+    public_pow_max_bits: int = Field(default=20, ge=0, le=24)
+    public_pow_calm_reports: int = Field(default=30, ge=1)
     public_pow_ttl_seconds: int = Field(default=900, ge=30, le=86400)
     # The webhook channel (notification_channel.name) of the county's SMS gateway: the
     # receipt code by SMS when a resident asks for it; "" offers no SMS.

@@ -15,6 +15,7 @@ from grassroots.geo.posts import models as grid_post_models
 from grassroots.hotline import models as hotline_models
 from grassroots.leads import models as leads_models
 from grassroots.leads import tallies as leads_tallies
+from grassroots.ledgers import models as ledgers_models
 from grassroots.notifications import models as notification_models
 from grassroots.open311 import models as open311_models
 from grassroots.ratelimit import models as ratelimit_models
@@ -37,6 +38,7 @@ __all__ = [
     "intake_models",
     "leads_models",
     "leads_tallies",
+    "ledgers_models",
     "notification_models",
     "open311_models",
     "ratelimit_models",

@@ -97,6 +97,9 @@ def find_leaks(lines: Iterable[str], values: Iterable[str]) -> Iterator[tuple[in
 class PersonalDataWatch:
     def __init__(self) -> None:
         self.values: set[str] = set(SEEDED_VALUES)
+        # which sealed field (or "seeded", "blind index of …") each value was first seen as:
+        # a leak report names the field, so a failing run is diagnosable from its last lines
+        self.fields: dict[str, str] = dict.fromkeys(SEEDED_VALUES, "seeded")
         self.handler = CapturingHandler(
             Path(tempfile.mkdtemp(prefix="grassroots-logs-")) / "captured.log"
         )
@@ -116,16 +119,18 @@ class PersonalDataWatch:
 
     def _watch_plaintexts(self) -> None:
         """Remember every clear value sealed or indexed during the run (behaviour unchanged)."""
-        values = self.values
+        values, fields = self.values, self.fields
         encrypt, blind_index = Keyring.encrypt, Keyring.blind_index
         self._originals = {"encrypt": encrypt, "blind_index": blind_index}
 
         def watched_encrypt(ring: Keyring, field: str, plain: str) -> bytes:
             values.add(plain)
+            fields.setdefault(plain, field)
             return encrypt(ring, field, plain)
 
         def watched_blind_index(ring: Keyring, field: str, plain: str) -> str:
             values.add(plain)
+            fields.setdefault(plain, f"blind index of {field}")
             return blind_index(ring, field, plain)
 
         Keyring.encrypt = watched_encrypt  # type: ignore[method-assign]
@@ -147,6 +152,16 @@ class PersonalDataWatch:
         self.handler.file.flush()
         with self.handler.path.open(encoding="utf-8") as f:
             return list(find_leaks(f, self.values))
+
+    def leak_context(self, line_number: int, value: str) -> str:
+        """The start of the leaking line with the value blotted out: which logger and which
+        statement or request, without repeating the value."""
+        with self.handler.path.open(encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                if number == line_number:
+                    blotted = re.sub(re.escape(value), "<LEAK>", line, flags=re.IGNORECASE)
+                    return blotted.strip()[:240]
+        return ""
 
 
 WATCH_KEY = pytest.StashKey[PersonalDataWatch]()
@@ -177,7 +192,17 @@ def _report(watch: PersonalDataWatch) -> dict[str, Any]:
     return {
         "lines": watch.handler.lines,
         "values": sorted(watch.values),
-        "leaks": [(f"{watch.handler.path}:{n}", mask_phone(v)) for n, v in watch.leaks],
+        "leak_count": len(watch.leaks),
+        "leaks": [
+            (
+                f"{watch.handler.path}:{n}",
+                mask_phone(v),
+                watch.fields.get(v, "?"),
+                len(v),
+                watch.leak_context(n, v),
+            )
+            for n, v in watch.leaks[:20]
+        ],
     }
 
 
@@ -207,18 +232,24 @@ def _reports(config: pytest.Config) -> list[dict[str, Any]]:
     return [_report(config.stash[WATCH_KEY]), *config.stash[WORKERS_KEY]]
 
 
+@pytest.hookimpl(trylast=True)  # after the slowest-tests list: the last lines CI shows
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     reports = _reports(terminalreporter.config)
     leaks = [leak for r in reports for leak in r["leaks"]]
+    found = sum(r["leak_count"] for r in reports)
     lines = sum(r["lines"] for r in reports)
     values = len({v for r in reports for v in r["values"]})
     processes = f" in {len(reports) - 1} workers" if len(reports) > 1 else ""
     terminalreporter.write_sep(
         "-",
         f"personal data in logs: {lines} log lines captured{processes}, "
-        f"{values} clear values watched, {len(leaks)} found",
+        f"{values} clear values watched, {found} found",
         red=bool(leaks),
         green=not leaks,
     )
-    for where, masked in leaks[:20]:
-        terminalreporter.write_line(f"  {where} holds {masked} (masked here)", red=True)
+    for where, masked, field, length, context in leaks[:20]:
+        terminalreporter.write_line(
+            f"  {where} holds {masked} ({length} characters, sealed as {field}; masked here)",
+            red=True,
+        )
+        terminalreporter.write_line(f"    {context}", red=True)

@@ -26,9 +26,10 @@ from grassroots.cases.workflow.closing import do_follow_up
 from grassroots.cases.workflow.routing import do_assign
 from grassroots.config import get_settings
 from grassroots.db import make_session_factory, utcnow, writer_engine
+from grassroots.errors import Problem
 from grassroots.hotline.models import HotlineOrder
 from grassroots.jobs import run_jobs
-from grassroots.notifications.actions import do_create_channel
+from grassroots.notifications.actions import do_create_channel, do_mark_all_read
 from grassroots.notifications.models import Delivery
 from grassroots.notifications.schemas import ChannelIn
 from tests.hotline.test_hotline import _json, county, orders, run  # noqa: F401 (fixture)
@@ -98,9 +99,11 @@ def test_the_reply_reaches_a_failing_platform_once_it_recovers(
     t0 = utcnow() + timedelta(minutes=1)
     assert _jobs(county, t0)["hotline_replies"]["queued"] == 0  # nothing has ended yet
     _act(county, first)
-    ran = _jobs(county, t0)
-    assert ran["hotline_replies"]["queued"] == 1 and ran["notification_outbox"]["failed"] == 1
     key = f"hotline_reply:{first}"
+    # Queued by the resolving action itself, in its transaction: no job has run yet.
+    assert _deliveries(county) == [("pending", 0, key)]
+    ran = _jobs(county, t0)  # the sweep finds nothing more to queue; the outbox sends
+    assert ran["hotline_replies"]["queued"] == 0 and ran["notification_outbox"]["failed"] == 1
     assert _deliveries(county) == [("failed", 1, key)]
     # Again at once: nothing new to queue, and the retry is not due before the backoff.
     ran = _jobs(county, t0)
@@ -120,9 +123,10 @@ def test_the_reply_reaches_a_failing_platform_once_it_recovers(
     assert reply["办结时间"] and reply["要求反馈时间"] == "2026-10-16"
     # The follow-up's rating changes the reply: the same order's delivery goes out again.
     _act(county, first, follow_up=True)
+    assert _deliveries(county) == [("pending", 0, key)]  # re-queued by the follow-up itself
     t1 = t0 + timedelta(minutes=10)
     ran = _jobs(county, t1)
-    assert ran["hotline_replies"]["queued"] == 1 and ran["notification_outbox"]["sent"] == 1
+    assert ran["hotline_replies"]["queued"] == 0 and ran["notification_outbox"]["sent"] == 1
     assert _deliveries(county) == [("sent", 1, key)]  # one row per order number
     assert platform.bodies()[-1]["群众评价"] == "基本满意"
     assert platform.requests[-1][0]["Idempotency-Key"] == first
@@ -172,3 +176,66 @@ def test_a_merged_order_is_answered_with_its_primary_case(county: Engine, tmp_pa
     merged = next(r for r in replies if r["工单编号"] == second)
     assert merged["案件编号"] == primary_code and "合并办理" in merged["办理结果"]
     assert "噪音问题解决" in merged["办理结果"]
+
+
+def test_the_primary_case_ending_queues_the_merged_orders_reply_in_its_transaction(
+    county: Engine,  # noqa: F811
+    platform: Receiver,
+    tmp_path: Path,
+):
+    assert run("hotline", "import", str(_json(tmp_path / "o.json", orders(county)))).exit_code == 0
+    first, second = "GD20261009000123", "GD20261009000124"
+    with make_session_factory(writer_engine(county))() as s:
+        by_order = {o.order_no: s.get_one(Case, o.case_id) for o in s.scalars(select(HotlineOrder))}
+        zhao = s.scalars(select(User).where(User.username == "zhao")).one()
+        do_merge_cases(s, by_order[second].code, Merge(primary_code=by_order[first].code),
+                       actor=zhao)  # fmt: skip
+    assert _deliveries(county) == []  # merged, but the primary has not ended
+    _act(county, first)
+    keys = [f"hotline_reply:{first}", f"hotline_reply:{second}"]
+    assert _deliveries(county) == [("pending", 0, k) for k in keys]
+
+
+def test_a_refused_action_queues_nothing_and_an_unchanged_reply_is_not_queued_again(
+    county: Engine,  # noqa: F811
+    platform: Receiver,
+    tmp_path: Path,
+):
+    assert run("hotline", "import", str(_json(tmp_path / "o.json", orders(county)))).exit_code == 0
+    first = "GD20261009000123"
+    _act(county, first)
+    key = f"hotline_reply:{first}"
+    with make_session_factory(writer_engine(county))() as s:
+        order = s.scalars(select(HotlineOrder).where(HotlineOrder.order_no == first)).one()
+        case = s.get_one(Case, order.case_id)
+        zhao = s.scalars(select(User).where(User.username == "zhao")).one()
+        visit = FollowUp(performance="performed", satisfaction="satisfied", remaining_risk="none")
+        with pytest.raises(Problem):  # a stale version: refused, rolled back
+            do_follow_up(s, case.code, visit, actor=zhao, expected_version=case.version - 1)
+    with Session(county) as s:
+        (row,) = s.scalars(select(Delivery)).all()
+        assert (row.state, row.payload["群众评价"]) == ("pending", "")  # type: ignore[index]
+    _jobs(county, utcnow() + timedelta(minutes=1))  # the receiver's first failure
+    with make_session_factory(writer_engine(county))() as s:
+        order = s.scalars(select(HotlineOrder).where(HotlineOrder.order_no == first)).one()
+        case = s.get_one(Case, order.case_id)  # loaded, ended, its reply unchanged
+        zhao = s.scalars(select(User).where(User.username == "zhao")).one()
+        do_mark_all_read(s, zhao)  # any other commit of a session holding the case
+    assert _deliveries(county) == [("failed", 1, key)]  # not reset, not queued again
+
+
+def test_a_missing_reply_channel_never_refuses_the_action(
+    county: Engine,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+):
+    assert run("hotline", "import", str(_json(tmp_path / "o.json", orders(county)))).exit_code == 0
+    monkeypatch.setenv("GRASSROOTS_HOTLINE_REPLY_CHANNEL", "没有这个渠道")
+    get_settings.cache_clear()
+    try:
+        _act(county, "GD20261009000123")  # resolved; the sweep job reports the name
+    finally:
+        get_settings.cache_clear()
+    assert _deliveries(county) == []
+    with Session(county) as s:
+        assert s.scalars(select(Case.state).join(HotlineOrder)).all().count("resolved") == 1

@@ -32,7 +32,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.centre_staff: frozenset(
         STAFF_READ
         | LEAD_COORDINATOR
-        | {"case.register", "case.act", "party.reveal", "report.write", "roster.manage"}
+        | {
+            "case.register",
+            "case.act",
+            "party.reveal",
+            "report.write",
+            "roster.manage",
+            "ledger.import",
+        }
     ),
     Role.unit_handler: frozenset(STAFF_READ | LEAD_VERIFIER | {"case.act"}),
     Role.leader: frozenset(

@@ -2,3 +2,7 @@
 
 Docs: docs/hotline.md.
 """
+
+from grassroots.hotline import replies
+
+replies.install()

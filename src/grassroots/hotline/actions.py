@@ -19,7 +19,8 @@ from grassroots.audit.actions import record_audit
 from grassroots.calendar.today import local_date, utc
 from grassroots.cases import schemas as s
 from grassroots.cases.intake.actions import Place, locate, write_case
-from grassroots.cases.models import CaseKind, PartyRole
+from grassroots.cases.models import Case, CaseKind, PartyRole
+from grassroots.config import get_settings
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.address import grid_named_in
@@ -32,9 +33,11 @@ from grassroots.hotline.queries import (
     category_for,
     hotline_user,
     imported_numbers,
+    replies_answered_by,
     replies_owed,
 )
 from grassroots.hotline.schemas import ImportRefused, OrderIn
+from grassroots.notifications.models import Channel
 from grassroots.notifications.outbox import queue_message
 from grassroots.notifications.queries import channel_named
 from grassroots.scope import current_jurisdiction
@@ -168,24 +171,48 @@ REPLY_TOPIC = "hotline_reply"
 
 
 def do_queue_replies(session: Session, channel_name: str, now: datetime) -> dict[str, int]:
-    """Put the replies owed (办结反馈: result, time, the resident's rating) into the outbox for
-    the webhook channel `channel_name`, one delivery per 工单编号 (a changed reply — rated
-    after a follow-up, resolved again after 返工 — re-queues the same delivery; an unchanged
-    one is not sent again). One transaction with one audit row when anything was queued."""
+    """The safety sweep (job hotline_replies): put the replies owed (办结反馈: result, time,
+    the resident's rating) into the outbox for the webhook channel `channel_name`, one
+    delivery per 工单编号 (a changed reply — rated after a follow-up, resolved again after
+    返工 — re-queues the same delivery; an unchanged one is not sent again). Each action that
+    ends or changes a reply already queued it in its own transaction (hotline.replies), so
+    the sweep normally finds nothing. One transaction, one audit row when anything was queued."""
     with transaction(session):
         channel = channel_named(session, channel_name)
         if channel is None or channel.kind != "webhook":
             message = f"没有名为 {channel_name} 的 Webhook 渠道 / no webhook channel of that name"
             raise Problem(422, "no_reply_channel", message)
-        queued = unchanged = 0
-        for order, case in replies_owed(session):
-            if queue_message(session, channel, REPLY_TOPIC, order.order_no, reply(order, case),
-                             now):  # fmt: skip
-                queued += 1
-            else:
-                unchanged += 1
-            order.reply_case_version = case.version if case.id == order.case_id else None
-        if queued:
-            record_audit(session, actor=None, action="hotline.reply_queue",
-                         object_type="hotline_order", details={"queued": queued})  # fmt: skip
+        queued, unchanged = queue_owed(session, channel, replies_owed(session), now)
     return {"queued": queued, "unchanged": unchanged}
+
+
+def queue_owed(
+    session: Session, channel: Channel, owed: list[tuple[HotlineOrder, Case]], now: datetime
+) -> tuple[int, int]:
+    """Queue each order's reply (in the caller's transaction) and remember the case version
+    it answers; one audit row when anything was queued. Returns (queued, unchanged)."""
+    queued = unchanged = 0
+    for order, case in owed:
+        if queue_message(session, channel, REPLY_TOPIC, order.order_no, reply(order, case), now):
+            queued += 1
+        else:
+            unchanged += 1
+        version = case.version if case.id == order.case_id else None
+        if order.reply_case_version != version:
+            order.reply_case_version = version
+    if queued:
+        record_audit(session, actor=None, action="hotline.reply_queue",
+                     object_type="hotline_order", details={"queued": queued})  # fmt: skip
+    return queued, unchanged
+
+
+def do_queue_replies_of(session: Session, case_ids: list[int], now: datetime) -> int:
+    """Inside the writing transaction of an action (hotline.replies, before its commit): the
+    replies of the orders the cases `case_ids` answer — their own, or merged into one of
+    them — queued or re-queued when changed. Nothing while no reply channel is configured, or
+    the configured one is missing (the sweep job reports that; the action is never refused)."""
+    name = get_settings().hotline_reply_channel
+    channel = channel_named(session, name) if name and case_ids else None
+    if channel is None or channel.kind != "webhook":
+        return 0
+    return queue_owed(session, channel, replies_answered_by(session, case_ids), now)[0]

@@ -92,3 +92,16 @@ def replies_owed(session: Session, limit: int = 500) -> list[tuple[HotlineOrder,
         .limit(limit)
     )
     return _answered(session, session.execute(query).tuples().all())
+
+
+def replies_answered_by(session: Session, case_ids: list[int]) -> list[tuple[HotlineOrder, Case]]:
+    """The orders whose reply the cases `case_ids` give (their own orders, and those of the
+    cases merged into them), each with that case, when it has ended (handling_case)."""
+    merged = select(Case.id).where(Case.duplicate_of_id.in_(case_ids), Case.outcome == "merged")
+    query = (
+        select(HotlineOrder, Case)
+        .join(Case, Case.id == HotlineOrder.case_id)
+        .where(or_(HotlineOrder.case_id.in_(case_ids), HotlineOrder.case_id.in_(merged)))
+        .order_by(HotlineOrder.id)
+    )
+    return _answered(session, session.execute(query).tuples().all())

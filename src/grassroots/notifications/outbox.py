@@ -15,7 +15,8 @@ sending leaves the row leased; it is retried when the lease ends (at least once 
 a receiver may see a delivery_id twice in that case and should ignore the repeat).
 
 A delivery with a `topic` carries a message of the platform's own rather than a notice
-(queue_message: the 12345 reply, grassroots.hotline.replies): its `payload` is the JSON body,
+(queue_message: the 12345 reply, queued by grassroots.hotline.replies in the transaction of
+the action that ends the order's case): its `payload` is the JSON body,
 posted to a webhook channel signed as any delivery, with `Idempotency-Key: <dedupe_key's
 subject>`; one row per dedupe_key, re-queued in place when what it carries changes.
 """

@@ -16,7 +16,7 @@ from grassroots.i18n import gettext_for, request_locale
 from grassroots.residents import pow as proof_of_work
 from grassroots.residents import queries as q
 from grassroots.residents.actions import do_rate, do_report
-from grassroots.residents.limits import lookup_limit, report_limit, spend_proof
+from grassroots.residents.limits import lookup_limit, pow_bits, report_limit, spend_proof
 from grassroots.residents.schemas import (
     ChallengeOut,
     ProgressOut,
@@ -39,10 +39,12 @@ def _settings(request: Request) -> Settings:
 
 
 @router.get("/challenge", response_model=ChallengeOut)
-def challenge(request: Request, _limited: LookupLimited) -> ChallengeOut:
-    """工作量证明: a signed challenge; find a nonce (docs/public.md) and send the proof."""
+def challenge(request: Request, session: DbSession, _limited: LookupLimited) -> ChallengeOut:
+    """工作量证明: a signed challenge; find a nonce (docs/public.md) and send the proof. Its
+    `bits` rise with the reports of everyone (within the configured bounds)."""
     settings = _settings(request)
-    c = proof_of_work.issue(settings.public_pow_bits, settings.public_pow_ttl_seconds)
+    bits = pow_bits(session, settings)
+    c = proof_of_work.issue(bits, settings.public_pow_ttl_seconds)
     return ChallengeOut(challenge=c.challenge, bits=c.bits, signature=c.signature,
                         expires=c.expires)  # fmt: skip
 

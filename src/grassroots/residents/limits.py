@@ -5,7 +5,8 @@ table of grassroots.leads.public), so every app process shares them:
   (public_global_rate_limit: a flood from many addresses);
 - lookups and ratings per address (public_lookup_rate_limit: receipt codes are 120 bits,
   guessing is hopeless, but each try costs the database);
-- each proof of work is good for one report (its challenge is marked used here).
+- each proof of work is good for one report (its challenge is marked used here), and its
+  difficulty rises with the reports of everyone (pow_bits).
 
 A call over a limit is a 429 with Retry-After and changes nothing else.
 """
@@ -13,12 +14,14 @@ A call over a limit is a 429 with Retry-After and changes nothing else.
 from __future__ import annotations
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 
 from grassroots.accounts.authn import client_ip
 from grassroots.accounts.login.ratelimit import parse_rate, too_many_requests
 from grassroots.config import Settings
 from grassroots.errors import Problem
 from grassroots.ratelimit.actions import do_count_hit
+from grassroots.ratelimit.queries import recent_hits
 from grassroots.residents import pow as proof_of_work
 
 EVERYONE = "*"  # the client key of the global limit
@@ -52,6 +55,15 @@ def lookup_limit(request: Request) -> None:
 
 report_limit.rate_limit = "public_report"  # type: ignore[attr-defined]
 lookup_limit.rate_limit = "public_lookup"  # type: ignore[attr-defined]
+
+
+def pow_bits(session: Session, settings: Settings) -> int:
+    """Today's proof-of-work difficulty: adapted to the reports of everyone counted in the
+    global limit's window (pow.adaptive_bits)."""
+    _, window = parse_rate(settings.public_global_rate_limit)
+    recent = recent_hits(session, "public-all", EVERYONE, window)
+    calm, floor = settings.public_pow_calm_reports, settings.public_pow_bits
+    return proof_of_work.adaptive_bits(recent, calm, floor, settings.public_pow_max_bits)
 
 
 def spend_proof(request: Request, proof: str) -> None:

@@ -11,6 +11,12 @@ back:
     is ours, `bits` is at least today's setting, the challenge has not expired, and it was
     not used before (the one-use mark is a hit in the public rate-limit table).
 
+The difficulty adapts to the load (adaptive_bits): GRASSROOTS_PUBLIC_POW_BITS while the
+reports of everyone are calm, one bit more (twice the work) per doubling of their count
+above GRASSROOTS_PUBLIC_POW_CALM_REPORTS, at most GRASSROOTS_PUBLIC_POW_MAX_BITS. The bits are
+part of what is signed, so a client cannot lower them; a proof is accepted at no fewer bits
+than the floor (a challenge issued under load stays at its harder bits).
+
 16 bits cost a phone about a second (65,536 hashes on average) and a sender of thousands of
 reports that many seconds; the server checks a proof with one hash. The page's script
 (web/static/app/public.js) finds the nonce; docs/public.md documents the format for clients.
@@ -42,6 +48,16 @@ class Challenge:
 def _sign(challenge: str, bits: int) -> str:
     key = keyring().for_usage(POW_USAGE).index_key
     return hmac.new(key, f"{challenge}:{bits}".encode(), hashlib.sha256).hexdigest()
+
+
+def adaptive_bits(recent: int, calm: int, floor: int, ceiling: int) -> int:
+    """The difficulty for `recent` reports of everyone in the global window: `floor` up to
+    `calm` reports, then one bit per doubling (the smallest k with calm × 2^k ≥ recent),
+    never above `ceiling` (nor below `floor`)."""
+    if recent <= calm:
+        return floor
+    extra = ((recent - 1) // calm).bit_length()
+    return max(floor, min(floor + extra, ceiling))
 
 
 def issue(bits: int, ttl_seconds: int, now: float | None = None) -> Challenge:
