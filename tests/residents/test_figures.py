@@ -15,13 +15,18 @@ from grassroots.calendar.today import china_today
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_register, run_action
 from grassroots.config import Settings
+from grassroots.reports.content.data import gather
+from grassroots.reports.office.excel import render_xlsx
 from grassroots.residents.actions import do_rate, do_report
 from grassroots.residents.pow import issue, solve
 from grassroots.residents.schemas import RatingIn, ReportIn
+from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, recount
 from grassroots.stats.figures import metrics
+from grassroots.stats.figures.derived import Rules
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
+from tests.reports.read import sheets
 from tests.stats.conftest import COUNTY, QINGSHI, assert_agree, nonzero
 
 SETTINGS = Settings(public_pow_bits=0)
@@ -103,3 +108,15 @@ def test_a_rebuild_gives_the_same_figures(session: Session) -> None:
     maintain.rebuild(session)
     session.commit()
     assert nonzero(aggregates.counters(session, scope, period, today)) == before
+
+
+@pytest.mark.usefixtures("five")
+def test_the_workbook_gives_the_residents_ratings_beside_the_follow_up(session: Session) -> None:
+    """统计表's 合计: 回访 3, 满意 2, 66.7 %; 群众自评 3, 满意 1 (B), 33.3 % — apart."""
+    today = china_today()
+    j = current_jurisdiction(session, COUNTY)
+    assert j is not None
+    data = gather(session, j, parse_period(today.strftime("%Y-%m")), today, Rules())
+    total = sheets(render_xlsx(data))["统计表"]["合计"]
+    assert total[12:15] == [3, 2, pytest.approx(0.6667)]
+    assert total[17:20] == [3, 1, pytest.approx(0.3333)]

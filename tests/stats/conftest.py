@@ -23,10 +23,12 @@ def nonzero(by_group: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
 
 
 def assert_agree(session: Session, scope: Scope, period: Period, today: date) -> None:
-    for by_child in (False, True):
-        maintained = aggregates.counters(session, scope, period, today, by_child)
-        reference = recount.counters(session, scope, period, today, by_child)
-        assert nonzero(maintained) == nonzero(reference), (scope, period.label, by_child)
+    for kind in (None, "dispute", "request"):  # disputes and requests apart (issue 15 item 4)
+        of_kind = scope.of_kind(kind)
+        for by_child in (False, True):
+            maintained = aggregates.counters(session, of_kind, period, today, by_child)
+            reference = recount.counters(session, of_kind, period, today, by_child)
+            assert nonzero(maintained) == nonzero(reference), (of_kind, period.label, by_child)
     for group in (None, "kind", "source_code"):
         maintained = aggregates.figure_counters(session, scope, period, group)
         reference = recount.figure_counters(session, scope, period, group)

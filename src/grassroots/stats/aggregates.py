@@ -155,7 +155,7 @@ def figure_counters(
 ) -> ByGroup:
     """stats_figures summed over the scope (all categories) and the period's registration
     months, or per value of a key column (group_by: kind / source_code / township_code …)."""
-    place = Scope(scope.level, scope.code).condition(FIGURES)
+    place = Scope(scope.level, scope.code, kind=scope.kind).condition(FIGURES)
     group = FIGURES.c[group_by] if group_by else literal("")
     sums = [func.coalesce(func.sum(FIGURES.c[n]), 0).label(n) for n in FIGURE_COUNTERS]
     stmt = select(group.label("g"), *sums).where(

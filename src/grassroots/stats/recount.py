@@ -270,7 +270,9 @@ def figure_counters(
     cols = _figure_columns(session)
     key = func.coalesce(T.c[group_by], "") if group_by else literal("")
     stmt = select(key.label("g"), *(v.label(k) for k, v in cols.items()))
-    stmt = stmt.where(counted(Scope(scope.level, scope.code)), COUNTED, *_registered_in(period))
+    stmt = stmt.where(
+        counted(Scope(scope.level, scope.code, kind=scope.kind)), COUNTED, *_registered_in(period)
+    )
     if group_by:
         stmt = stmt.group_by(key)
     return _run(session, stmt, list(cols))

@@ -1,4 +1,5 @@
-"""Which cases a statistic covers: a jurisdiction subtree, optionally one category."""
+"""Which cases a statistic covers: a jurisdiction subtree, optionally one category and one
+kind (矛盾纠纷 / 诉求)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ class Scope:
     level: str  # province / city / county / township / village
     code: str
     category: str | None = None
+    kind: str | None = None  # dispute / request (issue 15 item 4); None: both
+
+    def of_kind(self, kind: str | None) -> Scope:
+        return Scope(self.level, self.code, self.category, kind)
 
     @property
     def child_level(self) -> str | None:
@@ -35,13 +40,10 @@ class Scope:
         rollup: on aggregate tables, the all-categories row's code: used when no category
         is chosen; rows per category are then left out (they are counted in the roll-up)."""
         c = table.c if hasattr(table, "c") else table
+        place = self._place(c) if self.kind is None else and_(self._place(c), c.kind == self.kind)
         if rollup is not None and not self.category:
-            return and_(self._place(c), c["category_code"] == rollup)
-        return (
-            self._place(c)
-            if not self.category
-            else and_(self._place(c), c["category_code"] == self.category)
-        )
+            return and_(place, c["category_code"] == rollup)
+        return place if not self.category else and_(place, c["category_code"] == self.category)
 
     def _place(self, c: Any) -> ColumnElement[bool]:
         if self.level in LEVEL_COLUMN:

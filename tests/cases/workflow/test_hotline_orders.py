@@ -20,10 +20,17 @@ from grassroots.hotline.actions import do_import_orders
 from grassroots.hotline.export import reply
 from grassroots.hotline.models import HotlineOrder
 from grassroots.hotline.schemas import OrderIn
+from grassroots.reports.content.context import figures
+from grassroots.reports.content.data import gather
+from grassroots.reports.office.excel import render_xlsx
+from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, recount
+from grassroots.stats.figures.derived import Rules
 from grassroots.stats.periods import parse_period
+from grassroots.stats.queries import order_counts
 from grassroots.stats.scope import Scope
 from tests.cases.conftest import grid_in
+from tests.reports.read import sheets
 from tests.stats.conftest import COUNTY, assert_agree
 
 
@@ -156,3 +163,33 @@ def test_figures_count_a_returned_order_as_registered_only(session: Session, use
     assert_agree(session, scope, period, today)
     for day in (date(2026, 12, 31), today):
         assert recount.overdue_at(session, scope, day).get("", {}).get("overdue", 0) == 0
+
+
+def test_the_report_counts_returns_and_reassignments_by_the_day_taken(
+    session: Session, users
+) -> None:  # type: ignore[no-untyped-def]
+    """By hand: order A returned Tuesday 11-03; B reassigned twice on Thursday 11-05; C
+    reassigned once on Thursday and returned Friday 11-06. November: 退单 2 (A, C), 改派 3
+    (B twice, C once) on 2 orders; October: nothing. The Word text and the Excel sheet say so."""
+    a, b, c = (_routed(session, users, o) for o in _orders(session, users, 3))
+    _do(session, users, "sun", a, "return_order", RETURN, TUE)
+    township = b.township_code[:9]  # type: ignore[index]
+    for order, units in ((b, ("mediation", "police")), (c, ("mediation",))):
+        for unit in units:
+            moved = s.Reassign(unit_code=f"{township}-{unit}", reason="职责调整")
+            order = _do(session, users, "zhao", order, "reassign", moved, THU)
+    _do(session, users, "zhao", c, "return_order", RETURN, date(2026, 11, 6))
+    county = Scope("county", COUNTY)
+    assert order_counts(session, county, parse_period("2026-11")) == {
+        "returned": 2, "reassigned": 3, "reassigned_orders": 2}  # fmt: skip
+    assert set(order_counts(session, county, parse_period("2026-10")).values()) == {0}
+    j = current_jurisdiction(session, COUNTY)
+    assert j is not None
+    data = gather(session, j, parse_period("2026-11"), date(2026, 12, 1), Rules())
+    assert figures(data)["orders_text"] == "12345工单退单2件，改派3次（涉及工单2件）"
+    sheet = sheets(render_xlsx(data))["12345工单"]
+    assert [sheet[k][0] for k in ("退单（件）", "改派（次）", "其中改派涉及工单（件）")] == [
+        2,
+        3,
+        2,
+    ]

@@ -50,7 +50,7 @@ FIELDS: tuple[str, ...] = (
 
 RESOLVED_LEVELS = ("village", "township", "county", "city")
 
-Key = tuple[Any, ...]  # (month or day, county, township, village, category)
+Key = tuple[Any, ...]  # (month or day, county, township, village, category, kind)
 Contribution = dict[tuple[str, Key], dict[str, int]]
 
 
@@ -60,6 +60,7 @@ class Place:
     township: str
     village: str
     category: str
+    kind: str  # dispute (矛盾纠纷) / request (诉求): reported apart (issue 15 item 4)
 
 
 def month_of(day: date) -> date:
@@ -72,11 +73,12 @@ def _place(c: Mapping[str, Any], category: str | None = None) -> Place:
         c["township_code"] or "",
         c["village_code"] or "",
         category or c["category_code"],
+        c["kind"],
     )
 
 
 def _key(when: date, p: Place) -> Key:
-    return (when, p.county, p.township, p.village, p.category)
+    return (when, p.county, p.township, p.village, p.category, p.kind)
 
 
 def cohort_counters(c: Mapping[str, Any], days: WorkdayIndex) -> dict[str, int]:

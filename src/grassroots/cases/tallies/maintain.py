@@ -80,16 +80,17 @@ TABLES: dict[str, Table] = {
 _CALENDAR_KEY = "grassroots.stats.workdays"
 _OLD_KEY = "grassroots.stats.stored_case_rows"
 _DEFERRED_KEY = "grassroots.stats.deferred"
+_PLACE_KEY = ("county_code", "township_code", "village_code", "category_code", "kind")
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "cohort": ("month", "county_code", "township_code", "village_code", "category_code"),
-    "due": ("month", "county_code", "township_code", "village_code", "category_code"),
-    "open": ("due_day", "county_code", "township_code", "village_code", "category_code"),
-    "open_month": ("month", "county_code", "township_code", "village_code", "category_code"),
+    "cohort": ("month", *_PLACE_KEY),
+    "due": ("month", *_PLACE_KEY),
+    "open": ("due_day", *_PLACE_KEY),
+    "open_month": ("month", *_PLACE_KEY),
     "figures": ("month", "county_code", "township_code", "village_code", "kind", "source_code"),
     "grid": ("month", "county_code", "township_code", "village_code", "grid_code"),
     "open_grid": ("due_day", "county_code", "township_code", "village_code", "grid_code"),
-    "overdue_day": ("day", "county_code", "township_code", "village_code", "category_code"),
-    "overdue_month": ("month", "county_code", "township_code", "village_code", "category_code"),
+    "overdue_day": ("day", *_PLACE_KEY),
+    "overdue_month": ("month", *_PLACE_KEY),
 }
 
 
@@ -294,14 +295,12 @@ def write_all(connection: Connection, total: Contribution, only: Iterable[str] =
     """Insert fresh aggregate rows (tables assumed empty), in batches."""
     batches: dict[str, list[dict[str, Any]]] = {name: [] for name in only}
     stored = {name: _columns_of(connection, TABLES[name].name) for name in batches}
-    for (table_name, key), counters in total.items():
-        if table_name not in batches:
-            continue
+    for (table_name, key), counters in _fold(total, stored).items():
         if table_name.startswith("open") and counters.get("open_count", 0) == 0:
             continue
         kept = {k: v for k, v in counters.items() if k in stored[table_name]}
-        row = dict(zip(KEY_COLUMNS[table_name], key, strict=True)) | kept
-        batches[table_name].append(row)
+        names = [c for c in KEY_COLUMNS[table_name] if c in stored[table_name]]
+        batches[table_name].append(dict(zip(names, key, strict=True)) | kept)
     for name, rows in batches.items():
         if not rows:
             continue
@@ -309,6 +308,19 @@ def write_all(connection: Connection, total: Contribution, only: Iterable[str] =
         target = table(TABLES[name].name, *(column(c) for c in rows[0]))
         for i in range(0, len(rows), 5000):
             connection.execute(insert(target), rows[i : i + 5000])
+
+
+def _fold(total: Contribution, stored: dict[str, set[str]]) -> Contribution:
+    """The rows of the tables in `stored`, keyed by the key columns the stored table has: a
+    migration of an older revision (before the kind column, 0031) sums the kinds together."""
+    out: Contribution = {}
+    for (table_name, key), counters in total.items():
+        if table_name not in stored:
+            continue
+        cols = KEY_COLUMNS[table_name]
+        kept = tuple(v for c, v in zip(cols, key, strict=True) if c in stored[table_name])
+        add_into(out, {(table_name, kept): counters})
+    return out
 
 
 def rebuild(session: Session, only: Iterable[str] = TABLES) -> int:
@@ -325,7 +337,7 @@ def rebuild(session: Session, only: Iterable[str] = TABLES) -> int:
     return len(total)
 
 
-_RECORD_PLACE = ("county_code", "township_code", "village_code", "category_code")
+_RECORD_PLACE = ("county_code", "township_code", "village_code", "category_code", "kind")
 
 
 def _record_parts(session: Session) -> Iterable[Contribution]:
@@ -337,8 +349,9 @@ def _record_parts(session: Session) -> Iterable[Contribution]:
     stmt = select(*place, spam, r.due, r.ended_at, r.resolved_at).select_from(r)
     stmt = stmt.join(Case, Case.id == r.case_id)
     for row in session.execute(stmt.execution_options(yield_per=20_000)):
-        c = dict(zip(_RECORD_PLACE, row[:4], strict=True)) | {"spam": row[4]}
-        yield record_contributions(c, record_changes(row[5], row[6], row[7]))
+        n = len(_RECORD_PLACE)
+        c = dict(zip(_RECORD_PLACE, row[:n], strict=True)) | {"spam": row[n]}
+        yield record_contributions(c, record_changes(*row[n + 1 :]))
 
 
 def count_record(connection: Connection, case: Case, record: Mapping[str, Any]) -> None:

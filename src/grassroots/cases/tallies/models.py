@@ -1,8 +1,8 @@
 """Maintained aggregate tables (DESIGN §5): dashboards and reports read these, never the cases.
 
 Kept exact by the flush listener in grassroots.cases.tallies.maintain, in the same
-transaction as the case change. Grain: month × village × category (the cohort and the
-deadline tables) and day × village × category for the cases still open (so that 超期数
+transaction as the case change. Grain: month × village × category × kind (the cohort and
+the deadline tables) and day × village × category × kind for the cases still open (so that 超期数
 can be counted "as of now").
 Township/village codes are '' when a case has none (the key columns are NOT NULL).
 Every case counts twice: in its category's row and in the roll-up row of category "*" (all
@@ -52,12 +52,21 @@ class _Key:
     county_code: Mapped[str] = mapped_column(String(12))
     township_code: Mapped[str] = mapped_column(String(12))
     village_code: Mapped[str] = mapped_column(String(12))
+    # dispute (矛盾纠纷) / request (诉求), the case's kind: every figure can be split by it
+    # (issue 15 item 4, migration 0031_figs_kind_split); sums over both when not chosen.
+    kind: Mapped[str] = mapped_column(String(16))
 
 
 def _key(name: str, when: str) -> tuple[Any, ...]:
     return (
         PrimaryKeyConstraint(
-            "category_code", "county_code", when, "township_code", "village_code", name=f"pk_{name}"
+            "category_code",
+            "county_code",
+            when,
+            "township_code",
+            "village_code",
+            "kind",
+            name=f"pk_{name}",
         ),
         Index(f"ix_{name}_township", "category_code", "township_code", when),
         Index(f"ix_{name}_village", "category_code", "village_code", when),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grassroots.reports.content.data import ReportData
+from grassroots.reports.content.data import KIND_NAMES, KINDS, ReportData, Row
 from grassroots.reports.content.formatting import pct
 from grassroots.stats.figures.derived import (
     CONCLUDED_DEFINITIONS,
@@ -35,6 +35,19 @@ BREAKDOWN_PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "sources_text": (
         "按来源分一段话",
         "主动排查800件，当事人申请250件，委托移送60件，12345热线35件",
+    ),
+    "kinds_text": (
+        "矛盾纠纷与群众诉求分别的化解率、按期办结率、满意率一段话",
+        "矛盾纠纷排查1016件，化解950件，化解率93.5%，按期办结率95.0%，满意率98.0%；"
+        "群众诉求受理129件，办理完成120件，办结率93.0%，按期办结率96.0%，满意率97.0%",
+    ),
+    "categories_by_kind_text": (
+        "矛盾纠纷、群众诉求各自的主要类别一段话",
+        "矛盾纠纷中较多的是邻里类300件、婚姻家庭类200件；群众诉求中较多的是……",
+    ),
+    "orders_text": (
+        "12345工单退单、改派一段话（按操作日期计）",
+        "12345工单退单3件，改派4次（涉及工单3件）",
     ),
     "satisfaction_by_outcome_text": (
         "按结果分的满意率一段话",
@@ -74,6 +87,36 @@ def _satisfaction_text(f: dict[str, int]) -> str:
     return "；".join(parts)
 
 
+def _kind_text(name: str, r: Row) -> str:
+    c, v = r.counters, r.values
+    done = "化解" if name == "矛盾纠纷" else "办理完成"
+    return (
+        f"{name}{c.get('registered', 0)}件，{done}{c.get('resolved', 0)}件，"
+        f"{'化解率' if done == '化解' else '办结率'}{pct(v['resolution_rate'])}，"
+        f"按期办结率{pct(v['on_time_rate'])}，满意率{pct(v['satisfaction_rate'])}"
+    )
+
+
+def _kinds_text(data: ReportData) -> str:
+    return "；".join(_kind_text(KIND_NAMES[k], r) for k, r in zip(KINDS, data.kinds, strict=True))
+
+
+def _categories_by_kind_text(data: ReportData, limit: int = 3) -> str:
+    parts = []
+    for kind in KINDS:
+        top = data.categories_by_kind.get(kind, [])[:limit]
+        listed = "、".join(f"{c.name}类{c.counters['registered']}件" for c in top) or "无"
+        parts.append(f"{KIND_NAMES[kind]}中较多的是{listed}")
+    return "；".join(parts)
+
+
+def _orders_text(o: dict[str, int]) -> str:
+    return (
+        f"12345工单退单{o.get('returned', 0)}件，改派{o.get('reassigned', 0)}次"
+        f"（涉及工单{o.get('reassigned_orders', 0)}件）"
+    )
+
+
 def breakdown(data: ReportData) -> dict[str, Any]:
     f, kinds, rules = data.figures, data.by_kind, data.dashboard.rules
     out: dict[str, Any] = {
@@ -88,6 +131,9 @@ def breakdown(data: ReportData) -> dict[str, Any]:
         "mass_min_people": rules.mass_min_people,
         "sources_text": _sources_text(data),
         "satisfaction_by_outcome_text": _satisfaction_text(f),
+        "kinds_text": _kinds_text(data),
+        "categories_by_kind_text": _categories_by_kind_text(data),
+        "orders_text": _orders_text(data.orders),
     }
     for name in ("pending", "terminated", "terminated_in_time", "rejected"):
         out[name] = f.get(name, 0)

@@ -17,10 +17,20 @@ from grassroots.stats.figures.derived import Rules, comparable, derived_values, 
 from grassroots.stats.figures.grids import GridRow, grid_rows
 from grassroots.stats.figures.metrics import BY_KEY, Counters, change
 from grassroots.stats.periods import Period
-from grassroots.stats.queries import Dashboard, Values, children_of, dashboard, scope_of
+from grassroots.stats.queries import (
+    Dashboard,
+    Values,
+    children_of,
+    dashboard,
+    order_counts,
+    scope_of,
+)
 
 LEVELS = ("village", "township", "county", "city")
 LEVEL_NAMES = {"village": "村级", "township": "乡镇级", "county": "县级", "city": "县以上"}
+# 矛盾纠纷 and 诉求 are reported apart (issue 15 item 4): every rate and table by kind.
+KINDS = ("dispute", "request")
+KIND_NAMES = {"dispute": "矛盾纠纷", "request": "群众诉求"}
 
 
 @dataclass
@@ -51,6 +61,9 @@ class ReportData:
     categories: list[CategoryRow] = field(default_factory=list)  # by 排查数, largest first
     figures: Counters = field(default_factory=dict)  # stats_figures over the scope
     by_kind: dict[str, Counters] = field(default_factory=dict)  # dispute / request
+    kinds: list[Row] = field(default_factory=list)  # the scope's 合计 per kind (KINDS order)
+    categories_by_kind: dict[str, list[CategoryRow]] = field(default_factory=dict)
+    orders: Counters = field(default_factory=dict)  # 12345 退单 / 改派 in the period
     by_source: dict[str, Counters] = field(default_factory=dict)  # source code → counters
     grids: list[GridRow] = field(default_factory=list)  # a village's report: per grid
     leads: FiguresOut | None = None  # lead_tally of the leads received in the period
@@ -109,13 +122,26 @@ def _village_rows(
     return out
 
 
+def _kind_rows(
+    session: Session, j: Jurisdiction, period: Period, today: date, rules: Rules
+) -> list[Row]:
+    """The scope's figures for disputes and for requests apart (每类各自的比率)."""
+    out = []
+    for kind in KINDS:
+        scope = scope_of(j).of_kind(kind)
+        cur = aggregates.counters(session, scope, period, today).get("", {})
+        ytd = aggregates.counters(session, scope, period.year_to_date(), today).get("", {})
+        out.append(_row(j.code, f"其中：{KIND_NAMES[kind]}", cur, ytd, rules))
+    return out
+
+
 def _base(
-    session: Session, d: Dashboard, base: Period, applies: bool = True
+    session: Session, d: Dashboard, base: Period, applies: bool = True, kind: str | None = None
 ) -> dict[str, Counters] | None:
     """Registrations by category in a 同比/环比 base; None when it is not compared with."""
     if not applies or not comparable(base, d.rules):
         return None
-    scope = scope_of(d.jurisdiction)
+    scope = scope_of(d.jurisdiction).of_kind(kind)
     return aggregates.counters(session, scope, base, d.today, group_by="category_code")
 
 
@@ -125,12 +151,14 @@ def _change(now: int, base: dict[str, Counters] | None, code: str) -> float | No
     return change(BY_KEY["registered"], now, base.get(code, {}).get("registered", 0))
 
 
-def _categories(session: Session, d: Dashboard) -> list[CategoryRow]:
-    scope = scope_of(d.jurisdiction)
+def _categories(session: Session, d: Dashboard, kind: str | None = None) -> list[CategoryRow]:
+    scope = scope_of(d.jurisdiction).of_kind(kind)
     p, today = d.period, d.today
     cur = aggregates.counters(session, scope, p, today, group_by="category_code")
-    before = _base(session, d, p.year_ago())
-    prev = _base(session, d, p.previous(), d.mom_applies)
+    for c in cur.values():  # 按期办结数, by setting
+        c["on_time_concluded"] = on_time_concluded(c, d.rules)
+    before = _base(session, d, p.year_ago(), kind=kind)
+    prev = _base(session, d, p.previous(), d.mom_applies, kind)
     names = {code: name for code, name in session.execute(select(Category.code, Category.name))}
     rows = [
         CategoryRow(
@@ -172,6 +200,9 @@ def gather(
     if j.level in ("county", "township"):
         data.villages = [*_village_rows(session, j, period, today, rules), totals]
     data.categories = _categories(session, d)
+    data.kinds = _kind_rows(session, j, period, today, rules)
+    data.categories_by_kind = {k: _categories(session, d, k) for k in KINDS}
+    data.orders = order_counts(session, scope_of(j), period)
     scope = scope_of(j)
     data.figures = aggregates.figure_counters(session, scope, period).get("", {})
     data.by_kind = aggregates.figure_counters(session, scope, period, "kind")

@@ -1,4 +1,5 @@
-"""Excel: 矛盾纠纷排查化解情况统计表 — per child jurisdiction, per village, category × level.
+"""Excel: 矛盾纠纷排查化解情况统计表 — per child jurisdiction (then 其中 矛盾纠纷 / 群众诉求), per
+village, category × level, by kind (分类型), 12345 退单/改派.
 
 The workbook is the report's 附件 (GB/T 9704-2012 7.3.7): each sheet opens with "附件" in
 黑体 at the top left, the title centred on the third line, then 填报单位 and 填报日期; 填报人
@@ -26,7 +27,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from grassroots.leads.reporting.figures import Figure, FiguresOut
 from grassroots.office.spreadsheet import safe_cell
-from grassroots.reports.content.data import LEVEL_NAMES, LEVELS, ReportData, Row
+from grassroots.reports.content.data import (
+    KIND_NAMES,
+    KINDS,
+    LEVEL_NAMES,
+    LEVELS,
+    ReportData,
+    Row,
+)
 from grassroots.reports.content.formatting import DASH, chinese_date
 
 Getter = Callable[[Row], Any]
@@ -67,6 +75,10 @@ COLUMNS: list[tuple[str, str, Getter, bool]] = [
     ("本期", "满意率", _rate("satisfaction_rate"), True),
     ("本期", "民转刑风险", _n("violence_risk"), False),
     ("本期", "防止民转刑", _n("violence_resolved"), False),
+    # 群众评价 (grassroots.residents): the residents' own ratings, a source of its own
+    ("本期", "群众自评数", _n("resident_rated"), False),
+    ("本期", "群众评价满意数", _n("resident_satisfied"), False),
+    ("本期", "群众评价满意率", _rate("resident_satisfaction_rate"), True),
     ("本年累计", "排查数", _ytd_n("registered"), False),
     ("本年累计", "化解数", _ytd_n("resolved"), False),
     ("本年累计", "化解率", _ytd_rate("resolution_rate"), True),
@@ -187,6 +199,64 @@ def _category_row(ws: Worksheet, r: int, name: str, c: dict[str, int], bold: boo
         _cell(ws, r, i, v, rate=(i == len(values)), bold=bold)
 
 
+KIND_HEADS = ("类型", "类别", "排查数", "化解数", "化解率", "到期数", "按期办结数", "按期办结率",
+              "回访数", "满意数", "满意率")  # fmt: skip
+
+
+def _kind_values(kind: str, name: str, c: dict[str, int]) -> list[Any]:
+    def rate(n: int, d: int) -> Any:
+        return round(n / d, 4) if d else DASH
+
+    reg, res, due, met = (c.get(k, 0) for k in ("registered", "resolved", "due",
+                                                   "on_time_concluded"))  # fmt: skip
+    asked, ok = c.get("followed_up", 0), c.get("satisfied", 0)
+    return [kind, name, reg, res, rate(res, reg), due, met, rate(met, due), asked, ok,
+            rate(ok, asked)]  # fmt: skip
+
+
+def _kind_sheet(ws: Worksheet, data: ReportData) -> None:
+    """矛盾纠纷 and 群众诉求 apart (issue 15 item 4): each kind's categories, its 小计 (the
+    kind's own rates), then 合计; docs/metrics.md."""
+    title = f"{data.jurisdiction.name}矛盾纠纷与群众诉求分类情况（{data.period.title_zh}）"
+    _head(ws, data, title, len(KIND_HEADS))
+    top = HEAD_ROWS + 1
+    for i, h in enumerate(KIND_HEADS, 1):
+        _cell(ws, top, i, h, bold=True)
+    r = top + 1
+    for kind, row in zip(KINDS, data.kinds, strict=True):
+        name = KIND_NAMES[kind]
+        for cat in data.categories_by_kind.get(kind, []):
+            _values_row(ws, r, _kind_values(name, cat.name, cat.counters), False)
+            r += 1
+        _values_row(ws, r, _kind_values(name, "小计", row.counters), True)
+        r += 1
+    _values_row(ws, r, _kind_values("合计", "", data.rows[-1].counters), True)
+    ws.column_dimensions["A"].width = ws.column_dimensions["B"].width = 14
+    _sign(ws, r + 1, len(KIND_HEADS))
+    _print_setup(ws, top)
+
+
+def _values_row(ws: Worksheet, r: int, values: list[Any], bold: bool) -> None:
+    for i, v in enumerate(values, 1):
+        _cell(ws, r, i, v, rate=isinstance(v, float), bold=bold)
+
+
+ORDER_LINES = (("returned", "退单（件）"), ("reassigned", "改派（次）"),
+               ("reassigned_orders", "其中改派涉及工单（件）"))  # fmt: skip
+
+
+def _order_sheet(ws: Worksheet, data: ReportData) -> None:
+    """12345 工单的退单与改派, counted by the day taken (docs/metrics.md)."""
+    _head(ws, data, f"{data.jurisdiction.name}12345工单退单改派情况（{data.period.title_zh}）", 2)
+    top = HEAD_ROWS + 1
+    _values_row(ws, top, ["项目", "本期"], True)
+    for r, (key, name) in enumerate(ORDER_LINES, top + 1):
+        _values_row(ws, r, [name, data.orders.get(key, 0)], False)
+    ws.column_dimensions["A"].width = 26
+    _sign(ws, top + 1 + len(ORDER_LINES), 2)
+    _print_setup(ws, top)
+
+
 GRID_HEADS = (
     ("registered", "排查数"), ("found_by_patrol", "主动发现"), ("resolved", "化解数"),
     ("resolved_in_grid", "网格（村）内化解"), ("overdue", "超期数"), ("rounds", "排查次数"),
@@ -254,12 +324,14 @@ def render_xlsx(data: ReportData) -> bytes:
     assert ws is not None
     ws.title = "统计表"
     first = "乡镇（街道）" if j.level == "county" else "单位"
-    _table(ws, data, first, data.rows)
+    _table(ws, data, first, [*data.rows, *data.kinds])  # 合计, then 其中 disputes / requests
     if data.villages:
         _table(wb.create_sheet("村（社区）"), data, "村（社区）", data.villages)
     _category_sheet(
         wb.create_sheet("类别×层级"), data, f"{j.name}矛盾纠纷分类分级化解情况（{p.title_zh}）"
     )
+    _kind_sheet(wb.create_sheet("分类型"), data)
+    _order_sheet(wb.create_sheet("12345工单"), data)
     if data.grids:
         _grid_sheet(wb.create_sheet("网格"), data)
     if data.leads is not None:

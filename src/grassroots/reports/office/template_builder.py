@@ -88,14 +88,15 @@ SECTIONS: list[tuple[str, list[str]]] = [
             "{{ concluded }}件（口径：{{ concluded_definition }}）。矛盾纠纷化解"
             "{{ disputes_resolved }}件，群众诉求办理完成{{ requests_resolved }}件。化解案件"
             "涉及金额{{ agreement_amount }}元；群体性纠纷（涉及{{ mass_min_people }}人以上）"
-            "{{ mass_disputes }}件。按来源分：{{ sources_text }}。"
+            "{{ mass_disputes }}件。按来源分：{{ sources_text }}。",
+            "分类型看：{{ kinds_text }}。12345工单中，{{ orders_text }}。"
             "各{{ child_level_name }}情况见下表。",
         ],
     ),
     (
         "二、分类分析",
         [
-            "从纠纷类型看，{{ top_categories_text }}",
+            "从纠纷类型看，{{ top_categories_text }}{{ categories_by_kind_text }}。",
             "{{ chart_categories }}",
         ],
     ),
