@@ -23,10 +23,10 @@ SEED, CASES, DAYS = 11, 200, 200
 
 
 def build_small_history(engine: Engine, today: date = TODAY, seed: int = SEED,
-                        cases: int = CASES) -> None:  # fmt: skip
+                        cases: int = CASES, days: int = DAYS) -> None:  # fmt: skip
     with Session(engine, expire_on_commit=False) as session:
         tree = build_demo_geography(session)
-        build_history(session, county_of(tree), seed, today=today, cases=cases, days=DAYS)
+        build_history(session, county_of(tree), seed, today=today, cases=cases, days=days)
 
 
 class DemoHistories:

@@ -37,7 +37,7 @@ def _build(engine: Engine, *, live_stats: bool) -> None:
     with Session(engine, expire_on_commit=False) as session:
         tree = build_demo_geography(session)
         build_history(
-            session, county_of(tree), 3, today=TODAY, cases=90, days=150, live_stats=live_stats
+            session, county_of(tree), 3, today=TODAY, cases=50, days=100, live_stats=live_stats
         )
 
 

@@ -55,6 +55,7 @@ from grassroots.notifications.delivery.contact import open_address
 from grassroots.notifications.kinds import kind_label, notice_text
 from grassroots.notifications.models import Channel, Delivery, Notification, Subscription
 
+RETRYABLE = ("failed", "gave_up")  # an administrator may send these again (重试)
 SECRET_FIELD = "notification_channel.secret"  # noqa: S105  (the sealing field name)
 OUTGOING_LOCALE = "zh_CN"
 

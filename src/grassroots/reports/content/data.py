@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
+from grassroots.joint.figures import JointFigures, joint_figures
 from grassroots.leads.reporting.figures import FiguresOut, period_figures
 from grassroots.stats import aggregates
 from grassroots.stats.figures.derived import Rules, comparable, derived_values, on_time_concluded
@@ -53,6 +54,7 @@ class ReportData:
     by_source: dict[str, Counters] = field(default_factory=dict)  # source code → counters
     grids: list[GridRow] = field(default_factory=list)  # a village's report: per grid
     leads: FiguresOut | None = None  # lead_tally of the leads received in the period
+    joint: JointFigures | None = None  # 联调 of the cases registered in the period
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -177,4 +179,5 @@ def gather(
     if j.level == "village":  # drill down to its grids (stats_grid, stats_rounds)
         data.grids = grid_rows(session, j, period, today)
     data.leads = period_figures(session, j.prefix, (period.first, period.end), today)
+    data.joint = joint_figures(session, j.prefix, (period.first, period.end))
     return data
