@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from grassroots.accounts.authn import CSRF_COOKIE, SESSION_COOKIE
 from grassroots.accounts.credentials import csrf_token_for, digest, new_session_id
 from grassroots.accounts.models import AuthSession, User
-from grassroots.app import create_app
-from grassroots.config import Settings, get_settings
+from grassroots.config import get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import make_engine, transaction, upgrade_schema, utcnow
 from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
+from tests.support.apps import app_on
 from tests.support.databases import new_database_url
 from tests.support.postgres import DROPPER, NoPostgres, postgres_server, temporary_database
 
@@ -248,13 +248,7 @@ def users(session: Session) -> dict[str, User]:
 
 @pytest.fixture
 def app(engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path, database_url=engine.url.render_as_string(False))
-    return create_app(
-        settings,
-        engine=engine,
-        read_sessions=session_factory,
-        write_sessions=session_factory,
-    )
+    return app_on(engine, session_factory, tmp_path)
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from grassroots.app import create_app
-from grassroots.config import Settings
 from grassroots.leads.models import Lead, LeadEvent
 from tests.leads.conftest import JUSTICE, LEADS, TOWNSHIP, run
+from tests.support.apps import app_on
 
 PUBLIC = "/api/v1/public/leads"
 REPORT = {
@@ -78,10 +77,8 @@ def test_receipt_codes_differ(client):
 
 def test_rate_limit_is_shared_by_two_processes(engine, session_factory, tmp_path):
     """Two apps (as two processes would be) on one database: 3 calls per address in all."""
-    settings = Settings(data_dir=tmp_path, database_url=engine.url.render_as_string(False),
-                        leads_public_rate_limit="3/600")  # fmt: skip
-    apps = [create_app(settings, engine=engine, read_sessions=session_factory,
-                       write_sessions=session_factory) for _ in range(2)]  # fmt: skip
+    apps = [app_on(engine, session_factory, tmp_path, leads_public_rate_limit="3/600")
+            for _ in range(2)]  # fmt: skip
     with TestClient(apps[0]) as one, TestClient(apps[1]) as two:
         lookup = {"receipt_code": "B" * 24}
         assert [one.post(f"{PUBLIC}/lookup", json=lookup).status_code for _ in range(2)] == [

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from shapely import from_wkb
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.geo.models import Boundary, Jurisdiction
+from grassroots.geo.models import Jurisdiction
 from grassroots.open311.actions import do_create_key
-from tests.cases.conftest import grid_in
+from tests.support.places import grid_of, point_inside
 
 
 @pytest.fixture
@@ -22,17 +20,12 @@ def api_key(session: Session) -> str:
 
 @pytest.fixture
 def grid(session: Session, users: dict[str, User]) -> Jurisdiction:
-    code = grid_in(session, users["wang"])
-    return session.scalars(
-        select(Jurisdiction).where(Jurisdiction.code == code, Jurisdiction.valid_to.is_(None))
-    ).one()
+    return grid_of(session, users["wang"])
 
 
 @pytest.fixture
 def point(session: Session, grid: Jurisdiction) -> tuple[float, float]:
-    wkb = session.scalars(select(Boundary.wkb).where(Boundary.jurisdiction_id == grid.id)).one()
-    inside = from_wkb(wkb).representative_point()
-    return inside.y, inside.x
+    return point_inside(session, grid)
 
 
 @pytest.fixture

@@ -11,11 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from grassroots.app import create_app
 from grassroots.audit.models import AuditEntry
-from grassroots.config import Settings
 from grassroots.open311.models import Open311Client
 from tests.accounts.test_cli import cli_db, run  # noqa: F401  (the committed CLI database)
+from tests.support.apps import app_on
 
 V2 = "/open311/v2"
 
@@ -29,13 +28,7 @@ def test_the_body_limit_applies(client, spec_example):
 def test_the_rate_limit_applies(
     engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    settings = Settings(
-        data_dir=tmp_path, database_url=engine.url.render_as_string(False),
-        open311_rate_limit="3/60",
-    )  # fmt: skip
-    app = create_app(
-        settings, engine=engine, read_sessions=session_factory, write_sessions=session_factory
-    )
+    app = app_on(engine, session_factory, tmp_path, open311_rate_limit="3/60")
     with TestClient(app) as c:
         assert [c.get(f"{V2}/services.json").status_code for _ in range(3)] == [200] * 3
         refused = c.get(f"{V2}/services.json")

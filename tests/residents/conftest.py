@@ -10,19 +10,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from shapely import from_wkb
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots.accounts.models import User
-from grassroots.app import create_app
-from grassroots.config import Settings
-from grassroots.geo.models import Boundary, Jurisdiction
+from grassroots.geo.models import Jurisdiction
 from grassroots.geo.posts.actions import do_appoint
 from grassroots.geo.posts.models import PostKind
 from grassroots.geo.posts.schemas import PostIn
 from grassroots.residents.pow import Challenge, solve
-from tests.cases.conftest import grid_in
+from tests.support.apps import app_on
+from tests.support.places import grid_of, point_inside
 
 PUBLIC = "/api/v1/public"
 EASY = {
@@ -32,9 +30,7 @@ EASY = {
 
 
 def make_app(engine: Engine, sessions: sessionmaker[Session], tmp_path: Path, **changes: Any):  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path, database_url=engine.url.render_as_string(False),
-                        **(EASY | changes))  # fmt: skip
-    return create_app(settings, engine=engine, read_sessions=sessions, write_sessions=sessions)
+    return app_on(engine, sessions, tmp_path, **(EASY | changes))
 
 
 @pytest.fixture
@@ -52,20 +48,16 @@ def proof(client: TestClient) -> str:
 @pytest.fixture
 def grid(session: Session, users: dict[str, User]) -> Jurisdiction:
     """wang's grid, wang serving it as its 网格员 (so a report there is his to handle)."""
-    code = grid_in(session, users["wang"])
+    grid = grid_of(session, users["wang"])
     start = date(2026, 1, 1)
-    do_appoint(session, code, PostIn(username="wang", kind=PostKind.worker, start_on=start),
+    do_appoint(session, grid.code, PostIn(username="wang", kind=PostKind.worker, start_on=start),
                actor=users["admin"])  # fmt: skip
-    return session.scalars(
-        select(Jurisdiction).where(Jurisdiction.code == code, Jurisdiction.valid_to.is_(None))
-    ).one()
+    return grid
 
 
 @pytest.fixture
 def point(session: Session, grid: Jurisdiction) -> tuple[float, float]:
-    wkb = session.scalars(select(Boundary.wkb).where(Boundary.jurisdiction_id == grid.id)).one()
-    inside = from_wkb(wkb).representative_point()
-    return inside.y, inside.x
+    return point_inside(session, grid)
 
 
 @pytest.fixture

@@ -80,7 +80,28 @@ class Subscription(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-class Delivery(Base):
+class DeliveryState:
+    """The columns of a message on its way out (Delivery, DirectMessage): pending until sent;
+    a failed attempt is retried at next_attempt_at until it gives up
+    (notifications.delivery.attempts: the one claim and record of an attempt)."""
+
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+def delivery_state_args(table: str) -> tuple[CheckConstraint, Index]:
+    """The state's allowed values and the index the drain reads the due rows by."""
+    return (
+        CheckConstraint("state in ('pending','sent','failed','gave_up')", name="state"),
+        Index(f"ix_{table}_due", "state", "next_attempt_at"),
+    )
+
+
+class Delivery(DeliveryState, Base):
     """One notice over one channel — or, with a `topic` and no notice, one message of the
     platform's own (the 12345 reply, hotline.replies) with its JSON `payload`, one row per
     `dedupe_key` —: pending until sent; a failure is retried at next_attempt_at
@@ -89,20 +110,13 @@ class Delivery(Base):
     __tablename__ = "notification_delivery"
     __table_args__ = (
         UniqueConstraint("notification_id", "channel_id"),
-        CheckConstraint("state in ('pending','sent','failed','gave_up')", name="state"),
-        Index("ix_notification_delivery_due", "state", "next_attempt_at"),
+        *delivery_state_args("notification_delivery"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notification.id"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"), index=True)
     address_enc: Mapped[bytes | None] = mapped_column(LargeBinary)  # the opt-in's, sealed
-    state: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_error: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     topic: Mapped[str] = mapped_column(String(32), default="", server_default="")
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
@@ -115,29 +129,20 @@ register_sealed(Subscription.address_enc, "notification.address")
 register_sealed(Delivery.address_enc, "notification.address")
 
 
-class DirectMessage(Base):
+class DirectMessage(DeliveryState, Base):
     """A message to an address that is no user's — a resident's phone (grassroots.residents:
     the receipt code by SMS) — over a webhook channel (the county's SMS gateway adapter),
     sent by the same outbox job with the same retries. Address and text are sealed; the
     text is wiped once sent or given up (it may carry a receipt code)."""
 
     __tablename__ = "notification_direct"
-    __table_args__ = (
-        CheckConstraint("state in ('pending','sent','failed','gave_up')", name="state"),
-        Index("ix_notification_direct_due", "state", "next_attempt_at"),
-    )
+    __table_args__ = delivery_state_args("notification_direct")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("notification_channel.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     address_enc: Mapped[bytes] = mapped_column(LargeBinary)
     text_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_error: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 register_sealed(DirectMessage.address_enc, "notification_direct.address")

@@ -4,21 +4,19 @@ commits on a fresh database, two threads with their own connections."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_link_cases, do_register
 from grassroots.cases.models import Case, CaseLink
-from grassroots.errors import Problem
 from tests.cases.conftest import grid_in
+from tests.support.race import at_once, before_the_row_lock
 
 
 def two_cases(factory: Callable[[], Session]) -> tuple[str, str]:
@@ -36,27 +34,13 @@ def link_at_once(
 ) -> list[Any]:
     """Each thread links its pair. With `overlap`, both have read both cases before either
     takes the row locks (a barrier before the FOR UPDATE) — the race itself."""
-    barrier = threading.Barrier(2, timeout=10)
 
-    def before_lock(state: Any) -> None:
-        if getattr(state.statement, "_for_update_arg", None) is not None:
-            barrier.wait()
+    def one(session: Session, pair: tuple[str, str]) -> Any:
+        zhao = session.scalars(select(User).where(User.username == "zhao")).one()
+        params = s.Link(other_code=pair[1], kind=s.LinkKind(kind))
+        return do_link_cases(session, pair[0], params, actor=zhao, expected_version=1).version
 
-    def one(pair: tuple[str, str]) -> Any:
-        with factory() as session:
-            if overlap:
-                event.listen(session, "do_orm_execute", before_lock)
-            zhao = session.scalars(select(User).where(User.username == "zhao")).one()
-            params = s.Link(other_code=pair[1], kind=s.LinkKind(kind))
-            try:
-                return do_link_cases(
-                    session, pair[0], params, actor=zhao, expected_version=1
-                ).version
-            except Problem as problem:
-                return problem.code
-
-    with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(one, pairs))
+    return at_once(factory, one, pairs, before_the_row_lock if overlap else None)
 
 
 def stored(factory: Callable[[], Session]) -> tuple[int, int]:

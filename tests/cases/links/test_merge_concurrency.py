@@ -5,46 +5,29 @@ read both cases before either takes the row locks)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_merge_cases
 from grassroots.cases.models import Case
-from grassroots.errors import Problem
 from tests.cases.links.test_concurrency import two_cases
+from tests.support.race import at_once, before_the_row_lock
 
 
 def merge_at_once(
     factory: Callable[[], Session], pairs: list[tuple[str, str]], overlap: bool
 ) -> list[Any]:
-    barrier = threading.Barrier(2, timeout=10)
+    def one(session: Session, pair: tuple[str, str]) -> Any:
+        zhao = session.scalars(select(User).where(User.username == "zhao")).one()
+        merge = s.Merge(primary_code=pair[1])
+        return do_merge_cases(session, pair[0], merge, actor=zhao, expected_version=1).state
 
-    def before_lock(state: Any) -> None:
-        if getattr(state.statement, "_for_update_arg", None) is not None:
-            barrier.wait()
-
-    def one(pair: tuple[str, str]) -> Any:
-        with factory() as session:
-            if overlap:
-                event.listen(session, "do_orm_execute", before_lock)
-            zhao = session.scalars(select(User).where(User.username == "zhao")).one()
-            try:
-                return do_merge_cases(
-                    session, pair[0], s.Merge(primary_code=pair[1]), actor=zhao,
-                    expected_version=1,
-                ).state  # fmt: skip
-            except Problem as problem:
-                return problem.code
-
-    with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(one, pairs))
+    return at_once(factory, one, pairs, before_the_row_lock if overlap else None)
 
 
 def test_merging_both_ways_at_once_merges_once(world, fresh_engine):

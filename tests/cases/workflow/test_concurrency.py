@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
@@ -19,6 +19,7 @@ from grassroots.cases.models import Case, CaseEvent
 from grassroots.cases.workflow.transitions import replay
 from grassroots.errors import Problem
 from tests.cases.conftest import grid_in
+from tests.support.race import at_once
 
 
 def new_case_in_progress(factory: Callable[[], Session]) -> str:
@@ -34,7 +35,7 @@ def new_case_in_progress(factory: Callable[[], Session]) -> str:
         return code
 
 
-def wait_once_before_the_event(barrier: threading.Barrier) -> Callable[..., None]:
+def before_the_event(barrier: threading.Barrier) -> tuple[str, Callable[..., None]]:
     """A before_flush hook that meets the other thread once, at the flush that writes the
     action's event: both have read the case by then. (Waiting at every flush could pair one
     thread's earlier flush with the other's event flush, and the race would not happen.)"""
@@ -46,28 +47,20 @@ def wait_once_before_the_event(barrier: threading.Barrier) -> Callable[..., None
             met = True
             barrier.wait()
 
-    return hook
+    return "before_flush", hook
 
 
 def record_at_once(factory, code: str, expected: int | None, overlap: bool) -> list[Any]:
     """Two threads record a session on `code`. With `overlap`, both have read the case
     before either writes (a barrier in before_flush) — the lost-update race itself."""
-    barrier = threading.Barrier(2, timeout=10)
 
-    def one(summary: str) -> Any:
-        with factory() as session:
-            if overlap:
-                event.listen(session, "before_flush", wait_once_before_the_event(barrier))
-            zhao = session.scalars(select(User).where(User.username == "zhao")).one()
-            params = s.RecordSession(held_on="2026-03-03", summary=summary)
-            try:
-                return do_record_session(session, code, params, actor=zhao,
-                                         expected_version=expected).version  # fmt: skip
-            except Problem as problem:
-                return problem.code
+    def one(session: Session, summary: str) -> Any:
+        zhao = session.scalars(select(User).where(User.username == "zhao")).one()
+        params = s.RecordSession(held_on="2026-03-03", summary=summary)
+        return do_record_session(session, code, params, actor=zhao,
+                                 expected_version=expected).version  # fmt: skip
 
-    with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(one, ["甲的记录", "乙的记录"]))
+    return at_once(factory, one, ["甲的记录", "乙的记录"], before_the_event if overlap else None)
 
 
 def check_history(factory, code: str) -> tuple[int, list[str]]:

@@ -163,7 +163,8 @@ def test_two_drains_at_once_send_each_delivery_once(fresh_engine: Engine, tmp_pa
 
 def test_a_run_that_dies_while_sending_is_retried_after_its_lease(fresh_engine, tmp_path):
     from grassroots.db import make_session_factory
-    from grassroots.notifications.delivery.outbox import LEASE, claim
+    from grassroots.notifications.delivery.attempts import LEASE
+    from grassroots.notifications.delivery.outbox import claim
 
     with webhook_receiver(Receiver()) as hook:
         world(fresh_engine, hook.url, email=False)

@@ -19,8 +19,14 @@ from grassroots.config import Settings
 from grassroots.crypto import keyring
 from grassroots.db import transaction
 from grassroots.errors import Problem
+from grassroots.notifications.delivery.attempts import (
+    claim_due,
+    claimed,
+    due_ids,
+    record_attempt,
+)
 from grassroots.notifications.delivery.channels import SendFailed, post_signed
-from grassroots.notifications.delivery.outbox import DUE_STATES, LEASE, SECRET_FIELD, backoff
+from grassroots.notifications.delivery.outbox import SECRET_FIELD
 from grassroots.notifications.models import Channel, DirectMessage
 
 ADDRESS_FIELD, TEXT_FIELD = "notification_direct.address", "notification_direct.text"
@@ -47,17 +53,10 @@ def queue_direct(session: Session, channel: Channel, kind: str, address: str, te
 
 def _claim(session: Session, message_id: int, now: datetime) -> tuple[int, str, str, bytes] | None:
     with transaction(session):
-        m = session.scalar(
-            select(DirectMessage)
-            .where(DirectMessage.id == message_id, DirectMessage.state.in_(DUE_STATES),
-                   DirectMessage.next_attempt_at <= now)
-            .with_for_update(skip_locked=True)
-        )  # fmt: skip
+        m = claim_due(session, DirectMessage, message_id, now, DirectMessage.text_enc.is_not(None))
         if m is None or m.text_enc is None:
             return None
         channel = session.get_one(Channel, m.channel_id)
-        m.attempts += 1
-        m.next_attempt_at = now + LEASE
         ring = keyring()
         secret = ring.decrypt(SECRET_FIELD, channel.secret_enc) if channel.secret_enc else ""
         body = {"message_id": f"direct-{m.id}", "kind": m.kind,
@@ -70,17 +69,10 @@ def _claim(session: Session, message_id: int, now: datetime) -> tuple[int, str, 
 def _record(session: Session, message_id: int, attempt: int, error: str | None,
             now: datetime, settings: Settings) -> str:  # fmt: skip
     with transaction(session):
-        m = session.scalar(select(DirectMessage).where(
-            DirectMessage.id == message_id, DirectMessage.attempts == attempt))  # fmt: skip
+        m = claimed(session, DirectMessage, message_id, attempt)
         if m is None:
             return ""
-        if error is None:
-            m.state, m.sent_at, m.last_error = "sent", now, ""
-        else:
-            m.last_error = error[:500]
-            gave_up = m.attempts >= settings.notify_max_attempts
-            m.state = "gave_up" if gave_up else "failed"
-            m.next_attempt_at = now + backoff(m.attempts, settings.notify_retry_seconds)
+        record_attempt(m, error, now, settings)
         if m.state in ("sent", "gave_up"):
             m.text_enc = None
         return m.state
@@ -108,11 +100,7 @@ def send_one(sessions: sessionmaker[Session], message_id: int, now: datetime,
 def drain_direct(sessions: sessionmaker[Session], now: datetime, settings: Settings,
                  limit: int = 200) -> dict[str, int]:  # fmt: skip
     with sessions() as session:
-        ids = list(session.scalars(
-            select(DirectMessage.id)
-            .where(DirectMessage.state.in_(DUE_STATES), DirectMessage.next_attempt_at <= now)
-            .order_by(DirectMessage.next_attempt_at, DirectMessage.id).limit(limit)
-        ))  # fmt: skip
+        ids = due_ids(session, DirectMessage, now, limit)
     summary = {"direct_sent": 0, "direct_failed": 0, "direct_gave_up": 0, "direct_skipped": 0}
     for message_id in ids:
         outcome = send_one(sessions, message_id, now, settings)

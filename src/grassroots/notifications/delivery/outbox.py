@@ -27,7 +27,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -38,6 +38,12 @@ from grassroots.config import Settings
 from grassroots.crypto import keyring
 from grassroots.db import transaction
 from grassroots.i18n import gettext_for
+from grassroots.notifications.delivery.attempts import (
+    claim_due,
+    claimed,
+    due_ids,
+    record_attempt,
+)
 from grassroots.notifications.delivery.channels import (
     Message,
     SendFailed,
@@ -49,10 +55,7 @@ from grassroots.notifications.delivery.contact import open_address
 from grassroots.notifications.kinds import kind_label, notice_text
 from grassroots.notifications.models import Channel, Delivery, Notification, Subscription
 
-DUE_STATES = ("pending", "failed")
 RETRYABLE = ("failed", "gave_up")  # an administrator may send these again (重试)
-MAX_WAIT = timedelta(hours=1)
-LEASE = timedelta(minutes=5)  # longer than any one send (channels.TIMEOUT_SECONDS)
 SECRET_FIELD = "notification_channel.secret"  # noqa: S105  (the sealing field name)
 OUTGOING_LOCALE = "zh_CN"
 
@@ -98,22 +101,6 @@ def queue_message(
     return True
 
 
-def due_ids(session: Session, now: datetime, limit: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(Delivery.id)
-            .where(Delivery.state.in_(DUE_STATES), Delivery.next_attempt_at <= now)
-            .order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(limit)
-        )
-    )
-
-
-def backoff(attempts: int, base_seconds: int) -> timedelta:
-    """The wait after the n-th failed attempt: base, 2 × base, 4 × base … at most an hour."""
-    return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), MAX_WAIT)
-
-
 def message_of(session: Session, delivery: Delivery, base_url: str) -> Message | None:
     if delivery.notification_id is None:  # a message of the platform's own: its payload
         return None
@@ -150,17 +137,10 @@ def claim(session: Session, delivery_id: int, now: datetime, base_url: str) -> C
     counted and the delivery leased (not due again for LEASE), so no other run takes it and
     a crash during the send only delays a retry. None: taken or no longer due."""
     with transaction(session):
-        delivery = session.scalar(
-            select(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.state.in_(DUE_STATES),
-                   Delivery.next_attempt_at <= now)
-            .with_for_update(skip_locked=True)
-        )  # fmt: skip
+        delivery = claim_due(session, Delivery, delivery_id, now)
         if delivery is None:
             return None
         channel = session.get_one(Channel, delivery.channel_id)
-        delivery.attempts += 1
-        delivery.next_attempt_at = now + LEASE
         secret = keyring().decrypt(SECRET_FIELD, channel.secret_enc) if channel.secret_enc else ""
         key = (delivery.dedupe_key or "").partition(":")[2]
         return Claim(delivery.id, delivery.attempts, message_of(session, delivery, base_url),
@@ -193,24 +173,8 @@ def record(session: Session, taken: Claim, error: str | None, now: datetime,
     """The attempt's outcome: sent, or failed (the next attempt after the backoff) or given
     up. Guarded by the attempt number: only the run that claimed it records it."""
     with transaction(session):
-        delivery = session.scalar(
-            select(Delivery).where(
-                Delivery.id == taken.delivery_id, Delivery.attempts == taken.attempt
-            )
-        )
-        if delivery is None:
-            return ""
-        if error is None:
-            delivery.state, delivery.sent_at, delivery.last_error = "sent", now, ""
-            return "sent"
-        delivery.last_error = error[:500]
-        if delivery.attempts >= settings.notify_max_attempts:
-            delivery.state = "gave_up"
-        else:
-            delivery.state = "failed"
-            wait = backoff(delivery.attempts, settings.notify_retry_seconds)
-            delivery.next_attempt_at = now + wait
-        return delivery.state
+        delivery = claimed(session, Delivery, taken.delivery_id, taken.attempt)
+        return "" if delivery is None else record_attempt(delivery, error, now, settings)
 
 
 def deliver_one(
@@ -235,7 +199,7 @@ def drain(
 ) -> dict[str, int]:
     """Send every due delivery (at most `limit` per run); a summary by outcome."""
     with sessions() as session:
-        ids = due_ids(session, now, limit)
+        ids = due_ids(session, Delivery, now, limit)
     summary = {"sent": 0, "failed": 0, "gave_up": 0, "skipped": 0}
     for delivery_id in ids:
         outcome = deliver_one(sessions, delivery_id, now, settings)
