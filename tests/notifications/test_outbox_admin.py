@@ -15,9 +15,10 @@ from grassroots.accounts.models import User
 from grassroots.audit.models import AuditEntry
 from grassroots.db import utcnow
 from grassroots.notifications.actions import do_create_channel
+from grassroots.notifications.delivery.attempts import due_ids
 from grassroots.notifications.delivery.contact import seal_address
 from grassroots.notifications.delivery.direct import queue_direct
-from grassroots.notifications.delivery.outbox import due_ids, queue_message
+from grassroots.notifications.delivery.outbox import queue_message
 from grassroots.notifications.models import Delivery, DirectMessage, Notification
 from grassroots.notifications.schemas import ChannelIn
 
@@ -89,7 +90,7 @@ def test_retry_makes_a_failed_one_due_now_audited(client_as, session: Session, o
     assert r.status_code == 200, r.text
     assert (r.json()["state"], r.json()["attempts"]) == ("pending", 0)
     session.expire_all()
-    assert outbox["reply"] in due_ids(session, utcnow() + timedelta(seconds=1), 50)
+    assert outbox["reply"] in due_ids(session, Delivery, utcnow() + timedelta(seconds=1), 50)
     r = admin.post(f"{API}/notification-direct/{outbox['sms']}/retry")
     assert r.status_code == 200 and r.json()["state"] == "pending"
     audited = session.scalars(
