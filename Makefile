@@ -54,9 +54,9 @@ messages: $(VENV)/.dev-installed
 	$(BIN)/pybabel -q update -i src/grassroots/locale/messages.pot -d src/grassroots/locale --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel -q compile -d src/grassroots/locale --use-fuzzy
 
-# docs/cli.md from the commands' own help (tests/test_cli_reference.py fails while stale).
+# docs/cli.md from the commands' own help (tests/cli/test_reference.py fails while stale).
 cli-docs: $(VENV)/.dev-installed
-	$(BIN)/python -m grassroots.cli_reference
+	$(BIN)/python -m grassroots.cli.reference
 
 # schemathesis against the real app on SQLite and PostgreSQL with many more requests than the
 # suite's run (tests/web/test_api_fuzz.py) and a new random seed; prints its figures

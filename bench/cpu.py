@@ -11,19 +11,25 @@ Compare two checkouts by running both AT THE SAME TIME (so that both see the sam
     PYTHONPATH=src:. .venv/bin/python -m bench.cpu --shape "auth GET"
 
 Shapes as in bench/intake.py: create (POST /api/v1/cases with an Idempotency-Key), auth GET
-(GET /api/v1/case-categories with a bearer token), healthz. SQLite in a temporary folder.
+(GET /api/v1/case-categories with a bearer token), healthz. SQLite in a temporary folder, or
+(--db postgresql) a temporary database on the test PostgreSQL server; on PostgreSQL only the
+app's CPU is counted, not the backend's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import tempfile
+import threading
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +94,57 @@ async def _rounds(app: Any, args: argparse.Namespace, token: str, raw: bytes) ->
     return costs
 
 
+def _start_profiles() -> list[cProfile.Profile]:
+    """A profiler on this thread and on every thread started from now on, each timed by its
+    own thread's CPU clock (waiting and sleeping cost nothing; the profiler's own overhead
+    inflates functions that make many small calls)."""
+    profiles = []
+
+    def start(*_: Any) -> None:
+        profile = cProfile.Profile(time.thread_time)
+        profiles.append(profile)
+        profile.enable()
+
+    threading.setprofile(start)
+    start()
+    return profiles
+
+
+def _report_profiles(profiles: list[cProfile.Profile], path: Path) -> None:
+    for profile in profiles:
+        profile.disable()
+    stats = pstats.Stats(*profiles)
+    stats.dump_stats(path)
+    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])  # type: ignore[attr-defined]
+    print(f"own CPU time by function ({total:.2f} s in all, warm-up and set-up included):")
+    for (file, line, name), (_, calls, own, _cum, _) in rows[:40]:
+        where = f"{file.split('site-packages/')[-1]}:{line}"
+        print(f"  {own / total:6.1%}  {calls:>8}  {name}  {where}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shape", choices=["create", "auth GET", "healthz"], default="create")
     parser.add_argument("--clients", type=int, default=8, help="requests in flight")
     parser.add_argument("--requests", type=int, default=100, help="per round")
     parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of every thread here "
+                        "(per-thread CPU clock); print the top functions by own time")  # fmt: skip
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="gr-cpu-"))
-    url = f"sqlite:///{folder}/bench.db"
+    with ExitStack() as stack:
+        folder = Path(tempfile.mkdtemp(prefix="gr-cpu-"))
+        url = f"sqlite:///{folder}/bench.db"
+        if args.db == "postgresql":
+            from tests.support.postgres import postgres_server, temporary_database
+
+            admin = stack.enter_context(postgres_server())
+            url = stack.enter_context(temporary_database(admin, "cpu"))
+        _run(args, url, folder)
+
+
+def _run(args: argparse.Namespace, url: str, folder: Path) -> None:
     body, token = _prepare(url, folder)
     os.environ |= {"GRASSROOTS_DATABASE_URL": url, "GRASSROOTS_JOBS_INTERVAL_SECONDS": "0"}
     from grassroots.app import create_served_app
@@ -106,8 +154,11 @@ def main() -> None:
     app = create_served_app()
     import uvloop
 
+    profiles = _start_profiles() if args.profile else []
     costs = uvloop.run(_rounds(app, args, token, json.dumps(body, ensure_ascii=False).encode()))
     print(describe())
+    if args.profile:
+        _report_profiles(profiles, args.profile)
     low, middle = min(costs), statistics.median(costs)
     print(f"{args.shape}, {args.clients} in flight, {args.rounds} rounds of {args.requests}: "
           f"CPU ms per request min {low:.3f} median {middle:.3f}")  # fmt: skip

@@ -38,7 +38,7 @@ from grassroots.config import Settings  # noqa: E402
 from grassroots.crypto import new_key_file  # noqa: E402
 from grassroots.demo.build import DEFAULT_SEED, county_of  # noqa: E402
 from grassroots.demo.county import build_tree  # noqa: E402
-from grassroots.demo.history import build_history  # noqa: E402
+from grassroots.demo.history.cases import build_history  # noqa: E402
 from grassroots.demo.staff import DEMO_PASSWORDS  # noqa: E402
 
 

@@ -115,7 +115,7 @@ def serving(url: str, data_dir: Path, workers: int, log: Path) -> Iterator[tuple
            "GRASSROOTS_JOBS_INTERVAL_SECONDS": "0", "GRASSROOTS_LOG_LEVEL": "WARNING",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}  # fmt: skip
     env.pop("GRASSROOTS_AUTH_FLUSH_SECONDS", None)  # the server's own default
-    cmd = [sys.executable, "-c", "from grassroots.cli import main; main()", "serve",
+    cmd = [sys.executable, "-c", "from grassroots.cli.main import main; main()", "serve",
            "--port", str(port), "--workers", str(workers)]  # fmt: skip
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=out)

@@ -45,3 +45,23 @@ def test_app_refuses_older_schema(fresh_engine: Engine, tmp_path):
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     with pytest.raises(SchemaOutOfDate, match="run `grassroots init` to upgrade"):
         create_app(Settings(data_dir=tmp_path), engine=fresh_engine)
+
+
+def test_psycopg_caches_the_rewrite_of_a_long_statement(engine):
+    """A statement longer than psycopg's own limits (4096 bytes, 50 parameters), like the
+    one-statement registration, is rewritten ($n placeholders) once, not at every execution
+    (db.cache_long_statements)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("psycopg: PostgreSQL only")
+    from psycopg import _queries
+
+    names = [f"v{i}_{'x' * 40}" for i in range(120)]
+    statement = text("SELECT " + " + ".join(f"CAST(:{n} AS integer)" for n in names))
+    params = {n: 1 for n in names}
+    assert len(str(statement)) > 4096
+    with engine.connect() as conn:
+        assert conn.execute(statement, params).scalar_one() == 120
+        before = _queries._query2pg.cache_info()
+        assert conn.execute(statement, params).scalar_one() == 120
+        after = _queries._query2pg.cache_info()
+    assert after.hits == before.hits + 1 and after.misses == before.misses

@@ -19,7 +19,7 @@ import pytest
 import typer
 from starlette.routing import Match
 
-from grassroots.cli import app as cli
+from grassroots.cli.main import app as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])

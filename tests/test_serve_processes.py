@@ -51,7 +51,7 @@ def _free_port() -> int:
 
 def _serve(env: dict[str, str], workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    cmd = [sys.executable, "-c", "from grassroots.cli import main; main()", "serve",
+    cmd = [sys.executable, "-c", "from grassroots.cli.main import main; main()", "serve",
            "--port", str(port), "--workers", str(workers)]  # fmt: skip
     with log.open("ab") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=out)

@@ -20,7 +20,6 @@ from grassroots.accounts.tokens.touches import AuthTouches
 from grassroots.accounts.users import api as users_api
 from grassroots.admin import pages as admin_pages
 from grassroots.admin import users_pages as admin_users_pages
-from grassroots.api_problems import install_problem_responses
 from grassroots.audit import api as audit_api
 from grassroots.audit import pages as audit_pages
 from grassroots.calendar import api as calendar_api
@@ -28,6 +27,7 @@ from grassroots.calendar import pages as calendar_pages
 from grassroots.cases import api as cases_api
 from grassroots.cases import pages as case_pages
 from grassroots.cases.agreements import pages as agreement_pages
+from grassroots.cases.attachments import api as attachments_api
 from grassroots.cases.deadlines import api as deadlines_api
 from grassroots.cases.editing import api as editing_api
 from grassroots.cases.editing import pages as editing_pages
@@ -45,17 +45,19 @@ from grassroots.geo import pages as geo_pages
 from grassroots.geo.posts import api as grid_posts_api
 from grassroots.geo.posts import pages as grid_posts_pages
 from grassroots.i18n import install_locale
+from grassroots.joint import api as joint_api
+from grassroots.joint import pages as joint_pages
 from grassroots.leads import api as leads_api
 from grassroots.leads import pages as leads_pages
 from grassroots.leads.found import api as found_leads_api
 from grassroots.leads.found import pages as found_leads_pages
 from grassroots.leads.public import api as public_leads_api
-from grassroots.logging_filter import install_log_masking
 from grassroots.notifications import api as notifications_api
 from grassroots.notifications import pages as notifications_pages
 from grassroots.open311 import api as open311_api
 from grassroots.parties import api as parties_api
 from grassroots.parties import pages as parties_pages
+from grassroots.privacy.logging_filter import install_log_masking
 from grassroots.reports import api as reports_api
 from grassroots.reports import pages as reports_pages
 from grassroots.residents import api as residents_api
@@ -66,6 +68,8 @@ from grassroots.rounds import api as rounds_api
 from grassroots.rounds import pages as rounds_pages
 from grassroots.stats import api as stats_api
 from grassroots.stats import pages as stats_pages
+from grassroots.web import pwa
+from grassroots.web.api_problems import install_problem_responses
 from grassroots.web.assets import mount_static
 from grassroots.web.errors import install_page_handlers
 from grassroots.web.headers import install_security_headers
@@ -75,19 +79,22 @@ log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 
-# Every domain's JSON routes (under API_PREFIX) and HTML pages. Order matters only where
-# paths overlap: /cases/new and the list's /cases/... before the case page's /cases/{code}.
+# Every domain's JSON routes (under API_PREFIX) and HTML pages. Order matters where paths
+# overlap: /cases/new and the list's /cases/... before the case page's /cases/{code}
+# (tests/test_routing.py: every route answers its own path). It also costs: a request is
+# tried against every route before its own (~1.7 µs each, a few hundred routes), so what
+# machines call most, registration and the dictionaries, comes first.
 API_MODULES = (
-    geo_api, grid_posts_api, stats_api, audit_api, parties_api, intake_api, listing_api, cases_api,
-    dictionary_api, calendar_api, deadlines_api, links_api, accounts_api, users_api, reports_api,
-    queues_api, editing_api, notifications_api, leads_api, public_leads_api, rounds_api,
-    roster_api, found_leads_api, residents_api,
+    intake_api, dictionary_api, geo_api, grid_posts_api, stats_api, audit_api, parties_api,
+    listing_api, cases_api, calendar_api, deadlines_api, links_api, accounts_api, users_api,
+    reports_api, queues_api, editing_api, notifications_api, leads_api, public_leads_api,
+    rounds_api, roster_api, found_leads_api, residents_api, attachments_api, joint_api,
 )  # fmt: skip
 PAGE_MODULES = (
     stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
     agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
     accounts_pages, reports_pages, editing_pages, notifications_pages, rounds_pages,
-    roster_pages, leads_pages, found_leads_pages, residents_pages,
+    roster_pages, leads_pages, found_leads_pages, residents_pages, pwa, joint_pages,
 )  # fmt: skip
 
 
@@ -151,17 +158,17 @@ def create_app(
     app.state.auth_touches = AuthTouches(app.state.write_sessions, settings.auth_flush_seconds)
     install_page_handlers(app)  # problem+json for the API, HTML for pages
     install_locale(app)
-    mount_static(app)
-    include_routes(app)
-    install_body_limits(app)  # 413 before an oversized body is read (docs/security.md)
-    install_security_headers(app)  # outermost: every answer, the 413 too, carries them
 
-    @app.get("/healthz", tags=["ops"])
+    @app.get("/healthz", tags=["ops"])  # first: polled often, tried before every other route
     def healthz() -> dict[str, str]:
         with app.state.read_sessions() as session:
             session.execute(text("select 1"))
         return {"status": "ok", "version": __version__}
 
+    mount_static(app)
+    include_routes(app)
+    install_body_limits(app)  # 413 before an oversized body is read (docs/security.md)
+    install_security_headers(app)  # outermost: every answer, the 413 too, carries them
     return app
 
 

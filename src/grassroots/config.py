@@ -10,6 +10,10 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The most any deployment may set as GRASSROOTS_ATTACHMENT_MAX_BYTES: the upload routes'
+# request-body limit is fixed when the app is built.
+ATTACHMENT_CEILING = 50 * 1024 * 1024
+
 
 def _default_data_dir() -> Path:
     # A folder beside the working directory keeps the demo self-contained; production
@@ -42,6 +46,12 @@ class Settings(BaseSettings):
     # audit_anchor job); `audit verify` checks against its latest line. Put it on another
     # disk or host than the database (docs/audit.md). Default: <data_dir>/audit-anchors.log
     audit_anchor_file: Path | None = None
+    # Attachments of cases (docs/cases.md, 附件): the folder of the content-addressed files
+    # (default <data_dir>/attachments), the largest file taken, and a virus scanner run on
+    # each file before it is kept (its path appended; exit 0 = clean; empty = no scan).
+    attachments_dir: Path | None = None
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=ATTACHMENT_CEILING)
+    attachment_scan_command: str = ""
 
     # Accounts and sessions (docs/accounts.md). Times are configurable per deployment.
     # Failed logins per (user, client address): free ones, then a delay of 1 s, 2 s, 4 s …

@@ -99,7 +99,27 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, **kwargs: Any) -> En
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    cache_long_statements()
     return create_engine(url, pool_pre_ping=True, **(POOL["postgresql"] | kwargs))
+
+
+# psycopg rewrites a statement's %(name)s placeholders as $n on every execution, and caches
+# the rewrite only for statements of at most 4096 bytes and 50 parameters (against ORMs'
+# multi-row VALUES of ever-changing length). Our statements are SQLAlchemy's compiled ones,
+# a fixed set; the one-statement registration on PostgreSQL (cases/intake/keyed.py) is
+# 8.4 kB with 150 parameters, and its rewrite cost 311 µs of CPU per case. Multi-row
+# inserts of thousands of values stay uncached.
+PSYCOPG_CACHED_STATEMENT = {"MAX_CACHED_STATEMENT_LENGTH": 32_768,
+                            "MAX_CACHED_STATEMENT_PARAMS": 1_000}  # fmt: skip
+
+
+def cache_long_statements() -> None:
+    from psycopg import _queries  # the limits are module constants, read at each execution
+
+    for name, limit in PSYCOPG_CACHED_STATEMENT.items():
+        if not hasattr(_queries, name):  # a psycopg upgrade renamed it: say so in the tests
+            raise RuntimeError(f"psycopg._queries.{name} is gone: see db.cache_long_statements")
+        setattr(_queries, name, max(getattr(_queries, name), limit))
 
 
 def engine_for(settings: Settings | None = None) -> Engine:

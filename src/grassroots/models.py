@@ -5,6 +5,7 @@ from grassroots.accounts import models as accounts_models
 from grassroots.audit import models as audit_models
 from grassroots.calendar import models as calendar_models
 from grassroots.cases import models as cases_models
+from grassroots.cases.attachments import models as attachment_models
 from grassroots.cases.deadlines import models as deadline_models
 from grassroots.cases.intake import models as intake_models
 from grassroots.cases.tallies import models as tallies_models
@@ -13,8 +14,9 @@ from grassroots.dictionary import models as dictionary_models
 from grassroots.geo import models as geo_models
 from grassroots.geo.posts import models as grid_post_models
 from grassroots.hotline import models as hotline_models
+from grassroots.joint import models as joint_models
 from grassroots.leads import models as leads_models
-from grassroots.leads import tallies as leads_tallies
+from grassroots.leads.reporting import tallies as leads_tallies
 from grassroots.ledgers import models as ledgers_models
 from grassroots.notifications import models as notification_models
 from grassroots.open311 import models as open311_models
@@ -27,6 +29,7 @@ from grassroots.rounds import models as rounds_models
 __all__ = [
     "Base",
     "accounts_models",
+    "attachment_models",
     "audit_models",
     "calendar_models",
     "cases_models",
@@ -36,6 +39,7 @@ __all__ = [
     "grid_post_models",
     "hotline_models",
     "intake_models",
+    "joint_models",
     "leads_models",
     "leads_tallies",
     "ledgers_models",

@@ -51,6 +51,9 @@ PUBLIC: set[tuple[str, str]] = {
     ("POST", "/public/progress"),
     ("POST", "/public/rating"),
     ("GET", "/public/map/villages.geojson"),
+    # the field kit's manifest and service worker (web/pwa.py): addresses of static files only
+    ("GET", "/manifest.webmanifest"),
+    ("GET", "/sw.js"),
 }
 # The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
 # for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).
@@ -335,6 +338,33 @@ def channel_any(session: Session, _actor: User, _values: dict[str, str]) -> str:
     return str(channel.id)
 
 
+def fixed_absent(_session: Session, _actor: User, _values: dict[str, str]) -> str:
+    return ABSENT_ID
+
+
+def _failed_delivery(session: Session, *, direct: bool) -> str:
+    """A failed outbox row on a fresh webhook (rows, as the seed has none): a 12345 reply, or
+    an SMS to a resident. Both belong to no subtree: every administrator sees them."""
+    from grassroots.db import utcnow
+    from grassroots.notifications.delivery.direct import queue_direct
+    from grassroots.notifications.models import Channel, Delivery
+
+    channel = Channel(name=f"矩阵投递{next(_counter)}", kind="webhook", url="https://x.test/")
+    session.add(channel)
+    session.flush()
+    now = utcnow()
+    if direct:
+        row: Any = queue_direct(session, channel, "public_receipt", "13900000000", "矩阵", now)
+    else:
+        key = f"hotline_reply:MX{next(_counter)}"
+        row = Delivery(channel_id=channel.id, topic="hotline_reply", payload={}, dedupe_key=key,
+                       next_attempt_at=now)  # fmt: skip
+        session.add(row)
+    row.state, row.attempts = "failed", 1
+    session.commit()
+    return str(row.id)
+
+
 def _round(session: Session, actor: User, grid_code: str | None) -> str:
     """A 排查 round in grid `grid_code` (a row, as the seed has none) with one noted matter
     (seq 1, which a coordinator may make a lead), or an absent id."""
@@ -372,6 +402,68 @@ def _township(session: Session, actor: User, inside: bool) -> str:
     return found or "990101999000"
 
 
+def _attachment(session: Session, values: dict[str, str]) -> str:
+    """A photo attached (by the real action, into the settings' folder) to the case of the
+    same path, or an absent id when that case is absent."""
+    import io
+
+    from PIL import Image
+
+    from grassroots.cases.attachments.actions import do_attach_files
+    from grassroots.cases.models import Case
+    from grassroots.config import get_settings
+
+    case = session.scalar(select(Case).where(Case.code == values.get("code", "")))
+    if case is None:
+        return ABSENT_ID
+    photo = io.BytesIO()
+    Image.new("RGB", (32, 24), (next(_counter) % 256, 0, 0)).save(photo, "PNG")
+    qian = session.scalars(select(User).where(User.username == "qian")).one()
+    rows = do_attach_files(
+        session, case, [photo.getvalue()], keep_location=False, event_id=None,
+        settings=get_settings(), actor=qian,
+    )  # fmt: skip
+    return str(rows[0].id)
+
+
+def _joint(session: Session, actor: User, case: Any, inside: bool) -> str:
+    """Make `case` a joint case (shared as co with another township); inside the actor's
+    scope it is assigned to them, so that they handle it. None: the absent code."""
+    from grassroots.cases.models import CaseShare
+    from grassroots.scope import current_jurisdiction
+
+    if case is None:
+        return ABSENT_CASE
+    if inside:
+        case.assignee_id = actor.id
+    place = current_jurisdiction(session, "990101003000")
+    case.shares.append(CaseShare(jurisdiction=place, role="co"))
+    session.commit()
+    return str(case.code)
+
+
+def _joint_task(session: Session, actor: User, values: dict[str, str]) -> str:
+    """A task of the joint case in the path given to the actor's own post, or an absent id."""
+    from grassroots.cases.models import Case
+    from grassroots.joint.models import JointTask
+    from grassroots.joint.sealing import seal
+
+    case = session.scalar(select(Case).where(Case.code == values.get("code", "")))
+    if case is None:
+        return ABSENT_ID
+    task = JointTask(case_id=case.id, jurisdiction_id=actor.jurisdiction_id,
+                     text_enc=seal("task", "矩阵任务"), created_by_id=actor.id)  # fmt: skip
+    session.add(task)
+    session.commit()
+    return str(task.id)
+
+
+JOINT = Sample(
+    lambda s, u, _v: _joint(s, u, case_inside(s, u), inside=True),
+    lambda s, u, _v: _joint(s, u, case_outside(s, u), inside=False),
+)
+
+
 # Path parameter name → samples. Add a line when a route brings a new parameter.
 SAMPLES: dict[str, Sample] = {
     "username": Sample(user_inside, user_outside),
@@ -405,12 +497,18 @@ SAMPLES: dict[str, Sample] = {
     # leads: one the actor sees (assigned to them, in their post), one beyond their post
     "lead_code": Sample(lead_inside, lead_outside),
     "channel_id": Sample(channel_any),
+    # the outbox (administrators): a failed 12345 reply / SMS, or an absent one
+    "delivery_id": Sample(lambda s, _u, _v: _failed_delivery(s, direct=False), fixed_absent),
+    "message_id": Sample(lambda s, _u, _v: _failed_delivery(s, direct=True), fixed_absent),
     # 排查 rounds: a round in a grid of the actor's subtree, or beyond it
     "round_id": Sample(
         lambda s, u, v: _round(s, u, grid_inside(s, u, v)),
         lambda s, u, v: _round(s, u, grid_outside(s, u, v)),
     ),
     "seq": fixed("1"),  # the one matter of a sample round
+    # a case's attachment: one in the case of the same path (inside or beyond the scope)
+    "attachment_id": Sample(lambda s, _u, v: _attachment(s, v), lambda s, _u, v: _attachment(s, v)),
+    "task_id": Sample(_joint_task),  # a joint case's task (its case is the scoped part)
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -428,6 +526,20 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
     ("/api/v1/townships/{code}/roster", "code"): Sample(
         lambda s, u, _v: _township(s, u, True), lambda s, u, _v: _township(s, u, False)
     ),
+    # joint cases (联调): a case in the actor's scope made joint and assigned to them
+    **{
+        (path, "code"): JOINT
+        for path in (
+            "/api/v1/joint/{code}",
+            "/api/v1/joint/{code}/messages",
+            "/api/v1/joint/{code}/tasks",
+            "/api/v1/joint/{code}/tasks/{task_id}/done",
+            "/joint/{code}",
+            "/joint/{code}/messages",
+            "/joint/{code}/tasks",
+            "/joint/{code}/tasks/{task_id}/done",
+        )
+    },
     # grid posts: {code} is a grid, in the actor's subtree or beyond it
     **{
         (path, "code"): Sample(grid_inside, grid_outside)
@@ -463,6 +575,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", "/api/v1/roster/{username}/phone"): {"phone": "13800138000"},
     ("POST", "/api/v1/roster/{username}/phone/reveal"): {"reason": "矩阵测试查看"},
     ("POST", "/api/v1/roster/{username}/trainings"): {"held_on": "2026-03-02", "title": "培训"},
+    ("POST", "/api/v1/joint/{code}/messages"): {"text": "矩阵测试留言"},
+    # a side that is not the case's: 422 for every handler (the lead check comes after)
+    ("POST", "/api/v1/joint/{code}/tasks"): {"side": "j:990101999000", "text": "矩阵任务"},
 }
 # The same for HTML form posts (sent form-encoded).
 FORMS: dict[tuple[str, str], dict[str, str]] = {

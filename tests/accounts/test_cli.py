@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from grassroots.accounts.models import ApiToken, AuthSession, User
 from grassroots.audit.models import AuditEntry
-from grassroots.cli import app
+from grassroots.cli.main import app
 from grassroots.config import get_settings
 from grassroots.geo.actions import NewNode, do_create_tree
 

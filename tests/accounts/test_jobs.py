@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from grassroots import jobs
 from grassroots.accounts.models import AuthSession, Role, User
+from grassroots.jobs import registry as jobs
 
 
 def test_the_session_purge_is_registered_and_runs(fresh_engine: Engine):

@@ -1,7 +1,7 @@
 """Pytest plugin: the whole suite's log output must not contain personal data.
 
 Registered from tests/conftest.py. For the whole session it
-- installs the production masking (grassroots.logging_filter.install_log_masking, what
+- installs the production masking (grassroots.privacy.logging_filter.install_log_masking, what
   create_app and the CLI do at start-up; tests/audit/test_logging.py checks they do),
 - opens every logger we know of down to DEBUG (ours, uvicorn, httpx, alembic, the root) and
   SQLAlchemy's statement log at INFO (statements with their parameters), and puts one
@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from grassroots.crypto import Keyring, mask_phone
-from grassroots.logging_filter import install_log_masking
+from grassroots.privacy.logging_filter import install_log_masking
 from tests.support.personal_data import SEEDED_VALUES
 
 # SQLAlchemy's statement log at INFO: every statement with its parameters, i.e. every value

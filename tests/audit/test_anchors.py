@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from typer.testing import CliRunner
 
-from grassroots import jobs
 from grassroots.audit.anchors import parse_line
 from grassroots.audit.chain import HASHED_FIELDS, row_hash
 from grassroots.audit.models import AuditEntry
-from grassroots.cli import app
+from grassroots.cli.main import app
 from grassroots.config import get_settings
+from grassroots.jobs import registry as jobs
 from tests.audit.conftest import drop_append_only_triggers, forge_row, hash_of, swap_rows
 
 runner = CliRunner()

@@ -12,9 +12,10 @@ import time
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
-from grassroots.logging_filter import PersonalDataFilter, mask_text, scrub_record
+from grassroots.privacy.logging_filter import PersonalDataFilter, mask_text, scrub_record
 from tests.audit.logcapture import PersonalDataWatch, find_leaks
 from tests.support.personal_data import SEEDED_ID_NUMBERS, SEEDED_PHONES
 
@@ -78,7 +79,7 @@ def test_non_string_arguments_and_exceptions_are_masked():
 def test_sql_echo_stays_quiet_unless_chosen():
     out = _python(
         "import logging; logging.basicConfig(level=logging.DEBUG)\n"
-        "from grassroots.logging_filter import install_log_masking; install_log_masking()\n"
+        "from grassroots.privacy.logging_filter import install_log_masking; install_log_masking()\n"
         "print(logging.getLogger('sqlalchemy.engine').getEffectiveLevel())"
     )
     assert out == str(logging.WARNING)
@@ -91,6 +92,24 @@ def test_suite_capture_sees_masked_lines(personal_data_watch: PersonalDataWatch)
     line = personal_data_watch.handler.recent[-1]
     assert line.startswith("grassroots.test WARNING party phone 138****8000 id ")
     assert PHONE not in line and ID_NUMBER not in line
+
+
+def test_watch_sees_debug_and_sql_below_pytests_log_level(
+    personal_data_watch: PersonalDataWatch, session: Session, caplog: pytest.LogCaptureFixture
+):
+    """pytest's own capture handlers drop DEBUG/INFO records (pyproject `log_level`: each
+    record used to be formatted by three of them besides the watch); the watch still gets
+    every DEBUG record and every SQL statement with its parameters, and finds a value in them."""
+    canary = "leak-canary-7777777"
+    logging.getLogger("grassroots.test").debug("debug record %s", canary)
+    debug_line = personal_data_watch.handler.recent[-1]
+    session.execute(text("SELECT :canary"), {"canary": canary})
+    sql_lines = list(personal_data_watch.handler.recent)[-3:]
+    assert debug_line == f"grassroots.test DEBUG debug record {canary}"
+    assert any(line.startswith("sqlalchemy.engine") and canary in line for line in sql_lines)
+    lines = [debug_line, *sql_lines]
+    assert [n for n, _ in find_leaks(lines, [canary])][:1] == [1]
+    assert not [r for r in caplog.records if canary in r.getMessage()]  # pytest's: WARNING
 
 
 def test_leak_finder_finds_what_it_looks_for():
@@ -109,7 +128,7 @@ def _python(code: str) -> str:
 def test_create_app_installs_masking(fresh_engine: Engine, tmp_path):
     url = fresh_engine.url.render_as_string(False)
     out = _python(
-        "from grassroots.logging_filter import log_masking_installed as m; before = m()\n"
+        "from grassroots.privacy.logging_filter import log_masking_installed as m; before = m()\n"
         "from grassroots.app import create_app; from grassroots.config import Settings\n"
         f"create_app(Settings(data_dir={str(tmp_path)!r}, database_url={url!r}))\n"
         "print(before, m())"
@@ -119,8 +138,9 @@ def test_create_app_installs_masking(fresh_engine: Engine, tmp_path):
 
 def test_cli_installs_masking():
     out = _python(
-        "import sys; from grassroots import cli; from grassroots.logging_filter import "
-        "log_masking_installed as m; before = m(); sys.argv = ['grassroots', '--help']\n"
+        "import sys; from grassroots.cli import main as cli; "
+        "from grassroots.privacy.logging_filter import log_masking_installed as m; "
+        "before = m(); sys.argv = ['grassroots', '--help']\n"
         "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
         "print(before, m())"
     ).splitlines()[-1]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.db import make_engine
 from grassroots.demo.build import build_demo_geography, county_of
-from grassroots.demo.history import build_history
+from grassroots.demo.history.cases import build_history
 from tests.support.databases import new_database_url
 
 TODAY = date(2026, 11, 27)  # the demo's "today"
@@ -23,10 +23,10 @@ SEED, CASES, DAYS = 11, 200, 200
 
 
 def build_small_history(engine: Engine, today: date = TODAY, seed: int = SEED,
-                        cases: int = CASES) -> None:  # fmt: skip
+                        cases: int = CASES, days: int = DAYS) -> None:  # fmt: skip
     with Session(engine, expire_on_commit=False) as session:
         tree = build_demo_geography(session)
-        build_history(session, county_of(tree), seed, today=today, cases=cases, days=DAYS)
+        build_history(session, county_of(tree), seed, today=today, cases=cases, days=days)
 
 
 class DemoHistories:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from grassroots.cases.tallies.maintain import KEY_COLUMNS, TABLES
 from grassroots.db import make_engine
 from grassroots.demo.build import build_demo_geography, county_of
-from grassroots.demo.history import build_history
+from grassroots.demo.history.cases import build_history
 from tests.support.databases import new_database_url
 
 TODAY = date(2026, 11, 27)

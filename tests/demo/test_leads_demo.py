@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from grassroots.demo.build import build_demo_geography, county_of
 from grassroots.demo.leads import CITY_OFFICE, build_demo_leads
-from grassroots.leads.figures import lead_figures
 from grassroots.leads.models import Lead
+from grassroots.leads.reporting.figures import lead_figures
 
 
 def test_demo_leads(fresh_engine: Engine):

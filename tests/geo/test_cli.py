@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from grassroots.cli import app
+from grassroots.cli.main import app
 from grassroots.geo.models import Jurisdiction
 from tests.geo import shapes
 from tests.geo.shapes import box, edited, small_county, with_ancestors

@@ -24,7 +24,7 @@ from grassroots.cases.schemas import Assign, FollowUp, Resolve
 from grassroots.cases.workflow.actions import do_accept, do_resolve
 from grassroots.cases.workflow.closing import do_follow_up
 from grassroots.cases.workflow.routing import do_assign
-from grassroots.cli import app
+from grassroots.cli.main import app
 from grassroots.config import get_settings
 from grassroots.crypto import keyring
 from grassroots.db import make_session_factory, writer_engine

@@ -28,7 +28,7 @@ from grassroots.config import get_settings
 from grassroots.db import make_session_factory, utcnow, writer_engine
 from grassroots.errors import Problem
 from grassroots.hotline.models import HotlineOrder
-from grassroots.jobs import run_jobs
+from grassroots.jobs.registry import run_jobs
 from grassroots.notifications.actions import do_create_channel, do_mark_all_read
 from grassroots.notifications.models import Delivery
 from grassroots.notifications.schemas import ChannelIn

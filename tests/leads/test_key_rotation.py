@@ -17,8 +17,8 @@ from grassroots.crypto import load_keyring, retire_key_versions
 from grassroots.leads.models import Lead, LeadEvent
 from grassroots.parties.actions import do_rotate_keys
 from grassroots.parties.queries import key_versions_in_use
+from grassroots.privacy.sealed_columns import sealed_columns
 from grassroots.roster.models import WorkerContact
-from grassroots.sealed_columns import sealed_columns
 from tests.leads.conftest import JUSTICE, LEADS, handed_down, run
 
 PHONE = "13912345678"

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from grassroots.jobs import run_jobs
+from grassroots.jobs.registry import run_jobs
 from grassroots.leads.actions import do_create
 from grassroots.leads.jobs import sweep_leads
 from grassroots.leads.models import Lead, LeadEvent

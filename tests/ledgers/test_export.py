@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from grassroots.audit.models import AuditEntry
 from grassroots.calendar.today import local_date
 from grassroots.cases.models import Case, Party
-from grassroots.cli import app
+from grassroots.cli.main import app
 from grassroots.config import get_settings
 from grassroots.crypto import keyring
 from grassroots.db import make_engine, make_session_factory, writer_engine

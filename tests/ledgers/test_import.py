@@ -18,7 +18,7 @@ from grassroots.audit.models import AuditEntry
 from grassroots.calendar.today import local_date
 from grassroots.cases.models import Case, Party
 from grassroots.cases.tallies.maintain import TABLES, rebuild
-from grassroots.cli import app
+from grassroots.cli.main import app
 from grassroots.crypto import keyring
 from grassroots.ledgers.models import LedgerCase, LedgerImport
 from tests.ledgers.ledger_files import good_rows, id_number, villages, workbook

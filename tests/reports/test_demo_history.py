@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.demo.build import county_of
 from grassroots.demo.county import build_tree
-from grassroots.demo.history import build_history
+from grassroots.demo.history.cases import build_history
 from grassroots.reports.render import render
 from grassroots.scope import current_jurisdiction
 from grassroots.stats.periods import parse_period

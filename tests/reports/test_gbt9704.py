@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from grassroots.pdf import docx_to_pdf
+from grassroots.office.pdf import docx_to_pdf
 from grassroots.reports.office.gbt9704 import CHAR_PITCH_PT, width
 from grassroots.reports.office.word import DEFAULT_TEMPLATE
 from grassroots.reports.render import render

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from grassroots.db import transaction
-from grassroots.leads.figures import Figure
 from grassroots.leads.models import Lead
+from grassroots.leads.reporting.figures import Figure
 from grassroots.reports.content.leads import clearance
 from grassroots.reports.render import render
 from grassroots.scope import current_jurisdiction

@@ -21,8 +21,9 @@ from grassroots.residents.actions import do_rate, do_report
 from grassroots.residents.pow import issue, solve
 from grassroots.residents.schemas import RatingIn, ReportIn
 from grassroots.scope import current_jurisdiction
-from grassroots.stats import aggregates, metrics, recount
-from grassroots.stats.derived import Rules
+from grassroots.stats import aggregates, recount
+from grassroots.stats.figures import metrics
+from grassroots.stats.figures.derived import Rules
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.reports.read import sheets

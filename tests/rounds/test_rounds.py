@@ -26,7 +26,7 @@ from grassroots.rounds.models import PatrolRound, RoundAggregate, RoundMatter
 from grassroots.rounds.schemas import RoundIn
 from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, recount
-from grassroots.stats.dashboard import month_cards
+from grassroots.stats.figures.dashboard import month_cards
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.cases.conftest import grid_in

@@ -4,7 +4,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from grassroots.stats import aggregates, grids, recount
+from grassroots.stats import aggregates, recount
+from grassroots.stats.figures import grids
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 

@@ -26,7 +26,7 @@ from grassroots.reports.content.data import gather
 from grassroots.reports.office.excel import render_xlsx
 from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, recount
-from grassroots.stats.derived import Rules, derived_values
+from grassroots.stats.figures.derived import Rules, derived_values
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.reports.read import sheets

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.cases.models import Case, DeadlineRecord
 from grassroots.stats import aggregates, recount
-from grassroots.stats.derived import Rules, on_time_rate
+from grassroots.stats.figures.derived import Rules, on_time_rate
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats import history as h

@@ -18,7 +18,7 @@ from grassroots.reports.content.context import figures
 from grassroots.reports.content.data import gather
 from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, recount
-from grassroots.stats.derived import Rules, concluded
+from grassroots.stats.figures.derived import Rules, concluded
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats import history as h

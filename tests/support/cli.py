@@ -20,7 +20,7 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from unittest import mock
 
-from grassroots.cli import main
+from grassroots.cli.main import main
 from grassroots.config import get_settings
 
 

@@ -170,3 +170,55 @@ artifacts/screenshots/&lt;db&gt;/&lt;name&gt;-&lt;size&gt;.png.</p>
 {rows}
 </tbody></table></body></html>
 """
+
+
+def open_register_map(page: Any) -> None:
+    """The registration form with its map shown (under 手动定位, collapsed at first)."""
+    page.goto("/cases/new")
+    page.locator("#manual-place summary").click()
+    page.wait_for_selector("#register-map path.leaflet-interactive")
+
+
+# The elements that reach past the right edge of the viewport (or start left of it), widest
+# reach first: what to look at when a page scrolls sideways. Elements inside a clipping map
+# (Leaflet's tiles and panes) are left out: they never widen the page.
+OVERFLOW_JS = """
+() => {
+  const vw = document.documentElement.clientWidth;
+  const found = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest(".leaflet-container") && !el.classList.contains("leaflet-container")) continue;
+    const r = el.getBoundingClientRect();
+    if ((r.width === 0 && r.height === 0) || (r.right <= vw + 0.5 && r.left >= -0.5)) continue;
+    const cls = typeof el.className === "string" ? el.className : "";
+    found.push({tag: el.tagName.toLowerCase(), id: el.id, cls: cls, width: Math.round(r.width),
+                right: Math.round(r.right), text: (el.innerText || "").slice(0, 40)});
+  }
+  found.sort((a, b) => b.right - a.right || b.width - a.width);
+  const sheets = [...document.styleSheets].map((s) => (s.href || "inline").split("/").pop());
+  return {scroll: document.documentElement.scrollWidth, viewport: vw, widest: found.slice(0, 6),
+          state: document.readyState, sheets: sheets};
+}
+"""
+
+
+def assert_fits_width(page: Any, width: int, where: str = "") -> None:
+    """The page does not scroll sideways at `width`; if it does, the failure names the widest
+    elements (tag, id, class, width, right edge, text start), the document's ready state and
+    the style sheets it had, so a recurrence is diagnosable. Measured once the page has
+    loaded: on a busy machine a layout read before the style sheets arrive sees the unstyled
+    page (the browser's 8 px body margin and no wrapping rules)."""
+    page.wait_for_load_state("load")
+    measured = page.evaluate(OVERFLOW_JS)
+    if measured["scroll"] <= width:
+        return
+    rows = "\n".join(
+        f"  <{e['tag']} id={e['id']!r} class={e['cls']!r}> width {e['width']} px, right edge "
+        f"{e['right']} px, text {e['text']!r}"
+        for e in measured["widest"]
+    )
+    raise AssertionError(
+        f"{where or page.url}: the page is {measured['scroll']} px wide on a {width} px screen "
+        f"(viewport {measured['viewport']} px, document {measured['state']}, style sheets "
+        f"{measured['sheets']}); the widest elements:\n{rows or '  (none found)'}"
+    )

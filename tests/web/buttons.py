@@ -89,6 +89,9 @@ LOGIN = "conftest.py::log_in"
 E = "test_every_button_browser.py::"
 # button key → the browser test (file::function) that presses it.
 PRESSED_BY: dict[str, str] = {
+    "post /joint/{case}/tasks | 添加分工": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
+    "post /joint/{case}/messages | 发送": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
+    "post /joint/{case}/tasks/{id}/done | 标记完成": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
     "get /leads | 筛选": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
     "post /leads/new | 接收": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
     "post /leads/{lead}/act/assign | 提交: 分流派遣": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
@@ -107,6 +110,7 @@ PRESSED_BY: dict[str, str] = {
     "get /cases/{case} | 查看": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "get /reports/preview | 网页预览": E
     + "test_registering_adds_a_party_row_and_reports_generate_and_preview",
+    "script #locate-me | 定位到我的位置": "test_field_register_browser.py::test_register_from_a_phone_with_my_location_and_a_photo",
     "hx-get /audit/verify | 校验审计链": E + "test_security_and_audit_forms_and_signing_out",
     "post /admin/boundaries | 导入": E + "test_administration_forms",
     "post /admin/calendar/day | 保存": E + "test_administration_forms",
@@ -114,6 +118,8 @@ PRESSED_BY: dict[str, str] = {
     "post /admin/calendar/{id} | 预览": "test_admin_browser.py::test_admin_enters_a_whole_year_with_one_bad_line_first",
     "post /admin/categories/{category} | 保存": E + "test_administration_forms",
     "post /admin/notifications/channels | 创建渠道": "test_notifications_browser.py::test_admin_sets_up_a_webhook_and_staff_opt_in",
+    "post /admin/notifications/deliveries/{id}/retry | 重试": "test_notifications_browser.py::test_admin_sees_every_kind_in_the_outbox_and_retries_failed_ones",
+    "post /admin/notifications/direct/{id}/retry | 重试": "test_notifications_browser.py::test_admin_sees_every_kind_in_the_outbox_and_retries_failed_ones",
     "post /admin/policies/{id}/delete | 删除": E + "test_administration_forms",
     "post /admin/policies | 保存": "test_admin_browser.py::test_admin_edits_a_deadline_policy",
     "post /admin/units | 新建单位": "test_admin_browser.py::test_admin_creates_then_deactivates_a_unit",
@@ -125,6 +131,7 @@ PRESSED_BY: dict[str, str] = {
     "post /admin/users/{user}/totp-reset | 重置动态口令": E
     + "test_security_and_audit_forms_and_signing_out",
     "post /cases/new | 事件登记": "test_case_edit_browser.py::test_edit_a_case_from_its_page",
+    "post /cases/{case}/attachments | 上传": "test_attachments_browser.py::test_photos_and_documents_on_a_phone",
     "post /cases/{case}/act/accept | 提交: 受理": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/assign | 提交: 分流派遣": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",
     "post /cases/{case}/act/close | 提交: 结案": "test_story_browser.py::test_a_dispute_from_the_map_to_closed",

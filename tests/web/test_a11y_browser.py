@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.geo.models import Jurisdiction
 from grassroots.geo.queries import current_geometry
-from tests.web.browser_support import serious_violations
+from tests.web.browser_support import open_register_map, serious_violations
 from tests.web.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -45,8 +45,7 @@ def test_the_location_lookup_waits_for_both_coordinates_and_asks_once(
         "response",
         lambda r: asked.append((r.url, r.status)) if "/cases/new/locate" in r.url else None,
     )
-    page.goto("/cases/new")
-    page.wait_for_selector("#register-map path.leaflet-interactive")
+    open_register_map(page)
     lat, lng = a_point_in_a_grid(live_server)
     page.locator("#f-lat").press_sequentially(f"{lat:.6f}", delay=20)
     page.locator("#f-lat").blur()  # a change event too: still only one coordinate

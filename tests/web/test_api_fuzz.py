@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from grassroots.accounts.models import User
 from grassroots.accounts.permissions import granted
 from grassroots.accounts.tokens.actions import do_create_token
-from grassroots.api_problems import api_routes
+from grassroots.web.api_problems import api_routes
 
 EXAMPLES = int(os.environ.get("GRASSROOTS_FUZZ_EXAMPLES", "4"))
 # "" (the suite): derandomized; a number: that seed; "random": a new one (printed).

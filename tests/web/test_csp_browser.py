@@ -26,6 +26,7 @@ from tests.web.browser_support import serious_violations
 from tests.web.buttons import PRESSED_BY, page_buttons
 from tests.web.conftest import DESKTOP, PRESS_LOG, Guard, watch_console, watch_csp
 from tests.web.test_agreement_browser import GRID, agreed_case
+from tests.web.test_joint_browser import shared_case
 from tests.web.test_leads_browser import received_lead
 from tests.web.test_rounds_browser import recorded_round
 
@@ -41,6 +42,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/cases/{code}": ("zhao", "/cases/{code}"),
     "/cases/{code}/agreement": ("zhao", "/cases/{code}/agreement"),
     "/leads": ("zhao", "/leads"),
+    "/joint": ("zhao", "/joint"),
+    "/joint/{code}": ("zhao", "/joint/{joint}"),
     "/leads/new": ("zhao", "/leads/new"),
     "/leads/{lead_code}": ("zhao", "/leads/{lead}"),
     "/cases/{code}/edit": ("zhao", "/cases/{code}/edit"),
@@ -77,6 +80,8 @@ NOT_PAGES = {
     "/healthz": "JSON for the load balancer",
     "/dashboard/grids.json": "GeoJSON the dashboard's map fetches",
     "/map/boundaries.geojson": "GeoJSON the map fetches",
+    "/manifest.webmanifest": "the field kit's web app manifest (JSON, web/pwa.py)",
+    "/sw.js": "the field kit's service worker script (web/pwa.py)",
     "/cases/open.geojson": "GeoJSON the map fetches",
     "/cases/export.csv": "a download",
     "/cases/export.xlsx": "a download",
@@ -177,6 +182,8 @@ def test_every_page_loads_without_a_csp_violation(open_as, username):
         values["round"] = recorded_round(page)
     if any("{lead}" in PAGES[route][1] for route in routes):
         values["lead"] = received_lead(page)
+    if any("{joint}" in PAGES[route][1] for route in routes):
+        values["joint"] = shared_case(page)
     assert open_all(page, routes, values) == []
     assert console == []  # no console error at all, CSP or other
 

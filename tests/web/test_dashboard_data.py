@@ -4,7 +4,7 @@ and the category chart count the same registered cases (SQLite and PostgreSQL)."
 from __future__ import annotations
 
 from grassroots.geo.queries import children, current_geometry
-from grassroots.stats.dashboard import by_category, month_cards, trend
+from grassroots.stats.figures.dashboard import by_category, month_cards, trend
 
 
 def _register(client, point, category: str) -> None:

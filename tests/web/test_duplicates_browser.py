@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.browser_support import assert_accessible, screenshot
+from tests.web.browser_support import assert_accessible, open_register_map, screenshot
 from tests.web.test_story_browser import register_by_map
 
 pytestmark = pytest.mark.browser
@@ -14,8 +14,7 @@ pytestmark = pytest.mark.browser
 def test_the_form_shows_likely_duplicates_before_saving(open_as):
     wang = open_as("wang")
     first = register_by_map(wang)
-    wang.goto("/cases/new")
-    wang.wait_for_selector("#register-map path.leaflet-interactive")
+    open_register_map(wang)
     wang.get_by_label("类别").select_option("neighbour")
     wang.get_by_label("标题").fill("排水沟堵塞又起争执")
     wang.get_by_label("事件描述").fill("两户又因排水沟堵塞发生争执。")

@@ -3,6 +3,8 @@ the unread count, and li presses 标为已读 and 全部标为已读."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.web.browser_support import assert_accessible, screenshot
@@ -89,3 +91,61 @@ def test_admin_sets_up_a_webhook_and_staff_opt_in(open_as):
     assert (
         "县短信网关" not in zhao.locator("main").inner_text()
     )  # an inactive channel is not offered
+
+
+def _failed_outbox(engine, tag: str) -> None:  # type: ignore[no-untyped-def]
+    """A 12345 reply and an SMS to a resident that the outbox failed to send (rows as the
+    job leaves them after a failing receiver)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from grassroots.accounts.models import User
+    from grassroots.db import utcnow
+    from grassroots.notifications.actions import do_create_channel
+    from grassroots.notifications.delivery.direct import queue_direct
+    from grassroots.notifications.delivery.outbox import queue_message
+    from grassroots.notifications.models import Delivery
+    from grassroots.notifications.schemas import ChannelIn
+
+    with Session(engine, expire_on_commit=False) as s:
+        admin = s.scalars(select(User).where(User.username == "admin")).one()
+        hook, _ = do_create_channel(
+            s, ChannelIn(name=f"热线平台{tag}", kind="webhook", url="http://127.0.0.1:9/h"),
+            actor=admin,
+        )  # fmt: skip
+    with Session(engine) as s:
+        now = utcnow()
+        queue_message(s, hook, "hotline_reply", f"GD{tag}", {"工单编号": f"GD{tag}"}, now)
+        sms = queue_direct(s, hook, "public_receipt", "13912345678", "查询码", now)
+        s.flush()
+        reply = s.scalars(select(Delivery).where(Delivery.dedupe_key == f"hotline_reply:GD{tag}"))
+        for row in (reply.one(), sms):
+            row.state, row.attempts, row.last_error = "failed", 2, "HTTP 503"
+        s.commit()
+
+
+def test_admin_sees_every_kind_in_the_outbox_and_retries_failed_ones(open_as, live_server):
+    tag = f"{time.time_ns() % 10**12:012d}"
+    _failed_outbox(live_server.engine, tag)
+    admin = open_as("admin")
+    admin.goto("/admin/notifications")
+    admin.locator("#delivery-kinds").get_by_role("link", name="12345 办结反馈").click()
+    admin.wait_for_url("**kind=hotline_reply")
+    admin.locator("#delivery-states").get_by_role("link", name="失败，将重试").click()
+    admin.wait_for_url("**state=failed**")
+    row = admin.locator("tr[id^=outbox-delivery]", has_text=f"GD{tag}")
+    assert "失败" in row.inner_text() and f"热线平台{tag}" in row.inner_text()
+    assert_accessible(admin)
+    row.get_by_role("button", name="重试").click()
+    admin.wait_for_selector(".flash")
+    assert "已重新排队" in admin.locator(".flash").inner_text()
+    row = admin.locator("tr[id^=outbox-delivery]", has_text=f"GD{tag}")
+    assert "待发送" in row.inner_text()
+    admin.locator("#delivery-kinds").get_by_role("link", name="群众短信").click()
+    admin.wait_for_url("**kind=direct")
+    sms = admin.locator("tr[id^=outbox-direct]", has_text=f"热线平台{tag}")
+    assert "139****5678" in sms.inner_text() and "13912345678" not in admin.content()
+    sms.get_by_role("button", name="重试").click()
+    admin.wait_for_selector(".flash")
+    sms = admin.locator("tr[id^=outbox-direct]", has_text=f"热线平台{tag}")
+    assert "待发送" in sms.inner_text() and sms.get_by_role("button").count() == 0

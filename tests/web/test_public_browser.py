@@ -18,6 +18,7 @@ from grassroots.cases import schemas as s
 from grassroots.cases.actions import run_action
 from grassroots.cases.models import Case
 from grassroots.geo.models import Boundary, Jurisdiction
+from tests.web.browser_support import assert_fits_width
 from tests.web.conftest import PHONE, Guard, _guard_context, watch_console, watch_csp
 
 pytestmark = pytest.mark.browser
@@ -61,6 +62,7 @@ def _staff(live_server: Any, code: str, *steps: tuple[str, s.ActionInput]) -> No
 
 def _report(page: Any, description: str) -> str:
     page.goto("/public/report")
+    assert_fits_width(page, page.viewport_size["width"], "the report form")
     page.get_by_label("发生了什么？").fill(description)
     page.locator("#use-my-location").click()
     page.wait_for_function("document.getElementById('pr-lat').value !== ''")
@@ -84,11 +86,12 @@ def test_report_receipt_progress_rate_reopen_on_a_phone(resident: Any, live_serv
     page = resident
     receipt = _report(page, "邻居装修把我家院墙震裂了，协商多次没有结果。")
     assert len(receipt.replace("-", "")) == 24
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_width(page, PHONE["width"], "the receipt")
     code = _latest_code(live_server)
     page.locator("#check-progress-now").click()
     page.wait_for_selector("#progress-state")
     assert page.locator("#progress-state").inner_text() == "已收到，等待受理"
+    assert_fits_width(page, PHONE["width"], "the progress")
     assert "#" not in page.url and receipt not in page.url  # the code stays out of URLs
     village = "990101002201"
     _staff(live_server, code, ("accept", s.Accept()),
@@ -98,6 +101,7 @@ def test_report_receipt_progress_rate_reopen_on_a_phone(resident: Any, live_serv
     page.wait_for_selector("#rating-form")
     assert page.locator("#progress-state").inner_text() == "已化解"
     assert "赔偿两千元" not in page.content() and "赵" not in page.content()
+    assert_fits_width(page, PHONE["width"], "the progress with the rating form")
     page.locator("#rating-unsatisfied").check()
     page.get_by_label("意见建议（选填）").fill("墙还是裂的")
     assert page.locator("#rating-reopen").is_checked()
@@ -135,3 +139,40 @@ def test_a_typed_code_and_a_report_marked_as_spam(resident: Any, live_server: An
     page.locator("#lookup-submit").click()
     page.wait_for_selector("#progress-state")
     assert page.locator("#progress-state").inner_text() == "经核实为无效信息"
+
+
+NARROW = {"width": 320, "height": 640}  # the narrowest phones still in use
+
+
+def test_every_public_page_fits_a_narrow_phone(resident: Any, live_server: Any) -> None:
+    """At 320 px: the report form with the map, the receipt (24 characters of code), the
+    progress, the lookup page with a long unbroken code typed — none scrolls sideways."""
+    page = resident
+    page.set_viewport_size(NARROW)
+    receipt = _report(page, "院墙裂缝" + "很长的一段没有标点的文字" * 20 + "x" * 120)
+    assert_fits_width(page, NARROW["width"], "the receipt")
+    page.locator("#check-progress-now").click()
+    page.wait_for_selector("#progress-state")
+    assert_fits_width(page, NARROW["width"], "the progress")
+    page.goto("/public/progress")
+    page.locator(".receipt-input").fill(receipt.replace("-", "") * 2)
+    assert_fits_width(page, NARROW["width"], "the lookup form")
+    for path in ("/public/report?lang=en", "/public/progress?lang=en"):  # longer labels
+        page.goto(path)
+        assert_fits_width(page, NARROW["width"], path)
+
+
+def test_the_width_check_names_what_is_too_wide(browser: Any) -> None:
+    """The check itself: a page with a 500 px element fails it, naming that element."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content('<p>fits</p><div class="too-wide" id="w" style="width:500px">宽</div>')
+    with pytest.raises(AssertionError) as failed:
+        assert_fits_width(page, PHONE["width"], "a test page")
+    message = str(failed.value)
+    assert "a test page: the page is 5" in message and "on a 390 px screen" in message
+    assert "<div id='w' class='too-wide'> width 500 px" in message
+    assert "<p " not in message  # what fits is not listed
+    page.set_content("<p>fits</p>")
+    assert_fits_width(page, PHONE["width"])  # passes
+    context.close()

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.browser_support import assert_accessible, screenshot
+from tests.web.browser_support import assert_accessible, open_register_map, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_clicking_the_map_shows_grid_and_village(open_as):
     page = open_as("wang")
-    page.goto("/cases/new")
-    page.wait_for_selector("#register-map path.leaflet-interactive")
+    open_register_map(page)
     assert_accessible(page)
     box = page.locator("#register-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

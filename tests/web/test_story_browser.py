@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.web.browser_support import assert_accessible, screenshot
+from tests.web.browser_support import assert_accessible, open_register_map, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -45,8 +45,7 @@ def reveal_phone(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def register_by_map(page) -> str:  # type: ignore[no-untyped-def]
-    page.goto("/cases/new")
-    page.wait_for_selector("#register-map path.leaflet-interactive")
+    open_register_map(page)
     page.get_by_label("类别").select_option("neighbour")
     page.get_by_label("标题").fill("邻里排水沟堵塞纠纷")
     page.get_by_label("事件描述").fill("两户因排水沟堵塞发生争执，需调解。")

@@ -31,7 +31,7 @@ def purge_expired_sessions(
 
 
 def session_purge_job(engine: Engine, now: datetime) -> dict[str, int]:
-    """The scheduled job (grassroots.jobs.JOBS): purge_expired_sessions in its own session,
+    """The scheduled job (grassroots.jobs.registry.JOBS): purge_expired_sessions in its own session,
     then the login throttle's counts that no longer matter."""
     with make_session_factory(writer_engine(engine))() as session:
         purged = purge_expired_sessions(session, now)

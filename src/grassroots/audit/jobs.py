@@ -46,7 +46,7 @@ def anchor_head(session: Session, path: Path, database: str, now: datetime) -> A
 
 
 def audit_anchor_job(engine: Engine, now: datetime) -> dict[str, int | str]:
-    """The scheduled job (grassroots.jobs.JOBS)."""
+    """The scheduled job (grassroots.jobs.registry.JOBS)."""
     path = get_settings().audit_anchor_path
     with make_session_factory(engine)() as session, session.begin():
         done = anchor_head(session, path, database_label(engine), now)

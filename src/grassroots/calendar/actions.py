@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.calendar.models import CalendarDay, CalendarYear
-from grassroots.calendar.schedule_hooks import Change, hooks
+from grassroots.calendar.schedule.hooks import Change, hooks
 from grassroots.calendar.schemas import DayIn
 from grassroots.calendar.workdays import load_calendar
 from grassroots.db import transaction

@@ -2,7 +2,7 @@
 line, with a preview (--dry-run) of the open cases' deadlines that would move.
 
 The same actions as the administrators' pages and PUT /api/v1/calendar/...: the registered
-hooks (the deadline recompute, which grassroots.cli imports) move the deadlines in the same
+hooks (the deadline recompute, which grassroots.cli.main imports) move the deadlines in the same
 transaction, with their audit rows and timeline entries. `--by` names the administrator the
 audit log records; they must hold config.write.
 """
@@ -24,7 +24,7 @@ from grassroots.accounts.models import User
 from grassroots.accounts.permissions import granted
 from grassroots.calendar import actions
 from grassroots.calendar.queries import schedule_preview
-from grassroots.calendar.schedule_hooks import Change
+from grassroots.calendar.schedule.hooks import Change
 from grassroots.calendar.schemas import DayIn, YearScheduleIn
 from grassroots.db import check_schema_current, engine_for, make_session_factory, writer_engine
 from grassroots.errors import Problem

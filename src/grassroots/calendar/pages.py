@@ -1,6 +1,6 @@
 """管理 → holiday calendar: a whole year's official schedule at once, as text.
 
-The administrator pastes the State Council's schedule (see calendar/text.py for the
+The administrator pastes the State Council's schedule (see calendar/schedule/text.py for the
 format), previews it — every bad line is shown with its number — and saves it all or nothing
 through do_set_year_schedule, the same action as PUT /api/v1/calendar/years/{year}.
 """
@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from grassroots.accounts.models import User
-from grassroots.calendar import statutory
 from grassroots.calendar.actions import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -23,8 +22,9 @@ from grassroots.calendar.actions import (
 )
 from grassroots.calendar.models import CalendarYear
 from grassroots.calendar.queries import schedule_preview, year_entries
+from grassroots.calendar.schedule import statutory
+from grassroots.calendar.schedule.text import MAX_TEXT, Parsed, parse_schedule, schedule_text
 from grassroots.calendar.schemas import DayIn, SchedulePreviewOut
-from grassroots.calendar.text import MAX_TEXT, Parsed, parse_schedule, schedule_text
 from grassroots.calendar.today import china_today, local_date, local_time
 from grassroots.calendar.workdays import DayKind, load_calendar, package_knows
 from grassroots.deps import DbSession, requires
@@ -46,8 +46,8 @@ def _year(value: int) -> int:
 
 
 def year_status(session: DbSession, year: int) -> dict[str, Any]:
-    """admin (entered, with its notice) / package (known from chinesecalendar) /
-    provisional (statutory holidays only, calendar/statutory.py) / unknown (weekends only)."""
+    """admin (entered, with its notice) / package (known from chinesecalendar) / provisional
+    (statutory holidays only, calendar/schedule/statutory.py) / unknown (weekends only)."""
     row = session.get(CalendarYear, year)
     if row is not None:
         return {"source": "admin", "notice": row.notice, "entered_at": row.entered_at}

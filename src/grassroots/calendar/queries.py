@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.calendar.models import CalendarDay, CalendarYear
-from grassroots.calendar.schedule_hooks import Change, hooks
+from grassroots.calendar.schedule.hooks import Change, hooks
 from grassroots.calendar.schemas import (
     CalendarOut,
     CalendarStatusOut,

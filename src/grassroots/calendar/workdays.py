@@ -6,8 +6,8 @@ Sources, in order of precedence for a day:
    schedule, or to correct a day);
 2. the maintained `chinesecalendar` package (import name chinese_calendar);
 3. *provisional*: for a year neither of the above knows, the statutory holidays the law fixes
-   in advance (calendar/statutory.py: 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 and their 补假);
-   only the make-up working weekends (调休) are unknown;
+   in advance (calendar/schedule/statutory.py: 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 and
+   their 补假); only the make-up working weekends (调休) are unknown;
 4. weekends only — for a year beyond the statutory tables (after 2099).
 Neither 3 nor 4 is silent: `warnings()` names the year, the API returns the warning, the
 calendar page shows the year as provisional / unknown and the log says it once.
@@ -27,8 +27,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from grassroots import refdata
-from grassroots.calendar import statutory
 from grassroots.calendar.models import CalendarDay, CalendarYear
+from grassroots.calendar.schedule import statutory
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.accounts.queries import display_names, mediators_at
 from grassroots.bounds import fits_int
@@ -16,6 +17,9 @@ from grassroots.calendar.today import china_today
 from grassroots.calendar.workdays import load_calendar
 from grassroots.cases.actions import run_action
 from grassroots.cases.agreements.actions import mask_name, print_context
+from grassroots.cases.attachments.actions import do_attach_files
+from grassroots.cases.attachments.queries import case_attachments
+from grassroots.cases.attachments.uploads import UPLOAD_LIMIT, Upload, event_id_of, read_upload
 from grassroots.cases.deadlines.queries import deadline_records
 from grassroots.cases.editing.rules import may_edit
 from grassroots.cases.forms import FieldSpec, answers, form_of
@@ -59,6 +63,7 @@ register_filters(mask_name=mask_name)
 CaseReader = Annotated[User, requires("case.read")]
 CaseActor = Annotated[User, requires("case.act")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
+Files = Annotated[Upload, Depends(read_upload)]
 
 
 def action_options(session: DbSession, case: Case) -> dict[str, list[tuple[str, str]]]:
@@ -135,6 +140,7 @@ def detail_context(session: DbSession, case: Case, user: User, request: Request)
         **links_context(session, case, user),
         "action_labels": ACTION_LABELS,
         "agreement": latest_agreement(events),
+        "attachments": case_attachments(session, case),
         "open_action": "",
         "errors": {},
         "values": {},
@@ -201,6 +207,34 @@ def act(
     case = access_case(session, user, code)
     context = detail_context(session, case, user, request)
     context.update(open_action=action, errors=errors, values=form)
+    return render(request, "cases/detail.html", context, user=user, status_code=422)
+
+
+@router.post("/cases/{code}/attachments", response_class=HTMLResponse, openapi_extra=UPLOAD_LIMIT)
+def attach(
+    request: Request, session: DbSession, user: CaseActor, code: str, files: Files
+) -> Response:
+    """The 附件 section's form; a refusal comes back on the case page under the section."""
+    case = access_case(session, user, code)
+    t = gettext_for(request_locale(request))
+    error = t(N_("Choose a file to upload."))
+    if files.files:
+        try:
+            rows = do_attach_files(
+                session, case, files.files, keep_location=files.keep_location,
+                event_id=event_id_of(files), settings=request.app.state.settings, actor=user,
+                ip=client_ip(request),
+            )  # fmt: skip
+        except Problem as exc:
+            error = exc.message
+        else:
+            response = RedirectResponse(f"/cases/{code}#attachments", status_code=303)
+            set_flash(response, "attached", str(len(rows)))
+            return response
+    session.rollback()
+    case = access_case(session, user, code)
+    context = detail_context(session, case, user, request)
+    context.update(errors={"attachments": error})
     return render(request, "cases/detail.html", context, user=user, status_code=422)
 
 

@@ -83,6 +83,7 @@ class CaseOut(CaseSummary):
 
 
 class EventOut(BaseModel):
+    id: int  # files may be attached to it (POST /cases/{code}/attachments, event_id)
     action: str
     label: str
     actor: str
@@ -188,6 +189,7 @@ def case_out(case: Case, cal: WorkCalendar, today: date) -> CaseOut:
 
 def event_out(event: CaseEvent, actor: str, holder_code: str, unit_code: str | None) -> EventOut:
     return EventOut(
+        id=event.id,
         action=event.action,
         label=TABLE[event.action].label
         if event.action in TABLE

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.users.actions import do_create_user
 from grassroots.demo.county import Node, build_tree, walk
-from grassroots.demo.history import build_history
+from grassroots.demo.history.cases import build_history
 from grassroots.demo.leads import build_demo_leads
 from grassroots.demo.staff import demo_staff
 from grassroots.demo.units import demo_units
@@ -46,6 +46,6 @@ def build_demo_geography(session: Session, seed: int = DEFAULT_SEED) -> Node:
 def build_demo(session: Session, seed: int = DEFAULT_SEED) -> Node:
     """Everything `init --demo` creates. Later domains append their part here."""
     tree = build_demo_geography(session, seed)
-    build_history(session, county_of(tree), seed)  # 13 months of cases (demo/history.py)
+    build_history(session, county_of(tree), seed)  # 13 months of cases (demo/history/cases.py)
     build_demo_leads(session, county_of(tree))  # two batches of leads (demo/leads.py)
     return tree

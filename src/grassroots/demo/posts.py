@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import Role, User
 from grassroots.accounts.users.actions import do_create_user
-from grassroots.demo.history_people import Cast
+from grassroots.demo.history.people import Cast
 from grassroots.geo.posts.actions import do_appoint, do_change_post
 from grassroots.geo.posts.models import PostKind
 from grassroots.geo.posts.schemas import PostChange, PostIn

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.db import batched
-from grassroots.demo.history_people import Cast
+from grassroots.demo.history.people import Cast
 from grassroots.geo.posts.queries import case_worker
 from grassroots.rounds.actions import do_record_round
 from grassroots.rounds.models import Check

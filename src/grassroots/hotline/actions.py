@@ -37,8 +37,8 @@ from grassroots.hotline.queries import (
     replies_owed,
 )
 from grassroots.hotline.schemas import ImportRefused, OrderIn
+from grassroots.notifications.delivery.outbox import queue_message
 from grassroots.notifications.models import Channel
-from grassroots.notifications.outbox import queue_message
 from grassroots.notifications.queries import channel_named
 from grassroots.scope import current_jurisdiction
 

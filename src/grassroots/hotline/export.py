@@ -11,7 +11,7 @@ from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.models import Case
 from grassroots.hotline.models import HotlineOrder
 from grassroots.hotline.schemas import REPLY_FIELDS
-from grassroots.spreadsheet import safe_row
+from grassroots.office.spreadsheet import safe_row
 
 RATINGS = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
 RESULTS = {

@@ -1,5 +1,5 @@
 """The 12345 replies job: the replies owed go into the notification outbox (registered in
-grassroots.jobs.JOBS before the outbox job, which sends them)."""
+grassroots.jobs.registry.JOBS before the outbox job, which sends them)."""
 
 from __future__ import annotations
 

@@ -29,11 +29,11 @@ from grassroots.dictionary.queries import active_lead_category
 from grassroots.errors import Problem
 from grassroots.leads import queries as q
 from grassroots.leads import schemas as s
-from grassroots.leads import tallies  # noqa: F401  (the tally listener joins every write)
 from grassroots.leads.models import Lead, LeadEvent, LeadState
+from grassroots.leads.reporting import tallies  # noqa: F401  (the tally listener joins every write)
 from grassroots.leads.sealing import INFORMANT_USAGE, LEAD_USAGE, seal, unseal
 from grassroots.leads.workflow import POLICY_DAYS, TABLE
-from grassroots.logging_filter import mask_text
+from grassroots.privacy.logging_filter import mask_text
 from grassroots.scope import current_jurisdiction, in_subtree
 
 # Numbering attempts of one new lead (each loses only to a lead committed meanwhile).

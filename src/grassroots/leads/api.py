@@ -20,9 +20,9 @@ from grassroots.deps import DbSession, Permissions, requires
 from grassroots.errors import Problem
 from grassroots.leads import queries as q
 from grassroots.leads.actions import do_act, do_create, do_reveal_informant
-from grassroots.leads.figures import FiguresOut, lead_figures
 from grassroots.leads.models import Finding, Lead, LeadSource, LeadState
-from grassroots.leads.reply import build_reply_docx
+from grassroots.leads.reporting.figures import FiguresOut, lead_figures
+from grassroots.leads.reporting.reply import build_reply_docx
 from grassroots.leads.responses import (
     ActionResult,
     LeadOut,

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def sweep_leads(engine: Engine, now: datetime | None = None) -> dict[str, Any]:
-    """Run the sweep once (the job `lead_sweep` in grassroots.jobs). Returns a summary."""
+    """Run the sweep once (the job `lead_sweep` in grassroots.jobs.registry). Returns a summary."""
     moment = now or utcnow()
     today = china_today(moment)
     summary = {"candidates": 0, "overdue": 0, "escalated": 0, "already_done": 0}

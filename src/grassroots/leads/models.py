@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
 from grassroots.leads.sealing import INFORMANT_USAGE, LEAD_USAGE
-from grassroots.sealed_columns import register as register_sealed
+from grassroots.privacy.sealed_columns import register as register_sealed
 
 
 class LeadSource(StrEnum):
@@ -133,8 +133,8 @@ class LeadSweepMark(Base):
 
 class LeadTally(Base):
     """The figures of leads, kept exact by every write of a lead in its own transaction
-    (grassroots.leads.tallies): one row per year and month received × jurisdiction × issuing
-    body × batch × source × category (the month for a period's figures: the work report).
+    (grassroots.leads.reporting.tallies): one row per year and month received × jurisdiction ×
+    issuing body × batch × source × category (the month for a period's figures: the work report).
     Only top-level leads count (a split lead's sub-leads are
     parts of one lead)."""
 

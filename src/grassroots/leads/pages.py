@@ -20,7 +20,7 @@ from grassroots.geo.queries import grid_choices, subtree_choices
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.leads import queries as q
 from grassroots.leads.actions import do_act, do_create, do_reveal_informant
-from grassroots.leads.figures import lead_figures
+from grassroots.leads.reporting.figures import lead_figures
 from grassroots.leads.responses import lead_out, page_of
 from grassroots.leads.schemas import INPUTS, NewLead
 from grassroots.leads.workflow import ACTION_LABELS, FINDING_LABELS, SOURCE_LABELS, STATE_LABELS

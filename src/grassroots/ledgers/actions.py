@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Connection, Executable, Table, bindparam, insert, select
@@ -28,7 +29,7 @@ from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.deadlines.policies import all_policies, policy_from_rows
 from grassroots.cases.intake.actions import CASE_TABLE, EVENT_TABLE, PARTY_TABLE, party_fields
 from grassroots.cases.models import Case, CaseSequence
-from grassroots.cases.tallies.contribution import Contribution, add_into
+from grassroots.cases.tallies.contribution import FIELDS, Contribution, add_into
 from grassroots.cases.tallies.maintain import apply, new_case_delta
 from grassroots.crypto import keyring
 from grassroots.db import transaction
@@ -52,7 +53,7 @@ from grassroots.ledgers.sheets.annotate import annotated
 from grassroots.ledgers.sheets.mapping import Mapping
 from grassroots.ledgers.sheets.reading import kind_of, read_sheet
 from grassroots.ledgers.writing import LEDGER_SOURCE, historical_row, history_events, new_case
-from grassroots.logging_filter import mask_text
+from grassroots.privacy.logging_filter import mask_text
 from grassroots.scope import current_jurisdiction
 
 Progress = Callable[[int, int], None]  # (rows written, rows to write)
@@ -205,6 +206,12 @@ def _case_codes(connection: Connection, entries: list[Entry]) -> list[str]:
     return codes
 
 
+def _as_case(row: dict[str, Any], case_id: int) -> Case:
+    """The stored row as the statistics read a case (attributes only: building an ORM
+    object per row cost more than the row's own INSERT)."""
+    return cast(Case, SimpleNamespace(**(dict.fromkeys(FIELDS) | row), id=case_id))
+
+
 class _Store:
     """What every row of one import shares: the calendar, policies, holders, names."""
 
@@ -262,7 +269,7 @@ class _Store:
             events += [ev | {"case_id": case_id} for ev in history_events(row, entry)]
             parties += [party_fields(p) | {"case_id": case_id} for p in entry.parties]
             ledger.append(self.ledger_row(entry, case_id))
-            add_into(self.total, new_case_delta(Case(**row, id=case_id), self.cal))
+            add_into(self.total, new_case_delta(_as_case(row, case_id), self.cal))
         connection.execute(insert(EVENT_TABLE), events)
         if parties:
             connection.execute(insert(PARTY_TABLE), parties)

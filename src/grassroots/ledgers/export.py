@@ -16,7 +16,7 @@ from grassroots.cases.models import PartyRole
 from grassroots.crypto import keyring
 from grassroots.ledgers.queries import LedgerLine
 from grassroots.ledgers.words import OUTCOME_LABELS, PERFORMANCE_LABELS, SATISFACTION_LABELS
-from grassroots.spreadsheet import safe_row
+from grassroots.office.spreadsheet import safe_row
 
 COLUMNS = (
     "序号",

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
-from grassroots.sealed_columns import register as register_sealed
+from grassroots.privacy.sealed_columns import register as register_sealed
 
 
 class LedgerImport(Base):

@@ -19,10 +19,16 @@ from grassroots.audit.actions import record_audit
 from grassroots.crypto import keyring
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
-from grassroots.notifications.contact import open_address, seal_address
+from grassroots.notifications.delivery.contact import open_address, seal_address
+from grassroots.notifications.delivery.outbox import RETRYABLE, SECRET_FIELD, queue_deliveries
 from grassroots.notifications.kinds import KINDS, PARAMS
-from grassroots.notifications.models import Channel, Notification, Subscription
-from grassroots.notifications.outbox import SECRET_FIELD, queue_deliveries
+from grassroots.notifications.models import (
+    Channel,
+    Delivery,
+    DirectMessage,
+    Notification,
+    Subscription,
+)
 from grassroots.notifications.schemas import ChannelChange, ChannelIn, SubscriptionIn
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -163,3 +169,40 @@ def do_subscribe(
                      object_type="notification_channel", object_id=str(channel.id),
                      details=details)  # fmt: skip
     return sub
+
+
+def _not_retryable(message: str) -> Problem:
+    return Problem(409, "not_retryable", message)
+
+
+def do_retry_delivery(session: Session, delivery: Delivery, *, actor: User,
+                      now: datetime | None = None) -> Delivery:  # fmt: skip
+    """重试: a failed or given-up delivery due again now, its attempts counted afresh (the
+    outbox job sends it). Audited; anything else (pending, sent) is a 409 that changes
+    nothing."""
+    if delivery.state not in RETRYABLE:
+        raise _not_retryable("只能重试失败或已放弃的投递 / only a failed delivery can be retried")
+    with transaction(session):
+        delivery.state, delivery.attempts = "pending", 0
+        delivery.next_attempt_at = now or utcnow()
+        record_audit(session, actor=actor, action="notification.retry",
+                     object_type="notification_delivery", object_id=delivery.id,
+                     details={"topic": delivery.topic or "notice"})  # fmt: skip
+    return delivery
+
+
+def do_retry_direct(session: Session, message: DirectMessage, *, actor: User,
+                    now: datetime | None = None) -> DirectMessage:  # fmt: skip
+    """重试 a failed direct message (the receipt code by SMS). A given-up one had its text
+    wiped (it may carry a receipt code): it cannot be sent again (409)."""
+    if message.state not in RETRYABLE or message.text_enc is None:
+        raise _not_retryable(
+            "只能重试失败且正文尚在的短信 / only a failed message with its text can be retried"
+        )
+    with transaction(session):
+        message.state, message.attempts = "pending", 0
+        message.next_attempt_at = now or utcnow()
+        record_audit(session, actor=actor, action="notification.retry",
+                     object_type="notification_direct", object_id=message.id,
+                     details={"kind": message.kind})  # fmt: skip
+    return message

@@ -1,6 +1,7 @@
 """/api/v1/notifications: the reader's own inbox — list (unread filter, keyset pages),
 unread count, mark one or all read — and own channel opt-ins; /api/v1/notification-channels
-and /api/v1/notification-deliveries for administrators."""
+/api/v1/notification-deliveries and /api/v1/notification-direct (the outbox, with 重试)
+for administrators."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from grassroots.notifications.actions import (
     do_create_channel,
     do_mark_all_read,
     do_mark_read,
+    do_retry_delivery,
+    do_retry_direct,
     do_subscribe,
 )
 from grassroots.notifications.schemas import (
@@ -25,6 +28,7 @@ from grassroots.notifications.schemas import (
     ChannelCreated,
     ChannelIn,
     ChannelOut,
+    DeliveryOut,
     DeliveryPage,
     MarkedAll,
     NoticeOut,
@@ -33,7 +37,13 @@ from grassroots.notifications.schemas import (
     SubscriptionOut,
     UnreadCount,
 )
-from grassroots.notifications.views import channel_out, delivery_out, notice_out, subscription_out
+from grassroots.notifications.views import (
+    channel_out,
+    delivery_out,
+    direct_out,
+    notice_out,
+    subscription_out,
+)
 
 router = APIRouter(tags=["notifications"])
 Reader = Annotated[User, requires("case.read")]
@@ -118,9 +128,44 @@ def list_deliveries(
     session: DbSession,
     user: Admin,
     state: Literal["pending", "sent", "failed", "gave_up"] | None = None,
+    kind: Literal["notice", "hotline_reply"] | None = None,
     before: Annotated[DbId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> DeliveryPage:
-    """投递状态 (administrators): the outbox, newest first, for the people in their subtree."""
-    rows, next_before = q.deliveries(session, user, state=state, before=before, limit=limit)
+    """投递状态 (administrators): the outbox, newest first — notices to the people in their
+    subtree and the 12345 replies (kind hotline_reply); the residents' SMS are under
+    /notification-direct."""
+    rows, next_before = q.deliveries(
+        session, user, state=state, kind=kind, before=before, limit=limit
+    )
     return DeliveryPage(items=[delivery_out(r) for r in rows], next_before=next_before)
+
+
+@router.post("/notification-deliveries/{delivery_id}/retry", response_model=DeliveryOut)
+def retry_delivery(session: DbSession, user: Admin, delivery_id: DbId) -> DeliveryOut:
+    """重试: a failed or given-up delivery due again now, attempts counted afresh (409 for
+    any other state). Audited."""
+    delivery = do_retry_delivery(session, q.access_delivery(session, user, delivery_id),
+                                 actor=user)  # fmt: skip
+    return delivery_out(q.deliveries(session, user, before=delivery.id + 1, limit=1)[0][0])
+
+
+@router.get("/notification-direct", response_model=DeliveryPage)
+def list_direct(
+    session: DbSession,
+    user: Admin,
+    state: Literal["pending", "sent", "failed", "gave_up"] | None = None,
+    before: Annotated[DbId | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> DeliveryPage:
+    """短信投递 (administrators): the residents' direct messages (the receipt code by SMS),
+    newest first, the phone masked."""
+    rows, next_before = q.direct_messages(session, user, state=state, before=before, limit=limit)
+    return DeliveryPage(items=[direct_out(r) for r in rows], next_before=next_before)
+
+
+@router.post("/notification-direct/{message_id}/retry", response_model=DeliveryOut)
+def retry_direct(session: DbSession, user: Admin, message_id: DbId) -> DeliveryOut:
+    """重试 a failed direct message (409 when given up: its text is wiped). Audited."""
+    message = do_retry_direct(session, q.access_direct(session, user, message_id), actor=user)
+    return direct_out((message, q.access_channel(session, message.channel_id)))

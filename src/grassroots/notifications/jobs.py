@@ -1,4 +1,4 @@
-"""The outbox job: send the due deliveries (registered in grassroots.jobs.JOBS)."""
+"""The outbox job: send the due deliveries (registered in grassroots.jobs.registry.JOBS)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 
 from grassroots.config import Settings, get_settings
 from grassroots.db import make_session_factory, utcnow, writer_engine
-from grassroots.notifications.direct import drain_direct
-from grassroots.notifications.outbox import drain
+from grassroots.notifications.delivery.direct import drain_direct
+from grassroots.notifications.delivery.outbox import drain
 
 
 def deliver_outbox(engine: Engine, now: datetime | None = None) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grassroots.db import Base, UTCDateTime, utcnow
-from grassroots.sealed_columns import register as register_sealed
+from grassroots.privacy.sealed_columns import register as register_sealed
 
 
 class Notification(Base):
@@ -67,7 +67,7 @@ class Channel(Base):
 class Subscription(Base):
     """A person's opt-in to a channel: which kinds of notice, to which address (an e-mail
     address, or the handle the webhook's receiver knows them by, e.g. a phone for SMS),
-    sealed (notifications.contact: personal data, encrypted like a party's phone)."""
+    sealed (notifications.delivery.contact: personal data, encrypted like a party's phone)."""
 
     __tablename__ = "notification_subscription"
     __table_args__ = (UniqueConstraint("user_id", "channel_id"),)
@@ -108,9 +108,9 @@ class Delivery(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
 
 
-# SECRET_FIELD of grassroots.notifications.outbox (the sealing field name).
+# SECRET_FIELD of grassroots.notifications.delivery.outbox (the sealing field name).
 register_sealed(Channel.secret_enc, "notification_channel.secret")
-# ADDRESS_FIELD of grassroots.notifications.contact: a person's own address on a channel.
+# ADDRESS_FIELD of grassroots.notifications.delivery.contact: a person's own address on a channel.
 register_sealed(Subscription.address_enc, "notification.address")
 register_sealed(Delivery.address_enc, "notification.address")
 

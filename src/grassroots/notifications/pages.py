@@ -23,6 +23,8 @@ from grassroots.notifications.actions import (
     do_create_channel,
     do_mark_all_read,
     do_mark_read,
+    do_retry_delivery,
+    do_retry_direct,
     do_subscribe,
 )
 from grassroots.notifications.kinds import KINDS
@@ -30,6 +32,7 @@ from grassroots.notifications.schemas import ChannelChange, ChannelIn, Subscript
 from grassroots.notifications.views import (
     channel_out,
     delivery_out,
+    direct_out,
     notice_out,
     subscription_out,
 )
@@ -130,15 +133,31 @@ def save_settings(
     return response
 
 
+KIND_LABELS = {
+    "notice": N_("Notices"), "hotline_reply": N_("12345 replies"), "direct": N_("SMS to residents"),
+}  # fmt: skip
+
+
+def _outbox(session: DbSession, user: User, state: str | None, kind: str | None) -> list[Any]:
+    """The newest 50 rows of the outbox of the kind asked (all kinds: merged by time)."""
+    rows = []
+    if kind != "direct":
+        found, _ = q.deliveries(session, user, state=state, kind=kind, limit=50)
+        rows += [delivery_out(r) for r in found]
+    if kind in (None, "direct"):
+        rows += [direct_out(r) for r in q.direct_messages(session, user, state=state, limit=50)[0]]
+    return sorted(rows, key=lambda r: (r.created_at, r.id), reverse=True)[:50]
+
+
 def _admin_page(
     request: Request, session: DbSession, user: User, *, error: str = "", secret: str = "",
-    status: int = 200, state: str | None = None, typed: dict[str, Any] | None = None,
+    status: int = 200, state: str | None = None, kind: str | None = None,
+    typed: dict[str, Any] | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    rows, _ = q.deliveries(session, user, state=state, limit=50)
     context = {
         "channels": [channel_out(c) for c in q.channels(session)], "error": error,
-        "secret": secret, "deliveries": [delivery_out(r) for r in rows], "state": state,
-        "states": DELIVERY_STATES, "typed": typed or {},
+        "secret": secret, "deliveries": _outbox(session, user, state, kind), "state": state,
+        "states": DELIVERY_STATES, "kind": kind, "kinds": KIND_LABELS, "typed": typed or {},
     }  # fmt: skip
     return render(request, "notifications/channels.html", context, user=user, status_code=status)
 
@@ -147,9 +166,37 @@ def _admin_page(
 def admin_page(
     request: Request, session: DbSession, user: Admin,
     state: Annotated[str | None, Query(pattern="^(pending|sent|failed|gave_up)$")] = None,
+    kind: Annotated[str | None, Query(pattern="^(notice|hotline_reply|direct)$")] = None,
 ) -> HTMLResponse:  # fmt: skip
-    """Channels (create, switch on/off) and the latest deliveries with their state."""
-    return _admin_page(request, session, user, state=state)
+    """Channels (create, switch on/off) and the outbox — notices, 12345 replies, SMS to
+    residents — with state, attempts, next try, channel and the recipient masked."""
+    return _admin_page(request, session, user, state=state, kind=kind)
+
+
+def _retried(problem: Problem | None) -> Response:
+    response = RedirectResponse("/admin/notifications", status_code=303)
+    set_flash(response, "retry_queued" if problem is None else "not_retryable")
+    return response
+
+
+@router.post("/admin/notifications/deliveries/{delivery_id}/retry", response_class=HTMLResponse)
+def admin_retry_delivery(session: DbSession, user: Admin, delivery_id: DbId) -> Response:
+    delivery = q.access_delivery(session, user, delivery_id)
+    try:
+        do_retry_delivery(session, delivery, actor=user)
+    except Problem as exc:
+        return _retried(exc)
+    return _retried(None)
+
+
+@router.post("/admin/notifications/direct/{message_id}/retry", response_class=HTMLResponse)
+def admin_retry_direct(session: DbSession, user: Admin, message_id: DbId) -> Response:
+    message = q.access_direct(session, user, message_id)
+    try:
+        do_retry_direct(session, message, actor=user)
+    except Problem as exc:
+        return _retried(exc)
+    return _retried(None)
 
 
 @router.post("/admin/notifications/channels", response_class=HTMLResponse)

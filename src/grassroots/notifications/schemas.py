@@ -102,11 +102,19 @@ class SubscriptionOut(BaseModel):
 
 
 class DeliveryOut(BaseModel):
+    """One row of the outbox: a notice's delivery, a message of the platform's own (the 12345
+    reply: kind hotline_reply, subject the 工单编号) or a direct message (source direct: the
+    receipt code by SMS). The recipient's address is shown masked only."""
+
     id: int
+    source: Literal["delivery", "direct"] = "delivery"
     channel: str
     kind: str
     case_code: str
+    subject: str = ""
     recipient: str
+    address_masked: str = ""
+    retryable: bool = False
     state: str
     attempts: int
     next_attempt_at: datetime

@@ -13,8 +13,8 @@ from typing import Any
 from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.dictionary.models import Category
-from grassroots.logging_filter import mask_text
 from grassroots.open311.queries import Served
+from grassroots.privacy.logging_filter import mask_text
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 STATUS_NOTES = {

@@ -14,10 +14,10 @@ from grassroots.cases.models import Party
 from grassroots.crypto import Keyring, add_key_version, load_keyring
 from grassroots.db import transaction
 from grassroots.errors import Problem
-from grassroots.logging_filter import mask_text
 from grassroots.parties.queries import clear_value, find_parties, iter_ciphertexts
 from grassroots.parties.schemas import ContactField, KeyRotation
-from grassroots.sealed_columns import SealedColumn, sealed_columns
+from grassroots.privacy.logging_filter import mask_text
+from grassroots.privacy.sealed_columns import SealedColumn, sealed_columns
 
 
 def do_reveal(
@@ -79,7 +79,7 @@ def _re_encrypt_column(session: Session, sealed: SealedColumn, ring: Keyring) ->
 
 def do_rotate_keys(session: Session, key_file: Path, actor: User | None) -> KeyRotation:
     """New current data key in the key file (old keys kept, so everything stays readable
-    throughout), then every sealed column (grassroots.sealed_columns: parties' phone and ID
+    throughout), then every sealed column (grassroots.privacy.sealed_columns: parties' phone and ID
     numbers, TOTP secrets, leads' texts and informants, roster phones, …) re-encrypted under
     it in ONE transaction. The blind-index key is not touched, so lookups keep working."""
     new_version = add_key_version(key_file)

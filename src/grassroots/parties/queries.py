@@ -18,7 +18,7 @@ from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.parties.idcard import id_number_warnings
 from grassroots.parties.schemas import ContactField, PartyMasked
-from grassroots.sealed_columns import SealedColumn, sealed_columns
+from grassroots.privacy.sealed_columns import SealedColumn, sealed_columns
 
 BATCH = 500
 
@@ -97,7 +97,7 @@ def iter_ciphertexts(session: Session, sealed: SealedColumn) -> Iterator[tuple[A
 
 def key_versions_in_use(session: Session) -> Counter[int]:
     """How many encrypted fields each key version still holds, over every sealed column
-    (parties, TOTP secrets, leads, roster phones, … — grassroots.sealed_columns)."""
+    (parties, TOTP secrets, leads, roster phones, … — grassroots.privacy.sealed_columns)."""
     counts: Counter[int] = Counter()
     for sealed in sealed_columns():
         counts.update(blob[0] for _, blob in iter_ciphertexts(session, sealed))

@@ -75,7 +75,7 @@ def run_scheduled_reports(session: Session, now: datetime, folder: Path) -> int:
 
 
 def scheduled_reports_job(engine: Engine, now: datetime) -> dict[str, Any]:
-    """The job runner's entry (grassroots.jobs.JOBS): files go to <data_dir>/reports/."""
+    """The job runner's entry (grassroots.jobs.registry.JOBS): files go to <data_dir>/reports/."""
     folder = get_settings().data_dir / "reports"
     with make_session_factory(writer_engine(engine))() as session:
         made = run_scheduled_reports(session, now, folder)

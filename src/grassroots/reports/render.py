@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from grassroots.calendar.today import china_today
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
-from grassroots.pdf import docx_to_pdf
+from grassroots.office.pdf import docx_to_pdf
 from grassroots.reports.content.data import gather
 from grassroots.reports.office.excel import render_xlsx
 from grassroots.reports.office.word import render_docx

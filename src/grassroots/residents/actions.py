@@ -17,6 +17,8 @@ from grassroots.audit.actions import record_audit
 from grassroots.calendar.today import china_today, local_date, utc
 from grassroots.cases import schemas as s
 from grassroots.cases.actions import do_reopen
+from grassroots.cases.attachments.actions import Stored, do_attach, store_files
+from grassroots.cases.attachments.files import IMAGE_FORMATS, refuse_type
 from grassroots.cases.intake.actions import locate, write_case
 from grassroots.cases.models import Case, PartyRole
 from grassroots.config import Settings
@@ -26,7 +28,7 @@ from grassroots.errors import Problem
 from grassroots.geo.address import grid_named_in
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.leads.sealing import new_receipt_code, receipt_hash
-from grassroots.notifications.direct import queue_direct, sms_channel
+from grassroots.notifications.delivery.direct import queue_direct, sms_channel
 from grassroots.residents import queries as q
 from grassroots.residents.consent import CONSENT_VERSION
 from grassroots.residents.models import PublicRating, PublicReport
@@ -137,3 +139,23 @@ def do_rate(session: Session, data: RatingIn, settings: Settings,
             note = "群众评价不满意，申请返工" + (f"：{data.comment}" if data.comment else "")
             do_reopen(session, case.code, s.Reopen(reason=note[:2000]), actor=actor, now=moment)
     return rating
+
+
+PUBLIC_PHOTOS = 3
+
+
+def public_photos(files: list[bytes], settings: Settings) -> list[Stored]:
+    """A resident's photos checked and stored as any attachment (same types and size limit;
+    documents refused here: photos only), at most PUBLIC_PHOTOS, EXIF place and time removed."""
+    if len(files) > PUBLIC_PHOTOS:
+        raise Problem(422, "too_many_files", f"最多上传 {PUBLIC_PHOTOS} 张照片 / too many photos")
+    stored = store_files(files, False, settings)
+    if any(prepared.kind not in IMAGE_FORMATS for prepared, _sha in stored):
+        raise refuse_type()
+    return stored
+
+
+def do_attach_photos(session: Session, case: Case, stored: list[Stored]) -> None:
+    """The photos on the resident's case, uploaded by the channel's service account."""
+    for one in stored:
+        do_attach(session, case, one, actor=_account(session))

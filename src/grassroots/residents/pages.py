@@ -12,6 +12,13 @@ from starlette.responses import HTMLResponse, JSONResponse
 
 from grassroots.accounts.login.csrf import from_another_site
 from grassroots.calendar.today import china_today
+from grassroots.cases.attachments.uploads import (
+    FILE_FIELDS,
+    FILE_PROBLEMS,
+    UPLOAD_LIMIT,
+    Upload,
+    read_upload,
+)
 from grassroots.config import Settings
 from grassroots.deps import DbSession
 from grassroots.dictionary.queries import active_categories, dictionary_names
@@ -21,7 +28,7 @@ from grassroots.geo.queries import with_boundaries
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.residents import labels as words
 from grassroots.residents import queries as q
-from grassroots.residents.actions import do_rate, do_report
+from grassroots.residents.actions import do_attach_photos, do_rate, do_report, public_photos
 from grassroots.residents.consent import CONSENT_TEXT
 from grassroots.residents.limits import lookup_limit, report_limit, spend_proof
 from grassroots.residents.schemas import RatingIn, ReceiptIn, ReportIn
@@ -32,6 +39,7 @@ from grassroots.web.templating import register_globals, render
 router = APIRouter(prefix="/public", include_in_schema=False)
 register_globals(public_rating_words=words.RATING_WORDS, public_consent_text=CONSENT_TEXT)
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
+Files = Annotated[Upload, Depends(read_upload)]
 PAGE_BODY = {LIMIT_KEY: 16 * KIB}
 NO_STORE = {"Cache-Control": "no-store"}  # a receipt code must not sit in a cache
 OTHER_SITE = N_("This form must be sent from this site's own page.")
@@ -69,26 +77,33 @@ def report_page(request: Request, session: DbSession) -> HTMLResponse:
 
 
 def _report_input(data: dict[str, Any]) -> ReportIn:
-    fields = blank_to_none(data, ("lat", "lng", "phone"))
+    typed = {k: v for k, v in data.items() if k not in FILE_FIELDS}  # the photos: files
+    fields = blank_to_none(typed, ("lat", "lng", "phone"))
     for flag in ("consent", "sms"):
         fields[flag] = fields.get(flag) == "on"
     return ReportIn.model_validate(fields)
 
 
-@router.post("/report", response_class=HTMLResponse, openapi_extra=PAGE_BODY,
+@router.post("/report", response_class=HTMLResponse, openapi_extra=UPLOAD_LIMIT,
              dependencies=[Depends(report_limit)])  # fmt: skip
-def report_submit(request: Request, session: DbSession, data: FormFields) -> HTMLResponse:
+def report_submit(
+    request: Request, session: DbSession, data: FormFields, files: Files
+) -> HTMLResponse:
+    """The report, with up to PUBLIC_PHOTOS photos (checked and stored first, EXIF place
+    and time always removed; a refused photo reports nothing)."""
     _same_site(request)
     t = gettext_for(request_locale(request))
     try:
         new = _report_input(data)
         spend_proof(request, new.proof)
-        _case, saved, code = do_report(session, new, _settings(request))
+        photos = public_photos(files.files, _settings(request))
+        case, saved, code = do_report(session, new, _settings(request))
+        do_attach_photos(session, case, photos)
     except ValidationError as exc:
         errors = field_errors(exc, t, lambda loc: str(loc[0]), "place")
         return _report_form(request, session, data | {"proof": ""}, errors, 422)
     except Problem as exc:
-        errors = problem_errors(exc, "place", {})
+        errors = problem_errors(exc, "attachments" if exc.code in FILE_PROBLEMS else "place", {})
         return _report_form(request, session, data | {"proof": ""}, errors, exc.status)
     return _page(request, "receipt.html", 201, code=code, sms=saved.sms_requested,
                  anonymous=saved.anonymous)  # fmt: skip

@@ -11,7 +11,7 @@ from grassroots.audit.actions import record_audit
 from grassroots.crypto import keyring
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
-from grassroots.logging_filter import mask_text
+from grassroots.privacy.logging_filter import mask_text
 from grassroots.roster.models import TrainingEntry, WorkerContact
 from grassroots.roster.queries import access_worker, clear_phone
 from grassroots.roster.schemas import PhoneIn, RevealIn, TrainingIn

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grassroots.accounts.models import User
 from grassroots.db import Base, UTCDateTime, utcnow
-from grassroots.sealed_columns import register as register_sealed
+from grassroots.privacy.sealed_columns import register as register_sealed
 
 
 class WorkerContact(Base):

@@ -8,8 +8,8 @@ from grassroots.accounts.models import User
 from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, requires
 from grassroots.stats.aggregates import round_counters
-from grassroots.stats.grids import grid_rows, total_of
-from grassroots.stats.metrics import METRICS
+from grassroots.stats.figures.grids import grid_rows, total_of
+from grassroots.stats.figures.metrics import METRICS
 from grassroots.stats.periods import parse_period
 from grassroots.stats.queries import Dashboard, access_jurisdiction, check_category, dashboard
 from grassroots.stats.schemas import (

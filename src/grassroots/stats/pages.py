@@ -17,9 +17,9 @@ from grassroots.deps import DbSession, Permissions, requires
 from grassroots.geo.posts.queries import posts_of_user
 from grassroots.geo.queries import subtree_choices
 from grassroots.i18n import N_, request_locale
-from grassroots.leads.figures import FiguresOut, lead_figures
-from grassroots.stats.dashboard import Card, by_category, month_cards, trend
-from grassroots.stats.grids import FIGURE_LABELS, GridRow, grid_rows, total_of
+from grassroots.leads.reporting.figures import FiguresOut, lead_figures
+from grassroots.stats.figures.dashboard import Card, by_category, month_cards, trend
+from grassroots.stats.figures.grids import FIGURE_LABELS, GridRow, grid_rows, total_of
 from grassroots.stats.periods import Period, parse_period
 from grassroots.stats.queries import access_jurisdiction
 from grassroots.web.templating import render

@@ -16,8 +16,8 @@ from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.scope import current_jurisdiction, in_subtree
 from grassroots.stats import aggregates
-from grassroots.stats.derived import Rules, comparable, derived_values, has_mom, running
-from grassroots.stats.metrics import BY_KEY, METRICS, Counters, change
+from grassroots.stats.figures.derived import Rules, comparable, derived_values, has_mom, running
+from grassroots.stats.figures.metrics import BY_KEY, METRICS, Counters, change
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 
@@ -28,7 +28,7 @@ def access_jurisdiction(
     session: Session, user: User, code: str, allow_grid: bool = False
 ) -> Jurisdiction:
     """The jurisdiction if in the user's subtree (grassroots.scope); else 404 (not found =
-    not allowed). A grid only where asked (the figures per grid, grassroots.stats.grids)."""
+    not allowed). A grid only where asked (the figures per grid, grassroots.stats.figures.grids)."""
     j = current_jurisdiction(session, code)
     if j is None or not in_subtree(user, j.code):
         raise Problem(404, "jurisdiction_not_found", f"未找到区划 {code} / jurisdiction not found")
@@ -94,7 +94,7 @@ def base_values(
     session: Session, scope: Scope, base: Period, today: date, rules: Rules, applies: bool = True
 ) -> Values:
     """A 同比/环比 base's values; all None ("无可比数据") when the base began before the
-    go-live day or the comparison does not apply (grassroots.stats.derived)."""
+    go-live day or the comparison does not apply (grassroots.stats.figures.derived)."""
     if not applies or not comparable(base, rules):
         return {m.key: None for m in METRICS}
     return _snapshot_free(derived_values(totals(session, scope, base, today, False), rules))

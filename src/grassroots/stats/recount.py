@@ -308,7 +308,7 @@ def round_counters(
 def grid_counters(
     session: Session, scope: Scope, period: Period, today: date, group_by: str | None = None
 ) -> ByGroup:
-    """The same counters as grassroots.stats.grids.grid_counters, from the cases."""
+    """The same counters as grassroots.stats.figures.grids.grid_counters, from the cases."""
     place = counted(Scope(scope.level, scope.code))
     key = func.coalesce(T.c[group_by], "") if group_by else literal("")
     resolved = Case.outcome == "resolved"

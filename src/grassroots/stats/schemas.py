@@ -60,7 +60,7 @@ class RoundFiguresOut(BaseModel):
 class GridFiguresRow(BaseModel):
     code: str
     name: str
-    figures: dict[str, int]  # stats.grids.GRID_FIGURES: registered … matters
+    figures: dict[str, int]  # stats.figures.grids.GRID_FIGURES: registered … matters
 
 
 class GridFiguresOut(BaseModel):

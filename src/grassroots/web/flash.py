@@ -27,11 +27,17 @@ FLASH_MESSAGES: dict[str, tuple[str, str]] = {
         N_("Case {arg}: the changed details are saved and in the timeline."),
     ),
     "saved": ("success", N_("Saved.")),
+    "attached": ("success", N_("Files attached: {arg}.")),
     "lead_from_matter": ("success", N_("Lead {arg} received from the matter found on the round.")),
     "user_created": ("success", N_("Account {arg} created.")),
     "signed_out": ("info", N_("You have signed out.")),
     "verify_ok": ("success", N_("Audit chain verified: {arg} rows intact.")),
     "verify_broken": ("danger", N_("Audit chain broken at row {arg}.")),
+    "retry_queued": ("success", N_("Queued again: the outbox sends it on its next run.")),
+    "not_retryable": (
+        "warning",
+        N_("Not retried: only a failed delivery (an SMS whose text is kept) can be sent again."),
+    ),
 }
 
 

@@ -21,6 +21,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("cases", N_("Cases"), "/cases", ("case.read",)),
     NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
     NavItem("rounds", N_("Grid rounds"), "/rounds", ("case.read",)),
+    NavItem("joint", N_("Joint cases"), "/joint", ("case.act",)),
     NavItem("leads", N_("Leads"), "/leads", ("lead.read",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
     NavItem("roster", N_("Grid workers"), "/roster", ("roster.manage",)),

@@ -42,7 +42,7 @@ from grassroots.web.nav import active_item, home_for, nav_for, role_label
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DOMAINS_WITH_TEMPLATES = (
     "web", "geo", "cases", "parties", "accounts", "audit", "stats", "admin", "reports",
-    "calendar", "notifications", "rounds", "roster", "leads", "residents",
+    "calendar", "notifications", "rounds", "roster", "leads", "residents", "joint",
 )  # fmt: skip
 
 # What the domains put into every template: their labels (msgid dictionaries and the

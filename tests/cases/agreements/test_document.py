@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.audit.models import AuditEntry
 from grassroots.cases.agreements.actions import mask_name
-from grassroots.pdf import soffice
+from grassroots.office.pdf import soffice
 from tests.cases.conftest import VALID, act
 
 HTML = {"accept": "text/html"}

@@ -25,7 +25,7 @@ from grassroots.reports.content.data import gather
 from grassroots.reports.office.excel import render_xlsx
 from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, recount
-from grassroots.stats.derived import Rules
+from grassroots.stats.figures.derived import Rules
 from grassroots.stats.periods import parse_period
 from grassroots.stats.queries import order_counts
 from grassroots.stats.scope import Scope

@@ -30,7 +30,7 @@ from grassroots.crypto import keyring, mask_id_number
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.models import Unit, UnitKind
-from grassroots.logging_filter import mask_text
+from grassroots.privacy.logging_filter import mask_text
 
 DocumentFormat = Literal["docx", "pdf"]
 ROLE_NAMES = {"applicant": "申请人", "respondent": "被申请人", "third_party": "第三人"}

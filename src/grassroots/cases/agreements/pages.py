@@ -11,7 +11,7 @@ from starlette.responses import Response
 from grassroots.accounts.models import User
 from grassroots.cases.agreements.actions import MEDIA_TYPES, do_export_agreement
 from grassroots.deps import DbSession, Permissions, requires
-from grassroots.pdf import docx_to_pdf
+from grassroots.office.pdf import docx_to_pdf
 
 router = APIRouter(include_in_schema=False)
 CaseReader = Annotated[User, requires("case.read")]

@@ -85,7 +85,7 @@ def sweep_lock(engine: Engine) -> Iterator[bool]:
 
 
 def sweep_deadlines(engine: Engine, now: datetime | None = None) -> dict[str, Any]:
-    """Run the sweep once (the job registered in grassroots.jobs). Returns a summary."""
+    """Run the sweep once (the job registered in grassroots.jobs.registry). Returns a summary."""
     moment = now or utcnow()
     today = china_today(moment)
     summary = SweepSummary()

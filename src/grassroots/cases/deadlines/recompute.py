@@ -7,7 +7,7 @@ runs for (accept_due, resolve_due or follow_up_due); a suspended case's resolve_
 too (its clock is paused, the count from its start is kept). A deadline the issuing source
 set (case.source_due_on, 12345's 办理时限) still caps the accept and resolve deadlines: the
 stricter wins, as when the clock started (clock.capped). Importing this module registers
-the hook with the calendar (calendar/schedule_hooks.py); cases/deadlines/api.py imports it.
+the hook with the calendar (calendar/schedule/hooks.py); cases/deadlines/api.py imports it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
 from grassroots.calendar.periods import months_end
-from grassroots.calendar.schedule_hooks import Change, Move, register
+from grassroots.calendar.schedule.hooks import Change, Move, register
 from grassroots.cases.deadlines.clock import capped, policy, start_clock
 from grassroots.cases.models import OPEN_STATES, Case, CaseEvent, CaseState
 from grassroots.cases.queries import case_scope

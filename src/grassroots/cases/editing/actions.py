@@ -35,7 +35,7 @@ from grassroots.cases.workflow.engine import conflict, load_case
 from grassroots.cases.workflow.persist import save_case
 from grassroots.db import transaction
 from grassroots.errors import Problem
-from grassroots.logging_filter import mask_text
+from grassroots.privacy.logging_filter import mask_text
 
 EDIT_ACTION = "edit"
 POLICY_DAYS = {

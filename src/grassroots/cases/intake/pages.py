@@ -8,8 +8,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.calendar.today import local_date
+from grassroots.cases.attachments.actions import do_attach, store_files
+from grassroots.cases.attachments.uploads import FILE_PROBLEMS, UPLOAD_LIMIT, Upload, read_upload
 from grassroots.cases.intake.actions import do_register, locate
 from grassroots.cases.intake.api import thresholds
 from grassroots.cases.intake.duplicates import Candidate, find_duplicates
@@ -24,7 +27,6 @@ from grassroots.geo.models import Level
 from grassroots.i18n import N_, gettext_for, request_locale
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import blank_to_none, field_errors, form_fields, problem_errors
-from grassroots.web.limits import CASE_TEXT_LIMIT, body_limit
 from grassroots.web.templating import register_globals, render
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +37,7 @@ DUPLICATE_REASONS = {
 register_globals(duplicate_reasons=DUPLICATE_REASONS)
 Registrar = Annotated[User, requires("case.register")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
+Files = Annotated[Upload, Depends(read_upload)]
 
 PARTY_ROLES = ("applicant", "respondent", "third_party")
 EMPTY_PARTIES: list[dict[str, str]] = [
@@ -118,12 +121,13 @@ def _party_field(loc: tuple[Any, ...]) -> str:
     return str(loc[0])
 
 
-@router.post("/cases/new", response_class=HTMLResponse, openapi_extra=body_limit(CASE_TEXT_LIMIT))
+@router.post("/cases/new", response_class=HTMLResponse, openapi_extra=UPLOAD_LIMIT)
 def register_case(
-    request: Request, session: DbSession, user: Registrar, form: FormFields
+    request: Request, session: DbSession, user: Registrar, form: FormFields, files: Files
 ) -> Response:
-    """Validates with the API's NewCase, registers with do_register; on any error the form
-    comes back with every value kept and each message under its field."""
+    """Validates with the API's NewCase, registers with do_register, attaches the photos and
+    documents (checked and stored first: a refused file registers nothing); on any error
+    the form comes back with every value kept and each message under its field."""
     data, parties = new_case_input(form)
     t = gettext_for(request_locale(request))
     errors: dict[str, str] = {}
@@ -135,13 +139,17 @@ def register_case(
             return _form_again(
                 request, session, user, {**form, "parties": parties or EMPTY_PARTIES}, found
             )
+        stored = store_files(files.files, files.keep_location, request.app.state.settings)
         case = do_register(session, new, actor=user)
+        for one in stored:
+            do_attach(session, case, one, actor=user, ip=client_ip(request))
     except ValidationError as exc:
         errors = field_errors(exc, t, _party_field, "lat")
         if data.get("lat") is None or data.get("lng") is None:  # the model checks it last
             errors.setdefault("lat", t(N_("Place the case on the map or type its coordinates.")))
     except Problem as exc:
-        errors = problem_errors(exc, "lat", PLACE_FIELDS)
+        errors = problem_errors(exc, "attachments" if exc.code in FILE_PROBLEMS else "lat",
+                                PLACE_FIELDS)  # fmt: skip
     if errors:
         values = {**form, "parties": parties or EMPTY_PARTIES}
         context = form_context(session, values, errors, request_locale(request))

@@ -8,7 +8,7 @@ nothing is cut silently: the cases are read in keyset batches of the user's scop
 filter until the last one. CSV is streamed with no limit; an .xlsx sheet holds at most
 XLSX_MAX_ROWS cases (Excel's limit) and a larger export is refused with a clear message.
 
-Every cell goes through grassroots.spreadsheet.safe_cell: a title typed as `=HYPERLINK(…)`
+Every cell goes through grassroots.office.spreadsheet.safe_cell: a title typed as `=HYPERLINK(…)`
 comes out as text, never as a formula. The times are China's wall-clock time; in .xlsx the
 registration time and the due date are real date cells.
 """
@@ -41,7 +41,7 @@ from grassroots.errors import Problem
 from grassroots.geo.labels import level_label
 from grassroots.geo.queries import names_of
 from grassroots.i18n import N_
-from grassroots.spreadsheet import safe_row
+from grassroots.office.spreadsheet import safe_row
 
 COLUMNS = (
     N_("Case code"),

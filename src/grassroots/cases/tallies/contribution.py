@@ -130,7 +130,7 @@ def on_time(c: Mapping[str, Any]) -> bool:
 def on_time_terminated(c: Mapping[str, Any]) -> bool:
     """调解终止 on or before the running deadline (the parties told their legal routes, which
     terminate requires), no earlier deadline missed: 按期办结 when
-    GRASSROOTS_TERMINATED_COUNTS_AS_CONCLUDED (grassroots.stats.derived)."""
+    GRASSROOTS_TERMINATED_COUNTS_AS_CONCLUDED (grassroots.stats.figures.derived)."""
     return not c["missed_deadlines"] and terminated_in_time(c)
 
 

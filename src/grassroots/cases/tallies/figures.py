@@ -6,7 +6,7 @@ Per case registered in the month (its place, kind and source_code):
 - registered, accepted (`accepted_at` set), resolved / terminated / rejected (the outcome);
 - terminated_in_time: 调解终止 on or before the resolve deadline (China date of `closed_at`,
   set by terminate), the parties told their legal routes (terminate requires them) —
-  办结 when GRASSROOTS_TERMINATED_COUNTS_AS_CONCLUDED (grassroots.stats.derived);
+  办结 when GRASSROOTS_TERMINATED_COUNTS_AS_CONCLUDED (grassroots.stats.figures.derived);
 - pending (在办): still open (registered, accepted, in progress or suspended);
 - followed_up_<outcome>, satisfied_<outcome>: 回访 of resolved, terminated and rejected cases,
   and those satisfied or basically satisfied;

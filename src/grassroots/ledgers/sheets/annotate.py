@@ -14,7 +14,7 @@ from openpyxl.styles import Font, PatternFill
 
 from grassroots.ledgers.schemas import RowError
 from grassroots.ledgers.sheets.reading import Sheet
-from grassroots.spreadsheet import safe_cell
+from grassroots.office.spreadsheet import safe_cell
 
 RED = PatternFill("solid", fgColor="FFC7CE")
 COLUMN = "错误说明"

@@ -5,7 +5,7 @@ Revises: 0016
 Create Date: 2026-12-06
 
 One row per year received × jurisdiction × issuing body × batch × source × category, kept
-exact by every write of a lead (grassroots.leads.tallies). Built from the leads already
+exact by every write of a lead (grassroots.leads.reporting.tallies). Built from the leads already
 stored, so that it agrees with them from the start.
 """
 

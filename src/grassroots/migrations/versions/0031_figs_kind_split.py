@@ -1,7 +1,7 @@
 """Every aggregate row carries the case's kind (issue 15 item 4)
 
 Revision ID: 0031_figs_kind_split
-Revises: 0031_ledger_import
+Revises: 0031_joint_thread
 Create Date: 2026-12-07
 
 stats_cohort, stats_due, stats_open, stats_open_month, stats_overdue_day and
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0031_figs_kind_split"
-down_revision: str | None = "0031_ledger_import"
+down_revision: str | None = "0031_joint_thread"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,7 +8,11 @@ from typing import Any
 
 from grassroots.reports.content.data import KIND_NAMES, KINDS, ReportData, Row
 from grassroots.reports.content.formatting import pct
-from grassroots.stats.derived import CONCLUDED_DEFINITIONS, concluded, satisfaction_by_outcome
+from grassroots.stats.figures.derived import (
+    CONCLUDED_DEFINITIONS,
+    concluded,
+    satisfaction_by_outcome,
+)
 
 # name → (说明, 示例)
 BREAKDOWN_PLACEHOLDERS: dict[str, tuple[str, str]] = {

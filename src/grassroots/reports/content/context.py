@@ -20,10 +20,11 @@ from grassroots.reports.content.formatting import (
     pct,
     rate_change,
 )
+from grassroots.reports.content.joint import joint_text
 from grassroots.reports.content.leads import leads_text
 from grassroots.reports.office.excel import attachment_title
-from grassroots.stats.derived import comparable, on_time_concluded
-from grassroots.stats.metrics import BY_KEY
+from grassroots.stats.figures.derived import comparable, on_time_concluded
+from grassroots.stats.figures.metrics import BY_KEY
 from grassroots.stats.queries import Dashboard
 
 NOT_APPLICABLE = "不适用（同同比）"
@@ -60,6 +61,10 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "leads_text": (
         "线索核查与清零情况（本期接收的线索，按来文单位的清零率）",
         "2026年第三季度示范县共接到举报、移送、转办的相关线索12件……实现了线索全面清零的目标。",
+    ),
+    "joint_text": (
+        "矛盾联调情况（本期登记的联调案件：主办、参与联调、联调化解）",
+        "2026年第三季度示范县会同周边乡镇（街道）和相关部门开展矛盾联调，主办联调案件3件……",
     ),
     "comparison_note": (
         "同比、环比的说明（系统启用日、年度不列环比），无则为空",
@@ -239,6 +244,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         **breakdown(data),
         **_overdue_texts(d),
         "leads_text": leads_text(data.leads, d.period.title_zh, j.name) if data.leads else "",
+        "joint_text": joint_text(data.joint, d.period.title_zh, j.name) if data.joint else "",
     }
     for name in (
         "registered",

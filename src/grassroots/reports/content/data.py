@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
-from grassroots.leads.figures import FiguresOut, period_figures
+from grassroots.joint.figures import JointFigures, joint_figures
+from grassroots.leads.reporting.figures import FiguresOut, period_figures
 from grassroots.stats import aggregates
-from grassroots.stats.derived import Rules, comparable, derived_values, on_time_concluded
-from grassroots.stats.grids import GridRow, grid_rows
-from grassroots.stats.metrics import BY_KEY, Counters, change
+from grassroots.stats.figures.derived import Rules, comparable, derived_values, on_time_concluded
+from grassroots.stats.figures.grids import GridRow, grid_rows
+from grassroots.stats.figures.metrics import BY_KEY, Counters, change
 from grassroots.stats.periods import Period
 from grassroots.stats.queries import (
     Dashboard,
@@ -66,6 +67,7 @@ class ReportData:
     by_source: dict[str, Counters] = field(default_factory=dict)  # source code → counters
     grids: list[GridRow] = field(default_factory=list)  # a village's report: per grid
     leads: FiguresOut | None = None  # lead_tally of the leads received in the period
+    joint: JointFigures | None = None  # 联调 of the cases registered in the period
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -208,4 +210,5 @@ def gather(
     if j.level == "village":  # drill down to its grids (stats_grid, stats_rounds)
         data.grids = grid_rows(session, j, period, today)
     data.leads = period_figures(session, j.prefix, (period.first, period.end), today)
+    data.joint = joint_figures(session, j.prefix, (period.first, period.end))
     return data

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from grassroots.leads.figures import Figure, FiguresOut
+from grassroots.leads.reporting.figures import Figure, FiguresOut
 from grassroots.reports.content.formatting import DASH, pct
 
 SOURCE_NAMES = {

@@ -8,7 +8,7 @@ the title and header rows repeated on every page (print titles).
 
 Values, not formulas (readers and tests see the figures without a spreadsheet engine); rates
 are numbers formatted as percentages, "—" where the denominator is zero. Every cell goes
-through grassroots.spreadsheet.safe_cell: names typed by people (categories, jurisdictions,
+through grassroots.office.spreadsheet.safe_cell: names typed by people (categories, jurisdictions,
 units) never become formulas.
 """
 
@@ -25,7 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from grassroots.leads.figures import Figure, FiguresOut
+from grassroots.leads.reporting.figures import Figure, FiguresOut
+from grassroots.office.spreadsheet import safe_cell
 from grassroots.reports.content.data import (
     KIND_NAMES,
     KINDS,
@@ -35,7 +36,6 @@ from grassroots.reports.content.data import (
     Row,
 )
 from grassroots.reports.content.formatting import DASH, chinese_date
-from grassroots.spreadsheet import safe_cell
 
 Getter = Callable[[Row], Any]
 

@@ -141,6 +141,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("七、线索核查", ["{{ leads_text }}"]),
+    ("八、矛盾联调", ["{{ joint_text }}"]),
 ]
 
 
@@ -154,9 +155,9 @@ def _sections(doc: Any) -> None:
                 _para(doc, text, "Heading 2" if text.startswith("（") else "Normal")
         if heading.startswith("一、"):
             _summary_table(doc)
-    _para(doc, "八、存在的问题", "Heading 1")
+    _para(doc, "九、存在的问题", "Heading 1")
     _para(doc, AUTHOR_MARK.format(what="存在的问题"), highlight=True)
-    _para(doc, "九、下一步工作", "Heading 1")
+    _para(doc, "十、下一步工作", "Heading 1")
     _para(doc, AUTHOR_MARK.format(what="下一步工作打算"), highlight=True)
 
 

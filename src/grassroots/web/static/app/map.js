@@ -38,5 +38,10 @@ window.grMaps = (function () {
     return div.innerHTML;
   }
 
-  return { create, boundaries, fit, caseMarker, escapeHtml, LIGHT_COLOURS };
+  // Grid boundaries drawn to be read without a base map: a clear line, a light fill.
+  function gridStyle() {
+    return { color: "#1f6f43", weight: 2, fillColor: "#cfe3d6", fillOpacity: 0.3 };
+  }
+
+  return { create, boundaries, fit, caseMarker, escapeHtml, gridStyle, LIGHT_COLOURS };
 })();

@@ -1,0 +1,1 @@
+"""Leads handed down in a batch: reading the spreadsheet and the `grassroots leads` command."""

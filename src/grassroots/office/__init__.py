@@ -1,0 +1,2 @@
+"""Office files the system writes: PDF of a Word document (LibreOffice), formula-safe
+spreadsheet cells (CSV, Excel)."""

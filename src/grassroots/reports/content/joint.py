@@ -1,0 +1,18 @@
+"""The work report's 联调 section (issue 19): the joint cases the jurisdiction led (主办, where
+they happened; already in its ordinary figures) and those it took part in elsewhere (参与联调,
+联调化解), from grassroots.joint.figures (definitions in docs/metrics.md, 联调)."""
+
+from __future__ import annotations
+
+from grassroots.joint.figures import JointFigures
+
+
+def joint_text(f: JointFigures, period_title: str, name: str) -> str:
+    """The section's paragraph; says plainly when there was no joint case."""
+    if not f.led and not f.joined:
+        return f"{period_title}{name}无跨区划、跨部门联合调处的矛盾纠纷。"
+    return (
+        f"{period_title}{name}会同周边乡镇（街道）和相关部门开展矛盾联调，"
+        f"主办联调案件{f.led}件（已计入上述排查、化解数），化解{f.led_resolved}件；"
+        f"参与其他区划主办的联调案件{f.joined}件，联调化解{f.joined_resolved}件。"
+    )
