@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import shapely
+from pydantic import BaseModel
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
@@ -30,10 +31,17 @@ from grassroots.cases.actions import DO, do_register
 from grassroots.cases.deadlines.jobs import sweep_case
 from grassroots.cases.models import Case
 from grassroots.cases.tallies.maintain import deferred
+from grassroots.cases.workflow.performance import JUDICIAL_WINDOW_DAYS, agreement_day
 from grassroots.db import batched
 from grassroots.demo.county import Node
 from grassroots.demo.history.people import Cast, create_cast
-from grassroots.demo.history.plan import CasePlan, Step, plan_case, registration_days
+from grassroots.demo.history.plan import (
+    LITIGATION,
+    CasePlan,
+    Step,
+    plan_case,
+    registration_days,
+)
 from grassroots.demo.history.text import parties, texts
 from grassroots.demo.posts import create_posts
 from grassroots.demo.rounds import create_rounds
@@ -126,9 +134,8 @@ class Player:
                 at = self._step_moment(step, case, prev)
                 if at > self.end:
                     break
-                DO[step.action](
-                    self.session, code, step.params, actor=self.users[step.actor], now=at
-                )
+                params = self._filled(step, case, at)
+                DO[step.action](self.session, code, params, actor=self.users[step.actor], now=at)
                 self.summary.actions[step.action] += 1
             prev = at
 
@@ -138,6 +145,17 @@ class Player:
         if step.action == "resolve" and case.level in AUTO_LEVELS and due is not None:
             day = max(min(day, due), china_today(prev))  # else the sweep would have escalated
         return max(moment(day, step.minute), prev + timedelta(minutes=1))
+
+    def _filled(self, step: Step, case: Case, at: datetime) -> BaseModel | None:
+        """司法确认's application is dated the day it is recorded, which must lie within 30
+        days of the agreement (人民调解法 art. 33); past that window the parties go to court."""
+        params = step.params
+        if not isinstance(params, s.PursuePerformance) or params.route != "judicial_confirmation":
+            return params
+        agreed, today = agreement_day(self.session, case), china_today(at)
+        if agreed is None or today > agreed + timedelta(days=JUDICIAL_WINDOW_DAYS):
+            return LITIGATION
+        return params.model_copy(update={"applied_on": today})
 
     def _sweep_moment(self, step: Step, case: Case, prev: datetime) -> datetime | None:
         due, yellow = case.clock_due_on, case.clock_yellow_on

@@ -139,11 +139,27 @@ def plan_case(rng: random.Random, cast: Cast, day: date) -> CasePlan:
     return plan
 
 
+HOTLINE = "hotline_12345"
+# 12345 orders returned (退单) or reassigned (改派): chosen by the registration minute already
+# drawn (no extra draw, so every other case's plan stays as it was) — about 1 order in 10 each.
+RETURNED_MINUTES, REASSIGNED_MINUTES = frozenset({3}), frozenset({7})
+RETURN = s.ReturnOrder(return_reason="not_our_duty", reason="属供电企业职责，已告知12345平台")
+# 司法确认 (人民调解法 art. 33): the application date is the day the route is recorded, filled in
+# when it is played (demo.history.Player), as it must lie within 30 days of the agreement.
+JUDICIAL = s.PursuePerformance(
+    route="judicial_confirmation", note="双方当事人共同向人民法院申请司法确认调解协议"
+)
+LITIGATION = s.PursuePerformance(
+    route="litigation", note="协议未履行，告知当事人可就协议履行提起诉讼"
+)
+
+
 class Planner:
     """Draws the steps of one case, level by level (小事不出村、大事不出乡、难事不出县)."""
 
     def __init__(self, rng: random.Random, cast: Cast, township: Township, plan: CasePlan):
         self.rng, self.cast, self.township, self.plan = rng, cast, township, plan
+        self.agreed = False  # an agreement was recorded (司法确认 is then open to the parties)
 
     def add(self, action: str, actor: str, params: BaseModel | None, delay: int = 0) -> None:
         self.plan.steps.append(Step(action, actor, params, delay, _minute(self.rng)))
@@ -170,6 +186,8 @@ class Planner:
             refer = s.ReferDown(reason="属村级调解范围，交村调委会办理")
             self.add("refer_down", self.township.centre, refer, rng.randint(0, 1))
             level = "village"
+        if level == "township" and self._order_returned():
+            return
         final = self._final_level(level)
         while LEVELS.index(level) < LEVELS.index(final):
             self._work_at(level)
@@ -180,6 +198,23 @@ class Planner:
         else:
             self._work_at(level)
             self._finish(level)
+
+    def _order_returned(self) -> bool:
+        """A 12345 order at the township: 退单 the day it is routed (the unit's window is one
+        working day), or 改派 from the 司法所 to the mediation committee the same day (whose
+        mediator then takes it: never in nobody's queue). True when the order has ended."""
+        plan, centre = self.plan, self.township.centre
+        if plan.source != HOTLINE or plan.minute % 10 not in RETURNED_MINUTES | REASSIGNED_MINUTES:
+            return False
+        prefix = self.township.code[:9]
+        if plan.minute % 10 in RETURNED_MINUTES:
+            assign = s.Assign(mediator=self.assignee("township"))
+            plan.steps += [Step("assign", centre, assign), Step("return_order", centre, RETURN)]
+            return True
+        moved = s.Reassign(unit_code=f"{prefix}-mediation", reason="职责调整，改派人民调解委员会")
+        plan.steps += [Step("assign", centre, s.Assign(unit_code=f"{prefix}-justice")),
+                       Step("reassign", centre, moved)]  # fmt: skip
+        return False
 
     def _final_level(self, start: str) -> str:
         """Where the case ends: most at the level it starts, few beyond the county."""
@@ -238,7 +273,8 @@ class Planner:
             ["satisfied", "basically_satisfied", "unsatisfied"], [82, 14, 4]
         )[0]
         self._follow_up(worker, satisfaction)
-        if satisfaction == "unsatisfied" and rng.random() < 0.8:
+        reopened = satisfaction == "unsatisfied" and rng.random() < 0.8
+        if reopened and not self.agreed:  # with an agreement: 司法确认 is the parties' route
             self.add(
                 "reopen",
                 centre,
@@ -247,9 +283,8 @@ class Planner:
             )
             self._resolve(level, handler, first=False)
             self._follow_up(worker, "basically_satisfied")
-        elif satisfaction == "unsatisfied":  # not performed, not reopened: 诉讼 (issue 15.12)
-            note = "协议未履行，告知当事人可就协议履行提起诉讼"
-            route = s.PursuePerformance(route="litigation", note=note)
+        elif satisfaction == "unsatisfied":  # not performed: 司法确认 or 诉讼 (issue 15.12)
+            route = JUDICIAL if self.agreed else LITIGATION
             # appended without drawing from rng, so the rest of the history stays as it was
             self.plan.steps.append(Step("pursue_performance", centre, route, 1))
         self.add("close", centre, s.Close(), rng.randint(0, 3))
@@ -301,6 +336,7 @@ class Planner:
             )
             self.add("record_agreement", handler, agreement, rng.randint(1, 3))
             method = "mediation_agreement"
+            self.agreed = True
         limit = {"village": 14, "township": 14, "county": 45}[level]
         delay = min(int(rng.lognormvariate(1.4, 0.7)), limit)
         if level == "county" and first and rng.random() < 0.2:  # 疑难案件: past the limit
