@@ -128,3 +128,21 @@ def test_a_queue_lists_the_most_overdue_first_and_no_deadline_last_on_every_page
     assert sorted(expected, key=html.index) == expected  # the page lists them in that order
     newest_first = [c["code"] for c in wang.get("/api/v1/cases").json()["items"]]
     assert newest_first == list(reversed(seven))  # without a queue: newest first as before
+
+
+def test_a_case_given_to_a_unit_with_nobody_in_it_stays_with_the_centre(client_as, new_case_body):
+    """Given to the county's mediation committee without naming a mediator, while nobody is
+    posted in that committee: the county centre must assign someone, so it is in its 待分派
+    (before, the case waited for nobody)."""
+    wang, zhao, qian = (client_as(n) for n in ("wang", "zhao", "qian"))
+    created = wang.post("/api/v1/cases", json=new_case_body).json()
+    code = created["code"]
+    version = act(zhao, code, "accept", created["version"]).json()["version"]
+    version = act(zhao, code, "escalate", version, reason="涉及多个村").json()["version"]
+    version = act(zhao, code, "escalate", version, reason="镇里化解不了").json()["version"]
+    r = act(qian, code, "assign", version, unit_code="990101-mediation")
+    assert r.status_code == 200, r.text
+    assert r.json()["state"] == "in_progress"
+    assert code in queue(qian, "to_assign")
+    assert code not in queue(zhao, "to_assign")  # the township is not the holder any more
+    assert counts(qian)["to_assign"] == len(queue(qian, "to_assign"))

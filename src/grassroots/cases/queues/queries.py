@@ -6,7 +6,8 @@ case's holder — or, when nobody who may accept is posted there (the demo's vil
 受理员), at the nearest node above it that has such a person. So a township's 待受理 holds
 its own cases and those of its villages without a clerk, and no case waits for nobody
 (tests/demo/test_queues_history.py replays the demo history to prove it). The same rule
-("covered places") gives the centre its cases to route, to follow up and to close.
+("covered places") gives the centre its cases to route, to follow up and to close — and a
+case given to a unit that has nobody active in it, which the centre must give to someone.
 """
 
 from __future__ import annotations
@@ -92,6 +93,15 @@ def _unit_waiting(v: Viewer) -> ColumnElement[bool]:
     return and_(Case.unit_id == v.user.unit_id, Case.assignee_id.is_(None), _open())
 
 
+def _unstaffed_unit() -> ColumnElement[bool]:
+    """Open, given to a unit but to nobody in it, and nobody active belongs to that unit: its
+    centre must assign someone, or the case would wait for nobody."""
+    staffed = select(User.unit_id).where(User.is_active, User.unit_id.is_not(None))
+    return and_(
+        _open(), Case.unit_id.is_not(None), Case.assignee_id.is_(None), Case.unit_id.not_in(staffed)
+    )
+
+
 def _follow_up(v: Viewer) -> ColumnElement[bool]:
     user = v.user
     who = [Case.assignee_id == user.id, Case.registered_by_id == user.id, v.covered]
@@ -108,7 +118,7 @@ def _to_close(v: Viewer) -> ColumnElement[bool]:
 WORK: dict[str, Callable[[Viewer], ColumnElement[bool]]] = {
     "to_accept": lambda v: and_(Case.state == "registered", v.covered),
     "escalated": lambda v: and_(Case.state == "accepted", Case.escalation_count > 0, v.covered),
-    "to_assign": lambda v: and_(Case.state == "accepted", v.covered),
+    "to_assign": lambda v: and_(or_(Case.state == "accepted", _unstaffed_unit()), v.covered),
     "shared": lambda v: and_(_open(), _shared(v)),
     "assigned": lambda v: and_(_open(), Case.assignee_id == v.user.id),
     "unit": _unit_waiting,
