@@ -127,7 +127,9 @@ def _on_time(c: Case, records: list[Record]) -> bool:
 
 def _overdue_at(c: Case, records: list[Record], day: date) -> bool:
     """At the end of `day`, past a deadline the case had not left by then."""
-    left = {"resolved": c.resolved_at, "terminated": c.closed_at, "rejected": c.closed_at}.get(
+    # 退单 (returned) and 合并 (merged) end the clock too (docs/metrics.md): overdue only before
+    ends = ("terminated", "rejected", "returned", "merged")
+    left = {"resolved": c.resolved_at, **dict.fromkeys(ends, c.closed_at)}.get(
         c.outcome or "", c.suspended_at if c.state == "suspended" else None
     )
     if (
