@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from grassroots.crypto import keyring
 from grassroots.privacy.logging_filter import PersonalDataFilter, mask_text, scrub_record
 from tests.audit.logcapture import PersonalDataWatch, find_leaks
 from tests.support.personal_data import SEEDED_ID_NUMBERS, SEEDED_PHONES
@@ -184,3 +185,14 @@ def test_real_server_logs_no_personal_data(fresh_engine: Engine, tmp_path):
         output, _ = server.communicate(timeout=60)
     assert "/healthz?phone=138****8000" in output  # the access log line is there, masked
     assert PHONE not in output and ID_NUMBER not in output
+
+
+def test_values_sealed_while_not_recording_are_not_watched(personal_data_watch):
+    """The API fuzzer's made-up strings are not watched; the watch records again afterwards."""
+    ring = keyring()
+    with personal_data_watch.not_recording():
+        ring.encrypt("content", "made-up fuzz string 1")
+    ring.encrypt("content", "someone's real text 2")
+    assert "made-up fuzz string 1" not in personal_data_watch.values
+    assert "someone's real text 2" in personal_data_watch.values
+    assert personal_data_watch.recording
