@@ -37,10 +37,16 @@ def _matter(session: Session, found: PatrolRound, seq: int) -> RoundMatter:
     return matter
 
 
+# A matter noted without details: the lead's sealed content says so rather than repeat the
+# summary, which is already in the clear as the lead's title (a sealed copy of a clear value
+# protects nothing, and the suite's log watch rightly flags it).
+NO_DETAILS = "排查时未记录详细情况，事项见标题。"
+
+
 def _as_lead(found: PatrolRound, matter: RoundMatter, data: MatterToLead, day: datetime) -> NewLead:
     return NewLead(
         source=LeadSource.patrol, category_code=data.category_code, title=matter.summary,
-        content=matter.details.strip() or matter.summary,
+        content=matter.details.strip() or NO_DETAILS,
         place=f"{found.grid.name}（网格 {found.grid_code}）", occurred_on=found.held_on,
         jurisdiction_code=found.village_code or found.township_code,
         received_on=local_date(day),
