@@ -111,6 +111,7 @@ PRESSED_BY: dict[str, str] = {
     "get /reports/preview | 网页预览": E
     + "test_registering_adds_a_party_row_and_reports_generate_and_preview",
     "script #locate-me | 定位到我的位置": "test_field_register_browser.py::test_register_from_a_phone_with_my_location_and_a_photo",
+    "script .sync-discard | 丢弃": "test_offline_browser.py::test_waiting_cases_are_encrypted_a_refused_one_discarded_and_signing_out_clears_the_phone",
     "hx-get /audit/verify | 校验审计链": E + "test_security_and_audit_forms_and_signing_out",
     "post /admin/boundaries | 导入": E + "test_administration_forms",
     "post /admin/calendar/day | 保存": E + "test_administration_forms",

@@ -5,37 +5,106 @@
 // given when it was kept, so a case is never created twice however often sending is
 // interrupted; its files follow (the same file again is the same attachment). A case is
 // removed from the phone only when the server has it and all its files; a refusal is shown
-// beside the case and the case stays.
+// beside the case with a 丢弃 (discard) button, and the case stays until it is discarded.
+//
+// What waits is encrypted (AES-GCM, a fresh 96-bit IV per record and per file) with a
+// non-extractable key made on this phone for the signed-in user and kept in the same
+// database: a copy of the browser's files or a backup shows ciphertext only, but whoever
+// uses the unlocked phone with the session open can still open the form (docs/user-guide.md,
+// 离线登记). Signing out deletes the key and the database (pwa.js). Only the user's own
+// records are shown and sent (`owner`).
 "use strict";
 (function () {
   const form = document.getElementById("register-form");
   const panel = document.getElementById("sync-queue");
-  if (!form || !panel || !window.indexedDB) return;
+  if (!form || !panel || !window.indexedDB || !(window.crypto && crypto.subtle)) return;
   const list = panel.querySelector(".sync-list");
   const done = panel.querySelector(".sync-done");
   const text = (name) => panel.dataset[name] || "";
+  const owner = panel.dataset.owner || "";
   const STORE = "queue";
+  const KEYS = "keys";
 
+  let opened = null;
   function db() {
-    return new Promise((resolve, reject) => {
-      const open = indexedDB.open("grassroots-field", 1);
-      open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: "key" });
-      open.onsuccess = () => resolve(open.result);
+    opened = opened || new Promise((resolve, reject) => {
+      const open = indexedDB.open("grassroots-field", 2);
+      open.onupgradeneeded = () => {
+        const names = open.result.objectStoreNames;
+        if (!names.contains(STORE)) open.result.createObjectStore(STORE, { keyPath: "key" });
+        if (!names.contains(KEYS)) open.result.createObjectStore(KEYS);
+      };
+      open.onsuccess = () => {
+        open.result.onversionchange = () => { open.result.close(); opened = null; };  // sign-out
+        resolve(open.result);
+      };
       open.onerror = () => reject(open.error);
     });
+    return opened;
   }
-  async function run(mode, work) {
+  async function run(store, mode, work) {
     const base = await db();
     return new Promise((resolve, reject) => {
-      const tx = base.transaction(STORE, mode);
-      const result = work(tx.objectStore(STORE));
+      const tx = base.transaction(store, mode);
+      const result = work(tx.objectStore(store));
       tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
       tx.onerror = () => reject(tx.error);
     });
   }
-  const all = () => run("readonly", (s) => s.getAll());
-  const put = (record) => run("readwrite", (s) => s.put(record));
-  const remove = (key) => run("readwrite", (s) => s.delete(key));
+
+  // The user's key: made once, never readable (extractable false), kept as a CryptoKey.
+  let keyPromise = null;
+  function deviceKey() {
+    keyPromise = keyPromise || (async () => {
+      const found = await run(KEYS, "readonly", (s) => s.get(owner));
+      if (found) return found;
+      const made = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+      try { await run(KEYS, "readwrite", (s) => s.add(made, owner)); }
+      catch (e) { return run(KEYS, "readonly", (s) => s.get(owner)); }  // another tab was first
+      return made;
+    })();
+    return keyPromise;
+  }
+  async function lock(bytes) {
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const data = await crypto.subtle.encrypt({ name: "AES-GCM", iv: iv }, await deviceKey(), bytes);
+    return { iv: iv, data: data };
+  }
+  async function unlock(box) {
+    return crypto.subtle.decrypt({ name: "AES-GCM", iv: box.iv }, await deviceKey(), box.data);
+  }
+
+  // Stored: the key, owner, time, state (code, error) in clear; the form and files sealed.
+  async function seal(r) {
+    const inner = { fields: r.fields, keep: r.keep, names: r.files.map((f) => ({ name: f.name, type: f.type })) };
+    const files = [];
+    for (const f of r.files) files.push(await lock(await f.blob.arrayBuffer()));
+    return { key: r.key, owner: owner, created: r.created, code: r.code, error: r.error,
+             box: await lock(new TextEncoder().encode(JSON.stringify(inner))), files: files };
+  }
+  async function open(stored) {
+    const inner = JSON.parse(new TextDecoder().decode(await unlock(stored.box)));
+    const files = [];
+    for (let i = 0; i < stored.files.length; i++) {
+      const meta = inner.names[i];
+      files.push({ name: meta.name, type: meta.type, blob: new Blob([await unlock(stored.files[i])], { type: meta.type }) });
+    }
+    return { key: stored.key, created: stored.created, code: stored.code, error: stored.error,
+             fields: inner.fields, keep: inner.keep, files: files };
+  }
+
+  async function all() {
+    const stored = await run(STORE, "readonly", (s) => s.getAll());
+    const mine = [];
+    for (const r of stored) {
+      if (!r.box) { await put(r); mine.push(r); continue; }  // kept in clear by an older page: seal it now
+      if (r.owner !== owner) continue;
+      try { mine.push(await open(r)); } catch (e) { /* another key's record: not readable here */ }
+    }
+    return mine;
+  }
+  const put = async (record) => { const sealed = await seal(record); return run(STORE, "readwrite", (s) => s.put(sealed)); };
+  const remove = (key) => run(STORE, "readwrite", (s) => s.delete(key));
 
   function newKey() {
     if (crypto.randomUUID) return crypto.randomUUID();
@@ -97,16 +166,31 @@
     keepOffline();
   });
 
+  function discardButton(record) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "sync-discard button is-small is-danger is-light ml-2";
+    button.textContent = text("msgDiscard");
+    button.addEventListener("click", async () => {
+      if (!window.confirm(text("msgDiscardConfirm").replace("{title}", record.fields.title))) return;
+      await remove(record.key);
+      await show();
+    });
+    return button;
+  }
+
   async function show() {
     const records = (await all()).sort((a, b) => a.created.localeCompare(b.created));
     panel.hidden = records.length === 0 && !done.children.length;
     panel.querySelector(".sync-count").textContent = String(records.length);
     list.replaceChildren(...records.map((r) => {
       const li = document.createElement("li");
-      li.className = "sync-item" + (r.error ? " has-text-danger" : "");
+      li.className = "sync-item" + (r.error ? " has-text-danger-dark" : "");
       li.dataset.key = r.key;
+      li.dataset.state = r.error ? "refused" : (navigator.onLine ? "sending" : "waiting");
       const state = r.error ? text("msgConflict") + r.error : (navigator.onLine ? text("msgSending") : text("msgWaiting"));
       li.textContent = r.fields.title + " · " + r.files.length + " " + text("msgFiles") + " · " + state;
+      if (r.error) li.append(discardButton(r));
       return li;
     }));
   }
