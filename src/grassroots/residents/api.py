@@ -15,7 +15,8 @@ from grassroots.deps import DbSession
 from grassroots.i18n import gettext_for, request_locale
 from grassroots.residents import pow as proof_of_work
 from grassroots.residents import queries as q
-from grassroots.residents.actions import do_rate, do_report
+from grassroots.config import ATTACHMENT_CEILING
+from grassroots.residents.actions import do_attach_photos, do_rate, do_report, public_photos
 from grassroots.residents.limits import lookup_limit, pow_bits, report_limit, spend_proof
 from grassroots.residents.schemas import (
     ChallengeOut,
@@ -23,12 +24,14 @@ from grassroots.residents.schemas import (
     RatingIn,
     ReceiptIn,
     ReceiptOut,
-    ReportIn,
+    ReportWithPhotos,
 )
-from grassroots.web.limits import KIB, LIMIT_KEY
+from grassroots.web.limits import KIB, LIMIT_KEY, body_limit
 
 router = APIRouter(prefix="/public", tags=["residents (public)"])
 PUBLIC_BODY = {LIMIT_KEY: 16 * KIB}  # a report is at most 2,000 characters of text
+# A report with its photos in base64 (4 characters for 3 bytes): as large as the page's upload.
+REPORT_BODY = body_limit(ATTACHMENT_CEILING // 3 * 4)
 ReportLimited = Annotated[None, Depends(report_limit)]
 LookupLimited = Annotated[None, Depends(lookup_limit)]
 
@@ -49,12 +52,15 @@ def challenge(request: Request, session: DbSession, _limited: LookupLimited) -> 
                         expires=c.expires)  # fmt: skip
 
 
-@router.post("/reports", response_model=ReceiptOut, status_code=201, openapi_extra=PUBLIC_BODY)
-def report(data: ReportIn, request: Request, session: DbSession,
+@router.post("/reports", response_model=ReceiptOut, status_code=201, openapi_extra=REPORT_BODY)
+def report(data: ReportWithPhotos, request: Request, session: DbSession,
            _limited: ReportLimited) -> ReceiptOut:  # fmt: skip
-    """群众上报: no account needed. Keep the receipt code: it is shown only this once."""
+    """群众上报: no account needed. Keep the receipt code: it is shown only this once.
+    `photos`: up to three, base64; made smaller on the phone first (about 1600 px)."""
     spend_proof(request, data.proof)
+    photos = public_photos(data.photos, _settings(request))
     case, saved, code = do_report(session, data, _settings(request))
+    do_attach_photos(session, case, photos)
     return ReceiptOut(receipt_code=code, registered_on=local_date(case.registered_at),
                       anonymous=saved.anonymous, sms_queued=saved.sms_requested)  # fmt: skip
 

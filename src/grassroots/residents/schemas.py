@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Base64Bytes, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from grassroots.bounds import non_blank
 from grassroots.cases.models import CaseKind
@@ -57,6 +57,14 @@ class ReportIn(Strict):
     @property
     def anonymous(self) -> bool:
         return not (self.name or self.phone)
+
+
+class ReportWithPhotos(ReportIn):
+    """The JSON API's report: ReportIn and up to three photos, each the file's bytes in
+    standard base64 (checked as the page's photos: type sniffed, size limit, EXIF place and
+    time removed; a refused photo reports nothing)."""
+
+    photos: list[Base64Bytes] = Field(default_factory=list, max_length=3)
 
 
 class ReceiptIn(Strict):
