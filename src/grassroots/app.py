@@ -55,6 +55,7 @@ from grassroots.leads.public import api as public_leads_api
 from grassroots.notifications import api as notifications_api
 from grassroots.notifications import pages as notifications_pages
 from grassroots.open311 import api as open311_api
+from grassroots.open311 import pages as open311_pages
 from grassroots.parties import api as parties_api
 from grassroots.parties import pages as parties_pages
 from grassroots.privacy.logging_filter import install_log_masking
@@ -95,6 +96,7 @@ PAGE_MODULES = (
     agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
     accounts_pages, reports_pages, editing_pages, notifications_pages, rounds_pages,
     roster_pages, leads_pages, found_leads_pages, residents_pages, pwa, joint_pages,
+    open311_pages,
 )  # fmt: skip
 
 

@@ -596,6 +596,7 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
 # out-of-scope check still runs. Say why; prefer a sample that makes the object exist.
 INSIDE_MAY_404: dict[tuple[str, str], str] = {
     ("GET", "/cases/{code}/agreement"): "no agreement before a mediated resolution",
+    ("GET", "/cases/{code}/open311"): "the seed's sample case did not come in through Open311",
     ("POST", "/cases/{code}/agreement/document"): "no agreement before a mediated resolution",
     ("DELETE", "/api/v1/calendar/days/{day}"): "no admin entry for that day in the seed",
     ("DELETE", "/api/v1/deadline-policies/{policy_id}"): "no policy row in the seed",

@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from lxml import html
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from grassroots.cases.models import Case
 from grassroots.open311.models import Open311Request
 from tests.open311.test_georeport import V2, errors_of, post, xml
 
@@ -70,3 +72,28 @@ def test_anything_but_a_plain_http_link_is_refused(client, session: Session, spe
         assert refused.status_code == 400, bad
         assert any("media_url" in description for _, description in errors_of(refused)), bad
     assert session.scalar(select(func.count()).select_from(Open311Request)) == before
+
+
+def test_staff_see_the_media_url_as_a_link_never_fetched(client, client_as, session: Session,
+                                                          spec_example):  # fmt: skip
+    """The case's Open311 page (as visible as the case) shows media_url escaped, as a link
+    that sends no referrer and opens no window handle; the server still asks nothing."""
+    with media_host() as seen:
+        url = f"{seen.pop(0)}/photo.jpg?a=1&b=%3Cscript%3E"
+        created = post(client, spec_example | {"media_url": url}, "json")
+        assert created.status_code == 200, created.text
+        case_id = session.scalars(select(Open311Request.case_id)).one()
+        code = session.scalars(select(Case.code).where(Case.id == case_id)).one()
+        wang = client_as("wang")
+        assert f'href="/cases/{code}/open311"' in wang.get(f"/cases/{code}").text
+        page = wang.get(f"/cases/{code}/open311")
+        assert page.status_code == 200
+        link = html.fromstring(page.text).get_element_by_id("open311-media").find("a")
+        assert link.get("href") == url and link.text == url
+        assert set(link.get("rel").split()) == {"noopener", "noreferrer"}
+        shown = page.text.split('id="open311-media"')[1]
+        assert "a=1&amp;b=%3Cscript%3E" in shown and "<script" not in shown
+        assert seen == []
+    other = session.scalars(select(Case.code).where(Case.id != case_id)).first()
+    assert other is None or wang.get(f"/cases/{other}/open311").status_code == 404
+    assert client_as("zhou").get(f"/cases/{code}/open311").status_code == 404  # another township

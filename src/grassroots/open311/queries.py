@@ -144,3 +144,14 @@ def replayed(session: Session, client_id: int, digest: str) -> Served | None:
     query = _served().where(Open311Request.client_id == client_id, Open311Request.digest == digest)
     rows = _rows(session, query)
     return rows[0] if rows else None
+
+
+def request_of_case(session: Session, case_id: int) -> tuple[Open311Request, str] | None:
+    """The Open311 request a case came from, with its client's name (None: another source)."""
+    query = (
+        select(Open311Request, Open311Client.name)
+        .join(Open311Client, Open311Client.id == Open311Request.client_id)
+        .where(Open311Request.case_id == case_id)
+    )
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row else None
