@@ -6,9 +6,11 @@ spam on the case page."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from PIL import Image
 from shapely import from_wkb
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +20,7 @@ from grassroots.cases import schemas as s
 from grassroots.cases.actions import run_action
 from grassroots.cases.models import Case
 from grassroots.geo.models import Boundary, Jurisdiction
+from tests.cases.attachments.samples import exif_of, photo_with_gps
 from tests.web.browser_support import assert_fits_width
 from tests.web.conftest import PHONE, Guard, _guard_context, watch_console, watch_csp
 
@@ -176,3 +179,31 @@ def test_the_width_check_names_what_is_too_wide(browser: Any) -> None:
     page.set_content("<p>fits</p>")
     assert_fits_width(page, PHONE["width"])  # passes
     context.close()
+
+
+def test_a_residents_photo_is_made_smaller_on_the_phone(resident: Any, live_server: Any,
+                                                        open_as: Any) -> None:  # fmt: skip
+    """The report page redraws a large photo at most 1600 px on its longer side before it is
+    sent (photos.js, as on the staff field form): the request is smaller than the photo, and
+    what is kept has no EXIF place or time."""
+    page = resident
+    big = photo_with_gps(size=(3000, 2000))
+    sent: list[int] = []
+    page.on("request", lambda r: sent.append(len(r.post_data_buffer or b""))
+            if r.method == "POST" and r.url.endswith("/public/report") else None)  # fmt: skip
+    page.goto("/public/report")
+    page.get_by_label("发生了什么？").fill("村口路灯坏了一个月，晚上很黑，老人走路容易摔倒。")
+    page.locator("#use-my-location").click()
+    page.wait_for_function("document.getElementById('pr-lat').value !== ''")
+    page.locator("#pr-photos").set_input_files(
+        [{"name": "road.jpg", "mimeType": "image/jpeg", "buffer": big}]
+    )
+    page.locator("#submit-report").click()
+    page.wait_for_selector("#receipt-code", timeout=60_000)
+    assert sent and 0 < sent[0] < len(big)
+    code = _latest_code(live_server)
+    zhao = open_as("zhao", viewport=PHONE)
+    (row,) = zhao.request.get(f"/api/v1/cases/{code}/attachments").json()
+    kept = zhao.request.get(row["url"]).body()
+    assert max(Image.open(io.BytesIO(kept)).size) == 1600
+    assert exif_of(kept)[1] == {}

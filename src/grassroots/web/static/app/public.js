@@ -1,6 +1,8 @@
 // The residents' report page (grassroots.residents): my location, a place picked on the
 // map, and the proof of work the server asks for before it takes a report (docs/public.md:
-// find a nonce so that SHA-256("<challenge>:<nonce>") starts with `bits` zero bits).
+// find a nonce so that SHA-256("<challenge>:<nonce>") starts with `bits` zero bits). The
+// photos are made smaller on the phone first (photos.js, as the staff field form does:
+// at most data-max-side pixels, redrawn as JPEG, so their EXIF place and time are gone).
 "use strict";
 (function () {
   const form = document.getElementById("public-report-form");
@@ -138,6 +140,15 @@
     if (lat.value && lng.value) place({ lat: Number(lat.value), lng: Number(lng.value) });
   }
 
+  async function shrinkPhotos() {
+    const input = document.getElementById("pr-photos");
+    if (!input || !input.files || !input.files.length || !window.grPhotos) return;
+    const files = await grPhotos.prepared(input, false, Number(form.dataset.maxSide || 1600));
+    const transfer = new DataTransfer();
+    files.forEach(function (f) { transfer.items.add(f); });
+    input.files = transfer.files;
+  }
+
   form.addEventListener("submit", async function (ev) {
     if (proof.value) return;
     ev.preventDefault();
@@ -148,6 +159,7 @@
       if (!response.ok) throw new Error(String(response.status));
       proof.value = await solve(await response.json());
       status.textContent = "";
+      await shrinkPhotos();
       form.submit();
     } catch (err) {
       status.textContent = form.dataset.msgFailed;
