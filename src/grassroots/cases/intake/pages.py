@@ -176,3 +176,20 @@ def _form_again(
     context = form_context(session, values, {}, request_locale(request))
     context |= {"located": None, "duplicates": found}
     return render(request, "cases/new.html", context, user=user)
+
+
+@router.post("/cases/new/duplicates", response_class=HTMLResponse)
+def duplicates_fragment(
+    request: Request, session: DbSession, user: Registrar, form: FormFields
+) -> Response:
+    """查重 from the page before it is sent with its photos (photos.js): the warning, or
+    nothing (no duplicates, or a form the full submit will answer with its errors). The
+    photos stay chosen on the phone: nothing is sent twice, nothing is lost."""
+    data, _parties = new_case_input(form)
+    try:
+        found = _duplicates(request, session, user, NewCase.model_validate(data))
+    except (ValidationError, Problem):
+        found = []
+    if not found:
+        return Response(status_code=204)
+    return render(request, "cases/_duplicates.html", {"duplicates": found}, user=user)

@@ -3,6 +3,10 @@
 // data-max-side pixels on its longer side, as JPEG. Drawing drops the EXIF block, place and
 // time included; when the worker ticks "keep location" the photos go as taken. Other files
 // (PDF, Word, Excel) go unchanged.
+//
+// A form with data-duplicates (事件登记) first asks that address for likely duplicates,
+// without the files: if there are some, the warning is shown above the button and the
+// chosen files stay in the input, so "register anyway" sends them with no second pick.
 "use strict";
 window.grPhotos = (function () {
   const IMAGE = /^image\/(jpeg|png|webp)$/;
@@ -34,16 +38,42 @@ window.grPhotos = (function () {
     return Promise.all(files.map((f) => shrink(f, maxSide)));
   }
 
+  function csrf(form) {
+    const field = form.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
+  // True when the server shows likely duplicates (the warning is then on the page).
+  async function duplicatesShown(form) {
+    const url = form.dataset.duplicates;
+    const slot = document.getElementById("duplicates-slot");
+    if (!url || !slot || form.querySelector("input[name=duplicates_checked]") || !window.htmx) return false;
+    const fields = new URLSearchParams();
+    for (const [name, value] of new FormData(form).entries()) if (typeof value === "string") fields.append(name, value);
+    let response;
+    try {
+      response = await fetch(url, { method: "POST", body: fields, credentials: "same-origin",
+                                    headers: { "X-CSRF-Token": csrf(form) } });
+    } catch (e) { return false; }  // the submit itself will tell
+    if (response.status !== 200) return false;
+    htmx.swap(slot, await response.text(), { swapStyle: "innerHTML" });
+    const button = document.getElementById("register-submit");
+    if (button && button.dataset.msgAnyway) button.textContent = button.dataset.msgAnyway;
+    slot.scrollIntoView({ block: "center" });
+    return true;
+  }
+
   function attach(form) {
     const input = form.querySelector("input[type=file]");
     const keep = form.querySelector("input[name=keep_location]");
     const maxSide = Number(form.dataset.maxSide || 1600);
     let ready = false;
     form.addEventListener("submit", async (ev) => {
-      if (ready || !input || !input.files || !input.files.length || (keep && keep.checked)) return;
+      if (ready || !input || !input.files || !input.files.length) return;
       if (form.dataset.offlineQueue !== undefined && !navigator.onLine) return;  // offline.js
       ev.preventDefault();
-      const files = await prepared(input, false, maxSide);
+      if (await duplicatesShown(form)) return;
+      const files = await prepared(input, Boolean(keep && keep.checked), maxSide);
       const transfer = new DataTransfer();
       files.forEach((f) => transfer.items.add(f));
       input.files = transfer.files;
