@@ -68,7 +68,9 @@ def b64(content: bytes) -> str:
 def test_the_json_api_attaches_base64_photos_without_their_place(
     client, report_body, session, client_as
 ):
-    body = report_body(proof=proof(client), photos=[b64(photo_with_gps()), b64(photo_with_gps((300, 200)))])
+    body = report_body(
+        proof=proof(client), photos=[b64(photo_with_gps()), b64(photo_with_gps((300, 200)))]
+    )
     r = client.post(API, json=body)
     assert r.status_code == 201, r.text
     case = session.scalars(select(Case).order_by(Case.id.desc())).first()

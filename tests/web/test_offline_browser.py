@@ -87,20 +87,32 @@ def test_two_cases_kept_offline_are_sent_once_with_their_photos(open_as, live_se
 
 
 RAW_QUEUE = """async () => {
-  const base = await new Promise((ok, no) => { const o = indexedDB.open("grassroots-field"); o.onsuccess = () => ok(o.result); o.onerror = () => no(o.error); });
-  const read = (store) => new Promise((ok) => { const r = base.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
+  const base = await new Promise((ok, no) => {
+    const o = indexedDB.open("grassroots-field");
+    o.onsuccess = () => ok(o.result);
+    o.onerror = () => no(o.error);
+  });
+  const read = (store) => new Promise((ok) => {
+    const r = base.transaction(store).objectStore(store).getAll();
+    r.onsuccess = () => ok(r.result);
+  });
   const records = await read("queue");
   const keys = await read("keys");
   base.close();
-  const bytes = (b) => Array.from(new Uint8Array(b.data)).map((c) => String.fromCharCode(c)).join("");
+  const text = (b) => Array.from(new Uint8Array(b.data), (c) => String.fromCharCode(c)).join("");
   let exported = "refused";
-  try { await crypto.subtle.exportKey("raw", keys[0]); exported = "exported"; } catch (e) { exported = e.name; }
-  return { count: records.length, clear: records.map((r) => ("fields" in r) || ("title" in r)),
-           raw: records.map((r) => bytes(r.box) + r.files.map(bytes).join("")).join(""),
-           keys: keys.length, extractable: keys.map((k) => k.extractable), exported: exported };
+  try { await crypto.subtle.exportKey("raw", keys[0]); exported = "exported"; }
+  catch (e) { exported = e.name; }
+  return {
+    count: records.length,
+    clear: records.map((r) => ("fields" in r) || ("title" in r)),
+    raw: records.map((r) => text(r.box) + r.files.map(text).join("")).join(""),
+    keys: keys.length, extractable: keys.map((k) => k.extractable), exported: exported,
+  };
 }"""
+# What the worker keeps but for scripts and styles (the login page's own fetches refill those).
 LEFT_BEHIND = """async () => {
-  const kept = [];  // what the worker keeps, but for the scripts and styles (the login page refills those)
+  const kept = [];
   for (const name of await caches.keys()) {
     for (const r of await (await caches.open(name)).keys()) {
       const path = new URL(r.url).pathname;
@@ -109,7 +121,9 @@ LEFT_BEHIND = """async () => {
   }
   return { pages: kept, databases: (await indexedDB.databases()).map((d) => d.name) };
 }"""
-PROBE = """(url) => fetch(url, { credentials: "same-origin" }).then((r) => r.status, () => "failed")"""
+PROBE = (
+    """(url) => fetch(url, { credentials: "same-origin" }).then((r) => r.status, () => "failed")"""
+)
 
 
 def keep_refused(page: Any, title: str) -> None:

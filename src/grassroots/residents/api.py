@@ -10,12 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from grassroots.calendar.today import china_today, local_date
-from grassroots.config import Settings
+from grassroots.config import ATTACHMENT_CEILING, Settings
 from grassroots.deps import DbSession
 from grassroots.i18n import gettext_for, request_locale
 from grassroots.residents import pow as proof_of_work
 from grassroots.residents import queries as q
-from grassroots.config import ATTACHMENT_CEILING
 from grassroots.residents.actions import do_attach_photos, do_rate, do_report, public_photos
 from grassroots.residents.limits import lookup_limit, pow_bits, report_limit, spend_proof
 from grassroots.residents.schemas import (
