@@ -35,7 +35,11 @@
         if (!names.contains(KEYS)) open.result.createObjectStore(KEYS);
       };
       open.onsuccess = () => {
-        open.result.onversionchange = () => { open.result.close(); opened = null; };  // sign-out
+        open.result.onversionchange = () => {  // signing out deletes the database and the key
+          open.result.close();
+          opened = null;
+          keyPromise = null;
+        };
         resolve(open.result);
       };
       open.onerror = () => reject(open.error);
