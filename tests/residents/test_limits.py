@@ -12,6 +12,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from grassroots.cases.models import Case
+from grassroots.residents.api import REPORT_BODY
+from grassroots.web.limits import LIMIT_KEY
 from tests.residents.conftest import PUBLIC, make_app, proof
 
 
@@ -66,6 +68,9 @@ def test_open311_limit_is_shared_by_two_processes(
 
 def test_a_large_body_is_refused_before_it_is_read(client: TestClient, session: Session,
                                                    report_body) -> None:  # fmt: skip
-    big = report_body(description="长" * 10_000, proof=proof(client))  # 30 KB > 16 KiB
-    assert client.post(f"{PUBLIC}/reports", json=big).status_code == 413
+    big = {"receipt_code": "长" * 10_000}  # 30 KB > the 16 KiB of a lookup
+    assert client.post(f"{PUBLIC}/reports/lookup", json=big).status_code == 413
+    # A report may carry photos in base64: its limit is the upload's, and holds as well.
+    huge = report_body(proof=proof(client), photos=["A" * REPORT_BODY[LIMIT_KEY]])
+    assert client.post(f"{PUBLIC}/reports", json=huge).status_code == 413
     assert _reports(session) == 0
