@@ -108,6 +108,7 @@ def _case(i: int, rng: random.Random, grid: str, holder: int, user: int) -> dict
         "escalation_count": 0,
         "reopen_count": 0,
         "missed_deadlines": 0,
+        "spam": False,
         "version": 1,
         "updated_at": reg,
     }
@@ -147,8 +148,19 @@ def _fate(row: dict[str, Any], rng: random.Random, reg: datetime) -> None:
         row.update(state="closed", satisfaction=sat, closed_at=resolved + timedelta(days=3))
 
 
+def scalar_defaults(table: Any) -> dict[str, Any]:
+    """Each column's scalar default (as a plain INSERT writes it), for columns a row leaves out:
+    a new NOT NULL column with a default (e.g. case_file.spam) needs no edit here."""
+    return {
+        c.key: c.default.arg
+        for c in table.c
+        if c.default is not None and not callable(c.default.arg) and c.default.is_scalar
+    }
+
+
 def _full_rows(rows: list[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...]]:
-    return [tuple(r.get(c) for c in columns) for r in rows]
+    defaults = scalar_defaults(Case.__table__)
+    return [tuple(r.get(c, defaults.get(c)) for c in columns) for r in rows]
 
 
 def insert_cases(engine: Engine, n: int, seed: int = 1) -> float:
@@ -192,4 +204,5 @@ def _write(conn: Any, table: Any, columns: list[str], rows: list[dict[str, Any]]
             for values in _full_rows(rows, columns):
                 copy.write_row(values)
         return
-    conn.execute(table.insert(), [{c: r.get(c) for c in columns} for r in rows])
+    defaults = scalar_defaults(table)
+    conn.execute(table.insert(), [{c: r.get(c, defaults.get(c)) for c in columns} for r in rows])

@@ -13,7 +13,9 @@ Compare two checkouts by running both AT THE SAME TIME (so that both see the sam
 Shapes as in bench/intake.py: create (POST /api/v1/cases with an Idempotency-Key), auth GET
 (GET /api/v1/case-categories with a bearer token), healthz. SQLite in a temporary folder, or
 (--db postgresql) a temporary database on the test PostgreSQL server; on PostgreSQL only the
-app's CPU is counted, not the backend's.
+app's CPU is counted, not the backend's. --calls counts the function calls per request
+instead (slower, but independent of the machine's load: for before/after comparisons when
+the CPU figures are too noisy).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import json
 import os
 import pstats
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -88,9 +91,13 @@ async def _rounds(app: Any, args: argparse.Namespace, token: str, raw: bytes) ->
         await asyncio.gather(*[client(20) for _ in range(args.clients)])  # warm-up
         costs = []
         for _ in range(args.rounds):
+            if args.counter:
+                args.counter.active = True
             start = time.process_time()
             await asyncio.gather(*[client(per_client) for _ in range(args.clients)])
             costs.append((time.process_time() - start) / (per_client * args.clients) * 1000)
+            if args.counter:
+                args.counter.active = False
     return costs
 
 
@@ -108,6 +115,32 @@ def _start_profiles() -> list[cProfile.Profile]:
     threading.setprofile(start)
     start()
     return profiles
+
+
+class CallCounter:
+    """Python and C function calls on every thread started from now on, counted only while
+    `active`: a measure of the work per request that, unlike CPU time, does not depend on
+    what else the machine runs (each call costs about the same on a quiet or a loaded
+    machine, so old and new code can be compared one after the other)."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self._boxes: list[list[int]] = []
+        threading.setprofile(self._start)
+        self._start()
+
+    def _start(self, *_: Any) -> None:
+        box = [0]
+        self._boxes.append(box)
+
+        def count(_frame: Any, event: str, _arg: Any) -> None:
+            if self.active and (event == "call" or event == "c_call"):
+                box[0] += 1
+
+        sys.setprofile(count)
+
+    def total(self) -> int:
+        return sum(box[0] for box in self._boxes)
 
 
 def _report_profiles(profiles: list[cProfile.Profile], path: Path) -> None:
@@ -132,7 +165,11 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--profile", type=Path, help="write a cProfile of every thread here "
                         "(per-thread CPU clock); print the top functions by own time")  # fmt: skip
+    parser.add_argument("--calls", action="store_true", help="count the Python and C function "
+                        "calls per request (load-independent; slows the run)")  # fmt: skip
     args = parser.parse_args()
+    if args.calls and args.profile:
+        parser.error("--calls and --profile each install a profiler: choose one")
     with ExitStack() as stack:
         folder = Path(tempfile.mkdtemp(prefix="gr-cpu-"))
         url = f"sqlite:///{folder}/bench.db"
@@ -155,13 +192,18 @@ def _run(args: argparse.Namespace, url: str, folder: Path) -> None:
     import uvloop
 
     profiles = _start_profiles() if args.profile else []
+    args.counter = CallCounter() if args.calls else None
     costs = uvloop.run(_rounds(app, args, token, json.dumps(body, ensure_ascii=False).encode()))
     print(describe())
     if args.profile:
         _report_profiles(profiles, args.profile)
     low, middle = min(costs), statistics.median(costs)
     print(f"{args.shape}, {args.clients} in flight, {args.rounds} rounds of {args.requests}: "
-          f"CPU ms per request min {low:.3f} median {middle:.3f}")  # fmt: skip
+          f"CPU ms per request min {low:.3f} median {middle:.3f}"
+          f"{' (slowed by counting calls)' if args.calls else ''}")  # fmt: skip
+    if args.counter:
+        done = args.rounds * max(args.requests // args.clients, 1) * args.clients
+        print(f"function calls per request: {args.counter.total() / done:.0f}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from cryptography.exceptions import InvalidTag
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grassroots.crypto import keyring, mask_id_number, mask_phone
 
@@ -57,3 +59,36 @@ def test_keyring_reloads_after_the_file_is_replaced(tmp_path):
     assert keyring(path).version == 1
     add_key_version(path)
     assert keyring(path).version == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=4096), associated=st.text(max_size=80), other=st.text(max_size=80))
+def test_sealed_bytes_open_to_the_same_bytes_and_only_with_the_same_associated_data(
+    data, associated, other
+):
+    ring = keyring().for_usage("attachment")
+    blob = ring.seal_bytes(associated, data)
+    assert blob[0] == ring.version and len(blob) == 1 + 12 + len(data) + 16
+    assert ring.open_bytes(associated, blob) == data
+    if other != associated:
+        with pytest.raises(InvalidTag):
+            ring.open_bytes(other, blob)
+    with pytest.raises(InvalidTag):
+        keyring().open_bytes(associated, blob)  # another usage's key does not open it
+
+
+def test_sealed_bytes_keep_opening_after_a_new_key_version(tmp_path):
+    from grassroots.crypto import add_key_version, load_keyring, new_key_file
+
+    path = tmp_path / "k.key"
+    new_key_file(path)
+    name = "ab" * 32
+    old = load_keyring(path).for_usage("attachment").seal_bytes(name, b"\x89PNG scanned")
+    add_key_version(path)
+    ring = load_keyring(path).for_usage("attachment")
+    assert ring.version == 2 and old[0] == 1
+    assert ring.open_bytes(name, old) == b"\x89PNG scanned"
+    assert ring.seal_bytes(name, b"x")[0] == 2
+    for broken in (b"", old[:20], old[:-1] + bytes([old[-1] ^ 1])):
+        with pytest.raises(InvalidTag):
+            ring.open_bytes(name, broken)

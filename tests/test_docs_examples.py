@@ -32,7 +32,7 @@ REQUEST = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE) (/api/v1/[^\s`)，。；;?\
 def command_examples() -> Iterator[tuple[str, str]]:
     for doc in DOCS:
         for block in FENCE.findall(doc.read_text(encoding="utf-8")):
-            for line in block.splitlines():
+            for line in re.sub(r"\\\n\s*", " ", block).splitlines():  # "\" continues a line
                 for part in line.split("&&"):
                     command = _command(part)
                     if command:
@@ -86,3 +86,17 @@ def test_every_request_in_the_docs_names_a_route(app):
         if not any(route.matches(scope)[0] == Match.FULL for route in app.routes):
             missing.append(f"{method} {path}")
     assert not missing
+
+
+IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def test_every_image_a_doc_shows_is_in_the_repository():
+    """A picture linked from docs/ or README.md (the phone screenshots the browser tests take,
+    copied to docs/images/) exists, and is a PNG."""
+    shown = [(doc, link) for doc in DOCS for link in IMAGE.findall(doc.read_text("utf-8"))]
+    assert any("images/phone/" in link for _, link in shown)
+    for doc, link in shown:
+        path = (doc.parent / link).resolve()
+        assert path.is_file(), f"{doc.name} shows {link}, which is not there"
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{link} is not a PNG"

@@ -22,6 +22,10 @@ from grassroots.admin import pages as admin_pages
 from grassroots.admin import users_pages as admin_users_pages
 from grassroots.audit import api as audit_api
 from grassroots.audit import pages as audit_pages
+from grassroots.border.hazards import api as hazards_api
+from grassroots.border.hazards import pages as hazards_pages
+from grassroots.border.meetings import api as meetings_api
+from grassroots.border.meetings import pages as meetings_pages
 from grassroots.calendar import api as calendar_api
 from grassroots.calendar import pages as calendar_pages
 from grassroots.cases import api as cases_api
@@ -40,6 +44,8 @@ from grassroots.cases.queues import api as queues_api
 from grassroots.config import Settings, get_settings
 from grassroots.db import check_schema_current, engine_for, make_session_factory
 from grassroots.dictionary import api as dictionary_api
+from grassroots.federation import api as federation_api
+from grassroots.federation import pages as federation_pages
 from grassroots.geo import api as geo_api
 from grassroots.geo import pages as geo_pages
 from grassroots.geo.posts import api as grid_posts_api
@@ -52,6 +58,7 @@ from grassroots.leads import pages as leads_pages
 from grassroots.leads.found import api as found_leads_api
 from grassroots.leads.found import pages as found_leads_pages
 from grassroots.leads.public import api as public_leads_api
+from grassroots.ledgers.web import pages as ledger_pages
 from grassroots.notifications import api as notifications_api
 from grassroots.notifications import pages as notifications_pages
 from grassroots.open311 import api as open311_api
@@ -67,8 +74,10 @@ from grassroots.roster import api as roster_api
 from grassroots.roster import pages as roster_pages
 from grassroots.rounds import api as rounds_api
 from grassroots.rounds import pages as rounds_pages
+from grassroots.screens import pages as screens_pages
 from grassroots.stats import api as stats_api
 from grassroots.stats import pages as stats_pages
+from grassroots.stats.board import pages as board_pages
 from grassroots.web import pwa
 from grassroots.web.api_problems import install_problem_responses
 from grassroots.web.assets import mount_static
@@ -90,13 +99,15 @@ API_MODULES = (
     listing_api, cases_api, calendar_api, deadlines_api, links_api, accounts_api, users_api,
     reports_api, queues_api, editing_api, notifications_api, leads_api, public_leads_api,
     rounds_api, roster_api, found_leads_api, residents_api, attachments_api, joint_api,
+    meetings_api, hazards_api, federation_api,
 )  # fmt: skip
 PAGE_MODULES = (
-    stats_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
+    stats_pages, board_pages, geo_pages, grid_posts_pages, intake_pages, listing_pages, case_pages,
     agreement_pages, parties_pages, admin_pages, calendar_pages, admin_users_pages, audit_pages,
     accounts_pages, reports_pages, editing_pages, notifications_pages, rounds_pages,
     roster_pages, leads_pages, found_leads_pages, residents_pages, pwa, joint_pages,
-    open311_pages,
+    open311_pages, meetings_pages, federation_pages, ledger_pages, screens_pages,
+    hazards_pages,
 )  # fmt: skip
 
 
@@ -107,6 +118,7 @@ def include_routes(app: FastAPI) -> None:
     for pages in PAGE_MODULES:
         app.include_router(pages.router)
     app.include_router(open311_api.router)  # /open311/v2: the GeoReport spec's own paths
+    app.include_router(federation_api.receiver)  # /federation/v1: the protocol's own path
     add_protected_docs(app, API_PREFIX)
     install_problem_responses(app)  # the problem+json answers of every operation
 

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     sqlite_busy_timeout_ms: int = 10_000
+    # `grassroots jobs run` waits longer for SQLite's write lock than a request does: nobody
+    # waits on a job, and SQLite's busy handler is not fair, so a second runner could starve
+    # for 10 s while the first commits transaction after transaction.
+    sqlite_job_busy_timeout_ms: int = 120_000
     # Background job loop in `serve` (deadline sweeps, scheduled reports); 0 disables.
     jobs_interval_seconds: int = 300
     # Threads that run requests at once in each server process (docs/performance.md).
@@ -52,6 +56,10 @@ class Settings(BaseSettings):
     attachments_dir: Path | None = None
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=ATTACHMENT_CEILING)
     attachment_scan_command: str = ""
+    # Retention (docs/cases.md, 附件): a case's files are deleted this many years after the
+    # case was closed, by the attachment_retention job. 0 (the default) keeps them for ever:
+    # set the archive period (保管期限) that the centre's own archive rules give.
+    attachment_retention_years: int = Field(default=0, ge=0, le=100)
 
     # Accounts and sessions (docs/accounts.md). Times are configurable per deployment.
     # Failed logins per (user, client address): free ones, then a delay of 1 s, 2 s, 4 s …
@@ -105,8 +113,23 @@ class Settings(BaseSettings):
     # the jurisdiction_id that names the whole deployment; the level whose centre holds a
     # POSTed request first; the contact shown in discovery.
     open311_rate_limit: str = "60/60"
+    # 信息联通 (docs/federation.md): documents per client address to the receiving endpoint,
+    # counted in the database before a byte of the body is read (a partner sends a few a
+    # minute; a flood of refused documents would otherwise cost a signature check and an audit
+    # row each).
+    federation_rate_limit: str = "600/60"
     open311_jurisdiction_id: str = "grassroots"
     open311_intake_level: Literal["village", "township", "county"] = "township"
+    # The big screen (docs/screens.md): pairing-code attempts per client address (counted
+    # in the database), how long a pairing code lives, how often a screen's event stream
+    # looks for a change, how long one stream lasts before the browser opens the next (a
+    # graceful restart of the server waits for open streams: keep it short), and the hours
+    # of new cases its map shows.
+    screen_pair_rate_limit: str = "10/600"
+    screen_code_minutes: int = Field(default=10, ge=1, le=60)
+    screen_poll_seconds: float = Field(default=1.5, ge=0.2, le=10)
+    screen_stream_seconds: float = Field(default=25, ge=1, le=3600)
+    screen_recent_hours: int = Field(default=6, ge=1, le=72)
     # Likely duplicates at intake (docs/cases.md): cases registered within this many days, in
     # the same grid or within this many metres, sharing a party (blind index) or as similar
     # as this (Jaccard of the meaningful characters, 0–1; bench/duplicates.py).
@@ -158,6 +181,18 @@ class Settings(BaseSettings):
     smtp_ssl: bool = False
     notify_max_attempts: int = Field(default=6, ge=1)
     notify_retry_seconds: int = Field(default=60, ge=1)
+
+    # Between deployments (信息联通, docs/federation.md): this deployment's code in the
+    # documents it signs (empty: the code of the top of its jurisdiction tree), whether its
+    # policy lets marked personal data cross in the clear (both sides must allow it, else it
+    # is masked), and how far a request's timestamp may be from this server's clock.
+    federation_code: str = Field(default="", pattern=r"^[0-9A-Za-z_-]{0,32}$")
+    federation_clear_personal: bool = False
+    federation_window_seconds: int = Field(default=300, ge=30)
+    federation_retry_seconds: int = Field(default=30, ge=1)  # the first wait; doubles, ≤ 1 h
+    # after a key rotation: how long a retired key of ours is still tried when a partner has
+    # not learnt the new one, and how long a partner's previous key stays accepted here
+    federation_key_grace_days: int = Field(default=7, ge=0, le=90)
 
     @property
     def effective_database_url(self) -> str:

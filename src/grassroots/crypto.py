@@ -1,9 +1,10 @@
 """Protection of parties' personal data (DESIGN §7).
 
-AES-256-GCM for ID-card numbers and phone numbers at rest, with the key in a key file
-outside the database; a keyed blind index (HMAC-SHA256 under a separate derived key) for
-exact lookup; masking for display. Ciphertext layout: 1-byte key version, 12-byte nonce,
-then the GCM ciphertext+tag; the field name is bound in as associated data.
+AES-256-GCM for ID-card numbers and phone numbers (and attachment files: seal_bytes) at
+rest, with the key in a key file outside the database; a keyed blind index (HMAC-SHA256
+under a separate derived key) for exact lookup; masking for display. Ciphertext layout:
+1-byte key version, 12-byte nonce, then the GCM ciphertext+tag; the field name (a file's
+name) is bound in as associated data.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from grassroots.config import get_settings
@@ -35,14 +37,28 @@ class Keyring:
     old_keys: dict[int, bytes]
 
     def encrypt(self, field: str, plain: str) -> bytes:
-        nonce = os.urandom(12)
-        sealed = AESGCM(self.data_key).encrypt(nonce, plain.encode(), field.encode())
-        return bytes([self.version]) + nonce + sealed
+        return self.seal_bytes(field, plain.encode())
 
     def decrypt(self, field: str, blob: bytes) -> str:
+        return self.open_bytes(field, blob).decode()
+
+    def seal_bytes(self, associated: str, data: bytes) -> bytes:
+        """Any bytes (an attachment file) under the current key, in the layout of `encrypt`;
+        `associated` is bound in: the blob opens only with the same string (a field name, a
+        file's SHA-256)."""
+        nonce = os.urandom(12)
+        sealed = AESGCM(self.data_key).encrypt(nonce, data, associated.encode())
+        return bytes([self.version]) + nonce + sealed
+
+    def open_bytes(self, associated: str, blob: bytes) -> bytes:
+        """The bytes sealed by `seal_bytes` (any key version still in the file). KeyError: a
+        version this key file no longer has; cryptography's InvalidTag: a wrong key, other
+        associated data or changed bytes."""
+        if len(blob) < 13 + 16:  # version, nonce, GCM tag: shorter cannot be ours
+            raise InvalidTag
         version, nonce, sealed = blob[0], blob[1:13], blob[13:]
         key = self.data_key if version == self.version else self.old_keys[version]
-        return AESGCM(key).decrypt(nonce, sealed, field.encode()).decode()
+        return AESGCM(key).decrypt(nonce, sealed, associated.encode())
 
     def for_usage(self, usage: str) -> Keyring:
         """The same keyring with every key derived for one usage (HMAC-SHA256 of the key and

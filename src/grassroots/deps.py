@@ -14,7 +14,6 @@ from grassroots.accounts.authn import (
     CSRF_HEADER,
     Authenticated,
     authenticate,
-    client_ip,
     csrf_ok,
 )
 from grassroots.accounts.models import User
@@ -22,6 +21,7 @@ from grassroots.accounts.permissions import ALL_PERMISSIONS
 from grassroots.audit.actions import record_audit, set_acting_token
 from grassroots.db import transaction
 from grassroots.errors import Problem
+from grassroots.ratelimit.limits import client_ip
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from grassroots.db import Base
+from grassroots.db import Base, execute_core
 
 T = TypeVar("T")
 S = TypeVar("S", Session, Connection)
@@ -54,7 +54,9 @@ def database_key(session: Session | Connection) -> str:
 
 
 def current_stamp(session: Session | Connection) -> str:
-    return str(session.execute(STAMP_QUERY).scalar_one_or_none() or "")
+    result = execute_core(session, STAMP_QUERY) if isinstance(session, Session) else (
+        session.execute(STAMP_QUERY))  # fmt: skip
+    return str(result.scalar_one_or_none() or "")
 
 
 def cached(session: S, name: str, load: Callable[[S], T]) -> T:

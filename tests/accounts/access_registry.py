@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -32,6 +32,10 @@ from grassroots.geo.models import Jurisdiction, Level
 # Routes that answer without authentication (DESIGN: /healthz, login and public intake).
 PUBLIC: set[tuple[str, str]] = {
     ("GET", "/healthz"),
+    # 信息联通 (docs/federation.md): a partner deployment's documents are authenticated by
+    # their signatures (request and document, Ed25519, a registered partner's key), not by
+    # a session or token; unsigned requests are refused 400/401 before anything is read
+    ("POST", "/federation/v1/documents"),
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/api/v1/auth/login"),
@@ -54,6 +58,16 @@ PUBLIC: set[tuple[str, str]] = {
     # the field kit's manifest and service worker (web/pwa.py): addresses of static files only
     ("GET", "/manifest.webmanifest"),
     ("GET", "/sw.js"),
+    # the big screen (docs/screens.md): the pairing form of a wall PC nobody signed in to,
+    # and its one-time code (rate-limited in the database)
+    ("GET", "/screen"),
+    ("POST", "/screen/pair"),
+}
+# Routes that take a paired screen's own cookie (screens.authn.paired_screen) and no
+# person's credential: 401 to anyone without one, signed-in people and tokens included.
+SCREEN_ROUTES: set[tuple[str, str]] = {
+    ("GET", "/screen/events"),
+    ("GET", "/screen/boundaries.geojson"),
 }
 # The Open311 GeoReport v2 server (docs/open311.md): public by the spec; POST requests asks
 # for a client's api_key, not a login, and so answers 403 to anyone without one (KEY_ROUTES).
@@ -442,6 +456,72 @@ def _joint(session: Session, actor: User, case: Any, inside: bool) -> str:
     return str(case.code)
 
 
+def _partner(session: Session) -> str:
+    """A registered partner deployment (made once per transaction)."""
+    from grassroots.federation.actions import do_add_partner
+    from grassroots.federation.queries import partner_by_code
+    from grassroots.federation.schemas import PartnerIn
+    from grassroots.federation.signing import new_private_key, public_of
+
+    if partner_by_code(session, "990102") is None:
+        data = PartnerIn(name="邻县", code="990102", base_url="https://b.example.cn",
+                         public_key=public_of(new_private_key()))  # fmt: skip
+        do_add_partner(session, data, actor=None)
+    return "990102"
+
+
+def _link(session: Session, actor: User, inside: bool) -> str:
+    """A case of ours shared with a partner deployment: inside the actor's scope assigned
+    to them (so that they handle it), or beyond it; the absent id when there is none."""
+    from grassroots.federation.models import FederationLink
+    from grassroots.federation.queries import partner_by_code
+    from grassroots.federation.signing import seal
+
+    case = case_inside(session, actor) if inside else case_outside(session, actor)
+    if case is None:
+        return ABSENT_ID
+    if inside:
+        case.assignee_id = actor.id
+    link = FederationLink(partner=partner_by_code(session, _partner(session)),
+                          origin_code="990101", case_code=case.code, case_id=case.id,
+                          title_enc=seal("title", "矩阵"), state=case.state,
+                          registered_at=case.registered_at)  # fmt: skip
+    session.add(link)
+    session.commit()
+    return str(link.id)
+
+
+def _outgoing(session: Session, actor: User, _values: dict[str, str]) -> str:
+    """A failed document in the federation outbox (deployment-wide: "outside" is absent):
+    a case not yet shared, shared with the matrix's partner by the real action (a real signed
+    envelope), its document then marked failed; the absent id without such a case."""
+    from grassroots.cases.models import Case
+    from grassroots.federation.actions import do_ensure_key, do_share_with_partner
+    from grassroots.federation.models import FederationLink, FederationOutgoing
+    from grassroots.federation.schemas import ShareIn
+
+    shared = select(FederationLink.case_id).where(FederationLink.case_id.is_not(None))
+    case = session.scalars(select(Case).where(Case.id.not_in(shared)).order_by(Case.id)).first()
+    if case is None:
+        return ABSENT_ID
+    do_ensure_key(session, actor=None)
+    link = do_share_with_partner(session, case, ShareIn(partner_code=_partner(session)),
+                                 actor=actor)  # fmt: skip
+    row = session.scalars(
+        select(FederationOutgoing).where(FederationOutgoing.link_id == link.id)
+    ).one()
+    row.state, row.attempts, row.last_error = "failed", 1, "矩阵"
+    session.commit()
+    return str(row.id)
+
+
+def _partner_key_form(session: Session) -> dict[str, str]:
+    """A partner's new public key: the partner exists (the form names it, not the path)."""
+    from grassroots.federation.signing import new_private_key, public_of
+
+    return {"partner_code": _partner(session), "new_key": public_of(new_private_key())}
+
+
 def _joint_task(session: Session, actor: User, values: dict[str, str]) -> str:
     """A task of the joint case in the path given to the actor's own post, or an absent id."""
     from grassroots.cases.models import Case
@@ -458,10 +538,90 @@ def _joint_task(session: Session, actor: User, values: dict[str, str]) -> str:
     return str(task.id)
 
 
+def _meeting(session: Session, actor: User, code: str | None) -> str:
+    """A 边界联席会议 (by the real action) of jurisdiction `code`, with a partner outside
+    the deployment, or an absent id."""
+    from grassroots.border.meetings.actions import do_create_meeting
+    from grassroots.border.meetings.schemas import MeetingIn, OutsideParty
+
+    if code is None:
+        return ABSENT_ID
+    data = MeetingIn(held_on=date(2026, 3, 2), place="矩阵", jurisdiction_codes=[code[:12]],
+                     outside=[OutsideParty(name="邻县综治中心")], topics="矩阵议题")  # fmt: skip
+    qian = session.scalars(select(User).where(User.username == "qian")).one()
+    return str(do_create_meeting(session, data, actor=qian).id)
+
+
+def _hazard(session: Session, code: str | None) -> str:
+    """A 边界隐患 (by the real action) owned by jurisdiction `code`, or an absent id."""
+    from grassroots.border.hazards.actions import do_register_hazard
+    from grassroots.border.hazards.schemas import HazardIn
+
+    if code is None:
+        return ABSENT_ID
+    data = HazardIn(name="矩阵草场", kind="pasture", risk="low", description="矩阵隐患",
+                    geometry={"type": "Point", "coordinates": [112.4, 30.6]},
+                    jurisdiction_codes=[code[:12]])  # fmt: skip
+    qian = session.scalars(select(User).where(User.username == "qian")).one()
+    return str(do_register_hazard(session, data, actor=qian).id)
+
+
+HAZARD = Sample(
+    lambda s, u, _v: _hazard(s, u.jurisdiction.code if u.jurisdiction else None),
+    lambda s, u, _v: _hazard(s, _code_outside(s, u)),
+)
+MEETING = Sample(
+    lambda s, u, _v: _meeting(s, u, u.jurisdiction.code if u.jurisdiction else None),
+    lambda s, u, _v: _meeting(s, u, _code_outside(s, u)),
+)
+
+
+def _ledger_upload(session: Session, owner: User) -> str:
+    """An upload on the ledger import page (a row, as the seed has none) owned by `owner`: a
+    CSV whose one row names an unknown village, so that it has errors to annotate."""
+    import base64
+
+    from grassroots.crypto import keyring
+    from grassroots.db import utcnow
+    from grassroots.ledgers.models import LedgerUpload
+
+    data = "受理日期,当事人,村（社区）,纠纷类型,纠纷简要情况\n2025-3-5,张三,无此村,邻里纠纷,堵塞\n"
+    sealed = keyring().encrypt("ledger.upload", base64.b64encode(data.encode()).decode())
+    upload = LedgerUpload(actor_id=owner.id, filename="矩阵.csv", file_sha256="0" * 64,
+                          size=len(data), data_enc=sealed, sheet="", mapping_toml="",
+                          expires_at=utcnow() + timedelta(hours=1))  # fmt: skip
+    session.add(upload)
+    session.commit()
+    return str(upload.id)
+
+
+def upload_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    """Someone else's upload: only its uploader may see it."""
+    other = session.scalars(select(User).where(User.id != actor.id).order_by(User.id)).first()
+    assert other is not None
+    return _ledger_upload(session, other)
+
+
 JOINT = Sample(
     lambda s, u, _v: _joint(s, u, case_inside(s, u), inside=True),
     lambda s, u, _v: _joint(s, u, case_outside(s, u), inside=False),
 )
+
+
+def _screen(session: Session, code: str | None) -> str:
+    from grassroots.screens.actions import do_issue_code
+
+    if code is None:
+        return "no-such-screen"
+    return do_issue_code(session, f"matrix{next(_counter)}", code, "standard", 10)[0].name
+
+
+def screen_inside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _screen(session, actor.jurisdiction.code if actor.jurisdiction else None)
+
+
+def screen_outside(session: Session, actor: User, _values: dict[str, str]) -> str:
+    return _screen(session, _code_outside(session, actor))
 
 
 # Path parameter name → samples. Add a line when a route brings a new parameter.
@@ -509,6 +669,19 @@ SAMPLES: dict[str, Sample] = {
     # a case's attachment: one in the case of the same path (inside or beyond the scope)
     "attachment_id": Sample(lambda s, _u, v: _attachment(s, v), lambda s, _u, v: _attachment(s, v)),
     "task_id": Sample(_joint_task),  # a joint case's task (its case is the scoped part)
+    # 边界联席会议: one of the actor's post, or one of a jurisdiction beyond it
+    "meeting_id": MEETING,
+    # partner deployments (信息联通): deployment-wide settings, so "outside" is absent
+    "link_id": Sample(lambda s, u, _v: _link(s, u, True), lambda s, u, _v: _link(s, u, False)),
+    "partner_code": Sample(lambda s, _u, _v: _partner(s), lambda _s, _u, _v: "no-such-partner"),
+    # the federation outbox (/admin/partners/outbox): one deployment-wide queue, so "outside"
+    # is absent; access_outbox refuses a non-deployment administrator before the row is read
+    "row_id": Sample(_outgoing, fixed_absent),
+    # the ledger import page: the actor's own upload, or another user's
+    "upload_id": Sample(lambda s, u, _v: _ledger_upload(s, u), upload_outside),
+    # the big screens (管理 → 大屏): one showing the actor's post, one beyond it (or absent)
+    "screen_name": Sample(screen_inside, screen_outside),
+    "hazard_id": HAZARD,  # 边界隐患: the same rule (an owning jurisdiction in the subtree)
 }
 # (route path, parameter) → samples, where one name means different things on different
 # routes (e.g. {code} of a case and {code} of a dictionary entry). Looked up first.
@@ -540,6 +713,8 @@ ROUTE_SAMPLES: dict[tuple[str, str], Sample] = {
             "/joint/{code}/tasks/{task_id}/done",
         )
     },
+    ("/api/v1/federation/cases/{code}/share", "code"): JOINT,
+    ("/joint/partners/share/{code}", "code"): JOINT,
     # grid posts: {code} is a grid, in the actor's subtree or beyond it
     **{
         (path, "code"): Sample(grid_inside, grid_outside)
@@ -576,13 +751,54 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/roster/{username}/phone/reveal"): {"reason": "矩阵测试查看"},
     ("POST", "/api/v1/roster/{username}/trainings"): {"held_on": "2026-03-02", "title": "培训"},
     ("POST", "/api/v1/joint/{code}/messages"): {"text": "矩阵测试留言"},
+    # no such partner: 422 for every handler (after the case's access check)
+    ("POST", "/api/v1/federation/cases/{code}/share"): {"partner_code": "990188"},
+    ("POST", "/api/v1/federation/links/{link_id}/messages"): {"text": "矩阵测试留言"},
+    # the matrix's link is our own case: 422 our_case for every handler (after access_link)
+    ("POST", "/api/v1/federation/links/{link_id}/hand"): {"jurisdiction_code": "990101002000"},
+    ("POST", "/api/v1/federation/links/{link_id}/meetings"): {
+        "title": "边界联席会议",
+        "held_on": "2026-03-02",
+    },
+    ("POST", "/api/v1/federation/links/{link_id}/sessions"): {
+        "held_on": "2026-03-02",
+        "summary": "矩阵测试调解",
+    },
     # a side that is not the case's: 422 for every handler (the lead check comes after)
     ("POST", "/api/v1/joint/{code}/tasks"): {"side": "j:990101999000", "text": "矩阵任务"},
+    ("PUT", "/api/v1/border/meetings/{meeting_id}"): {
+        "held_on": "2026-03-02",
+        "place": "矩阵",
+        "jurisdiction_codes": ["990101002000"],
+        "topics": "矩阵议题",
+    },
+    ("PUT", "/api/v1/border/hazards/{hazard_id}"): {
+        "name": "矩阵草场",
+        "kind": "pasture",
+        "risk": "low",
+        "description": "矩阵隐患",
+        "geometry": {"type": "Point", "coordinates": [112.4, 30.6]},
+        "jurisdiction_codes": ["990101002000"],
+    },
+    ("POST", "/api/v1/border/hazards/{hazard_id}/status"): {"to": "preventing"},
 }
 # The same for HTML form posts (sent form-encoded).
-FORMS: dict[tuple[str, str], dict[str, str]] = {
+FORMS: dict[tuple[str, str], dict[str, str] | Callable[[Session], dict[str, str]]] = {
+    ("POST", "/joint/partners/share/{code}"): {"partner_code": "990188"},
+    ("POST", "/joint/partners/{link_id}/messages"): {"text": "矩阵测试留言"},
+    ("POST", "/joint/partners/{link_id}/hand"): {"jurisdiction_code": "990101002000"},
+    ("POST", "/joint/partners/{link_id}/sessions"): {"held_on": "2026-03-02", "summary": "矩阵"},
+    ("POST", "/admin/partners"): {
+        "name": "矩阵",
+        "code": "990199",
+        "base_url": "https://m.cn",
+        "public_key": "A" * 43 + "=",
+    },
     ("POST", "/open311/v2/requests.{fmt}"): {"service_code": "neighbour", "lat": "0", "long": "0"},
     ("POST", "/admin/units/{unit_code}"): {"name": "示范县人民调解委员会"},
+    ("POST", "/admin/screens/{screen_name}/preset"): {"preset": "map"},
+    ("POST", "/admin/screens/pair"): {"name": "matrix", "jurisdiction": "990101002000"},
+    ("POST", "/admin/partners/partner-key"): _partner_key_form,
     ("POST", "/cases/{code}/agreement/document"): {"format": "docx", "reason": "矩阵测试导出"},
     ("POST", "/cases/{code}/parties/{party_id}/reveal"): {
         "field": "phone",

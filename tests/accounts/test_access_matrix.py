@@ -8,6 +8,9 @@ object, an object inside and one outside the acting user's scope:
   role holds it, object in scope   → allowed (2xx/3xx, or a 4xx about the input: 409, 422 ...)
   role holds it, object out of scope → 404, exactly like an object that does not exist
 
+A screen route (a paired wall screen's own cookie, screens.authn) answers 401 to everyone
+here: anonymous, every role's session and a token with stats.read (SCREEN_ROUTES).
+
 and, with bearer tokens of a role that holds the route's permission (role ∩ token scopes):
 
   token with every scope of the role but that one → 403
@@ -51,6 +54,7 @@ from tests.accounts.access_registry import (
     PUBLIC,
     PUBLIC_MOUNTS,
     PUBLIC_VALUES,
+    SCREEN_ROUTES,
     sample_for,
 )
 
@@ -64,6 +68,7 @@ class Entry:
     dependant: Any
     permission: str | None  # declared via deps.requires
     login_step: bool  # authenticated, but reachable before the second factor (no permission)
+    screen: bool = False  # a paired screen's cookie, no person's credential (screens.authn)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -108,9 +113,10 @@ def route_table(app: FastAPI) -> tuple[list[Entry], list[str]]:
         calls = list(_calls(route.dependant))
         perms = {c.permission for c in calls if hasattr(c, "permission")}
         login_step = any(getattr(c, "auth_stage", None) for c in calls)
+        screen = any(getattr(c, "screen_credential", False) for c in calls)
         for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
             permission = next(iter(perms)) if perms else None
-            entry = Entry(method, route.path, route.dependant, permission, login_step)
+            entry = Entry(method, route.path, route.dependant, permission, login_step, screen)
             problems += _declaration_problems(entry, perms)
             entries.append(entry)
     return entries, problems
@@ -121,8 +127,15 @@ def _declaration_problems(entry: Entry, perms: set[str]) -> list[str]:
     if len(perms) > 1:
         return [f"{where} declares {sorted(perms)}: a route declares exactly one permission"]
     if entry.key in PUBLIC:
-        if perms or entry.login_step:
+        if perms or entry.login_step or entry.screen:
             return [f"{where} is in PUBLIC but requires authentication: remove it from PUBLIC"]
+        return []
+    if entry.screen or entry.key in SCREEN_ROUTES:
+        if perms or entry.login_step or not entry.screen or entry.key not in SCREEN_ROUTES:
+            return [
+                f"{where}: a screen route takes screens.authn.paired_screen and nothing else, "
+                "and is listed in SCREEN_ROUTES in tests/accounts/access_registry.py"
+            ]
         return []
     if not perms and not entry.login_step:
         return [
@@ -155,6 +168,8 @@ def app(engine: Engine, session_factory: sessionmaker[Session], tmp_path: Path) 
         public_report_rate_limit="100000/60",
         public_global_rate_limit="100000/60",
         public_lookup_rate_limit="100000/60",
+        screen_pair_rate_limit="100000/60",
+        federation_rate_limit="100000/60",
     )
     return create_app(
         settings, engine=engine, read_sessions=session_factory, write_sessions=session_factory
@@ -221,7 +236,10 @@ class Matrix:
         if entry.method not in {"POST", "PUT", "PATCH"}:
             r = c.request(entry.method, path, **more)
         elif entry.key in FORMS:
-            r = c.request(entry.method, path, data=FORMS[entry.key], **more)
+            form = FORMS[entry.key]  # a callable makes what the form names first
+            r = c.request(
+                entry.method, path, data=form(self.session) if callable(form) else form, **more
+            )
         else:
             r = c.request(entry.method, path, json=BODIES.get(entry.key, {}), **more)
         return r.status_code
@@ -253,7 +271,9 @@ def allowed_or_absent(status: int) -> bool:
 def _run_anonymous(m: Matrix, entry: Entry) -> None:
     values = {name: PUBLIC_VALUES.get(name, "1") for name in entry.path_params}
     status = m.send(m.anonymous, entry, values)
-    if entry.key in KEY_ROUTES:  # a client's key, not a login: 403 without one (Open311)
+    if entry.screen:  # a paired screen's cookie, which nobody in the matrix holds
+        m.check("anonymous", entry, values, lambda s: s == 401, "401", status)
+    elif entry.key in KEY_ROUTES:  # a client's key, not a login: 403 without one (Open311)
         m.check("anonymous", entry, values, lambda s: s == 403, "403 (no api_key)", status)
     elif entry.key in PUBLIC:
         m.check(
@@ -288,6 +308,10 @@ def _has_scoped_param(entry: Entry) -> bool:
 
 def _run_role(m: Matrix, entry: Entry, role: Role) -> None:
     actor = m.actor(role)
+    if entry.screen:  # a person's session is not a screen's
+        status = m.send(m.client(role), entry, {})
+        m.check(role.value, entry, {}, lambda s: s == 401, "401 (not a screen)", status)
+        return
     if entry.key in PUBLIC:
         values = {name: PUBLIC_VALUES.get(name, "1") for name in entry.path_params}
         status = m.send(m.client(role), entry, values)
@@ -308,6 +332,11 @@ def _run_role(m: Matrix, entry: Entry, role: Role) -> None:
 
 def _run_tokens(m: Matrix, entry: Entry) -> None:
     """Role ∩ token scopes, with the first actor whose role holds the route's permission."""
+    if entry.screen:  # nor is a token, even one with stats.read
+        leader = m.actor(Role.leader)
+        status = m.send(m.anonymous, entry, {}, m.bearer(leader, ["stats.read"]))
+        m.check("leader token", entry, {}, lambda s: s == 401, "401 (not a screen)", status)
+        return
     if entry.permission is None or entry.key in PUBLIC:
         return
     role = next(r for r in ACTORS if entry.permission in ROLE_PERMISSIONS[r])

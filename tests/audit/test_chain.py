@@ -7,16 +7,16 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.audit.actions import record_audit
+from grassroots.audit.actions import _chain_pending, record_audit
 from grassroots.audit.chain import HASHED_FIELDS, row_hash
 from grassroots.audit.models import GENESIS_HASH, AuditEntry
 from grassroots.audit.verify import chain_head, verify_chain
-from grassroots.db import make_session_factory, transaction, writer_engine
+from grassroots.db import make_engine, make_session_factory, transaction, writer_engine
 from tests.audit.conftest import drop_append_only_triggers, forge_row, hash_of, swap_rows
 
 
@@ -282,3 +282,72 @@ def test_head_lock_is_taken_last_so_no_deadlock(fresh_engine: Engine, write_audi
             "x.second",
             "y.first",
         ]
+
+
+def _head_statements(engine: Engine, write: Callable[[], None]) -> list[str]:
+    """The statements on the chain head while `write` runs."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "audit_chain_head" in statement:
+            seen.append(statement.split()[0])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        write()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_the_head_moves_in_one_statement_when_this_process_wrote_it_last(fresh_engine: Engine):
+    sessions = make_session_factory(writer_engine(fresh_engine))
+
+    def audit(action: str) -> None:
+        with sessions() as session, transaction(session):
+            record_audit(session, actor=None, action=action)
+
+    first = _head_statements(fresh_engine, lambda: audit("first"))  # nothing known yet
+    second = _head_statements(fresh_engine, lambda: audit("second"))
+    assert (first, second) == (["UPDATE", "UPDATE"], ["UPDATE"])
+    with sessions() as session:
+        assert verify_chain(session).message().startswith("intact, 2 rows")
+
+
+def test_a_head_moved_by_another_process_is_chained_on_not_overwritten(fresh_engine: Engine):
+    """Another process (its own engine) writes between two commits of this one: this one's
+    guess of the head is stale, its UPDATE leaves the head alone, and its rows follow the
+    other's."""
+    ours = make_session_factory(writer_engine(fresh_engine))
+    other_engine = make_engine(fresh_engine.url.render_as_string(hide_password=False))
+    theirs = make_session_factory(writer_engine(other_engine))
+    try:
+        for sessions, action in [(ours, "a"), (theirs, "b"), (ours, "c"), (theirs, "d")]:
+            with sessions() as session, transaction(session):
+                record_audit(session, actor=None, action=action)
+                record_audit(session, actor=None, action=action + "2")
+    finally:
+        other_engine.dispose()
+    with ours() as session:
+        report = verify_chain(session)
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert report.intact, report.message()
+    assert actions == ["a", "a2", "b", "b2", "c", "c2", "d", "d2"]
+
+
+def test_a_failed_commit_leaves_a_stale_guess_that_is_not_trusted(fresh_engine: Engine):
+    """The rows are hashed and the guess moved before the COMMIT; if the COMMIT does not
+    happen, the next transaction finds the head where it really is."""
+    sessions = make_session_factory(writer_engine(fresh_engine))
+    with sessions() as session, transaction(session):
+        record_audit(session, actor=None, action="kept")
+    with sessions() as session:
+        record_audit(session, actor=None, action="lost")
+        session.flush()
+        _chain_pending(session)  # what the commit would do first ...
+        session.rollback()  # ... but the commit never happens
+    with sessions() as session, transaction(session):
+        entry = record_audit(session, actor=None, action="next")
+    assert entry.id == 2
+    with sessions() as session:
+        assert verify_chain(session).message().startswith("intact, 2 rows")

@@ -55,9 +55,26 @@ def test_audit_row_shape_takes_the_fast_path():
     assert canonical_json(row) == expected
 
 
-@pytest.mark.parametrize("value", [2**53, -(2**53), 0.5])
+@pytest.mark.parametrize("value", [2**53, -(2**53), 5.0, -0.0, 1e-5, 9.9e-5, 1e16, 1e21])
 def test_numbers_rfc8785_treats_specially_leave_the_fast_path(value: object):
     assert not _plain({"n": value})
+
+
+@pytest.mark.parametrize(
+    "value", [0.5, -0.5, 1 / 3, 1e-4, -1e-4, 1.0000000000000002e-4, 118.7890123, 39.91234567,
+              123456789012345.67, 4503599627370495.5],
+)  # fmt: skip
+def test_floats_printed_alike_take_the_fast_path(value: float):
+    assert _plain({"n": value})
+    assert canonical_json({"n": value, "m": [value]}) == bytes(
+        rfc8785.dumps({"n": value, "m": [value]})
+    )
+
+
+@given(st.floats(min_value=1e-4, max_value=1e16, allow_nan=False, allow_infinity=False))
+def test_every_float_in_the_fast_range_prints_as_rfc8785(value: float):
+    for v in (value, -value):
+        assert canonical_json({"n": v}) == bytes(rfc8785.dumps({"n": v}))
 
 
 def test_lone_surrogate_is_refused_as_rfc8785_refuses_it():

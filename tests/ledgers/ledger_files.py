@@ -158,6 +158,26 @@ def good_rows(village: str, other: str) -> list[list[Any]]:
     ]
 
 
+def rejected_row(village: str, closed: Any = "2025-8-4") -> list[Any]:
+    """A dispute the committee did not take on (不予受理), pointed to the court."""
+    return [
+        6,
+        "2025-8-1",
+        "吴九",
+        None,
+        None,
+        village,
+        "合同",
+        "借款纠纷已起诉至法院",
+        "陈调解",
+        "不予受理",
+        closed,
+        None,
+        None,
+        "（2025）青调字第6号",
+    ]
+
+
 def workbook(rows: list[list[Any]], title: str = "青石镇人民调解委员会2025年度台账") -> bytes:
     book = Workbook()
     ws = book.active

@@ -27,7 +27,7 @@ from grassroots.demo.build import build_demo_geography
 from grassroots.geo.models import Jurisdiction
 from grassroots.ledgers.export import COLUMNS
 from grassroots.ledgers.models import LedgerCase
-from tests.ledgers.ledger_files import good_rows, villages, workbook
+from tests.ledgers.ledger_files import good_rows, rejected_row, villages, workbook
 from tests.support.databases import new_database_url
 
 runner = CliRunner()
@@ -108,7 +108,8 @@ def test_export_then_import_into_a_fresh_database_gives_the_same_cases(
 ):
     village = villages(county)[0]
     source = tmp_path / "台账.xlsx"
-    source.write_bytes(workbook(good_rows(village, village)))  # one committee's ledger
+    rows = [*good_rows(village, village), rejected_row(village)]  # one committee's ledger
+    source.write_bytes(workbook(rows))
     _use(county, monkeypatch)
     assert run("ledger", "import", str(source), "--user", "zhao").exit_code == 0
     exported = tmp_path / "导出.xlsx"
@@ -131,12 +132,14 @@ def test_export_then_import_into_a_fresh_database_gives_the_same_cases(
     sheet = load_workbook(exported).active
     assert sheet is not None
     assert [c.value for c in sheet[2]] == list(COLUMNS)
-    assert sheet.cell(row=3, column=3).value == "张三" and sheet.max_row == 7
+    assert sheet.cell(row=3, column=3).value == "张三" and sheet.max_row == 8
+    assert sheet.cell(row=8, column=9).value == "不予受理"
     _use(second_county, monkeypatch)
     back = run("ledger", "import", str(exported), "--user", "zhao")
     assert back.exit_code == 0, back.output
-    assert "导入 / imported: 5" in back.output
+    assert "导入 / imported: 6" in back.output
     assert _cases(second_county) == _cases(county)
+    assert [c[2:4] for c in _cases(county)][-1] == ("rejected", "rejected")
 
 
 def test_names_are_masked_without_a_reason_and_every_export_is_audited(

@@ -14,14 +14,16 @@ from sqlalchemy import Engine, MetaData, func, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from grassroots.accounts.models import User
 from grassroots.audit.models import AuditEntry
 from grassroots.calendar.today import local_date
-from grassroots.cases.models import Case, Party
+from grassroots.cases.models import Case, CaseEvent, Party
 from grassroots.cases.tallies.maintain import TABLES, rebuild
 from grassroots.cli.main import app
 from grassroots.crypto import keyring
 from grassroots.ledgers.models import LedgerCase, LedgerImport
-from tests.ledgers.ledger_files import good_rows, id_number, villages, workbook
+from grassroots.ledgers.web.actions import do_save_mapping
+from tests.ledgers.ledger_files import good_rows, id_number, rejected_row, villages, workbook
 
 runner = CliRunner()
 
@@ -54,12 +56,26 @@ def test_a_real_looking_ledger_imports_with_its_history(county: Engine, tmp_path
     rows = good_rows(village, other)
     rows.append(list(rows[0]))  # the same dispute entered twice
     rows[-1][0] = 6
+    rows += [rejected_row(village), rejected_row(other, closed=None)]
     result = run("ledger", "import", str(_file(tmp_path, rows)), "--user", "zhao")
     assert result.exit_code == 0, result.output
-    assert "导入 / imported: 5" in result.output and "第9行与第4行重复" in result.output
+    assert "导入 / imported: 7" in result.output and "第9行与第4行重复" in result.output
     with Session(county) as s:
         cases = s.scalars(select(Case).order_by(Case.id)).all()
-        assert [c.state for c in cases] == ["closed", "terminated", "closed", "accepted", "closed"]
+        states = ["closed", "terminated", "closed", "accepted", "closed", "rejected", "rejected"]
+        assert [c.state for c in cases] == states
+        for refused, day in zip(cases[5:], (date(2025, 8, 4), date(2025, 8, 1)), strict=True):
+            assert (refused.outcome, refused.accepted_at, refused.clock_due_on) == (
+                "rejected",
+                None,
+                None,
+            )
+            assert local_date(refused.closed_at) == day  # type: ignore[arg-type]
+            assert local_date(refused.registered_at) == date(2025, 8, 1)
+        events = s.scalars(
+            select(CaseEvent.action).where(CaseEvent.case_id == cases[5].id).order_by(CaseEvent.id)
+        ).all()
+        assert events == ["register", "reject"]
         first = cases[0]
         assert local_date(first.registered_at) == date(2025, 3, 5)
         assert local_date(first.resolved_at) == date(2025, 3, 10)  # type: ignore[arg-type]
@@ -81,7 +97,7 @@ def test_a_real_looking_ledger_imports_with_its_history(county: Engine, tmp_path
         assert (ledger.mediator, ledger.row_no) == ("刘调解", 4)
         assert ring.decrypt("ledger.follow_up", ledger.follow_up_enc) == "已回访，双方满意"  # type: ignore[arg-type]
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "ledger.import")).one()
-        assert audit.details["imported"] == 5 and len(audit.details["sha256"]) == 64
+        assert audit.details["imported"] == 7 and len(audit.details["sha256"]) == 64
         before = {t: sorted(map(tuple, s.execute(select(TABLES[t])).all())) for t in TABLES}
     with Session(county) as s, s.begin():
         rebuild(s)  # the statistics kept while importing = those recounted from the cases
@@ -184,3 +200,49 @@ def test_a_csv_with_a_saved_mapping(county: Engine, tmp_path: Path):
             "2024",
         )
         assert s.execute(text("SELECT count(*) FROM ledger_case")).scalar() == 1
+
+
+def test_a_mapping_saved_on_the_page_serves_the_cli(county: Engine, tmp_path: Path):
+    village, _ = villages(county)[:2]
+    csv_file = tmp_path / "台账.csv"
+    csv_file.write_text(
+        "\ufeff登记时间,申请人,所在村,案由,简要案情,处理结果,办结时间\n"
+        f"2024/11/2,钱九,{village},土地纠纷,承包地边界争议,调处成功,2024-11-08\n",
+        encoding="utf-8",
+    )
+    toml = '[categories]\n"土地纠纷" = "forest_land"\n[outcomes]\n"调处成功" = "resolved"\n'
+    with Session(county) as s:
+        zhao = s.scalars(select(User).where(User.username == "zhao")).one()
+        do_save_mapping(s, actor=zhao, name="本所台账", mapping_toml=toml)
+    missing = run("ledger", "import", str(csv_file), "--user", "zhao", "--mapping-name", "无此名")
+    assert missing.exit_code == 1 and "本中心没有名为“无此名”的映射" in missing.output
+    ok = run("ledger", "import", str(csv_file), "--user", "zhao", "--mapping-name", "本所台账")
+    assert ok.exit_code == 0 and "导入 / imported: 1" in ok.output, ok.output
+    elsewhere = run(
+        "ledger", "import", str(csv_file), "--user", "qian", "--mapping-name", "本所台账"
+    )
+    assert elsewhere.exit_code == 1  # saved for zhao's centre, not the county's
+
+
+def test_a_long_ledger_keeps_the_statistics_a_rebuild_recounts(county: Engine, tmp_path: Path):
+    """Sixty months of disputes: each statistics shape has 50 rows or more, so the import's
+    totals go through BulkInsert's upsert; they equal the rebuild's recount."""
+    village, other = villages(county)[:2]
+    template = good_rows(village, other)[0]
+    rows = []
+    for i in range(60):
+        year, month = 2021 + i // 12, 1 + i % 12
+        row = list(template)
+        row[:5] = [i + 1, f"{year}-{month}-5", f"赵{i}、钱{i}", None, None]
+        row[5], row[10] = (village, other)[i % 2], f"{year}-{month}-9"
+        rows.append(row)
+    result = run("ledger", "import", str(_file(tmp_path, rows)), "--user", "zhao")
+    assert result.exit_code == 0, result.output
+    with Session(county) as s:
+        assert s.scalar(select(func.count()).select_from(LedgerCase)) == 60
+        before = {t: sorted(map(tuple, s.execute(select(TABLES[t])).all())) for t in TABLES}
+    with Session(county) as s, s.begin():
+        rebuild(s)
+        after = {t: sorted(map(tuple, s.execute(select(TABLES[t])).all())) for t in TABLES}
+        s.rollback()
+    assert before == after and len(before["cohort"]) >= 100

@@ -19,6 +19,7 @@ from grassroots.ledgers.sheets.values import (
     parse_id_number,
     parse_phone,
 )
+from grassroots.ledgers.words import outcome_of
 from tests.ledgers.ledger_files import BELOW, TOP, id_number
 
 TODAY = date(2026, 12, 7)
@@ -92,3 +93,18 @@ def test_a_mapping_with_unknown_fields_is_refused():
         parse_mapping('[columns]\n"收件日" = "received"\n')
     with pytest.raises(UnreadableFile, match="TOML"):
         parse_mapping("[columns\n")
+
+
+@pytest.mark.parametrize(
+    ("written", "outcome"),
+    [
+        ("不予受理", "rejected"),
+        ("不予受理（已告知起诉）", "rejected"),
+        ("未予受理", "rejected"),
+        ("调解不成功", "terminated"),
+        ("调解成功", "resolved"),
+        ("受理", None),
+    ],
+)
+def test_outcomes_as_ledgers_write_them(written: str, outcome: str | None):
+    assert outcome_of(written, {}) == outcome

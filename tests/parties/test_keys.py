@@ -103,6 +103,9 @@ def _keys_cli(engine: Engine, key_file: Path, *args: str) -> CliResult:
     env = {
         "GRASSROOTS_DATABASE_URL": engine.url.render_as_string(False),
         "GRASSROOTS_KEY_FILE": str(key_file),
+        # rotation seals the attachment files too: an empty folder of the test's own, not
+        # the suite's (whose files are under the suite's key)
+        "GRASSROOTS_ATTACHMENTS_DIR": str(key_file.parent / "attachments"),
     }
     return run_cli(["keys", *args], env)
 

@@ -26,7 +26,7 @@ from grassroots.rounds.models import PatrolRound, RoundAggregate, RoundMatter
 from grassroots.rounds.schemas import RoundIn
 from grassroots.scope import current_jurisdiction
 from grassroots.stats import aggregates, recount
-from grassroots.stats.figures.dashboard import month_cards
+from grassroots.stats.figures.dashboard import period_cards
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.cases.conftest import grid_in
@@ -181,5 +181,5 @@ def test_the_monthly_figures_match_the_recount_and_the_source_is_counted(
     kept_rows = session.execute(select(RoundAggregate.__table__)).all()
     assert rebuild_round_counts(session) == len(kept_rows) > 1  # June and May at least
     assert sorted(session.execute(select(RoundAggregate.__table__)).all()) == sorted(kept_rows)
-    cards = {c.key: c.value for c in month_cards(session, township, date(2026, 6, 25))}
+    cards = {c.key: c.value for c in period_cards(session, township, today=date(2026, 6, 25))}
     assert (cards["rounds"], cards["matters_found"]) == ("2", "4")

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grassroots.dictionary.models import Category
 from grassroots.stats import aggregates, recount
 from grassroots.stats.figures import grids
 from grassroots.stats.periods import Period
 from grassroots.stats.scope import Scope
 
+PROVINCE = "990000000000"
+CITY = "990100000000"
 COUNTY = "990101000000"
 QINGSHI = "990101002000"  # 青石镇, zhao's township
 
@@ -37,3 +41,14 @@ def assert_agree(session: Session, scope: Scope, period: Period, today: date) ->
         maintained = grids.grid_counters(session, scope, period, today, group)
         reference = recount.grid_counters(session, scope, period, today, group)
         assert nonzero(maintained) == nonzero(reference), (scope, period.label, group)
+
+
+def assert_categories_agree(session: Session, scope: Scope, period: Period, today: date) -> None:
+    """The per-category split (group_by category_code, as the reports read it) equals the
+    recount of each category on its own."""
+    split = aggregates.counters(session, scope, period, today, group_by="category_code")
+    for code in session.scalars(select(Category.code)):
+        one = Scope(scope.level, scope.code, code)
+        reference = recount.counters(session, one, period, today).get("", {})
+        got = split.get(code, {})
+        assert nonzero({code: got}) == nonzero({code: reference}), (scope, code, period.label)

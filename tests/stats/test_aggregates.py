@@ -24,7 +24,14 @@ from grassroots.errors import Problem
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats import history as h
-from tests.stats.conftest import COUNTY, QINGSHI, assert_agree
+from tests.stats.conftest import (
+    CITY,
+    COUNTY,
+    PROVINCE,
+    QINGSHI,
+    assert_agree,
+    assert_categories_agree,
+)
 
 START = datetime(2025, 11, 20, 2, tzinfo=UTC)
 VERBS = [
@@ -89,7 +96,15 @@ def test_aggregates_equal_recount_after_any_actions(session: Session, ops: list)
     for text in ("2025-11", "2025-12", "2026-01", "2026-Q1", "2025-11..2026-06"):
         assert_agree(session, Scope("county", COUNTY), parse_period(text), today)
         assert_agree(session, Scope("township", QINGSHI), parse_period(text), today)
-    assert_agree(session, Scope("county", COUNTY, "neighbour"), parse_period("2026-Q1"), today)
+    quarter = parse_period("2026-Q1")
+    assert_agree(session, Scope("county", COUNTY, "neighbour"), quarter, today)
+    # the place roll-ups (issue 22): a city and a province read county rows; a village
+    # reads its own rows; the per-category split of each reads the rows of its level
+    village = Scope("village", w.grids[0][:12])
+    for scope in (Scope("city", CITY), Scope("province", PROVINCE), village):
+        assert_agree(session, scope, parse_period("2025-11..2026-06"), today)
+    for scope in (Scope("city", CITY), Scope("county", COUNTY), Scope("township", QINGSHI)):
+        assert_categories_agree(session, scope, quarter, today)
 
 
 def _table_rows(session: Session) -> set[tuple]:  # type: ignore[type-arg]

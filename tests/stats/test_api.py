@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -75,3 +76,12 @@ def test_administrator_without_stats_permission_is_refused(client_as) -> None:
     r = client_as("admin").get("/api/v1/stats/definitions")
     assert r.status_code == 403
     assert len(client_as("chen").get("/api/v1/stats/definitions").json()) >= 14
+
+
+def test_every_definition_has_an_english_name_without_chinese(client_as) -> None:
+    definitions = client_as("chen").get("/api/v1/stats/definitions").json()
+    assert {d["key"]: d["name"] for d in definitions}["on_time_rate"] == "按期办结率"
+    named = {d["key"]: d["name_en"] for d in definitions}
+    assert named["on_time_rate"] == "Closed on time"
+    assert all(name and not re.search(r"[\u3400-\u9fff]", name) for name in named.values())
+    assert len(set(named.values())) == len(named)  # no two metrics share an English name

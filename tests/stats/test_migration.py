@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from alembic import command
 from sqlalchemy import Engine, func, select, update
@@ -10,13 +11,17 @@ from sqlalchemy.orm import Session
 
 from grassroots.cases.deadlines.models import DeadlinePolicy
 from grassroots.cases.models import Case, DeadlineRecord
+from grassroots.cases.tallies.contribution import ALL_PLACES
+from grassroots.cases.tallies.maintain import KEY_COLUMNS, TABLES
 from grassroots.cases.tallies.models import CohortAggregate, FigureAggregate
 from grassroots.db import alembic_config, upgrade_schema
 from grassroots.demo.build import build_demo_geography
 from grassroots.stats.periods import parse_period
 from grassroots.stats.scope import Scope
 from tests.stats import history as h
-from tests.stats.conftest import COUNTY, assert_agree
+from tests.stats.conftest import CITY, COUNTY, assert_agree
+
+ROLLED_UP = ("cohort", "due", "open", "open_month", "overdue_day", "overdue_month")
 
 
 def test_upgrade_over_existing_cases_builds_the_aggregates(fresh_engine: Engine) -> None:
@@ -95,3 +100,37 @@ def test_0016_rebuilds_the_deadline_history_from_the_timeline(fresh_engine: Engi
         assert _deadline_history(session) == before
         for text in ("2026-01", "2026-02", "2026-Q1"):
             assert_agree(session, Scope("county", COUNTY), parse_period(text), date(2026, 4, 1))
+
+
+def _rows(session: Session) -> dict[str, set[tuple[Any, ...]]]:
+    """Every nonzero row of the tables with place roll-ups."""
+    out: dict[str, set[tuple[Any, ...]]] = {}
+    for name in ROLLED_UP:
+        t = TABLES[name]
+        keys = [t.c[k] for k in KEY_COLUMNS[name]]
+        counters = [c for c in t.c if c.name not in KEY_COLUMNS[name]]
+        rows = session.execute(select(*keys, *counters)).all()
+        out[name] = {tuple(r) for r in rows if any(r[len(keys) :])}
+    return out
+
+
+def test_0033_fills_the_place_roll_ups_from_the_village_rows(fresh_engine: Engine) -> None:
+    """Downgraded below 0033 the roll-up rows are gone; upgraded again, the SQL backfill
+    writes exactly the rows the contribution code keeps."""
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        build_demo_geography(session)
+        h.build_history(session, 40, seed=5, first=datetime(2026, 1, 5, tzinfo=UTC), days=60)
+        before = _rows(session)
+    assert any(r[2] == ALL_PLACES for r in before["cohort"]), "county roll-ups kept"
+    cfg = alembic_config(fresh_engine.url.render_as_string(hide_password=False))
+    with fresh_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0033_federation_keys")
+    with Session(fresh_engine) as session:
+        left = _rows(session)
+        assert not any(ALL_PLACES in r[2:4] for rows in left.values() for r in rows)
+        assert all(left[n] <= before[n] for n in ROLLED_UP)
+    upgrade_schema(fresh_engine)
+    with Session(fresh_engine) as session:
+        assert _rows(session) == before
+        assert_agree(session, Scope("city", CITY), parse_period("2026-Q1"), date(2026, 4, 1))

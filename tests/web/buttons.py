@@ -31,7 +31,8 @@ window.__grButtonKey = (b) => {
       .replace(/\d{6}-\d{4}-\d{6}/g, "{case}").replace(/\/\d{9,15}(?=\/|$)/g, "/{place}")
       .replace(/\/\d+(?=\/|$)/g, "/{id}").replace(/^\/admin\/users\/[^/]+/, "/admin/users/{user}")
       .replace(/^\/admin\/units\/[^/]+/, "/admin/units/{unit}")
-      .replace(/^\/admin\/categories\/[^/]+/, "/admin/categories/{category}");
+      .replace(/^\/admin\/categories\/[^/]+/, "/admin/categories/{category}")
+      .replace(/^\/admin\/screens\/(?!pair(?:\/|$))[^/]+/, "/admin/screens/{screen}");
     return path;
   };
   const form = b.form;
@@ -89,6 +90,11 @@ LOGIN = "conftest.py::log_in"
 E = "test_every_button_browser.py::"
 # button key → the browser test (file::function) that presses it.
 PRESSED_BY: dict[str, str] = {
+    "post /border/hazards | 保存边界隐患": "test_border_browser.py::test_a_hazard_is_registered_drawn_moved_and_edited",
+    "post /border/hazards/{id} | 保存边界隐患": "test_border_browser.py::test_a_hazard_is_registered_drawn_moved_and_edited",
+    "post /border/hazards/{id}/status | 变更状态": "test_border_browser.py::test_a_hazard_is_registered_drawn_moved_and_edited",
+    "post /border/meetings | 保存会议": "test_border_browser.py::test_a_meeting_is_recorded_edited_and_its_minutes_downloaded",
+    "post /border/meetings/{id} | 保存会议": "test_border_browser.py::test_a_meeting_is_recorded_edited_and_its_minutes_downloaded",
     "post /joint/{case}/tasks | 添加分工": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
     "post /joint/{case}/messages | 发送": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
     "post /joint/{case}/tasks/{id}/done | 标记完成": "test_joint_browser.py::test_two_townships_share_tasks_and_a_thread",
@@ -97,6 +103,9 @@ PRESSED_BY: dict[str, str] = {
     "post /leads/{lead}/act/assign | 提交: 分流派遣": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
     "post /leads/{lead}/act/split | 提交: 分办给多个单位": "test_grid_work_browser.py::test_zhao_receives_filters_assigns_and_splits_leads",
     "get /rounds | 筛选": "test_grid_work_browser.py::test_zhao_records_a_round_and_finds_it_by_the_filter",
+    "get /stats/board | 查看": "test_board_browser.py::test_a_leader_drills_down_and_back_bookmarks_and_saves_the_view",
+    "script .button | 保存为 PNG": "test_board_browser.py::test_a_leader_drills_down_and_back_bookmarks_and_saves_the_view",
+    "script .button | 保存为 SVG": "test_board_browser.py::test_a_leader_drills_down_and_back_bookmarks_and_saves_the_view",
     "get /stats/grids | 查看": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
     "get /roster | 查看": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
     "post /roster/{user}/phone | 保存": "test_grid_work_browser.py::test_zhao_keeps_the_roster_and_reads_the_grid_figures",
@@ -114,10 +123,26 @@ PRESSED_BY: dict[str, str] = {
     "script .sync-discard | 丢弃": "test_offline_browser.py::test_waiting_cases_are_encrypted_a_refused_one_discarded_and_signing_out_clears_the_phone",
     "hx-get /audit/verify | 校验审计链": E + "test_security_and_audit_forms_and_signing_out",
     "post /admin/boundaries | 导入": E + "test_administration_forms",
+    "post /ledgers/import | 上传并预览": "test_ledger_import_browser.py::test_a_bad_ledger_shows_its_errors_and_a_good_one_imports",
+    "post /ledgers/import/{id}/choose | 重新预览": "test_ledger_import_browser.py::test_a_bad_ledger_shows_its_errors_and_a_good_one_imports",
+    "post /ledgers/import/{id}/mapping | 保存映射": "test_ledger_import_browser.py::test_a_bad_ledger_shows_its_errors_and_a_good_one_imports",
+    "post /ledgers/import/{id}/run | 导入": "test_ledger_import_browser.py::test_a_bad_ledger_shows_its_errors_and_a_good_one_imports",
     "post /admin/calendar/day | 保存": E + "test_administration_forms",
     "post /admin/calendar/{id} | 保存全年安排": "test_admin_browser.py::test_admin_enters_a_whole_year_with_one_bad_line_first",
     "post /admin/calendar/{id} | 预览": "test_admin_browser.py::test_admin_enters_a_whole_year_with_one_bad_line_first",
     "post /admin/categories/{category} | 保存": E + "test_administration_forms",
+    "post /joint/partners/share/{case} | 共享给对方": "test_partners_browser.py::test_zhao_shares_a_case_and_answers_a_partners_case",
+    "post /joint/partners/{id}/messages | 发送给对方": "test_partners_browser.py::test_zhao_shares_a_case_and_answers_a_partners_case",
+    "post /joint/partners/{id}/sessions | 记录调解": "test_partners_browser.py::test_zhao_shares_a_case_and_answers_a_partners_case",
+    "post /joint/partners/{id}/hand | 交办": "test_partners_browser.py::test_zhao_shares_a_case_and_answers_a_partners_case",
+    "post /admin/partners | 添加联通单位": "test_partners_browser.py::test_admin_adds_then_disables_and_enables_a_partner",
+    "post /admin/partners/{id}/toggle | 停用": "test_partners_browser.py::test_admin_adds_then_disables_and_enables_a_partner",
+    "post /admin/partners/{id}/toggle | 启用": "test_partners_browser.py::test_admin_adds_then_disables_and_enables_a_partner",
+    "post /admin/partners/key | 生成密钥对": "test_partners_browser.py::test_admin_makes_and_rotates_the_key_and_registers_a_partners_new_key",
+    "post /admin/partners/key/rotate | 更换密钥": "test_partners_browser.py::test_admin_makes_and_rotates_the_key_and_registers_a_partners_new_key",
+    "post /admin/partners/partner-key | 登记新公钥": "test_partners_browser.py::test_admin_makes_and_rotates_the_key_and_registers_a_partners_new_key",
+    "post /admin/partners/outbox/{id}/retry | 重试": "test_partners_browser.py::test_admin_retries_then_cancels_a_document_in_the_outbox",
+    "post /admin/partners/outbox/{id}/cancel | 取消发送": "test_partners_browser.py::test_admin_retries_then_cancels_a_document_in_the_outbox",
     "post /admin/notifications/channels | 创建渠道": "test_notifications_browser.py::test_admin_sets_up_a_webhook_and_staff_opt_in",
     "post /admin/notifications/deliveries/{id}/retry | 重试": "test_notifications_browser.py::test_admin_sees_every_kind_in_the_outbox_and_retries_failed_ones",
     "post /admin/notifications/direct/{id}/retry | 重试": "test_notifications_browser.py::test_admin_sees_every_kind_in_the_outbox_and_retries_failed_ones",
@@ -127,6 +152,10 @@ PRESSED_BY: dict[str, str] = {
     "post /admin/units/{unit} | 保存": E + "test_administration_forms",
     "post /admin/units/{unit}/reactivate | 重新启用": "test_admin_browser.py::test_admin_creates_then_deactivates_a_unit",
     "post /admin/units/{unit}/deactivate | 停用": "test_admin_browser.py::test_admin_creates_then_deactivates_a_unit",
+    "post /admin/screens/pair | 生成配对码": "test_screen_browser.py::test_admin_pairs_a_screen_from_the_page_and_the_code_works_once",
+    "post /admin/screens/{screen}/preset | 保存": "test_screen_browser.py::test_admin_changes_the_layout_then_revokes_the_screen",
+    "post /admin/screens/{screen}/revoke | 撤销": "test_screen_browser.py::test_admin_changes_the_layout_then_revokes_the_screen",
+    "post /screen/pair | 配对": "test_screen_browser.py::test_a_case_registered_through_the_api_appears_on_the_screen",
     "post /admin/users | 新建账号": "test_admin_browser.py::test_admin_creates_an_account",
     "post /admin/users/{user}/role | 修改角色": E + "test_security_and_audit_forms_and_signing_out",
     "post /admin/users/{user}/totp-reset | 重置动态口令": E

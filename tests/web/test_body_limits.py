@@ -12,6 +12,7 @@ import asyncio
 import json
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import func, select
@@ -91,7 +92,10 @@ def run_asgi(app: Any, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[i
         "root_path": "", "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
         "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
     }  # fmt: skip
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: Playwright's sync API (a browser test earlier on this worker)
+    # leaves its event loop set as running in this thread, where asyncio.run() then refuses.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return answer["status"], answer["body"], pulled
 
 

@@ -18,16 +18,24 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from grassroots.app import API_PREFIX
 from grassroots.calendar.today import china_today
 from grassroots.demo.staff import DEMO_PASSWORDS
+from grassroots.geo.models import Jurisdiction
+from grassroots.open311.actions import do_create_key
+from tests.support.places import point_inside
 from tests.web.browser_support import serious_violations
 from tests.web.buttons import PRESSED_BY, page_buttons
 from tests.web.conftest import DESKTOP, PRESS_LOG, Guard, watch_console, watch_csp
 from tests.web.test_agreement_browser import GRID, agreed_case
+from tests.web.test_border_browser import recorded_meeting, registered_hazard
 from tests.web.test_joint_browser import shared_case
 from tests.web.test_leads_browser import received_lead
+from tests.web.test_ledger_import_browser import uploaded_ledger
+from tests.web.test_partners_browser import partner_link
 from tests.web.test_rounds_browser import recorded_round
 
 # route as declared → (seed user who opens it, the address opened; {code}: a case with an
@@ -41,9 +49,20 @@ PAGES: dict[str, tuple[str, str]] = {
     "/cases/grid/{grid_code}": ("zhao", f"/cases/grid/{GRID}"),
     "/cases/{code}": ("zhao", "/cases/{code}"),
     "/cases/{code}/agreement": ("zhao", "/cases/{code}/agreement"),
+    "/cases/{code}/open311": ("zhao", "/cases/{open311}/open311"),
     "/leads": ("zhao", "/leads"),
     "/joint": ("zhao", "/joint"),
     "/joint/{code}": ("zhao", "/joint/{joint}"),
+    "/border/meetings": ("zhao", "/border/meetings"),
+    "/border/meetings/new": ("zhao", "/border/meetings/new"),
+    "/border/meetings/{meeting_id}": ("zhao", "/border/meetings/{meeting}"),
+    "/border/meetings/{meeting_id}/edit": ("zhao", "/border/meetings/{meeting}/edit"),
+    "/border/hazards": ("zhao", "/border/hazards"),
+    "/border/hazards/new": ("zhao", "/border/hazards/new"),
+    "/border/hazards/{hazard_id}": ("zhao", "/border/hazards/{hazard}"),
+    "/border/hazards/{hazard_id}/edit": ("zhao", "/border/hazards/{hazard}/edit"),
+    "/joint/partners/{link_id}": ("zhao", "/joint/partners/{link}"),
+    "/joint/partners/share/{code}": ("zhao", "/joint/partners/share/{joint}"),
     "/leads/new": ("zhao", "/leads/new"),
     "/leads/{lead_code}": ("zhao", "/leads/{lead}"),
     "/cases/{code}/edit": ("zhao", "/cases/{code}/edit"),
@@ -53,17 +72,23 @@ PAGES: dict[str, tuple[str, str]] = {
     "/admin": ("admin", "/admin"),
     "/admin/boundaries": ("admin", "/admin/boundaries"),
     "/admin/units": ("admin", "/admin/units"),
+    "/admin/screens": ("admin", "/admin/screens"),
     "/admin/calendar": ("admin", "/admin/calendar"),
     "/grids/{code}": ("zhao", f"/grids/{GRID}"),
     "/grid-vacancies": ("zhao", "/grid-vacancies"),
     "/notifications": ("zhao", "/notifications"),
     "/notifications/settings": ("zhao", "/notifications/settings"),
     "/admin/notifications": ("admin", "/admin/notifications"),
+    "/admin/partners": ("admin", "/admin/partners"),
+    "/admin/partners/outbox": ("admin", "/admin/partners/outbox"),
     "/rounds": ("zhao", "/rounds"),
     "/stats/grids": ("zhao", "/stats/grids"),
+    "/stats/board": ("zhao", "/stats/board"),
     "/roster": ("zhao", "/roster"),
     "/rounds/new": ("zhao", "/rounds/new"),
     "/rounds/{round_id}": ("zhao", "/rounds/{round}"),
+    "/ledgers/import": ("zhao", "/ledgers/import"),
+    "/ledgers/import/{upload_id}": ("zhao", "/ledgers/import/{upload}"),
     "/admin/users": ("security", "/admin/users"),
     "/admin/users/{username}": ("security", "/admin/users/wang"),
     "/audit": ("audit", "/audit"),
@@ -75,6 +100,9 @@ PAGES: dict[str, tuple[str, str]] = {
     # The residents' pages (docs/public.md): no login at all.
     "/public/report": ("", "/public/report"),
     "/public/progress": ("", "/public/progress"),
+    # the big screen's pairing form (a browser with no screen cookie); the paired screen
+    # itself is walked in tests/web/test_screen_browser.py
+    "/screen": ("", "/screen"),
 }
 NOT_PAGES = {
     "/healthz": "JSON for the load balancer",
@@ -84,12 +112,15 @@ NOT_PAGES = {
     "/sw.js": "the field kit's service worker script (web/pwa.py)",
     "/cases/open.geojson": "GeoJSON the map fetches",
     "/cases/export.csv": "a download",
+    "/border/meetings/{meeting_id}/minutes.docx": "a download (the meeting's minutes, Word)",
     "/cases/export.xlsx": "a download",
+    "/stats/board.xlsx": "a download (the board's table)",
     "/notifications/badge": "the htmx fragment of the navigation's unread count",
+    "/ledgers/import/{upload_id}/annotated": "a download (the annotated copy of a ledger)",
+    "/ledgers/import/{upload_id}/progress": "the htmx fragment of a ledger import's progress",
     "/public/map/villages.geojson": "GeoJSON the residents' report page's map fetches",
-    # A page, but the walk's sample case came in through no Open311 client (a 404 here); its
-    # escaping and link attributes are checked in tests/open311/test_media_url.py. Gap: walk it.
-    "/cases/{code}/open311": "the Open311 request page of a case (not walked: no sample)",
+    "/screen/events": "the big screen's event stream (text/event-stream)",
+    "/screen/boundaries.geojson": "GeoJSON the big screen's map fetches",
     # Open311 GeoReport v2 (docs/open311.md): JSON or XML for other apps, never a page
     "/open311/v2/discovery.{fmt}": "Open311 discovery, JSON/XML",
     "/open311/v2/services.{fmt}": "Open311 service list, JSON/XML",
@@ -111,6 +142,23 @@ AXE_SKIPPED: dict[str, tuple[str, ...]] = {
     # summary button; its contrast is fixed by app/swagger.css.
     f"{API_PREFIX}/docs": ("nested-interactive",),
 }
+
+
+def open311_case(page: Any, engine: Any) -> str:
+    """A case that came in through an Open311 client (a key made in the live server's
+    database, the request posted with a media_url): its staff page is walked too."""
+    with Session(engine) as session:
+        key = do_create_key(session, "walk")[1]
+        grid = session.scalars(
+            select(Jurisdiction).where(Jurisdiction.code == GRID, Jurisdiction.valid_to.is_(None))
+        ).one()
+        lat, lng = point_inside(session, grid)
+    answer = page.request.post("/open311/v2/requests.json", form={
+        "api_key": key, "service_code": "neighbour", "lat": str(lat), "long": str(lng),
+        "description": "院墙排水沟堵塞", "media_url": "https://example.org/photo.jpg?a=1&b=2",
+    })  # fmt: skip
+    assert answer.status == 200, answer.text()
+    return str(answer.json()[0]["service_request_id"])
 
 
 def page_routes(app: FastAPI) -> set[str]:
@@ -172,7 +220,7 @@ def unpressed(page: Any, route: str) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("username", ["zhao", "admin", "security", "audit"])
-def test_every_page_loads_without_a_csp_violation(open_as, username):
+def test_every_page_loads_without_a_csp_violation(open_as, live_server, username):
     page = open_as(username)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
@@ -181,12 +229,22 @@ def test_every_page_loads_without_a_csp_violation(open_as, username):
     values = {"township": me["jurisdiction_code"] or "", "year": str(china_today().year)}
     if any("{code}" in route for route in routes):
         values["code"] = agreed_case(page)
+    if any("{open311}" in PAGES[route][1] for route in routes):
+        values["open311"] = open311_case(page, live_server.engine)
     if any("{round_id}" in route for route in routes):
         values["round"] = recorded_round(page)
     if any("{lead}" in PAGES[route][1] for route in routes):
         values["lead"] = received_lead(page)
     if any("{joint}" in PAGES[route][1] for route in routes):
         values["joint"] = shared_case(page)
+    if any("{meeting}" in PAGES[route][1] for route in routes):
+        values["meeting"] = str(recorded_meeting(page))
+    if any("{upload}" in PAGES[route][1] for route in routes):
+        values["upload"] = uploaded_ledger(page)
+    if any("{hazard}" in PAGES[route][1] for route in routes):
+        values["hazard"] = str(registered_hazard(page))
+    if any("{link}" in PAGES[route][1] for route in routes):
+        values["link"] = partner_link(page, live_server.engine)
     assert open_all(page, routes, values) == []
     assert console == []  # no console error at all, CSP or other
 
@@ -202,7 +260,7 @@ def test_pages_before_login_load_without_a_csp_violation(browser, live_server):
     watch_console(page, guard)
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    assert open_all(page, ["/public/report", "/public/progress", "/login"], {}) == []
+    assert open_all(page, ["/public/report", "/public/progress", "/screen", "/login"], {}) == []
     page.get_by_label("用户名").fill("audit")
     page.get_by_label("密码").fill(DEMO_PASSWORDS["audit"])
     page.get_by_role("button", name="登录").click()

@@ -123,7 +123,7 @@ PAGES: dict[str, list[str]] = {
         "/", "/map", "/cases", "/cases?state=in_progress&light=green", "/cases/new",
         "/cases/{code}", "/cases/{code}/agreement", "/cases/{resolved}", "/cases/grid/{grid}",
         "/reports", "/reports/preview?jurisdiction={township}&period={year}",
-        "/cases/990101-2099-999999",
+        "/cases/990101-2099-999999", "/stats/board", "/stats/board?rate=on_time_rate",
     ],
     "wang": ["/", "/cases/{code}"],
     "sun": ["/", "/cases"],

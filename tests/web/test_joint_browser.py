@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.cases.attachments.samples import PDF
 from tests.web.browser_support import assert_accessible
 from tests.web.test_agreement_browser import GRID, _api
 
@@ -51,11 +52,15 @@ def test_two_townships_share_tasks_and_a_thread(open_as: Any) -> None:
     assert "请柳河镇周五前通知牧户到场" in zhou.locator("#thread").inner_text()
     assert zhou.locator("#task-form").count() == 0  # the co-handler does not assign
     zhou.locator("#message-text").fill("已通知，周五上午到场")
+    zhou.set_input_files("#message-files", {"name": "现场.pdf", "mimeType": "application/pdf",
+                                            "buffer": PDF})  # fmt: skip
     zhou.get_by_role("button", name="发送").click()
-    zhou.wait_for_selector("#thread li:nth-child(2)")
+    zhou.wait_for_selector("#thread li:nth-child(2) .message-files a")  # sent with htmx
     zhou.get_by_role("button", name="标记完成").click()
     zhou.wait_for_url(f"**/joint/{code}#tasks")
     assert zhou.get_by_role("button", name="标记完成").count() == 0
     assert_accessible(zhou)
     zhao.reload()
     assert "已通知，周五上午到场" in zhao.locator("#thread").inner_text()
+    pdf = zhao.request.get(zhao.locator("#thread .message-files a").first.get_attribute("href"))
+    assert pdf.ok and pdf.body() == PDF  # the other side downloads the file

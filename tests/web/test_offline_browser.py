@@ -79,7 +79,7 @@ def test_two_cases_kept_offline_are_sent_once_with_their_photos(open_as, live_se
     screenshot(again, "offline-queue")
     context.set_offline(False)
     expect(again.locator("#sync-queue .sync-done li")).to_have_count(2, timeout=60_000)
-    assert again.locator("#sync-queue .sync-list li").count() == 0
+    expect(again.locator("#sync-queue .sync-list li")).to_have_count(0)
     assert_accessible(again)
     again.reload()  # nothing is sent twice
     again.wait_for_timeout(1500)

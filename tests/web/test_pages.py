@@ -6,14 +6,19 @@ import io
 
 from openpyxl import load_workbook
 
+from grassroots.calendar.today import china_today
+
 HTML = {"accept": "text/html"}
 
 
 def test_dashboard_shows_the_six_cards(client_as):
     r = client_as("zhao").get("/", headers=HTML)
     assert r.status_code == 200
-    for label in ("本月登记", "已化解", "化解率", "就地化解率", "超期", "待回访"):
+    for label in ("已登记", "已化解", "化解率", "就地化解率", "超期", "待回访"):
         assert label in r.text
+    month = china_today()
+    assert f"{month.year}年{month.month}月的数据" in r.text  # this month unless ?period= says
+    assert 'aria-current="page" class="has-text-weight-bold">本月</a>' in r.text
 
 
 def test_case_list_renders_filters_with_labels(client_as):

@@ -56,10 +56,6 @@ class Authenticated:
         return csrf_token_for(self.raw_session_id) if self.raw_session_id else ""
 
 
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
 def request_now(request: Request) -> datetime:
     """The time for the login throttle: app.state.clock when a test sets one, else now."""
     clock = getattr(request.app.state, "clock", None)

@@ -7,8 +7,6 @@ audited like its HTTP counterpart, with the actor recorded as the CLI ("cli" in 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import typer
@@ -26,25 +24,13 @@ from grassroots.accounts.users.actions import (
     do_reset_password,
     do_set_role,
 )
-from grassroots.db import engine_for, make_session_factory, utcnow, writer_engine
+from grassroots.clikit import cli_session
+from grassroots.db import utcnow
 from grassroots.errors import Problem
 
 users_app = typer.Typer(help="用户账户 / user accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API 令牌 / API tokens for integrations.", no_args_is_help=True)
 CLI_IP = "cli"
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    engine = engine_for()
-    try:
-        with make_session_factory(writer_engine(engine))() as session:
-            yield session
-    except Problem as exc:
-        typer.echo(f"错误 / error: {exc.message}", err=True)
-        raise typer.Exit(1) from exc
-    finally:
-        engine.dispose()
 
 
 def _user(session: Session, username: str) -> User:
@@ -81,7 +67,7 @@ def users_add(
         typer.echo("错误 / error: the system role is the platform's own", err=True)
         raise typer.Exit(1)
     password, generated = _password(password_stdin)
-    with _session() as session:
+    with cli_session() as session:
         do_create_user(
             session,
             username=username,
@@ -104,7 +90,7 @@ def users_list() -> None:
     Example:
       grassroots users list
     """
-    with _session() as session:
+    with cli_session() as session:
         rows = session.scalars(select(User).order_by(User.username)).all()
         for u in rows:
             if u.role == Role.system.value:
@@ -123,7 +109,7 @@ def users_disable(username: str) -> None:
     Example:
       grassroots users disable zhangsan
     """
-    with _session() as session:
+    with cli_session() as session:
         do_disable_user(session, _user(session, username), actor=None, ip=CLI_IP)
     typer.echo(f"已停用 / disabled: {username}")
 
@@ -135,7 +121,7 @@ def users_enable(username: str) -> None:
     Example:
       grassroots users enable zhangsan
     """
-    with _session() as session:
+    with cli_session() as session:
         do_enable_user(session, _user(session, username), actor=None, ip=CLI_IP)
     typer.echo(f"已启用 / enabled: {username}")
 
@@ -147,7 +133,7 @@ def users_set_role(username: str, role: Role) -> None:
     Example:
       grassroots users set-role zhangsan leader
     """
-    with _session() as session:
+    with cli_session() as session:
         do_set_role(session, _user(session, username), role, actor=None, ip=CLI_IP)
     typer.echo(f"角色已改为 / role now: {username} → {role.value}")
 
@@ -164,7 +150,7 @@ def users_reset_password(
       echo 'N3w-Passw0rd' | grassroots users reset-password zhangsan --password-stdin
     """
     password, generated = _password(password_stdin)
-    with _session() as session:
+    with cli_session() as session:
         do_reset_password(session, _user(session, username), password, actor=None, ip=CLI_IP)
     typer.echo(f"密码已重置 / password reset: {username}")
     if generated:
@@ -190,7 +176,7 @@ def tokens_create(
       grassroots tokens create chen --name 大屏 --scope stats.read --expires-days 90
     """
     expires = utcnow() + timedelta(days=expires_days) if expires_days else None
-    with _session() as session:
+    with cli_session() as session:
         token, raw = do_create_token(
             session,
             _user(session, username),
@@ -212,7 +198,7 @@ def tokens_revoke(token_id: int) -> None:
     Example:
       grassroots tokens revoke 3
     """
-    with _session() as session:
+    with cli_session() as session:
         token = session.get(ApiToken, token_id)
         if token is None:
             raise Problem(404, "not_found", f"令牌 {token_id} 不存在 / no such token")

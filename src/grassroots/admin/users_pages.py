@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from grassroots.accounts.authn import client_ip
 from grassroots.accounts.login.actions import do_reset_totp
 from grassroots.accounts.login.passwords import policy_problems
 from grassroots.accounts.models import Role, User
@@ -33,6 +32,7 @@ from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
 from grassroots.geo.queries import units
 from grassroots.i18n import gettext_for, request_locale
+from grassroots.ratelimit.limits import client_ip
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import blank_to_none, field_errors, form_fields, problem_errors
 from grassroots.web.nav import role_label

@@ -5,16 +5,23 @@ The row is chained when the caller's transaction commits (a before_commit hook):
 is the chain head locked, ids assigned and hashes computed. So the head lock is always the
 LAST lock a transaction takes and is held only for the commit itself: no deadlock can run
 through it, whatever order an action locks its own rows in.
+
+Two statements per commit as a rule: the rows are hashed on the head this process last
+wrote, the head is moved to them only if it is still there (one UPDATE, which also locks it),
+then the rows are inserted. When that guess is stale (another process wrote, a commit
+failed), the UPDATE leaves the head as it is and returns it, and the rows are hashed again
+on it: three statements, as before.
 """
 
 from __future__ import annotations
 
+import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, event, insert, update
+from sqlalchemy import Connection, Integer, String, Table, bindparam, case, event, insert, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from grassroots.accounts.models import User
@@ -39,6 +46,22 @@ _LOCK_HEAD = (
     .values(last_id=_HEAD.c.last_id)
     .returning(_HEAD.c.last_id, _HEAD.c.last_hash)
 )
+# The head moves from the guessed (old_id, old_hash) to the new head only if it is still
+# there; either way the row is locked and returned as it now is.
+_STILL = (_HEAD.c.last_id == bindparam("old_id")) & (_HEAD.c.last_hash == bindparam("old_hash"))
+_MOVE_HEAD_IF = (
+    update(_HEAD)
+    .where(_HEAD.c.id == CHAIN_HEAD_ID)
+    .values(
+        last_id=case((_STILL, bindparam("new_id", type_=Integer)), else_=_HEAD.c.last_id),
+        last_hash=case((_STILL, bindparam("new_hash", type_=String)), else_=_HEAD.c.last_hash),
+    )
+    .returning(_HEAD.c.last_id, _HEAD.c.last_hash)
+)
+# The head this process last wrote, per database (engine pool): the guess of where the next
+# rows go. Only a guess: another process, a rolled-back or failed commit make it stale, and
+# then _MOVE_HEAD_IF leaves the head alone and the rows are chained on the head it returns.
+_HEADS: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
 _MOVE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == CHAIN_HEAD_ID)
@@ -132,19 +155,50 @@ def _chain_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()  # the caller's own changes first: their row locks come before the head
-    last_id, last_hash = _lock_chain_head(session)
+    # Core statements, not the ORM: no second flush (and no flush events) inside the commit.
+    connection = session.connection()
+    entries = [item.entry for item in pending]
+    start = _chain_on_guess(connection, entries)
+    if start is None:
+        return
+    rows, head = _hashed(entries, *start)  # on the head as it really is, now locked
+    connection.execute(_INSERT_ROWS, rows)
+    connection.execute(_MOVE_HEAD, {"new_last_id": head[0], "new_last_hash": head[1]})
+    _HEADS[connection.engine.pool] = head
+
+
+def _chain_on_guess(connection: Connection, entries: list[AuditRecord]) -> tuple[int, str] | None:
+    """Chain `entries` on the head this process last wrote, in two statements (the head
+    moved if it is still there, then the rows): None when that worked, else the real head
+    (locked) to chain them on."""
+    guess = _HEADS.get(connection.engine.pool)
+    if guess is None:
+        return _lock_chain_head(connection)
+    rows, head = _hashed(entries, *guess)
+    found = connection.execute(_MOVE_HEAD_IF, _move(guess, head)).one_or_none()
+    if found is None:  # no head row
+        return _lock_chain_head(connection)
+    if (found[0], found[1]) != head:  # stale guess: the head was left as it is, locked
+        return int(found[0]), str(found[1])
+    connection.execute(_INSERT_ROWS, rows)
+    _HEADS[connection.engine.pool] = head
+    return None
+
+
+def _hashed(entries: list[AuditRecord], last_id: int, last_hash: str) -> tuple[list[Any], Any]:
+    """The rows of `entries` chained after (last_id, last_hash), and the new head."""
     rows = []
-    for item in pending:
-        entry = item.entry
+    for entry in entries:
         fields = entry.hashed_fields() | {"id": last_id + 1}
         entry.id, entry.prev_hash = last_id + 1, last_hash
         entry.row_hash = last_hash = row_hash(last_hash, fields)
         last_id = entry.id
         rows.append(fields | {"prev_hash": entry.prev_hash, "row_hash": entry.row_hash})
-    # Core statements, not the ORM: no second flush (and no flush events) inside the commit.
-    connection = session.connection()
-    connection.execute(_INSERT_ROWS, rows)
-    connection.execute(_MOVE_HEAD, {"new_last_id": last_id, "new_last_hash": last_hash})
+    return rows, (last_id, last_hash)
+
+
+def _move(guess: tuple[int, str], head: tuple[int, str]) -> dict[str, Any]:
+    return {"old_id": guess[0], "old_hash": guess[1], "new_id": head[0], "new_hash": head[1]}
 
 
 def _descends_from(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
@@ -167,15 +221,16 @@ def _forget_on_end(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-def _lock_chain_head(session: Session) -> tuple[int, str]:
+def _lock_chain_head(connection: Connection) -> tuple[int, str]:
     """Lock the head row and read it in one statement.
 
     An UPDATE (not SELECT ... FOR UPDATE) because it takes the lock on both databases: the
     row lock on PostgreSQL (READ COMMITTED re-reads the newest committed head after waiting),
     the write lock on SQLite even when the session was not opened with BEGIN IMMEDIATE.
     """
-    row = session.connection().execute(_LOCK_HEAD).one_or_none()
+    row = connection.execute(_LOCK_HEAD).one_or_none()
     if row is None:  # a database made without migration 0005: start the chain
-        session.execute(insert(_HEAD).values(id=CHAIN_HEAD_ID, last_id=0, last_hash=GENESIS_HASH))
+        start = {"id": CHAIN_HEAD_ID, "last_id": 0, "last_hash": GENESIS_HASH}
+        connection.execute(insert(_HEAD).values(start))
         return 0, GENESIS_HASH
     return int(row.last_id), str(row.last_hash)

@@ -45,17 +45,23 @@ def json_safe(details: dict[str, Any]) -> dict[str, Any]:
 
 
 _SAFE_INT = 2**53 - 1  # RFC 8785 numbers are IEEE doubles: larger integers are refused
+# Non-integral floats in this range: Python's repr() and ECMAScript's Number::toString give
+# the same shortest digits in fixed notation (outside it one or both use an exponent, and
+# an integral float is "5.0" in Python but "5" in RFC 8785).
+_FIXED_FLOAT = (1e-4, 1e16)
 
 
 def _plain(value: Any) -> bool:
     """Whether `value` holds only what json.dumps writes exactly as RFC 8785 does: strings,
     safe integers, booleans, null, lists, and objects with ASCII keys (so sorting by code
-    point equals RFC 8785's sorting by UTF-16 unit). Floats are not plain: RFC 8785 prints
-    them the ECMAScript way."""
+    point equals RFC 8785's sorting by UTF-16 unit), and floats that both print alike
+    (_FIXED_FLOAT); other floats are not plain: RFC 8785 prints them the ECMAScript way."""
     if value is None or isinstance(value, str | bool):
         return True
     if isinstance(value, int):
         return -_SAFE_INT <= value <= _SAFE_INT
+    if isinstance(value, float):  # printed as repr() by both, in this range (coordinates)
+        return _FIXED_FLOAT[0] <= abs(value) < _FIXED_FLOAT[1] and not value.is_integer()
     if isinstance(value, list):
         return all(_plain(v) for v in value)
     if isinstance(value, dict):

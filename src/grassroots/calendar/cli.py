@@ -10,8 +10,6 @@ audit log records; they must hold config.write.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -26,36 +24,17 @@ from grassroots.calendar import actions
 from grassroots.calendar.queries import schedule_preview
 from grassroots.calendar.schedule.hooks import Change
 from grassroots.calendar.schemas import DayIn, YearScheduleIn
-from grassroots.db import check_schema_current, engine_for, make_session_factory, writer_engine
-from grassroots.errors import Problem
+from grassroots.clikit import cli_session, fail
 
 app = typer.Typer(help="节假日安排 / the working-day calendar.", no_args_is_help=True)
 BY_HELP = "The administrator recorded in the audit log (needs config.write)."
 DRY_HELP = "Only list the deadlines that would move; write nothing."
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"错误 / error: {message}", err=True)
-    return typer.Exit(1)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    engine = engine_for()
-    try:
-        check_schema_current(engine)
-        with make_session_factory(writer_engine(engine))() as session:
-            yield session
-    except Problem as exc:
-        raise _fail(exc.message) from exc
-    finally:
-        engine.dispose()
-
-
 def _administrator(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active or "config.write" not in granted(user.role):
-        raise _fail(f"{username}: 无此管理员或无配置权限 / no such administrator with config.write")
+        raise fail(f"{username}: 无此管理员或无配置权限 / no such administrator with config.write")
     return user
 
 
@@ -71,7 +50,7 @@ def _schedule(file: Path) -> YearScheduleIn:
     try:
         return YearScheduleIn.model_validate(json.loads(file.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as error:
-        raise _fail(f"{file}: {error}") from None
+        raise fail(f"{file}: {error}") from None
 
 
 @app.command("set-year")
@@ -91,7 +70,7 @@ def set_year(
       grassroots calendar set-year 2027 schedule-2027.json --by sysadmin
     """
     body = _schedule(file)
-    with _session() as session:
+    with cli_session(check_schema=True) as session:
         actor = _administrator(session, by)
         if dry_run:
             _print_preview(session, actions.schedule_change(session, year, body.days), actor)
@@ -117,8 +96,8 @@ def set_day(
     try:
         entry = DayIn(day=date.fromisoformat(day), is_working=working, name=name)
     except (ValueError, ValidationError) as error:
-        raise _fail(f"{day}: {error}") from None
-    with _session() as session:
+        raise fail(f"{day}: {error}") from None
+    with cli_session(check_schema=True) as session:
         actor = _administrator(session, by)
         if dry_run:
             change = actions.day_change(session, entry.day, (entry.is_working, entry.name))

@@ -121,6 +121,8 @@ class WorkCalendar:
         self._admin_days = dict(admin_days)
         self._admin_years = frozenset(admin_years)
         self._working_cache: dict[date, bool] = {}
+        self._added: dict[tuple[date, int], date] = {}  # add_working_days, same days each time
+        self._between: dict[tuple[date, date], int] = {}  # working_days_between, likewise
 
     def with_year(self, year: int, days: Mapping[date, tuple[bool, str]]) -> WorkCalendar:
         """This calendar with `year`'s administrator entries replaced by `days` (what
@@ -180,11 +182,16 @@ class WorkCalendar:
             raise ValueError(f"working days must be between 0 and {MAX_WORKING_DAYS}: {n}")
         if n == 0:
             return self.next_working_day(start)
-        d = start
-        while n > 0:
+        found = self._added.get((start, n))
+        if found is not None:
+            return found
+        d, left = start, n
+        while left > 0:
             d += timedelta(days=1)
             if self.is_working_day(d):
-                n -= 1
+                left -= 1
+        if len(self._added) < 100_000:  # a bulk import's days; a bound on the memory
+            self._added[(start, n)] = d
         return d
 
     def subtract_working_days(self, end: date, n: int) -> date:
@@ -202,10 +209,15 @@ class WorkCalendar:
         """Working days in (a, b]; negative of (b, a] when b < a."""
         if b < a:
             return -self.working_days_between(b, a)
+        found = self._between.get((a, b))
+        if found is not None:
+            return found
         count, d = 0, a
         while d < b:
             d += timedelta(days=1)
             count += self.is_working_day(d)
+        if len(self._between) < 100_000:  # a bulk import's days; a bound on the memory
+            self._between[(a, b)] = count
         return count
 
     def days(self, first: date, last: date) -> list[DayInfo]:

@@ -26,6 +26,16 @@ LIGHT_LABELS: dict[str, str] = {
     "none": N_("No deadline"),
 }
 KIND_LABELS: dict[str, str] = {"dispute": N_("Dispute"), "request": N_("Request")}
+# The statistics figure a list shows the cases of (cases.listing.queries.FIGURES).
+FIGURE_LABELS: dict[str, str] = {
+    "registered": N_("Cases registered"),
+    "accepted": N_("Cases accepted"),
+    "resolved": N_("Cases resolved"),
+    "satisfied": N_("Satisfied at follow-up"),
+    "violence_risk": N_("Risk of turning violent"),
+    "violence_resolved": N_("Violence prevented"),
+    "overdue": N_("Overdue today"),
+}
 PARTY_ROLE_LABELS: dict[str, str] = {
     "applicant": N_("Applicant"),
     "respondent": N_("Respondent"),

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.accounts.queries import display_names, mediators_at
 from grassroots.bounds import fits_int
@@ -19,7 +18,7 @@ from grassroots.cases.actions import run_action
 from grassroots.cases.agreements.actions import mask_name, print_context
 from grassroots.cases.attachments.actions import do_attach_files
 from grassroots.cases.attachments.queries import case_attachments
-from grassroots.cases.attachments.uploads import UPLOAD_LIMIT, Upload, event_id_of, read_upload
+from grassroots.cases.attachments.uploads import UPLOAD_LIMIT, Files, event_id_of
 from grassroots.cases.deadlines.queries import deadline_records
 from grassroots.cases.editing.rules import may_edit
 from grassroots.cases.forms import FieldSpec, answers, form_of
@@ -47,6 +46,7 @@ from grassroots.errors import Problem
 from grassroots.geo.queries import subtree_choices, unit_choices
 from grassroots.geo.units.queries import units_at
 from grassroots.i18n import N_, gettext_for, request_locale
+from grassroots.ratelimit.limits import client_ip
 from grassroots.scope import current_jurisdiction
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import field_errors, form_fields, problem_errors
@@ -63,7 +63,6 @@ register_filters(mask_name=mask_name)
 CaseReader = Annotated[User, requires("case.read")]
 CaseActor = Annotated[User, requires("case.act")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
-Files = Annotated[Upload, Depends(read_upload)]
 
 
 def action_options(session: DbSession, case: Case) -> dict[str, list[tuple[str, str]]]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from grassroots.cases.deadlines.clock import WorkCalendar, light_of
 from grassroots.cases.models import OPEN_STATES, Case, CaseEvent, Party
 from grassroots.cases.workflow.transitions import STATE_LABELS, TABLE, Transition
-from grassroots.crypto import keyring, mask_id_number, mask_phone
+from grassroots.crypto import Keyring, keyring, mask_id_number, mask_phone
 
 # Timeline entries that are not transitions (they change no state).
 NOTE_LABELS = {
@@ -113,8 +113,8 @@ class TransitionResult(BaseModel):
     allowed_actions: list[str]
 
 
-def party_out(party: Party) -> PartyOut:
-    ring = keyring()
+def party_out(party: Party, ring: Keyring | None = None) -> PartyOut:
+    ring = ring or keyring()
     phone = ring.decrypt("phone", party.phone_enc) if party.phone_enc else None
     id_no = ring.decrypt("id_number", party.id_number_enc) if party.id_number_enc else None
     return PartyOut(
@@ -124,6 +124,11 @@ def party_out(party: Party) -> PartyOut:
         id_number=mask_id_number(id_no) if id_no else None,
         address=party.address,
     )
+
+
+def _parties_out(parties: list[Party]) -> list[PartyOut]:
+    ring = keyring() if parties else None  # looked up once (it checks the key file)
+    return [party_out(p, ring) for p in parties]
 
 
 def _summary_fields(case: Case, cal: WorkCalendar, today: date) -> dict[str, Any]:
@@ -183,7 +188,7 @@ def case_out(case: Case, cal: WorkCalendar, today: date) -> CaseOut:
         performance_route=case.performance_route,
         escalation_count=case.escalation_count,
         reopen_count=case.reopen_count,
-        parties=[party_out(p) for p in case.parties],
+        parties=_parties_out(case.parties),
     )
 
 

@@ -8,7 +8,8 @@ load), restored with pg_restore into an empty database.
 
 The key file that encrypts personal data is NOT in the backup, on purpose (a stolen backup
 must not reveal phone and ID numbers): keep a copy of it apart from the backups
-(docs/deployment.md).
+(docs/deployment.md). The attachment files are not in it either: the folder is copied as it
+is, its files sealed under that same key file (grassroots.cases.attachments.store).
 """
 
 from __future__ import annotations

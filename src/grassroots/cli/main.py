@@ -12,6 +12,7 @@ import uvicorn
 from grassroots.accounts.cli import tokens_app, users_app
 from grassroots.audit.cli import app as audit_app
 from grassroots.calendar.cli import app as calendar_app
+from grassroots.cases.attachments.cli import app as attachments_app
 
 # Registers the deadline recompute with the calendar (schedule_hooks), so that a schedule
 # entered from the command line moves open cases' deadlines as the web app's does.
@@ -25,6 +26,7 @@ from grassroots.db import (
     make_session_factory,
     upgrade_schema,
 )
+from grassroots.federation.cli import app as partners_app
 from grassroots.geo.cli import app as geo_app
 from grassroots.hotline.cli import app as hotline_app
 from grassroots.jobs.cli import app as jobs_app
@@ -34,6 +36,7 @@ from grassroots.open311.cli import app as open311_app
 from grassroots.parties.cli import app as keys_app
 from grassroots.privacy.logging_filter import install_log_masking
 from grassroots.reports.cli import report as report_command
+from grassroots.screens.cli import app as screens_app
 from grassroots.stats.cli import app as stats_app
 
 app = typer.Typer(
@@ -45,6 +48,7 @@ app.add_typer(stats_app, name="stats")
 app.add_typer(audit_app, name="audit")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(keys_app, name="keys")
+app.add_typer(attachments_app, name="attachments")
 app.add_typer(jobs_app, name="jobs")
 
 app.add_typer(users_app, name="users")
@@ -54,6 +58,8 @@ app.add_typer(leads_app, name="leads")
 app.add_typer(open311_app, name="open311")
 app.add_typer(hotline_app, name="hotline")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(partners_app, name="partners")
+app.add_typer(screens_app, name="screens")
 app.command("report")(report_command)
 
 

@@ -6,9 +6,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.users.actions import do_create_user
+from grassroots.calendar.today import china_today
+from grassroots.demo.border import build_demo_border
 from grassroots.demo.county import Node, build_tree, walk
 from grassroots.demo.history.cases import build_history
 from grassroots.demo.leads import build_demo_leads
+from grassroots.demo.partner import build_demo_partner
 from grassroots.demo.staff import demo_staff
 from grassroots.demo.units import demo_units
 from grassroots.geo.actions import NewNode, do_create_tree
@@ -48,4 +51,6 @@ def build_demo(session: Session, seed: int = DEFAULT_SEED) -> Node:
     tree = build_demo_geography(session, seed)
     build_history(session, county_of(tree), seed)  # 13 months of cases (demo/history/cases.py)
     build_demo_leads(session, county_of(tree))  # two batches of leads (demo/leads.py)
+    build_demo_border(session, county_of(tree), china_today())  # meetings, hazards (border.py)
+    build_demo_partner(session, china_today())  # 石岭县's documents received (partner.py)
     return tree

@@ -89,9 +89,13 @@ def build_index(session: Session) -> GridIndex:
     return GridIndex(shapely.STRtree(geometries), located)
 
 
-def grid_index(session: Session) -> GridIndex:
+def grid_index(session: Session, stamp: str = "") -> GridIndex:
     """This database's index, rebuilt when its jurisdictions or boundaries have changed (in
-    any process: the reference stamp, grassroots.refdata)."""
+    any process: the reference stamp, grassroots.refdata). `stamp`: the reference stamp the
+    caller read in this transaction, if it did (spares reading it again)."""
+    found = refdata.lookup(session, "grid_index", stamp) if stamp else None
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     return refdata.cached(session, "grid_index", build_index)
 
 
@@ -115,9 +119,10 @@ def locate_many(session: Session, lats: ArrayLike, lngs: ArrayLike) -> list[Loca
     return list(map(index.lookup.__getitem__, best.tolist()))
 
 
-def locate_point(session: Session, lat: float, lng: float) -> Located | None:
-    """The grid at (lat, lng) with its path of codes, or None outside every grid."""
-    index = grid_index(session)
+def locate_point(session: Session, lat: float, lng: float, stamp: str = "") -> Located | None:
+    """The grid at (lat, lng) with its path of codes, or None outside every grid (`stamp`:
+    as grid_index's)."""
+    index = grid_index(session, stamp)
     hits = index.tree.query(shapely.Point(lng, lat), predicate="intersects")
     return index.located[int(hits.min())] if len(hits) else None
 

@@ -232,6 +232,31 @@ def subtree_choices(session: Session, node: Jurisdiction | None) -> list[tuple[s
     return [(r.code, path_label(r, by_id, node.id)) for r in rows]
 
 
+def nearby_choices(
+    session: Session, top: Jurisdiction | None, current: Jurisdiction | None = None
+) -> list[tuple[str, str]]:
+    """The options of a jurisdiction picker that stays small in a city of thousands of
+    villages: `top` (the user's post), the jurisdictions from it down to `current` (the one
+    shown), `current`'s siblings (to move sideways) and its children, grids aside; in code
+    order, which is the tree's; labelled like subtree_choices. A `current` outside `top`'s
+    subtree counts as `top`."""
+    if top is None:
+        return []
+    path: list[Jurisdiction] = []
+    node: Jurisdiction | None = current if current is not None else top
+    while node is not None and node.id != top.id:
+        path.append(node)
+        node = node.parent
+    if node is None:  # not below top
+        path = []
+    shown = path[0] if path else top
+    near = [*children(session, shown), *(children(session, path[1] if len(path) > 1 else top)
+                                        if path else [])]  # fmt: skip
+    rows = {r.id: r for r in [top, *path, *near] if r.level != Level.grid.value or r in path}
+    by_code = sorted(rows.values(), key=lambda r: r.code)
+    return [(r.code, path_label(r, rows, top.id)) for r in by_code]
+
+
 def path_label(row: Jurisdiction, by_id: dict[int, Jurisdiction], top_id: int) -> str:
     """The names from below the top node down to `row` ("青石镇 / 杨柳村"); the top's own."""
     names = [row.name]

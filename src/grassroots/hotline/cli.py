@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import typer
-from sqlalchemy.orm import Session
 
 from grassroots.calendar.today import local_midnight_utc
+from grassroots.clikit import cli_session
 from grassroots.config import get_settings
-from grassroots.db import engine_for, make_session_factory, writer_engine
-from grassroots.errors import Problem
 from grassroots.hotline.actions import do_import_orders
 from grassroots.hotline.export import reply, write_replies
 from grassroots.hotline.queries import replies_since
 from grassroots.hotline.schemas import ImportRefused, read_orders
 
 app = typer.Typer(help="12345 热线工单 / 12345 hotline work orders.", no_args_is_help=True)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    engine = engine_for()
-    try:
-        with make_session_factory(writer_engine(engine))() as session:
-            yield session
-    except Problem as exc:
-        typer.echo(f"错误 / error: {exc.message}", err=True)
-        raise typer.Exit(1) from exc
-    finally:
-        engine.dispose()
 
 
 def _kind(path: Path, given: str | None) -> str:
@@ -59,7 +42,7 @@ def import_orders(
         raise typer.Exit(1)
     try:
         orders, errors = read_orders(file.read_bytes(), _kind(file, format))
-        with _session() as session:
+        with cli_session() as session:
             level = get_settings().hotline_intake_level
             result = do_import_orders(session, orders, intake_level=level, errors=errors)
     except ImportRefused as refused:
@@ -90,7 +73,7 @@ def replies(
         typer.echo("错误 / error: --since is a day, e.g. 2026-10-01", err=True)
         raise typer.Exit(1) from None
     kind = _kind(Path(f"x.{format}"), format)
-    with _session() as session:
+    with cli_session() as session:
         rows = [reply(o, c) for o, c in replies_since(session, local_midnight_utc(first))]
     text = write_replies(rows, kind)
     if output is None:

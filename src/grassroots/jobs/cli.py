@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import typer
 
+from grassroots.config import get_settings
 from grassroots.db import check_schema_current, engine_for
 
 app = typer.Typer(help="定时任务 / scheduled jobs (deadline sweep, scheduled reports).")
@@ -34,7 +35,7 @@ def run(
     """
     from grassroots.jobs.registry import job_named, run_jobs
 
-    engine = engine_for()
+    engine = engine_for(busy_timeout_ms=get_settings().sqlite_job_busy_timeout_ms)
     check_schema_current(engine)
     for name in only or []:
         try:

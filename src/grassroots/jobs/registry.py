@@ -21,11 +21,14 @@ from sqlalchemy import Engine
 
 from grassroots.accounts.jobs import session_purge_job
 from grassroots.audit.jobs import audit_anchor_job
+from grassroots.cases.attachments.jobs import attachment_retention_job
 from grassroots.cases.deadlines.jobs import sweep_deadlines
 from grassroots.db import utcnow
+from grassroots.federation.jobs import federation_outbox
 from grassroots.hotline.jobs import queue_hotline_replies
 from grassroots.jobs.lock import only_one
 from grassroots.leads.jobs import sweep_leads
+from grassroots.ledgers.web.jobs import ledger_upload_purge_job
 from grassroots.notifications.jobs import deliver_outbox
 from grassroots.reports.jobs import scheduled_reports_job
 
@@ -66,6 +69,20 @@ JOBS: list[Job] = [
         session_purge_job,
     ),
     Job(
+        "attachment_retention",
+        "附件保存期限：删除结案超过保存年限（GRASSROOTS_ATTACHMENT_RETENTION_YEARS，"
+        "默认 0 为永久保存）的案件附件，并清理一天以上无记录引用的文件 / "
+        "delete the files of cases closed longer ago than the retention period "
+        "(0 = keep for ever), and files no row has named for a day",
+        attachment_retention_job,
+    ),
+    Job(
+        "ledger_upload_purge",
+        "台账上传清理：清空超过两小时未导入的台账上传文件（加密保存的文件内容） / empty ledger "
+        "files uploaded on the import page and not imported within two hours",
+        ledger_upload_purge_job,
+    ),
+    Job(
         "audit_anchor",
         "审计锚点：校验新增的审计行后，把链头追加到数据库以外的锚点文件 / verify the audit rows "
         "since the last anchor, then append the chain head to the anchor file",
@@ -83,6 +100,13 @@ JOBS: list[Job] = [
         "通知投递：通过邮件和签名 Webhook 发送待发的通知，失败的按退避时间重试 / send the due "
         "notifications by e-mail and signed webhook, retrying failures with backoff",
         deliver_outbox,
+    ),
+    Job(
+        "federation_outbox",
+        "信息联通发件箱：把已联通案件的状态变化放入发件箱，按案件顺序向联通县（区）发送签名文书，"
+        "失败的按退避时间重试 / queue the status changes of cases shared with partner "
+        "deployments, then send the due signed documents in order per case, retrying with backoff",
+        federation_outbox,
     ),
 ]
 

@@ -3,6 +3,7 @@ Each in one transaction with its audit row (never the text: it may name people).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
+from grassroots.cases.attachments.actions import Stored, add_attachment
+from grassroots.cases.attachments.models import Attachment
 from grassroots.cases.models import Case
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
@@ -24,18 +27,39 @@ MANAGERS = frozenset({"holder", "lead"})
 
 
 def do_post_message(
-    session: Session, case: Case, side: str, data: NewMessage, *, actor: User
-) -> JointMessage:
-    """A handler's message to the thread (access_joint gave `side`)."""
+    session: Session, case: Case, side: str, data: NewMessage, *, actor: User,
+    files: Sequence[Stored] = (), ip: str = "",
+) -> JointMessage:  # fmt: skip
+    """A handler's message to the thread (access_joint gave `side`), with the files it
+    carries: case attachments named by id, and files stored just now (store_files), which
+    become the case's attachments in the same transaction."""
     with transaction(session):
+        named = _case_files(session, case, data.attachment_ids)
+        added = [add_attachment(session, case, f, actor=actor, ip=ip) for f in files]
         message = JointMessage(case_id=case.id, author_id=actor.id, side=side,
                                body_enc=seal("message", data.text))  # fmt: skip
+        message.files = list({a.id: a for a in [*named, *added]}.values())
         session.add(message)
         session.flush()
-        details = {"message_id": message.id, "side": side}
+        details = {"message_id": message.id, "side": side,
+                   "attachments": [a.id for a in message.files]}  # fmt: skip
         record_audit(session, actor=actor, action="joint.message", object_type="case",
                      object_id=case.code, details=details)  # fmt: skip
     return message
+
+
+def _case_files(session: Session, case: Case, ids: Sequence[int]) -> list[Attachment]:
+    """The case's attachments named by id; any other id refuses the message."""
+    if not ids:
+        return []
+    found = session.scalars(
+        select(Attachment).where(Attachment.id.in_(ids), Attachment.case_id == case.id)
+    ).all()
+    if len(found) != len(set(ids)):
+        message = "附件不属于本案 / an attachment is not this case's"
+        raise Problem(422, "unknown_attachment", message,
+                      errors=[{"field": "attachment_ids", "message": message}])  # fmt: skip
+    return list(found)
 
 
 def _bad_side() -> Problem:

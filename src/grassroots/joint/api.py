@@ -15,6 +15,7 @@ from grassroots.joint.actions import do_add_task, do_finish_task, do_post_messag
 from grassroots.joint.schemas import (
     JointCaseOut,
     JointRowOut,
+    MessageFileOut,
     MessageOut,
     NewMessage,
     NewTask,
@@ -27,6 +28,13 @@ Reader = Annotated[User, requires("case.read")]
 Actor = Annotated[User, requires("case.act")]
 
 
+def message_out(m: q.MessageView) -> MessageOut:
+    files = [MessageFileOut(id=a.id, kind=a.kind, size=a.size, has_thumbnail=a.has_thumbnail)
+             for a in m.files]  # fmt: skip
+    return MessageOut(id=m.id, author=m.author, side=m.side, text=m.text,
+                      created_at=m.created_at, files=files)  # fmt: skip
+
+
 def joint_out(session: DbSession, code: str, user: User) -> JointCaseOut:
     case, side = q.access_joint(session, user, code)
     return JointCaseOut(
@@ -35,7 +43,7 @@ def joint_out(session: DbSession, code: str, user: User) -> JointCaseOut:
         tasks=[TaskOut(id=t.id, side=t.side_key, side_name=t.side_name, text=t.text,
                        due_on=t.due_on, created_by=t.created_by, done_at=t.done_at)
                for t in q.tasks(session, case)],
-        messages=[MessageOut(**vars(m)) for m in q.thread(session, case)],
+        messages=[message_out(m) for m in q.thread(session, case)],
     )  # fmt: skip
 
 
@@ -57,8 +65,8 @@ def post_message(code: str, data: NewMessage, session: DbSession, user: Actor) -
     """会商留言: a message to every handler of the case (sealed, audited)."""
     case, side = q.access_joint(session, user, code)
     m = do_post_message(session, case, side, data, actor=user)
-    return MessageOut(id=m.id, author=user.display_name, side=side, text=data.text,
-                      created_at=m.created_at)  # fmt: skip
+    return message_out(q.MessageView(m.id, user.display_name, side, data.text, m.created_at,
+                                     list(m.files)))  # fmt: skip
 
 
 @router.post("/joint/{code}/tasks", status_code=201, response_model=JointCaseOut)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Column, Date, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grassroots.accounts.models import User
+from grassroots.cases.attachments.models import Attachment
 from grassroots.db import Base, UTCDateTime, utcnow
 from grassroots.geo.models import Jurisdiction, Unit
 from grassroots.joint.sealing import JOINT_USAGE
@@ -40,6 +41,17 @@ class JointTask(Base):
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
 
 
+# The files a message carries: case attachments (cases.attachments), so that they are kept,
+# served, scanned and expired as every file of the case is; one file may go with several
+# messages.
+joint_message_file = Table(
+    "joint_message_file",
+    Base.metadata,
+    Column("message_id", ForeignKey("joint_message.id"), primary_key=True),
+    Column("attachment_id", ForeignKey("case_attachment.id"), primary_key=True, index=True),
+)
+
+
 class JointMessage(Base):
     """One message of the handlers' thread (联调会商记录)."""
 
@@ -55,6 +67,9 @@ class JointMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author: Mapped[User] = relationship()
+    files: Mapped[list[Attachment]] = relationship(
+        secondary=joint_message_file, order_by=Attachment.id
+    )
 
 
 register_sealed(JointTask.text_enc, "task", JOINT_USAGE)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
+from grassroots.cases.attachments.models import Attachment
 from grassroots.cases.models import Case, CaseShare
 from grassroots.cases.queries import access_case, case_scope
 from grassroots.cases.workflow.transitions import RELATIONS, relations_of
@@ -30,6 +31,11 @@ from grassroots.joint.sealing import unseal
 WORK = RELATIONS["work"]
 SIDE_ORDER = ("lead", "holder", "co", "unit", "assignee")
 LIST_LIMIT = 200
+# What side_of reads of each case, loaded with the list (a few queries, not a few per case).
+SIDE_LOADS = (
+    joinedload(Case.holder),
+    selectinload(Case.shares).options(joinedload(CaseShare.jurisdiction)),
+)
 
 
 def side_of(case: Case, user: User) -> str | None:
@@ -56,7 +62,7 @@ def joint_cases(session: Session, user: User) -> list[tuple[Case, str]]:
     shared = select(CaseShare.case_id)
     cases = session.scalars(
         select(Case).where(Case.id.in_(shared), case_scope(user))
-        .order_by(Case.id.desc()).limit(LIST_LIMIT)
+        .options(*SIDE_LOADS).order_by(Case.id.desc()).limit(LIST_LIMIT)
     )  # fmt: skip
     found = [(c, side_of(c, user)) for c in cases]
     return [(c, s) for c, s in found if s is not None]
@@ -110,11 +116,13 @@ class MessageView:
     side: str
     text: str
     created_at: datetime
+    files: list[Attachment]
 
 
 def thread(session: Session, case: Case) -> list[MessageView]:
     """The handlers' messages, oldest first, unsealed for a handler (access_joint first)."""
+    loads = (selectinload(JointMessage.files), joinedload(JointMessage.author))
     rows = session.scalars(select(JointMessage).where(JointMessage.case_id == case.id)
-                           .order_by(JointMessage.id))  # fmt: skip
+                           .options(*loads).order_by(JointMessage.id))  # fmt: skip
     return [MessageView(m.id, m.author.display_name, m.side, unseal("message", m.body_enc),
-                        m.created_at) for m in rows]  # fmt: skip
+                        m.created_at, list(m.files)) for m in rows]  # fmt: skip

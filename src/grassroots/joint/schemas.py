@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from grassroots.bounds import Day, non_blank
+from grassroots.bounds import Day, DbId, non_blank
+from grassroots.cases.attachments.uploads import MAX_FILES
 
 MESSAGE_MAX = 2000
 TASK_MAX = 500
@@ -19,6 +20,10 @@ class NewMessage(BaseModel):
     text: Annotated[str, non_blank(MESSAGE_MAX)] = Field(
         description="会商内容（可能涉及当事人，加密保存）"
     )
+    attachment_ids: list[DbId] = Field(
+        default_factory=list, max_length=MAX_FILES,
+        description="随留言附上的本案附件（先用 /cases/{code}/attachments 上传）",
+    )  # fmt: skip
 
 
 class NewTask(BaseModel):
@@ -44,12 +49,22 @@ class TaskOut(BaseModel):
     done_at: datetime | None
 
 
+class MessageFileOut(BaseModel):
+    """A file the message carries: a case attachment (/cases/{code}/attachments/{id})."""
+
+    id: int
+    kind: str
+    size: int
+    has_thumbnail: bool
+
+
 class MessageOut(BaseModel):
     id: int
     author: str
     side: str
     text: str
     created_at: datetime
+    files: list[MessageFileOut] = []
 
 
 class JointCaseOut(BaseModel):

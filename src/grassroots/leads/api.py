@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 
-from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.bounds import Year, fits_int
 from grassroots.calendar.today import china_today
@@ -32,6 +31,7 @@ from grassroots.leads.responses import (
     page_of,
 )
 from grassroots.leads.schemas import INPUTS, NewLead, RevealIn
+from grassroots.ratelimit.limits import client_ip
 from grassroots.scope import post_prefix
 
 router = APIRouter(tags=["leads"])

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, Permissions, requires
@@ -24,6 +23,7 @@ from grassroots.leads.reporting.figures import lead_figures
 from grassroots.leads.responses import lead_out, page_of
 from grassroots.leads.schemas import INPUTS, NewLead
 from grassroots.leads.workflow import ACTION_LABELS, FINDING_LABELS, SOURCE_LABELS, STATE_LABELS
+from grassroots.ratelimit.limits import client_ip
 from grassroots.scope import post_prefix
 from grassroots.web.forms import field_errors, form_fields, problem_errors
 from grassroots.web.templating import register_globals, render

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.cases import schemas as s
 from grassroots.cases.models import PartyRole
-from grassroots.crypto import keyring
+from grassroots.crypto import Keyring, keyring
 from grassroots.dictionary.models import Category
 from grassroots.ledgers import words
 from grassroots.ledgers.places import Gazetteer, Located
@@ -25,6 +25,7 @@ from grassroots.ledgers.sheets.mapping import Mapping
 from grassroots.ledgers.sheets.reading import Sheet
 from grassroots.ledgers.sheets.values import (
     CellError,
+    parse_coordinate,
     parse_date,
     parse_id_number,
     parse_phone,
@@ -98,11 +99,12 @@ def _outcome(row: _Row, mapping: Mapping, accepted: date | None, today: date) ->
         row.fail("outcome", written, "无法识别的调解结果（可在映射文件 [outcomes] 中说明）")
         return "open", None
     closed = None
-    if outcome != "open":
-        if row.text("closed_on"):
-            closed = row.parsed("closed_on", lambda v: parse_date(v, today))
-        else:
-            row.fail("closed_on", "", "已结案（调解成功或不成功）的纠纷须填写结案日期")
+    if outcome != "open" and row.text("closed_on"):
+        closed = row.parsed("closed_on", lambda v: parse_date(v, today))
+    elif outcome == "rejected":  # 不予受理 without a day: refused the day it came in
+        closed = accepted
+    elif outcome != "open":
+        row.fail("closed_on", "", "已结案（调解成功或不成功）的纠纷须填写结案日期")
     if closed and accepted and closed < accepted:
         row.fail("closed_on", row.text("closed_on"), "结案日期早于受理日期")
     return outcome, closed
@@ -115,17 +117,32 @@ class Checker:
         self.mapping, self.today = mapping, today
         self.categories = list(session.scalars(select(Category).where(Category.active)))
         self.places = Gazetteer(session, prefix, mapping.places)
+        self.ring = keyring()
 
     def _located(self, row: _Row) -> Located | None:
+        field = "village" if row.text("village") else "address"
         try:
             if row.text("grid_code"):
+                field = "grid_code"
                 return self.places.by_grid(row.text("grid_code"))
-            field = "village" if row.text("village") else "address"
+            if row.text("lat") or row.text("lng"):
+                return self._at_point(row)
             return self.places.by_names(
                 row.text("village"), row.text("township"), row.text("address")
             )
         except CellError as error:
-            row.fail("grid_code" if row.text("grid_code") else field, error.shown, error.reason)
+            row.fail(field, error.shown, error.reason)
+            return None
+
+    def _at_point(self, row: _Row) -> Located | None:
+        lat = row.parsed("lat", lambda v: parse_coordinate(v, -90, 90))
+        lng = row.parsed("lng", lambda v: parse_coordinate(v, -180, 180))
+        if lat is None or lng is None:
+            return None
+        try:
+            return self.places.by_point(lat, lng, row.text("village"), row.text("township"))
+        except CellError as error:
+            row.fail("lat", error.shown, error.reason)
             return None
 
     def entry(self, row: _Row) -> Entry:
@@ -170,17 +187,17 @@ class Checker:
             satisfaction=words.satisfaction_of(follow_up),
             file_no=row.text("file_no")[:64],
         )
-        entry.fingerprint = fingerprint(entry)
+        entry.fingerprint = fingerprint(entry, self.ring)
         return entry
 
 
-def fingerprint(entry: Entry) -> str:
+def fingerprint(entry: Entry, ring: Keyring | None = None) -> str:
     """The same dispute: the day accepted, the category, the village and every party's
     name (a keyed hash: the names are not stored with it)."""
     names = "|".join(sorted(p.name for p in entry.parties))
     village = entry.located.place.codes.get("village", entry.located.place.grid_code)
     key = f"{entry.accepted_on.isoformat()}|{entry.category_code}|{village}|{names}"
-    return keyring().blind_index("ledger_row", key)
+    return (ring or keyring()).blind_index("ledger_row", key)
 
 
 def _is_blank(row: _Row) -> bool:
@@ -220,4 +237,16 @@ def check_sheet(
             continue
         seen[entry.fingerprint] = entry.row
         checked.entries.append(entry)
+        if entry.located.without_grid:
+            checked.notices.append(_no_grid(entry, row))
     return checked
+
+
+def _no_grid(entry: Entry, row: _Row) -> RowError:
+    """The notice for a case placed at its village: the ledger named none of its grids."""
+    field = "village" if row.text("village") else "address"
+    why = (
+        f"该村（社区）有{entry.located.grids}个网格，台账未写网格编码或坐标："
+        "案件落在村一级，不指定网格"
+    )
+    return RowError(entry.row, row.names.get(field, LABELS[field]), row.text(field)[:40], why)

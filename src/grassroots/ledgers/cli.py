@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,42 +11,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
-from grassroots.db import engine_for, make_session_factory, writer_engine
-from grassroots.errors import Problem
+from grassroots.clikit import cli_session, fail
 from grassroots.ledgers.actions import Report, do_export_ledger, do_import_ledger
 from grassroots.ledgers.schemas import LedgerRefused
 from grassroots.ledgers.sheets.headers import find_header
-from grassroots.ledgers.sheets.mapping import Mapping, load_mapping, mapping_toml
+from grassroots.ledgers.sheets.mapping import Mapping, load_mapping, mapping_toml, parse_mapping
 from grassroots.ledgers.sheets.reading import UnreadableFile, kind_of, read_sheet
+from grassroots.ledgers.web.queries import mapping_named
 
 app = typer.Typer(help="人民调解台账 / mediation ledgers (Excel).", no_args_is_help=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"错误 / error: {message}", err=True)
-    return typer.Exit(1)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    engine = engine_for()
-    try:
-        with make_session_factory(writer_engine(engine))() as session:
-            yield session
-    except Problem as exc:
-        raise _fail(exc.message) from exc
-    finally:
-        engine.dispose()
 
 
 def _user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
-        raise _fail(f"没有名为 {username} 的在职用户 / no such active user")
+        raise fail(f"没有名为 {username} 的在职用户 / no such active user")
     return user
 
 
+def _saved(session: Session, username: str, name: str) -> Mapping:
+    saved = mapping_named(session, _user(session, username), name)
+    if saved is None:
+        raise fail(f"本中心没有名为“{name}”的映射 / no saved mapping of that name")
+    return parse_mapping(saved.toml)
+
+
 def _print(report: Report) -> None:
+    for notice in report.notices:
+        typer.echo(f"提示 / notice: {notice.line()}")
     for row, same in report.repeated:
         typer.echo(f"第{row}行与第{same}行重复，只导入一次 / row {row} repeats row {same}")
     for row, code in report.duplicates:
@@ -67,6 +57,9 @@ def import_ledger(
     user: str = typer.Option(..., "--user", help="The importing staff member (ledger.import)."),
     sheet: str | None = typer.Option(None, "--sheet", help="The sheet (default: the first)."),
     mapping: Path | None = typer.Option(None, "--mapping", help="A saved mapping (TOML)."),
+    mapping_name: str | None = typer.Option(
+        None, "--mapping-name", help="A mapping saved on the import page by the user's centre."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check only; write nothing."),
     annotated: Path | None = typer.Option(
         None, "--annotated", help="Where to write the annotated copy of a refused sheet."
@@ -78,15 +71,20 @@ def import_ledger(
     Examples:
       grassroots ledger import 2025台账.xlsx --user chen --dry-run
       grassroots ledger import 2025台账.xlsx --user chen --sheet 2025年 --mapping 本所.toml
+      grassroots ledger import 2024台账.xls --user chen --mapping-name 本所台账
     """
     if not file.is_file():
-        raise _fail(f"no such file: {file}")
+        raise fail(f"no such file: {file}")
+    if mapping and mapping_name:
+        raise fail("--mapping 与 --mapping-name 只能用一个 / use one of them")
     try:
         rules = load_mapping(mapping) if mapping else Mapping()
-        with _session() as session:
+        with cli_session() as session:
+            if mapping_name:
+                rules = _saved(session, user, mapping_name)
             report = _run(session, file, user, sheet, rules, dry_run)
     except UnreadableFile as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except LedgerRefused as refused:
         _refused(refused, file, annotated)
     if report.before is not None:
@@ -143,10 +141,10 @@ def show_mapping(
     try:
         table = read_sheet(file.read_bytes(), kind_of(file.name), sheet)
     except (UnreadableFile, OSError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     header = find_header(table.rows, {})
     if header is None:
-        raise _fail("找不到表头 / no header found")
+        raise fail("找不到表头 / no header found")
     typer.echo(mapping_toml(header, table.name))
 
 
@@ -154,7 +152,7 @@ def _day(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"{option} 应是日期，如 2025-01-01 / {option} is a day") from None
+        raise fail(f"{option} 应是日期，如 2025-01-01 / {option} is a day") from None
 
 
 @app.command("export")
@@ -172,7 +170,7 @@ def export_ledger(
       grassroots ledger export --committee 990101001001 --from 2025-01-01 --to 2025-12-31 --user li
     """
     start, end = _day(first, "--from"), _day(last, "--to")
-    with _session() as session:
+    with cli_session() as session:
         actor = _user(session, user)
         name, data = do_export_ledger(
             session, actor=actor, committee_code=committee, first=start, last=end, reason=reason

@@ -49,12 +49,7 @@ def _names(line: LedgerLine, role: str, reveal: bool) -> str:
 def _outcome(line: LedgerLine) -> str:
     if line.ledger is not None and line.ledger.outcome_text:
         return line.ledger.outcome_text
-    case = line.case
-    return (
-        OUTCOME_LABELS.get(case.outcome or "open", "调解中")
-        if case.outcome != "rejected"
-        else "不予受理"
-    )
+    return OUTCOME_LABELS.get(line.case.outcome or "open", "调解中")
 
 
 def _follow_up(line: LedgerLine, reveal: bool) -> str:

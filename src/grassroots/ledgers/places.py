@@ -1,10 +1,12 @@
-"""Where a ledger row happened: a grid, from 网格编码, or from the village (and township)
-names — the jurisdiction tree's current names, its former names (rows closed by a rename)
-and the mapping file's aliases — or a village named inside the 地点 text.
+"""Where a ledger row happened: a grid, from 网格编码 or from the row's coordinates (the grid
+whose boundary holds the point), or the village from its (and its township's) names — the
+jurisdiction tree's current names, its former names (rows closed by a rename) and the mapping
+file's aliases — or a village named inside the 地点 text.
 
-A village with several grids places the case in its first grid (lowest code) and says so
-(`by_village`): the ledger does not say which grid, and the village is what the figures of a
-mediation committee count by.
+A village named without coordinates places the case in the village's grid when it has only
+one; a village with several grids places the case at the village with no grid (never a
+guessed grid), and the check reports it as a notice. Either way `by_village` says the ledger
+named no grid; the village is what the figures of a mediation committee count by.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grassroots.cases.intake.actions import Place
+from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.ledgers.sheets.headers import normalise
 from grassroots.ledgers.sheets.values import CellError
@@ -31,8 +35,15 @@ def _bare(name: str) -> str:
 
 @dataclass(frozen=True)
 class Located:
-    place: Place
-    by_village: bool  # the village's first grid (the ledger named no grid)
+    place: Place  # grid_id and grid_code None: at the village, no grid (several grids)
+    by_village: bool  # from the village's name (the ledger named no grid, no coordinates)
+    lat: float | None = None
+    lng: float | None = None
+    grids: int = 1  # how many grids the village has, when placed by its name
+
+    @property
+    def without_grid(self) -> bool:
+        return self.place.grid_code is None
 
 
 class Gazetteer:
@@ -57,25 +68,36 @@ class Gazetteer:
         for n in nodes:  # former names too: a renamed village keeps its code
             if n.level == Level.village and n.code in self.current:
                 self.villages[_bare(n.name)].add(n.code)
-        self.prefix = prefix
+        self.session, self.prefix = session, prefix
         self.aliases = {normalise(k): v for k, v in aliases.items()}
 
-    def _codes(self, grid_code: str) -> dict[str, str]:
-        codes, code = {}, grid_code
+    def _codes(self, code: str) -> dict[str, str]:
+        codes = {}
         while code in self.current:
             codes[self.current[code].level] = code
             code = self.parent_code.get(code, "")
         return codes
 
-    def _place(self, grid_code: str, by_village: bool) -> Located:
+    def _place(self, grid_code: str, by_village: bool, grids: int = 1) -> Located:
         grid = self.current[grid_code]
-        return Located(Place(grid.id, grid.code, self._codes(grid_code)), by_village)
+        return Located(Place(grid.id, grid.code, self._codes(grid_code)), by_village, grids=grids)
 
     def by_grid(self, code: str) -> Located:
         node = self.current.get(code.strip())
         if node is None or not node.code.startswith(self.prefix) or node.level != Level.grid:
             raise CellError("网格编码不存在（或不在本辖区内）", code)
         return self._place(node.code, False)
+
+    def by_point(self, lat: float, lng: float, village: str, township: str) -> Located:
+        """The grid holding (lat, lng); it must lie in the named village, if one is named."""
+        found = locate_point(self.session, lat, lng)
+        shown = f"{lat:g}, {lng:g}"
+        if found is None or not found.grid_code.startswith(self.prefix):
+            raise CellError("坐标不在本辖区的任何网格内", shown)
+        if village and found.village_code not in self._village_codes(village, township):
+            raise CellError("坐标所在的网格不属于所填的村（社区）", shown)
+        located = self._place(found.grid_code, False)
+        return Located(located.place, False, lat, lng)
 
     def _village_codes(self, village: str, township: str) -> set[str]:
         name = self.aliases.get(normalise(village), village)
@@ -95,17 +117,22 @@ class Gazetteer:
             )
         if len(codes) > 1:
             raise CellError("村（社区）名称重名，请填写乡镇（街道）加以区分", village)
-        return self._first_grid(codes.pop(), village)
+        return self._at_village(codes.pop(), village)
 
     def _in_text(self, address: str, township: str) -> Located:
         text = normalise(address)
         found = {c for bare, codes in self.villages.items() if bare and bare in text for c in codes}
         if len(found) != 1:
             raise CellError("无法定位：请填写村（社区）名称或网格编码", address or township)
-        return self._first_grid(found.pop(), address)
+        return self._at_village(found.pop(), address)
 
-    def _first_grid(self, village_code: str, shown: str) -> Located:
+    def _at_village(self, village_code: str, shown: str) -> Located:
+        """The village's only grid, or the village itself when it has several."""
         grids = self.grids.get(village_code)
         if not grids:
             raise CellError("该村（社区）下没有网格，无法定位", shown)
-        return self._place(grids[0], len(grids) > 1)
+        if len(grids) == 1:
+            return self._place(grids[0], True)
+        village = self.current[village_code]  # no grid: never a guessed one
+        place = Place(cast(int, None), cast(str, None), self._codes(village.code))
+        return Located(place, True, grids=len(grids))

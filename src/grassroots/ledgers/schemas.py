@@ -51,6 +51,7 @@ class Checked:
     sheet: str
     entries: list[Entry] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    notices: list[RowError] = field(default_factory=list)  # imported, but worth a look
     repeated: list[tuple[int, int]] = field(default_factory=list)  # (row, same as row)
     blank_rows: int = 0
     columns: dict[str, int] = field(default_factory=dict)  # header text → column index

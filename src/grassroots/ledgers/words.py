@@ -35,8 +35,14 @@ OUTCOME_WORDS = {
         "调解失败",
     ),
     "open": ("", "调解中", "正在调解", "未结", "在办", "办理中", "待调解"),
+    "rejected": ("不予受理", "不受理", "未予受理", "未受理"),
 }
-OUTCOME_LABELS = {"resolved": "调解成功", "terminated": "调解不成功", "open": "调解中"}
+OUTCOME_LABELS = {
+    "resolved": "调解成功",
+    "terminated": "调解不成功",
+    "open": "调解中",
+    "rejected": "不予受理",
+}
 PERFORMANCE_WORDS = {
     "performed": ("已履行", "履行完毕", "当场履行", "全部履行", "已全部履行", "履行"),
     "partly_performed": ("部分履行", "正在履行", "履行中"),
@@ -56,6 +62,8 @@ def outcome_of(written: str, extra: Mapping[str, str]) -> str | None:
     for outcome, words in OUTCOME_WORDS.items():
         if key in words:
             return outcome
+    if "受理" in key and any(w in key for w in ("不予", "不受", "未予", "未受")):
+        return "rejected"
     if any(w in key for w in ("不成", "未达成", "终止", "失败", "未成功")):
         return "terminated"
     if any(w in key for w in ("成功", "达成", "化解", "解决")):

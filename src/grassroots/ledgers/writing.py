@@ -2,7 +2,8 @@
 on its 结案日期 with its outcome, every deadline computed on the calendar of those days.
 
 A case 调解成功 is stored closed (the ledger is the closed record; its 回访情况 gives the
-satisfaction), one 调解不成功 terminated, one still 调解中 accepted with its resolve clock
+satisfaction), one 调解不成功 terminated, one 不予受理 rejected on its 结案日期 (else the day it
+came in) without ever being accepted, one still 调解中 accepted with its resolve clock
 running from the day it was accepted (so it is overdue today if the limit has passed).
 """
 
@@ -30,16 +31,24 @@ def at(day: date, offset: timedelta) -> datetime:
 
 
 def new_case(entry: Entry, category_name: str) -> s.NewCase:
+    """Registration's input; a case placed at its village (no grid, no point: checked
+    already) is built without NewCase's "a point or a grid" rule."""
     first = entry.summary.splitlines()[0][:60]
-    return s.NewCase(
-        kind=CaseKind.dispute,
-        category_code=entry.category_code,
-        source_code=LEDGER_SOURCE,
-        title=f"{category_name}：{first}"[:200],
-        description=entry.summary,
-        grid_code=entry.located.place.grid_code,
-        parties=entry.parties,
-    )
+    located = entry.located
+    fields: dict[str, Any] = {
+        "kind": CaseKind.dispute,
+        "category_code": entry.category_code,
+        "source_code": LEDGER_SOURCE,
+        "title": f"{category_name}：{first}"[:200],
+        "description": entry.summary,
+        "grid_code": located.place.grid_code,
+        "lat": located.lat,
+        "lng": located.lng,
+        "parties": entry.parties,
+    }
+    if located.without_grid:
+        return s.NewCase.model_construct(**fields)
+    return s.NewCase.model_validate(fields)
 
 
 def _ending(entry: Entry, row: dict[str, Any], cal: WorkCalendar, p: Policy) -> dict[str, Any]:
@@ -47,10 +56,10 @@ def _ending(entry: Entry, row: dict[str, Any], cal: WorkCalendar, p: Policy) -> 
     ended = at(entry.closed_on, ENDS_AT)
     note = entry.outcome_text or "台账导入"
     stopped = {"clock_started_on": None, "clock_due_on": None, "clock_yellow_on": None}
-    if entry.outcome == "terminated":
+    if entry.outcome in ("terminated", "rejected"):
         return stopped | {
-            "state": "terminated",
-            "outcome": "terminated",
+            "state": entry.outcome,
+            "outcome": entry.outcome,
             "outcome_note": note,
             "closed_at": ended,
         }
@@ -97,6 +106,8 @@ def historical_row(
         "clock_yellow_on": clk.yellow_from(cal, entry.accepted_on, due),
         "assignee_id": None,
     }
+    if entry.outcome == "rejected":  # 不予受理: never accepted, no time to resolve
+        row |= {"accepted_at": None, "resolve_due": None}
     if entry.outcome != "open":
         row |= _ending(entry, row, cal, p)
     return row
@@ -110,6 +121,8 @@ def history_events(row: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
         "by_village": entry.located.by_village,
     }
     same = {k: register[k] for k in ("actor_id", "level", "holder_jurisdiction_id", "unit_id")}
+    if row["state"] == "rejected":
+        return [register, same | _ending_event("reject", row, "registered", "rejected")]
     events = [
         register,
         same
@@ -123,17 +136,7 @@ def history_events(row: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
         },
     ]
     if row["state"] == "terminated":
-        events.append(
-            same
-            | {
-                "action": "terminate",
-                "at": row["closed_at"],
-                "details": {},
-                "from_state": "accepted",
-                "to_state": "terminated",
-                "note": row["outcome_note"],
-            }
-        )
+        events.append(same | _ending_event("terminate", row, "accepted", "terminated"))
     elif row["state"] == "closed":
         events.append(
             same
@@ -158,3 +161,14 @@ def history_events(row: dict[str, Any], entry: Entry) -> list[dict[str, Any]]:
             }
         )
     return events
+
+
+def _ending_event(action: str, row: dict[str, Any], before: str, after: str) -> dict[str, Any]:
+    return {
+        "action": action,
+        "at": row["closed_at"],
+        "details": {},
+        "from_state": before,
+        "to_state": after,
+        "note": row["outcome_note"],
+    }

@@ -8,15 +8,12 @@ Outside the OpenAPI document of /api/v1: the spec itself documents these routes.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from grassroots.accounts.authn import client_ip
-from grassroots.accounts.login.ratelimit import parse_rate
 from grassroots.config import Settings
 from grassroots.db import utcnow
 from grassroots.deps import DbSession
@@ -25,7 +22,7 @@ from grassroots.open311 import responses as out
 from grassroots.open311.actions import do_create_request
 from grassroots.open311.formats import Open311Error, check_format, error_response, render
 from grassroots.open311.parse import form_fields, request_filter, request_in
-from grassroots.ratelimit.actions import do_count_hit
+from grassroots.ratelimit.limits import client_ip, count_request, retry_seconds
 
 router = APIRouter(prefix="/open311/v2", include_in_schema=False, tags=["open311"])
 NOT_FOUND = "the URL does not name a GeoReport v2 resource / 无此资源"
@@ -39,11 +36,10 @@ def _settings(request: Request) -> Settings:
 def limited(request: Request) -> None:
     """At most settings.open311_rate_limit requests per client address, counted in the
     database (grassroots.leads.public's hits table): every app process shares the count."""
-    limit, window = parse_rate(_settings(request).open311_rate_limit)
-    with request.app.state.write_sessions() as session:
-        wait = do_count_hit(session, "open311", client_ip(request), limit, window)
+    wait = count_request(request, "open311", _settings(request).open311_rate_limit,
+                         client_ip(request))  # fmt: skip
     if wait is not None:
-        seconds = str(max(1, math.ceil(wait)))
+        seconds = str(retry_seconds(wait))
         request.state.open311_refused = Open311Error(
             429,
             f"too many requests, try again in {seconds} s / 请求过于频繁",

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import typer
-from sqlalchemy.orm import Session
 
-from grassroots.db import engine_for, make_session_factory, writer_engine
-from grassroots.errors import Problem
+from grassroots.clikit import cli_session
 from grassroots.open311.actions import do_create_key, do_revoke_key
 from grassroots.open311.queries import all_clients
 
@@ -18,19 +14,6 @@ app = typer.Typer(help="Open311 GeoReport v2 接口 / the Open311 server.", no_a
 keys_app = typer.Typer(help="客户端密钥 / client api_keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    engine = engine_for()
-    try:
-        with make_session_factory(writer_engine(engine))() as session:
-            yield session
-    except Problem as exc:
-        typer.echo(f"错误 / error: {exc.message}", err=True)
-        raise typer.Exit(1) from exc
-    finally:
-        engine.dispose()
 
 
 @keys_app.command("create")
@@ -49,7 +32,7 @@ def keys_create(
     if not NAME.match(name):
         typer.echo("错误 / error: NAME is 1–40 letters, digits, '_', '.' or '-'", err=True)
         raise typer.Exit(1)
-    with _session() as session:
+    with cli_session() as session:
         client, api_key = do_create_key(session, name, jurisdiction)
         typer.echo(f"已创建 / created: {client.name} ({client.prefix}…)")
     typer.echo(f"api_key（只显示一次）/ api_key (shown once): {api_key}")
@@ -62,7 +45,7 @@ def keys_list() -> None:
     Example:
       grassroots open311 keys list
     """
-    with _session() as session:
+    with cli_session() as session:
         for c in all_clients(session):
             state = "revoked" if c.revoked_at else "active"
             area = c.user.jurisdiction.code if c.user.jurisdiction else "-"
@@ -76,6 +59,6 @@ def keys_revoke(name: str) -> None:
     Example:
       grassroots open311 keys revoke fixmystreet
     """
-    with _session() as session:
+    with cli_session() as session:
         do_revoke_key(session, name)
     typer.echo(f"已吊销 / revoked: {name}")

@@ -16,11 +16,10 @@ from __future__ import annotations
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from grassroots.accounts.authn import client_ip
-from grassroots.accounts.login.ratelimit import parse_rate, too_many_requests
 from grassroots.config import Settings
 from grassroots.errors import Problem
 from grassroots.ratelimit.actions import do_count_hit
+from grassroots.ratelimit.limits import client_ip, parse_rate, refuse_over
 from grassroots.ratelimit.queries import recent_hits
 from grassroots.residents import pow as proof_of_work
 
@@ -32,25 +31,17 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _count(request: Request, bucket: str, rate: str, client: str) -> None:
-    limit, window = parse_rate(rate)
-    with request.app.state.write_sessions() as session:
-        wait = do_count_hit(session, bucket, client, limit, window)
-    if wait is not None:
-        raise too_many_requests(wait)
-
-
 def report_limit(request: Request) -> None:
     """Route dependency of the report: per address, then everyone's."""
     settings = _settings(request)
-    _count(request, "public-report", settings.public_report_rate_limit, client_ip(request))
-    _count(request, "public-all", settings.public_global_rate_limit, EVERYONE)
+    refuse_over(request, "public-report", settings.public_report_rate_limit, client_ip(request))
+    refuse_over(request, "public-all", settings.public_global_rate_limit, EVERYONE)
 
 
 def lookup_limit(request: Request) -> None:
     """Route dependency of lookups, ratings and challenges: per address."""
-    _count(request, "public-lookup", _settings(request).public_lookup_rate_limit,
-           client_ip(request))  # fmt: skip
+    rate = _settings(request).public_lookup_rate_limit
+    refuse_over(request, "public-lookup", rate, client_ip(request))
 
 
 report_limit.rate_limit = "public_report"  # type: ignore[attr-defined]

@@ -16,8 +16,7 @@ from grassroots.cases.attachments.uploads import (
     FILE_FIELDS,
     FILE_PROBLEMS,
     UPLOAD_LIMIT,
-    Upload,
-    read_upload,
+    Files,
 )
 from grassroots.config import Settings
 from grassroots.deps import DbSession
@@ -39,7 +38,6 @@ from grassroots.web.templating import register_globals, render
 router = APIRouter(prefix="/public", include_in_schema=False)
 register_globals(public_rating_words=words.RATING_WORDS, public_consent_text=CONSENT_TEXT)
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
-Files = Annotated[Upload, Depends(read_upload)]
 PAGE_BODY = {LIMIT_KEY: 16 * KIB}
 NO_STORE = {"Cache-Control": "no-store"}  # a receipt code must not sit in a cache
 OTHER_SITE = N_("This form must be sent from this site's own page.")

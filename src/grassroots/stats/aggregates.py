@@ -22,7 +22,7 @@ from grassroots.cases.tallies.models import (
 )
 from grassroots.rounds.models import ROUND_COUNTERS, RoundAggregate
 from grassroots.stats.periods import Period
-from grassroots.stats.scope import LEVEL_COLUMN, Scope
+from grassroots.stats.scope import Scope, group_column
 
 Counters = dict[str, int]
 ByGroup = dict[str, Counters]  # group code ("" = the whole scope) → counters
@@ -52,7 +52,7 @@ def _grouped(
         place = and_(scope.condition(table), table.c.category_code != ALL_CATEGORIES)
     else:
         place = scope.condition(table, rollup=ALL_CATEGORIES)
-    stmt = select(key.label("g"), *sums).where(place, *where)
+    stmt = select(key.label("g"), *sums).where(place, scope.places(table, group_by), *where)
     if group is not None:
         stmt = stmt.group_by(group)
     out: ByGroup = {}
@@ -74,7 +74,7 @@ def counters(
     """All counters for the scope and period, summed, or per child jurisdiction (by_child),
     or per value of a key column (group_by: township_code / village_code / category_code)."""
     if by_child and scope.child_level:
-        group_by = LEVEL_COLUMN[scope.child_level]
+        group_by = group_column(scope.child_level)
     in_months = [COHORT.c.month >= period.first, COHORT.c.month < period.after]
     cohort = _grouped(session, COHORT, COHORT_COUNTERS, scope, in_months, group_by)
     due = _passed_due(session, scope, period, today, group_by)

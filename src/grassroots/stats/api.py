@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query
 
 from grassroots.accounts.models import User
@@ -9,7 +11,7 @@ from grassroots.calendar.today import china_today
 from grassroots.deps import DbSession, requires
 from grassroots.stats.aggregates import round_counters
 from grassroots.stats.figures.grids import grid_rows, total_of
-from grassroots.stats.figures.metrics import METRICS
+from grassroots.stats.figures.metrics import METRICS, Metric
 from grassroots.stats.periods import parse_period
 from grassroots.stats.queries import Dashboard, access_jurisdiction, check_category, dashboard
 from grassroots.stats.schemas import (
@@ -21,20 +23,22 @@ from grassroots.stats.schemas import (
     MetricOut,
     RoundFiguresOut,
 )
-from grassroots.stats.scope import CHILD_LEVEL, LEVEL_COLUMN, Scope
+from grassroots.stats.scope import CHILD_LEVEL, Scope, group_column
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 StatsUser = requires("stats.read")
 
 
+def _definition(m: Metric) -> dict[str, Any]:
+    """A metric's definition: what /definitions lists and each dashboard metric carries."""
+    return {"key": m.key, "name": m.name, "name_en": m.name_en, "kind": m.kind,
+            "numerator": m.numerator, "denominator": m.denominator}  # fmt: skip
+
+
 def to_out(d: Dashboard) -> DashboardOut:
     metrics = [
         MetricOut(
-            key=m.key,
-            name=m.name,
-            kind=m.kind,
-            numerator=m.numerator,
-            denominator=m.denominator,
+            **_definition(m),
             value=d.values[m.key],
             previous=d.previous[m.key],
             year_ago=d.year_ago[m.key],
@@ -62,12 +66,7 @@ def to_out(d: Dashboard) -> DashboardOut:
 @router.get("/definitions", dependencies=[requires("stats.read")])
 def definitions() -> list[DefinitionOut]:
     """每项指标的定义（分子、分母）/ metric definitions."""
-    return [
-        DefinitionOut(
-            key=m.key, name=m.name, kind=m.kind, numerator=m.numerator, denominator=m.denominator
-        )
-        for m in METRICS
-    ]
+    return [DefinitionOut(**_definition(m)) for m in METRICS]
 
 
 @router.get("/dashboard")
@@ -98,7 +97,7 @@ def get_round_figures(
     scope = Scope(j.level, j.code)
     total = round_counters(session, scope, p).get("", {})
     child = CHILD_LEVEL.get(j.level)
-    children = round_counters(session, scope, p, LEVEL_COLUMN[child]) if child else {}
+    children = round_counters(session, scope, p, group_column(child)) if child else {}
     return RoundFiguresOut(
         jurisdiction_code=j.code, jurisdiction_name=j.name, period=p.label,
         rounds=total.get("rounds", 0), matters=total.get("matters", 0),

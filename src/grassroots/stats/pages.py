@@ -15,12 +15,18 @@ from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.cases.queues.queries import queue_counts, viewer
 from grassroots.deps import DbSession, Permissions, requires
 from grassroots.geo.posts.queries import posts_of_user
-from grassroots.geo.queries import subtree_choices
+from grassroots.geo.queries import nearby_choices
 from grassroots.i18n import N_, request_locale
 from grassroots.leads.reporting.figures import FiguresOut, lead_figures
-from grassroots.stats.figures.dashboard import Card, by_category, month_cards, trend
+from grassroots.stats.figures.dashboard import (
+    Card,
+    by_category,
+    dashboard_periods,
+    period_cards,
+    trend,
+)
 from grassroots.stats.figures.grids import FIGURE_LABELS, GridRow, grid_rows, total_of
-from grassroots.stats.periods import Period, parse_period
+from grassroots.stats.periods import parse_period, this_month
 from grassroots.stats.queries import access_jurisdiction
 from grassroots.web.templating import render
 
@@ -30,16 +36,22 @@ StatsReader = Annotated[User, requires("stats.read")]
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(
-    request: Request, session: DbSession, user: StatsReader, permissions: Permissions
-) -> HTMLResponse:
-    node = user.jurisdiction
-    cards = month_cards(session, node) if node is not None else []
+    request: Request, session: DbSession, user: StatsReader, permissions: Permissions,
+    period: Annotated[str, Query(max_length=32)] = "",
+) -> HTMLResponse:  # fmt: skip
+    """The 工作台: the queues, the figures of a period (this month unless ?period= names
+    another, as on /stats/board), the grids, tasks, map and charts."""
+    node, chosen = user.jurisdiction, parse_period(period) if period else this_month(china_today())
+    cards = period_cards(session, node, chosen) if node is not None else []
     follow = awaiting_follow_up(session, user)
     tone = "is-warning" if follow else ""
-    cards.append(Card("follow_up", N_("Awaiting follow-up"), str(follow), tone))
+    href = "/cases?state=resolved"
+    cards.append(Card("follow_up", N_("Awaiting follow-up"), str(follow), tone, href))
     context = {
         "cards": cards,
         "node": node,
+        "period": chosen,
+        "periods": dashboard_periods(),
         "grid_rows": _own_grids(session, user),
         "figure_labels": FIGURE_LABELS,
         "tasks": my_tasks(session, user),
@@ -61,7 +73,7 @@ def _own_grids(session: DbSession, user: User) -> list[GridRow]:
     node, today = user.jurisdiction, china_today()
     if node is None:
         return []
-    month = Period("month", today.replace(day=1), 1)
+    month = this_month(today)
     if user.role == "grid_worker":
         grids = [p.grid for p in posts_of_user(session, user.id, today)]
         return grid_rows(session, node, month, today, grids) if grids else []
@@ -82,9 +94,9 @@ def grid_figures_page(
         access_jurisdiction(session, user, jurisdiction, allow_grid=True)
         if jurisdiction else user.jurisdiction
     )  # fmt: skip
-    chosen = parse_period(period) if period else Period("month", today.replace(day=1), 1)
+    chosen = parse_period(period) if period else this_month(today)
     rows = grid_rows(session, node, chosen, today) if node is not None else []
-    places = subtree_choices(session, user.jurisdiction)
+    places = nearby_choices(session, user.jurisdiction, node)
     if node is not None and node.code not in dict(places):  # a grid chosen by its link
         places.append((node.code, node.name))
     context = {"node": node, "period": chosen, "rows": rows, "total": total_of(rows),

@@ -126,3 +126,8 @@ def parse_period(text: str) -> Period:
     if m := _YEAR.match(text):
         return Period("year", _first_day(m.group(1), 1, text), 12)
     return Period("month", _month(text, text), 1)
+
+
+def this_month(today: date) -> Period:
+    """The month of `today` (China date): the default period of the pages."""
+    return Period("month", today.replace(day=1), 1)

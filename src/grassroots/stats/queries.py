@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -73,6 +74,7 @@ class Dashboard:
     rules: Rules = field(default_factory=Rules)
     running: bool = False  # the period has not ended: its figures are 截至 today
     mom_applies: bool = True  # False where 环比's base is 同比's (a year): 环比 is dropped
+    kind: str | None = None  # dispute / request; None: both
 
 
 def scope_of(j: Jurisdiction, category: str | None = None) -> Scope:
@@ -101,14 +103,25 @@ def base_values(
 
 
 def child_rows(
-    session: Session, j: Jurisdiction, scope: Scope, period: Period, today: date, rules: Rules
-) -> list[ChildRow]:
-    by_child = aggregates.counters(session, scope, period, today, by_child=True)
+    session: Session, j: Jurisdiction, scope: Scope, period: Period, today: date, rules: Rules,
+    with_overdue: bool = True,
+) -> list[ChildRow]:  # fmt: skip
+    """One row per current child node. The groups are summed by the child's code prefix: a
+    province's groups are its counties, summed per city (grassroots.stats.scope.group_column)."""
+    by_child = aggregates.counters(session, scope, period, today, True, with_overdue=with_overdue)
     rows = []
     for child in children_of(session, j):
-        c = by_child.get(child.code, {})
+        c = summed(g for code, g in by_child.items() if code.startswith(child.prefix))
         rows.append(ChildRow(child.code, child.name, c, derived_values(c, rules)))
     return rows
+
+
+def summed(groups: Iterable[Counters]) -> Counters:
+    out: Counters = {}
+    for g in groups:
+        for name, n in g.items():
+            out[name] = out.get(name, 0) + n
+    return out
 
 
 def dashboard(
@@ -119,11 +132,13 @@ def dashboard(
     today: date | None = None,
     with_children: bool = True,
     rules: Rules | None = None,
+    kind: str | None = None,
 ) -> Dashboard:
-    """All metrics for the jurisdiction subtree and period, with 同比/环比 and the child table."""
+    """All metrics for the jurisdiction subtree and period, with 同比/环比 and the child table
+    (of one kind, 矛盾纠纷 or 诉求, where `kind` is given)."""
     today = today or china_today()
     rules = rules or Rules.of()
-    scope = scope_of(j, category)
+    scope = scope_of(j, category).of_kind(kind)
     current = totals(session, scope, period, today)
     mom_applies = has_mom(period)
     d = Dashboard(
@@ -138,6 +153,7 @@ def dashboard(
         rules=rules,
         running=running(period, today),
         mom_applies=mom_applies,
+        kind=kind,
     )
     for m in METRICS:
         d.mom[m.key] = change(m, d.values[m.key], d.previous[m.key])

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 class MetricOut(BaseModel):
     key: str
     name: str
+    name_en: str
     kind: str
     numerator: str
     denominator: str | None
@@ -40,6 +41,7 @@ class DashboardOut(BaseModel):
 class DefinitionOut(BaseModel):
     key: str
     name: str
+    name_en: str
     kind: str
     numerator: str
     denominator: str | None

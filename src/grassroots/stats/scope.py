@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, true
 
+from grassroots.cases.tallies.contribution import ALL_PLACES
 from grassroots.geo.models import Level, code_prefix
 
 # The column of the case (and of each aggregate table) that holds the code at each level.
@@ -17,7 +18,16 @@ LEVEL_COLUMN = {
     "village": "village_code",
     "grid": "grid_code",  # only the tables that carry it: cases, stats_grid, stats_rounds
 }
-CHILD_LEVEL = {"county": "township", "township": "village"}
+_COLUMN_LEVEL = {"township_code": "township", "village_code": "village"}
+# The level below each level in the figures' child tables (statistics stop at the village).
+CHILD_LEVEL = {"province": "city", "city": "county", "county": "township", "township": "village"}
+
+
+def group_column(level: str) -> str:
+    """The column the rows of a child `level` are grouped by. A city has no column of its own
+    on the cases and aggregates: a province's rows are per county (the county's code begins
+    with its city's prefix), summed per city by grassroots.stats.queries.child_rows."""
+    return LEVEL_COLUMN.get(level, "county_code")
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,21 @@ class Scope:
             cond = c["county_code"].startswith(code_prefix(Level(self.level), self.code))
         return and_(cond, true())
 
+    def places(self, table: Any, group_by: str | None = None) -> ColumnElement[bool]:
+        """On the aggregate tables with place roll-ups (grassroots.cases.tallies.models): the
+        scope's subtree, and of its rows only those holding the totals of the scope's level —
+        or, grouped by a township_code / village_code, of that level. A city or province
+        reads its counties' rows; a county its own row; each row is summed once."""
+        c = table.c if hasattr(table, "c") else table
+        level = _COLUMN_LEVEL.get(group_by or "", self.level)
+        if level == "village":
+            return and_(self._place(c), c["village_code"] != ALL_PLACES)
+        if level == "township":
+            marks = [c["township_code"] != ALL_PLACES, c["village_code"] == ALL_PLACES]
+            return and_(self._place(c), *marks)
+        return and_(self._place(c), c["township_code"] == ALL_PLACES)
+
     def child_column(self, table: Any) -> Any:
         c = table.c if hasattr(table, "c") else table
         child = self.child_level
-        return c[LEVEL_COLUMN[child]] if child else None
+        return c[group_column(child)] if child else None

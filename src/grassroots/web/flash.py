@@ -34,6 +34,11 @@ FLASH_MESSAGES: dict[str, tuple[str, str]] = {
     "verify_ok": ("success", N_("Audit chain verified: {arg} rows intact.")),
     "verify_broken": ("danger", N_("Audit chain broken at row {arg}.")),
     "retry_queued": ("success", N_("Queued again: the outbox sends it on its next run.")),
+    "outbox_cancelled": ("success", N_("Cancelled: {arg} document(s) will not be sent.")),
+    "outbox_unchanged": (
+        "warning",
+        N_("Nothing changed: only a failed document can be retried, and a waiting one cancelled."),
+    ),
     "not_retryable": (
         "warning",
         N_("Not retried: only a failed delivery (an SMS whose text is kept) can be sent again."),

@@ -22,6 +22,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("register", N_("Register"), "/cases/new", ("case.register",)),
     NavItem("rounds", N_("Grid rounds"), "/rounds", ("case.read",)),
     NavItem("joint", N_("Joint cases"), "/joint", ("case.act",)),
+    NavItem("border", N_("Border work"), "/border/meetings", ("case.act",)),
     NavItem("leads", N_("Leads"), "/leads", ("lead.read",)),
     NavItem("map", N_("Grid map"), "/map", ("geo.read",)),
     NavItem("roster", N_("Grid workers"), "/roster", ("roster.manage",)),

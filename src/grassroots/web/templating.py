@@ -43,7 +43,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DOMAINS_WITH_TEMPLATES = (
     "web", "geo", "cases", "parties", "accounts", "audit", "stats", "admin", "reports",
     "calendar", "notifications", "rounds", "roster", "leads", "residents", "joint",
-    "open311",
+    "open311", "border", "federation", "ledgers", "screens",
 )  # fmt: skip
 
 # What the domains put into every template: their labels (msgid dictionaries and the

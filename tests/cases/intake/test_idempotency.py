@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
+import rfc8785
 from sqlalchemy import func, select
 
+from grassroots.audit.chain import _plain
 from grassroots.cases.intake.idempotency import advisory_lock_id, in_flight, request_hash
 from grassroots.cases.intake.models import IdempotencyKey
 from grassroots.cases.models import Case
@@ -136,3 +139,11 @@ def test_without_a_key_each_post_registers(client_as, new_case_body):
     a = wang.post("/api/v1/cases", json=new_case_body).json()["code"]
     b = wang.post("/api/v1/cases", json=new_case_body).json()["code"]
     assert a != b
+
+
+def test_an_intake_body_hashes_as_rfc8785_on_the_fast_path():
+    body = {"category_code": "neighbour", "title": "邻里排水纠纷\n", "lat": 39.91234567,
+            "lng": 116.4073963, "parties": [{"role": "applicant", "phone": "13800138000"}],
+            "people_involved": 2, "amount_involved": None, "violence_risk": False}  # fmt: skip
+    assert _plain(body)
+    assert request_hash(body) == hashlib.sha256(rfc8785.dumps(body)).hexdigest()

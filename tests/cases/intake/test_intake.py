@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shapely import from_wkb
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from grassroots.audit.models import AuditEntry
@@ -119,3 +119,27 @@ def test_the_response_is_what_get_answers(client_as, new_case_body, session):
         fetched = wang.get(created.headers["Location"])
         assert fetched.json() == created.json()
         assert created.json()["parties"] == fetched.json()["parties"]  # masked, in order
+
+
+def test_a_located_registration_reads_the_reference_stamp_once(session, users, new_case_body):
+    """The preflight SELECT reads the stamp; locating the point checks the grid index
+    against it instead of reading it again. Counted on a warm cache (second registration)."""
+    body = _bodies(new_case_body, session)[1]  # with a point
+    data = NewCase.model_validate(body)
+    digest = request_hash(data.model_dump(mode="json"))
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    bind = session.get_bind()
+    for n in range(2):
+        statements.clear()
+        event.listen(bind, "before_cursor_execute", record)
+        try:
+            outcome = do_register_once(session, data, actor=users["wang"],
+                                       key=f"stamp-{n}", digest=digest, now=MOMENT)  # fmt: skip
+        finally:
+            event.remove(bind, "before_cursor_execute", record)
+        assert not isinstance(outcome, Replay)
+    assert sum("reference_stamp" in s for s in statements) == 1

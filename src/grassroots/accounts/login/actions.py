@@ -18,7 +18,6 @@ from grassroots.accounts.credentials import digest, new_recovery_codes, new_sess
 from grassroots.accounts.credentials import recovery_digest as recovery_hash
 from grassroots.accounts.login import totp
 from grassroots.accounts.login.passwords import hash_password, needs_rehash, verify_password
-from grassroots.accounts.login.ratelimit import too_many_requests
 from grassroots.accounts.login.throttle import (
     count_login_failure,
     forget_address,
@@ -30,6 +29,7 @@ from grassroots.audit.actions import record_audit
 from grassroots.config import Settings, get_settings
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
+from grassroots.ratelimit.limits import too_many_requests
 
 # One message for unknown user, wrong password, disabled and locked: nothing is revealed.
 LOGIN_FAILED = (

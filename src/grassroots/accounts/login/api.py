@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from grassroots.accounts.authn import (
     SESSION_COOKIE,
     clear_session_cookies,
-    client_ip,
     request_now,
     set_session_cookies,
 )
@@ -44,6 +43,7 @@ from grassroots.accounts.users.actions import do_change_own_password
 from grassroots.bounds import DbId
 from grassroots.deps import Authn, DbSession, FullAuth, requires
 from grassroots.errors import Problem
+from grassroots.ratelimit.limits import client_ip
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 SelfUser = Annotated[User, requires("account.self")]

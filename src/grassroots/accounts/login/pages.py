@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from grassroots.accounts.authn import (
     SESSION_COOKIE,
     clear_session_cookies,
-    client_ip,
     request_now,
     set_session_cookies,
 )
@@ -36,6 +35,7 @@ from grassroots.accounts.login.ratelimit import rate_limit
 from grassroots.accounts.permissions import granted
 from grassroots.deps import Authn, DbSession
 from grassroots.errors import Problem
+from grassroots.ratelimit.limits import client_ip
 from grassroots.web.nav import home_for
 from grassroots.web.templating import render as web_render
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.login.actions import count_failure, end_sessions
 from grassroots.accounts.login.passwords import check_policy, hash_password, verify_password
-from grassroots.accounts.login.ratelimit import too_many_requests
 from grassroots.accounts.login.throttle import (
     count_token_failure,
     forget_user,
@@ -24,6 +23,7 @@ from grassroots.config import Settings, get_settings
 from grassroots.db import transaction, utcnow
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Unit
+from grassroots.ratelimit.limits import too_many_requests
 from grassroots.scope import current_jurisdiction, in_subtree
 
 

@@ -11,7 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 
-from grassroots.accounts.authn import client_ip
 from grassroots.accounts.login.actions import do_reset_totp
 from grassroots.accounts.login.passwords import generate_password
 from grassroots.accounts.models import User
@@ -27,6 +26,7 @@ from grassroots.accounts.users.actions import (
 from grassroots.db import utcnow
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
+from grassroots.ratelimit.limits import client_ip
 
 router = APIRouter(prefix="/users", tags=["users"])
 

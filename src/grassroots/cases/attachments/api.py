@@ -1,34 +1,39 @@
 """JSON routes of a case's attachments under /api/v1/cases/{code}/attachments: list, upload
 (multipart: file, keep_location, event_id), download and thumbnail. Thin: read, access,
-store_file + do_attach, respond."""
+store_file + do_attach, respond. Downloads open the sealed file in memory (store.open_file)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from starlette.responses import FileResponse
+from starlette.responses import Response
 
-from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.bounds import DbId
 from grassroots.cases.attachments import queries as q
 from grassroots.cases.attachments.actions import do_attach_files, do_record_download
 from grassroots.cases.attachments.files import MEDIA_TYPES
 from grassroots.cases.attachments.models import Attachment
-from grassroots.cases.attachments.store import attachments_dir, blob_path
-from grassroots.cases.attachments.uploads import UPLOAD_LIMIT, Upload, event_id_of, read_upload
+from grassroots.cases.attachments.serving import file_response
+from grassroots.cases.attachments.store import Unreadable, attachments_dir, blob_path, open_file
+from grassroots.cases.attachments.uploads import UPLOAD_LIMIT, Files, event_id_of
 from grassroots.cases.queries import access_case
 from grassroots.deps import DbSession, requires
 from grassroots.errors import Problem
+from grassroots.ratelimit.limits import client_ip
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["attachments"])
+UNREADABLE = (
+    "附件文件无法打开（密钥文件不符或文件已损坏），请联系管理员 / "
+    "the attachment file does not open (another key file, or a damaged file): tell the admin"
+)
 Reader = Annotated[User, requires("case.read")]
 Actor = Annotated[User, requires("case.act")]
-Files = Annotated[Upload, Depends(read_upload)]
 
 
 class AttachmentOut(BaseModel):
@@ -82,32 +87,38 @@ def upload(
 
 
 def serve(request: Request, session: DbSession, user: User, code: str, attachment_id: int,
-          thumbnail: bool) -> FileResponse:  # fmt: skip
+          thumbnail: bool) -> Response:  # fmt: skip
     found = q.access_attachment(session, user, code, attachment_id)
     path = blob_path(attachments_dir(request.app.state.settings), found.sha256, thumbnail)
-    if (thumbnail and not found.has_thumbnail) or not Path(path).exists():
+    if (thumbnail and not found.has_thumbnail) or not path.is_file():
         raise Problem(404, "not_found", "附件文件不存在 / attachment file not found")
+    stat = path.stat()
+    try:
+        content = open_file(path)
+    except Unreadable as exc:
+        # Which file and why, never a byte of it: the operator checks the key file.
+        log.warning("attachment %s of case %s does not open: %s", found.id, code, exc)
+        raise Problem(500, "attachment_unreadable", UNREADABLE) from exc
     do_record_download(session, code, found, actor=user, thumbnail=thumbnail, ip=client_ip(request))
     media = "image/jpeg" if thumbnail else MEDIA_TYPES[found.kind]
-    inline = thumbnail or found.kind in ("jpeg", "png", "webp")
-    return FileResponse(
-        path, media_type=media, filename=q.download_name(code, found),
-        content_disposition_type="inline" if inline else "attachment",
+    return file_response(
+        request, content, stat, media_type=media, filename=q.download_name(code, found),
+        inline=thumbnail or found.kind in ("jpeg", "png", "webp"),
         headers={"Cache-Control": "private, max-age=3600"},
     )  # fmt: skip
 
 
-@router.get("/cases/{code}/attachments/{attachment_id}", response_class=FileResponse)
+@router.get("/cases/{code}/attachments/{attachment_id}", response_class=Response)
 def download(
     code: str, attachment_id: DbId, request: Request, session: DbSession, user: Reader
-) -> FileResponse:
+) -> Response:
     """The file, as visible as its case (another township's: 404). Audited."""
     return serve(request, session, user, code, attachment_id, thumbnail=False)
 
 
-@router.get("/cases/{code}/attachments/{attachment_id}/thumbnail", response_class=FileResponse)
+@router.get("/cases/{code}/attachments/{attachment_id}/thumbnail", response_class=Response)
 def thumbnail(
     code: str, attachment_id: DbId, request: Request, session: DbSession, user: Reader
-) -> FileResponse:
+) -> Response:
     """A 320-pixel JPEG of a photo (404 for documents)."""
     return serve(request, session, user, code, attachment_id, thumbnail=True)

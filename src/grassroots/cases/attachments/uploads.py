@@ -4,7 +4,9 @@ scope first, so a request for a case beyond the user's scope gets its 404 whatev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
+from fastapi import Depends
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
@@ -58,3 +60,7 @@ def event_id_of(upload: Upload) -> int | None:
     if not value.isdigit() or len(value) > 12:
         raise Problem(422, "unknown_event", "该时间线记录不属于本案 / no such timeline entry")
     return int(value)
+
+
+# The route parameter of a multipart upload (read_upload after the route's access check).
+Files = Annotated[Upload, Depends(read_upload)]

@@ -30,7 +30,7 @@ from grassroots.cases.models import Case, CaseEvent, CaseSequence, Party
 from grassroots.cases.tallies.maintain import count_new_case, is_deferred
 from grassroots.cases.workflow.engine import remember
 from grassroots.cases.workflow.transitions import TABLE
-from grassroots.crypto import keyring
+from grassroots.crypto import Keyring, keyring
 from grassroots.db import transaction
 from grassroots.dictionary.models import RESIDENT_SOURCE, ROUND_SOURCE, Category, Source
 from grassroots.errors import Problem
@@ -65,23 +65,21 @@ def _path(grid: Jurisdiction) -> Place:
     return Place(grid.id, grid.code, codes)
 
 
-def locate(session: Session, data: s.NewCase, day: date) -> Place:
-    """The grid, its path and the worker serving it on `day` (the case's assignee)."""
-    place = _grid_place(session, data)
+def locate(session: Session, data: s.NewCase, day: date, stamp: str = "") -> Place:
+    """The grid, its path and the worker serving it on `day` (the case's assignee).
+    `stamp`: the reference stamp the caller read in this transaction, if it did."""
+    place = place_of(session, data.lat, data.lng, data.grid_code, stamp)
     return replace(place, worker=case_worker(session, place.grid_id, day))
 
 
-def _grid_place(session: Session, data: s.NewCase) -> Place:
-    return place_of(session, data.lat, data.lng, data.grid_code)
-
-
 def place_of(
-    session: Session, lat: float | None, lng: float | None, grid_code: str | None
-) -> Place:
+    session: Session, lat: float | None, lng: float | None, grid_code: str | None,
+    stamp: str = "",
+) -> Place:  # fmt: skip
     """The point decides (geo's locate_point, which knows the whole path); without one,
     the explicit grid code (422 naming the field when neither finds a grid)."""
     if lat is not None and lng is not None:
-        found = locate_point(session, lat, lng)
+        found = locate_point(session, lat, lng, stamp)
         if found is None:
             message = "位置不在任何网格内 / outside every grid"
             raise _field_problem("lat", "outside_jurisdiction", message)
@@ -166,9 +164,10 @@ def _next_number(dialect: str) -> Executable:
     )
 
 
-def party_fields(p: s.PartyIn) -> dict[str, Any]:
-    """A party's column values, contact data encrypted with its blind index."""
-    ring = keyring()
+def party_fields(p: s.PartyIn, ring: Keyring | None = None) -> dict[str, Any]:
+    """A party's column values, contact data encrypted with its blind index (`ring`: the
+    process's keyring, looked up once by a caller with several parties)."""
+    ring = ring or keyring()
     phone, id_number = p.phone, p.id_number
     return {
         "role": p.role.value, "name": p.name, "address": p.address,
@@ -311,7 +310,8 @@ def write_case(
     row = case_row(data, place, holder.id, holder.level, actor.id, moment, cal, accept.accept_days)
     if source_due_on is not None:
         row = capped_row(row, source_due_on, cal)
-    parties = [party_fields(p) for p in data.parties]
+    ring = keyring()
+    parties = [party_fields(p, ring) for p in data.parties]
     connection = session.connection()
     event = event_row(row, data.note, len(parties))
     case_id = insert_case(connection, row | {"code": code}, event, parties)

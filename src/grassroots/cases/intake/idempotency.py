@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-import rfc8785
 from sqlalchemy import Insert, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
+from grassroots.audit.chain import canonical_json
 from grassroots.cases.intake.models import IdempotencyKey
 from grassroots.errors import Problem
 
@@ -46,10 +46,11 @@ class Replay:
     body: bytes
 
 
-def request_hash(body: Any) -> str:
+def request_hash(body: dict[str, Any]) -> str:
     """Hash of the request body in canonical JSON (RFC 8785): key order and spacing
-    do not make two bodies differ."""
-    return hashlib.sha256(rfc8785.dumps(body)).hexdigest()
+    do not make two bodies differ. (The audit chain's canonical_json: RFC 8785's bytes,
+    most bodies through the standard library's faster encoder.)"""
+    return hashlib.sha256(canonical_json(body)).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@
 The same rows, checks, statistics, audit row and response as do_register (intake/actions.py),
 plus the stored key, in a few Core statements and with the write transaction kept short:
 
-1. Before any lock the parties are encrypted and the point located, and ONE preflight
-   SELECT (preflight.py) reads everything registration checks against: the stored
-   key, the category and source, the registering post, the calendar and the deadline
-   policies (unless cached); on PostgreSQL also the (user, key) advisory lock. On SQLite it
-   runs in the request's read transaction (WAL: it holds no writer up) while (user, key) is
-   held in the in-flight registry; on PostgreSQL it opens the registering transaction.
+1. Before any lock the parties are encrypted; ONE preflight SELECT (preflight.py) reads
+   everything registration checks against: the stored key, the category and source, the
+   registering post, the calendar and the deadline policies (unless cached), the reference
+   stamp; on PostgreSQL also the (user, key) advisory lock. Then the point is located (the
+   grid index checked against that stamp, without reading it again) and the grid's worker
+   read. On SQLite this runs in the request's read transaction (WAL: it holds no writer
+   up) while (user, key) is held in the in-flight registry; on PostgreSQL the preflight
+   opens the registering transaction.
 2. The checks and the computations (holder, deadlines, rows, the response) in Python.
 3. The write: the case number, the case, its event, its parties, the key row and the
    statistics (stats.maintain.new_case_delta: what the flush listener adds for an ORM
@@ -86,6 +88,7 @@ from grassroots.cases.responses import case_out
 from grassroots.cases.tallies.contribution import Contribution
 from grassroots.cases.tallies.maintain import KEY_COLUMNS, count_new_case, new_case_delta
 from grassroots.cases.tallies.maintain import TABLES as STATS_TABLES
+from grassroots.crypto import keyring
 from grassroots.db import transaction
 from grassroots.geo.models import Level
 from grassroots.scope import current_jurisdiction
@@ -113,7 +116,8 @@ def do_register_once(
     check_key(key)
     refuse_round_source(data)
     moment = utc(now)
-    parties = [party_fields(p) for p in data.parties]  # encrypted before any lock
+    ring = keyring()
+    parties = [party_fields(p, ring) for p in data.parties]  # encrypted before any lock
     if session.get_bind().dialect.name == "postgresql":
         with transaction(session):
             return _register_postgresql(session, data, actor, key, digest, moment, parties)
@@ -126,8 +130,8 @@ def _register_sqlite(
     parties: list[dict[str, Any]],
 ) -> Replay | tuple[Case, bytes]:  # fmt: skip
     # Read in the request's read transaction (a WAL snapshot: it holds no writer up) ...
-    place = locate(session, data, local_date(moment))
-    pre = preflight(session, actor, key, data, place, moment)
+    pre = preflight(session, actor, key, data)
+    place = locate(session, data, local_date(moment), pre.stamp)
     taken_over = check_stored(pre.stored, digest, moment)
     if isinstance(taken_over, Replay):
         return taken_over
@@ -141,8 +145,8 @@ def _register_postgresql(
     session: Session, data: s.NewCase, actor: User, key: str, digest: str, moment: datetime,
     parties: list[dict[str, Any]],
 ) -> Replay | tuple[Case, bytes]:  # fmt: skip
-    place = locate(session, data, local_date(moment))
-    pre = preflight(session, actor, key, data, place, moment)
+    pre = preflight(session, actor, key, data)
+    place = locate(session, data, local_date(moment), pre.stamp)
     if not pre.locked:
         raise in_progress()
     taken_over = check_stored(pre.stored, digest, moment)

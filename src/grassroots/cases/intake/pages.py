@@ -8,11 +8,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.calendar.today import local_date
 from grassroots.cases.attachments.actions import do_attach, store_files
-from grassroots.cases.attachments.uploads import FILE_PROBLEMS, UPLOAD_LIMIT, Upload, read_upload
+from grassroots.cases.attachments.uploads import FILE_PROBLEMS, UPLOAD_LIMIT, Files
 from grassroots.cases.intake.actions import do_register, locate
 from grassroots.cases.intake.api import thresholds
 from grassroots.cases.intake.duplicates import Candidate, find_duplicates
@@ -25,6 +24,7 @@ from grassroots.errors import Problem
 from grassroots.geo.locate import locate_point
 from grassroots.geo.models import Level
 from grassroots.i18n import N_, gettext_for, request_locale
+from grassroots.ratelimit.limits import client_ip
 from grassroots.web.flash import set_flash
 from grassroots.web.forms import blank_to_none, field_errors, form_fields, problem_errors
 from grassroots.web.templating import register_globals, render
@@ -37,7 +37,6 @@ DUPLICATE_REASONS = {
 register_globals(duplicate_reasons=DUPLICATE_REASONS)
 Registrar = Annotated[User, requires("case.register")]
 FormFields = Annotated[dict[str, Any], Depends(form_fields)]
-Files = Annotated[Upload, Depends(read_upload)]
 
 PARTY_ROLES = ("applicant", "respondent", "third_party")
 EMPTY_PARTIES: list[dict[str, str]] = [

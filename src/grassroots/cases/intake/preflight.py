@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any, cast
 
@@ -27,7 +27,6 @@ from grassroots.calendar.workdays import WorkCalendar
 from grassroots.cases import schemas as s
 from grassroots.cases.deadlines.models import DeadlinePolicy
 from grassroots.cases.deadlines.policies import Policies, Policy
-from grassroots.cases.intake.actions import Place
 from grassroots.cases.intake.idempotency import KEY_TABLE, StoredKey, advisory_lock_id
 from grassroots.dictionary.models import Category, Source
 from grassroots.geo.models import Jurisdiction, Level, code_prefix
@@ -65,6 +64,7 @@ class Preflight:
     post: Holder | None
     cal: WorkCalendar
     policies: Policies  # level → (source or "", category or "", risk) → policy
+    stamp: str = ""  # the reference stamp read (what the grid index is checked against)
 
 
 @lru_cache(maxsize=4)
@@ -112,9 +112,7 @@ def _config_columns(pg: bool) -> list[Any]:
     ]  # fmt: skip
 
 
-def preflight(
-    session: Session, actor: User, key: str, data: s.NewCase, place: Place, moment: datetime
-) -> Preflight:
+def preflight(session: Session, actor: User, key: str, data: s.NewCase) -> Preflight:
     dialect = session.get_bind().dialect.name
     known = refdata.peek(session, CONFIG)  # read before the stamp the query compares it with
     params = {
@@ -131,7 +129,7 @@ def preflight(
     cal, policies = _config(session, known, row[12], row[13:16])
     return Preflight(
         locked=bool(row[0]), stored=stored, category_active=row[6], source_active=row[7],
-        post=post, cal=cal, policies=policies,
+        post=post, cal=cal, policies=policies, stamp=str(row[12] or ""),
     )  # fmt: skip
 
 

@@ -28,6 +28,8 @@ class PageFilters:
     date_to: date | None = None
     q: str = ""
     queue: str = ""  # a work queue's name (cases.queues.queries.QUEUES)
+    kind: str = ""  # dispute / request
+    figure: str = ""  # the cases behind a statistics figure (listing.queries.FIGURES)
 
     def query_items(self) -> list[tuple[str, str]]:
         """The non-empty filters as query parameters (for paging and export links)."""
@@ -56,4 +58,6 @@ def case_filter(session: Session, f: PageFilters) -> CaseFilter:
         registered_from=f.date_from,
         registered_to=f.date_to,
         text=f.q.strip() or None,
+        kind=f.kind or None,
+        figure=f.figure or None,
     )

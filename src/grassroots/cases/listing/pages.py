@@ -13,11 +13,17 @@ from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
-from grassroots.accounts.authn import client_ip
 from grassroots.accounts.models import User
 from grassroots.calendar.today import china_today
 from grassroots.calendar.workdays import load_calendar
-from grassroots.cases.labels import LIGHT_LABELS, STATE_LABELS, deadline_badge, light_of
+from grassroots.cases.labels import (
+    FIGURE_LABELS,
+    KIND_LABELS,
+    LIGHT_LABELS,
+    STATE_LABELS,
+    deadline_badge,
+    light_of,
+)
 from grassroots.cases.listing.export import (
     COLUMNS,
     Rows,
@@ -31,14 +37,15 @@ from grassroots.cases.listing.export import (
     xlsx_file,
 )
 from grassroots.cases.listing.filters import PAGE_SIZE, PageFilters, case_filter
-from grassroots.cases.listing.queries import case_places, count_cases, list_cases
+from grassroots.cases.listing.queries import FIGURES, case_places, count_cases, list_cases
 from grassroots.cases.models import OPEN_STATES
 from grassroots.cases.queues.queries import LABELS as QUEUE_LABELS
 from grassroots.deps import DbSession, requires
 from grassroots.dictionary.queries import active_categories, dictionary_names
 from grassroots.geo.labels import LEVEL_LABELS
-from grassroots.geo.queries import names_of, subtree_choices
+from grassroots.geo.queries import names_of, nearby_choices
 from grassroots.i18n import gettext_for, request_locale
+from grassroots.ratelimit.limits import client_ip
 from grassroots.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -60,10 +67,13 @@ def case_filters(
     q: Annotated[str, Query(max_length=100)] = "",
     grid: Annotated[str, Query(pattern=r"^(\d{15})?$")] = "",
     queue: Annotated[str, Query(pattern=f"^({'|'.join(QUEUE_LABELS)})?$")] = "",
+    kind: Annotated[str, Query(pattern="^(dispute|request)?$")] = "",
+    figure: Annotated[str, Query(pattern=f"^({'|'.join(FIGURES)})?$")] = "",
 ) -> PageFilters:
     return PageFilters(
-        state, category, level, jurisdiction, grid, light, date_from, date_to, q, queue
-    )
+        state, category, level, jurisdiction, grid, light, date_from, date_to, q, queue, kind,
+        figure,
+    )  # fmt: skip
 
 
 Filters = Annotated[PageFilters, Depends(case_filters)]
@@ -90,7 +100,7 @@ def case_list(
         "rows": [(c, light_of(c, today)) for c in rows],
         "badges": {c.id: deadline_badge(cal, c, today) for c in rows},
         "places": case_places(session, rows),
-        "jurisdiction_choices": subtree_choices(session, user.jurisdiction),
+        "jurisdiction_choices": nearby_choices(session, user.jurisdiction, f.jurisdiction),
         "total": count_cases(session, user, f, today, filters.queue or None),
         "filters": filters,
         "categories": dictionary_names(active_categories(session), request_locale(request)),
@@ -101,6 +111,8 @@ def case_list(
         "first_url": f"/cases?{urlencode(query)}" if cursor else "",
         "export_query": urlencode(query),
         "queue_label": QUEUE_LABELS.get(filters.queue, ""),
+        "figure_label": FIGURE_LABELS.get(filters.figure, ""),
+        "kind_label": KIND_LABELS.get(filters.kind, ""),
     }
     template = "cases/_rows.html" if request.headers.get("HX-Request") else "cases/list.html"
     return render(request, template, context, user=user)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from grassroots.accounts.models import User
@@ -18,6 +18,8 @@ from grassroots.calendar.today import CHINA_TZ
 from grassroots.cases.models import OPEN_STATES, Case
 from grassroots.cases.queries import case_scope, located_in
 from grassroots.cases.queues.queries import QUEUES, by_due_date, my_work, viewer
+from grassroots.cases.tallies.contribution import MERGED, RESOLVED_LEVELS
+from grassroots.cases.tallies.figures import SATISFIED
 from grassroots.errors import Problem
 from grassroots.geo.labels import place_label
 from grassroots.geo.models import Jurisdiction
@@ -40,6 +42,42 @@ class CaseFilter:
     registered_to: date | None = None  # inclusive
     text: str | None = None
     open: bool | None = None  # 在办: True keeps the open states, False the others
+    figure: str | None = None  # the cases behind a statistics figure (FIGURES)
+
+
+def _counted() -> ColumnElement[bool]:
+    """The cases the statistics count: not spam, not merged into another (counted once, as
+    their primary; grassroots.cases.tallies.contribution)."""
+    return and_(Case.spam.is_(False), func.coalesce(Case.outcome, "") != MERGED)
+
+
+def _overdue_now(today: date) -> ColumnElement[bool]:
+    """超期数 as of today: open, the clock running (not 中止), resolve_due passed."""
+    running = [s for s in sorted(OPEN_STATES) if s != "suspended"]
+    return and_(Case.state.in_(running), Case.resolve_due < today)
+
+
+def _resolved_at(level: str) -> Callable[[date], ColumnElement[bool]]:
+    """化解 by `level` (the level that held the case when it was resolved)."""
+    return lambda _today: and_(Case.outcome == "resolved", Case.resolved_level == level)
+
+
+# The cases behind each figure of the statistics (docs/metrics.md), as the 统计看板's cards
+# open them: with the period's registration dates (registered_from/to) and its place,
+# category and kind, the list counts exactly what the card shows.
+FIGURES: dict[str, Callable[[date], ColumnElement[bool]]] = {
+    "registered": lambda _today: true(),
+    "accepted": lambda _today: Case.accepted_at.is_not(None),
+    "resolved": lambda _today: Case.outcome == "resolved",
+    "satisfied": lambda _today: Case.satisfaction.in_(sorted(SATISFIED)),
+    "violence_risk": lambda _today: Case.violence_risk.is_(True),
+    "violence_resolved": lambda _today: and_(
+        Case.violence_risk.is_(True), Case.outcome == "resolved"
+    ),
+    "overdue": _overdue_now,
+    # 就地化解率's numerator and the level shares (contribution.cohort_counters resolved_<level>)
+    **{f"resolved_{level}": _resolved_at(level) for level in RESOLVED_LEVELS},
+}
 
 
 def _light_condition(light: str, today: date) -> ColumnElement[bool]:
@@ -75,6 +113,8 @@ def filter_conditions(f: CaseFilter, today: date) -> list[ColumnElement[bool]]:
         c.append(Case.registered_at >= _day_start(f.registered_from))
     if f.registered_to is not None:
         c.append(Case.registered_at < _day_start(date.fromordinal(f.registered_to.toordinal() + 1)))
+    if f.figure is not None:
+        c += [_counted(), FIGURES[f.figure](today)]
     if f.text:
         pattern = f"%{f.text.replace('%', '').replace('_', '')}%"
         c.append(or_(Case.title.ilike(pattern), Case.description.ilike(pattern)))

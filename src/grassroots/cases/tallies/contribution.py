@@ -67,14 +67,11 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-def _place(c: Mapping[str, Any], category: str | None = None) -> Place:
+def _place(c: Mapping[str, Any]) -> Place:
     return Place(
-        c["county_code"],
-        c["township_code"] or "",
-        c["village_code"] or "",
-        category or c["category_code"],
+        c["county_code"], c["township_code"] or "", c["village_code"] or "", c["category_code"],
         c["kind"],
-    )
+    )  # fmt: skip
 
 
 def _key(when: date, p: Place) -> Key:
@@ -145,6 +142,10 @@ def may_be_overdue(c: Mapping[str, Any]) -> bool:
 # counts in 排查数 but in no outcome and not in 按期办结率 (docs/metrics.md).
 RETURNED = "returned"
 ALL_CATEGORIES = "*"  # the maintained roll-up row over every category
+# The place roll-ups (issue 22): township_code (and village_code) "*" = the row of the whole
+# county; village_code "*" = the row of the whole township. Readers take the rows of the level
+# they show (grassroots.stats.scope.Scope.places): a city sums 12 county rows, not every village.
+ALL_PLACES = "*"
 
 
 MERGED = "merged"  # outcome of a repeat registration merged into its primary case
@@ -163,9 +164,22 @@ def contributions(c: Mapping[str, Any], days: WorkdayIndex) -> Contribution:
         return {}
     if c["outcome"] == MERGED:
         return merged_contributions(c)
-    own = _contributions(c, days, _place(c))
-    rollup = _contributions(c, days, _place(c, ALL_CATEGORIES))
-    return own | rollup | figure_contributions(c) | grid_contributions(c)
+    out: Contribution = {}
+    for p in rolled_up(_place(c)):
+        out |= _contributions(c, days, p)
+    return out | figure_contributions(c) | grid_contributions(c)
+
+
+def rolled_up(p: Place) -> list[Place]:
+    """The six rows a case counts in: its category's and the all-categories row ("*"), each
+    at its village, its township's roll-up and its county's roll-up (ALL_PLACES). Every row
+    of a place roll-up is the sum of the village rows below it."""
+    out = []
+    for category in (p.category, ALL_CATEGORIES):
+        for township, village in ((p.township, p.village), (p.township, ALL_PLACES),
+                                  (ALL_PLACES, ALL_PLACES)):  # fmt: skip
+            out.append(Place(p.county, township, village, category, p.kind))
+    return out
 
 
 # Sources counted as "found by patrol" (主动发现) in the grid figures.
@@ -174,7 +188,7 @@ PATROL_SOURCES = frozenset({"grid_patrol", ROUND_SOURCE})
 
 def merged_contributions(c: Mapping[str, Any]) -> Contribution:
     out: Contribution = {}
-    for p in (_place(c), _place(c, ALL_CATEGORIES)):
+    for p in rolled_up(_place(c)):
         _add_overdue(out, running_changes(c), p)
     return out
 
@@ -229,7 +243,7 @@ def record_contributions(c: Mapping[str, Any], changes: Changes) -> Contribution
     out: Contribution = {}
     if c["spam"]:
         return out
-    for p in (_place(c), _place(c, ALL_CATEGORIES)):
+    for p in rolled_up(_place(c)):
         _add_overdue(out, changes, p)
     return out
 

@@ -65,6 +65,7 @@ from grassroots.cases.tallies.models import (
     OverdueMonthAggregate,
 )
 from grassroots.cases.tallies.overdue import record_changes
+from grassroots.db import insert_rows
 
 TABLES: dict[str, Table] = {
     "cohort": CohortAggregate.__table__,  # type: ignore[dict-item]
@@ -130,17 +131,32 @@ def _recall_stored(connection: Connection, case: Case) -> dict[str, Any]:
 
 
 def apply(connection: Connection, delta: Contribution) -> None:
-    """Add `delta` to the tables (upsert), dropping open rows that reach zero."""
-    dialect = connection.dialect.name
+    """Add `delta` to the tables (upsert), dropping open rows that reach zero. The rows of
+    one table that change the same counters go in one executemany (a case's own category
+    and the all-categories row): one statement's fixed cost instead of one per row."""
+    upserts: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+    drops: dict[str, list[dict[str, Any]]] = {}
     for (table_name, key), counters in delta.items():
         changes = {k: v for k, v in counters.items() if v}
         if not changes:
             continue
-        key_cols = KEY_COLUMNS[table_name]
-        keys = dict(zip(key_cols, key, strict=True))
-        connection.execute(_upsert(dialect, table_name, tuple(sorted(changes))), keys | changes)
+        keys = dict(zip(KEY_COLUMNS[table_name], key, strict=True))
+        upserts.setdefault((table_name, tuple(sorted(changes))), []).append(keys | changes)
         if table_name.startswith("open") and changes.get("open_count", 0) < 0:
-            connection.execute(_drop_empty(table_name), {f"k_{c}": v for c, v in keys.items()})
+            drops.setdefault(table_name, []).append({f"k_{c}": v for c, v in keys.items()})
+    dialect = connection.dialect.name
+    for (table_name, changed), rows in upserts.items():  # each key once: order is free
+        stmt = _upsert(dialect, table_name, changed)
+        if len(rows) < 50:  # a case's own rows (BulkInsert's fixed cost pays from about 50)
+            connection.execute(stmt, _one_or_many(rows))
+        else:  # an import's totals: one driver executemany (grassroots.db.BulkInsert)
+            insert_rows(connection, TABLES[table_name], rows, stmt)
+    for table_name, emptied in drops.items():  # after every upsert, as each followed its own
+        connection.execute(_drop_empty(table_name), _one_or_many(emptied))
+
+
+def _one_or_many(rows: list[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
+    return rows[0] if len(rows) == 1 else rows
 
 
 @lru_cache(maxsize=256)

@@ -6,7 +6,11 @@ the deadline tables) and day × village × category × kind for the cases still 
 can be counted "as of now").
 Township/village codes are '' when a case has none (the key columns are NOT NULL).
 Every case counts twice: in its category's row and in the roll-up row of category "*" (all
-categories), which the dashboards read when no category is chosen.
+categories), which the dashboards read when no category is chosen. Each of the two is also
+counted in its township's row (village_code "*") and its county's row (township_code and
+village_code "*"), so that a county or a city reads one row per county and month instead of
+one per village (issue 22; grassroots.cases.tallies.contribution.rolled_up). Readers pick
+the rows of the level they show (grassroots.stats.scope.Scope.places).
 """
 
 from __future__ import annotations

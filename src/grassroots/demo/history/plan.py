@@ -55,6 +55,10 @@ SOURCES = {
     "court_entrusted": 4,
 }
 VILLAGE_SOURCES = {"grid_patrol", "visit", "phone"}
+# 联调 in the demo (docs/border.md): 青石镇 and 柳河镇 (the seed staff's townships) share their
+# boundary disputes over forest and land with each other.
+JOINT_PARTNERS = {"990101002000": "990101003000", "990101003000": "990101002000"}
+JOINT_CATEGORIES = frozenset({"forest_land", "housing_land"})
 MINOR = {"neighbour", "marriage_family", "housing_land", "damages", "forest_land", "other"}
 LEVELS = ["village", "township", "county", "city"]
 FINAL_LEVELS = {
@@ -181,6 +185,7 @@ class Planner:
             s.Accept(),
             rng.randint(3, 5) if late else rng.choice([0, 0, 0, 1, 1, 2]),
         )
+        self._share_across_the_boundary()
         minor = self.plan.category in MINOR
         if level == "township" and rng.random() < (0.7 if minor else 0.3):
             refer = s.ReferDown(reason="属村级调解范围，交村调委会办理")
@@ -198,6 +203,17 @@ class Planner:
         else:
             self._work_at(level)
             self._finish(level)
+
+    def _share_across_the_boundary(self) -> None:
+        """联调: a forest or land dispute of one of the two boundary townships is shared with
+        the other as co-handler the day it is accepted (one in two, by the minute drawn, so
+        that no random draw is added and the rest of the history stays the same)."""
+        partner = JOINT_PARTNERS.get(self.township.code)
+        plan = self.plan
+        wanted = plan.category in JOINT_CATEGORIES and plan.source != HOTLINE
+        if partner and wanted and plan.minute % 2 == 0:
+            share = s.Share(jurisdiction_code=partner)  # as co-handler (协办)
+            plan.steps.append(Step("share", self.township.centre, share))
 
     def _order_returned(self) -> bool:
         """A 12345 order at the township: 退单 the day it is routed (the unit's window is one

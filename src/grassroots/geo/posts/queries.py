@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Date, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from grassroots.accounts.models import User
 from grassroots.accounts.permissions import granted
+from grassroots.db import execute_core
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.geo.posts.models import GridPost, PostKind
@@ -101,18 +102,23 @@ class Worker:
     username: str
 
 
+# Built once (constructing it cost as much as running it): the day and the grid are parameters.
+_DAY = bindparam("day", type_=Date)
+_CASE_WORKER = (
+    select(User.id, User.username)
+    .select_from(GridPost)
+    .join(User, User.id == GridPost.user_id)
+    .where(GridPost.grid_id == bindparam("grid_id"), User.is_active)
+    .where((GridPost.start_on <= _DAY) & or_(GridPost.end_on.is_(None), GridPost.end_on >= _DAY))
+    .order_by(*_ROUTING_ORDER)
+    .limit(1)
+)
+
+
 def case_worker(session: Session, grid_id: int, day: date) -> Worker | None:
     """The user a case registered in the grid on `day` is assigned to: the grid's 网格员
     serving that day (the longest serving one if several), else its 网格长; None: vacant."""
-    stmt = (
-        select(User.id, User.username)
-        .select_from(GridPost)
-        .join(User, User.id == GridPost.user_id)
-        .where(GridPost.grid_id == grid_id, serving_on(day), User.is_active)
-        .order_by(*_ROUTING_ORDER)
-        .limit(1)
-    )
-    row = session.execute(stmt).first()
+    row = execute_core(session, _CASE_WORKER, {"grid_id": grid_id, "day": day}).first()
     return Worker(row.id, row.username) if row is not None else None
 
 

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends
 
-from grassroots.accounts.authn import client_ip
-from grassroots.accounts.login.ratelimit import parse_rate, too_many_requests
 from grassroots.deps import DbSession
 from grassroots.leads.public import queries as pq
 from grassroots.leads.public.actions import do_add_information, do_report
@@ -23,25 +20,12 @@ from grassroots.leads.public.schemas import (
     ReceiptOut,
     SupplementIn,
 )
-from grassroots.ratelimit.actions import do_count_hit
+from grassroots.ratelimit.limits import per_address
 
 router = APIRouter(tags=["leads (public)"])
 
 
-def _count(request: Request) -> None:
-    limit, window = parse_rate(request.app.state.settings.leads_public_rate_limit)
-    with request.app.state.write_sessions() as session:
-        wait = do_count_hit(session, "leads", client_ip(request), limit, window)
-    if wait is not None:
-        raise too_many_requests(wait)
-
-
-async def public_limit(request: Request) -> None:
-    """Route dependency: count this call; 429 over the limit."""
-    await run_in_threadpool(_count, request)
-
-
-public_limit.rate_limit = "leads_public"  # type: ignore[attr-defined]
+public_limit = per_address("leads", "leads_public")
 Limited = Annotated[None, Depends(public_limit)]
 
 

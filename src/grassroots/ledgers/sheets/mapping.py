@@ -6,7 +6,7 @@ header_row = 3              # optional: the header's row number as Excel shows i
 "登记时间" = "accepted_on"
 [categories]                # 纠纷类型 as written → category code or name
 "土地纠纷" = "forest_land"
-[outcomes]                  # 调解结果 as written → resolved / terminated / open
+[outcomes]                  # 调解结果 as written → resolved / terminated / rejected / open
 "调处成功" = "resolved"
 [places]                    # a place name as written → its name in the jurisdiction tree
 "老张庄" = "张庄村"
@@ -21,7 +21,7 @@ from pathlib import Path
 from grassroots.ledgers.sheets.headers import FIELDS, Header, normalise
 from grassroots.ledgers.sheets.reading import UnreadableFile
 
-OUTCOMES = ("resolved", "terminated", "open")
+OUTCOMES = ("resolved", "terminated", "rejected", "open")
 
 
 @dataclass(frozen=True)

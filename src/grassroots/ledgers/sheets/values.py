@@ -130,3 +130,15 @@ def parse_phone(value: object) -> str | None:
         return raw
     shown = mask_phone(raw) if len(raw) >= 7 else "*" * len(raw)
     raise CellError("电话号码格式不对（应为11位手机号或带区号的固定电话）", shown)
+
+
+def parse_coordinate(value: object, low: float, high: float) -> float:
+    """A latitude or longitude in decimal degrees (WGS-84), within [low, high]."""
+    raw = _SPACES.sub("", text(value)).rstrip("°")
+    try:
+        number = float(raw)
+    except ValueError:
+        raise CellError("坐标应为十进制度数（如 30.2741）", raw[:20]) from None
+    if not low <= number <= high:
+        raise CellError(f"坐标超出范围（{low:g}～{high:g}）", raw[:20])
+    return number

@@ -20,7 +20,7 @@ from grassroots.reports.content.formatting import (
     pct,
     rate_change,
 )
-from grassroots.reports.content.joint import joint_text
+from grassroots.reports.content.joint import border_text, joint_text
 from grassroots.reports.content.leads import leads_text
 from grassroots.reports.office.excel import attachment_title
 from grassroots.stats.figures.derived import comparable, on_time_concluded
@@ -65,6 +65,10 @@ PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "joint_text": (
         "矛盾联调情况（本期登记的联调案件：主办、参与联调、联调化解）",
         "2026年第三季度示范县会同周边乡镇（街道）和相关部门开展矛盾联调，主办联调案件3件……",
+    ),
+    "border_text": (
+        "边界联席会议与边界隐患（本期召开次数，达到化解或长期管控的隐患，期末在册隐患）",
+        "本期示范县召开边界联席会议8次，防范化解边界不稳定隐患问题3起……",
     ),
     "comparison_note": (
         "同比、环比的说明（系统启用日、年度不列环比），无则为空",
@@ -245,6 +249,7 @@ def figures(data: ReportData) -> dict[str, Any]:
         **_overdue_texts(d),
         "leads_text": leads_text(data.leads, d.period.title_zh, j.name) if data.leads else "",
         "joint_text": joint_text(data.joint, d.period.title_zh, j.name) if data.joint else "",
+        "border_text": border_text(data.border, j.name) if data.border else "",
     }
     for name in (
         "registered",

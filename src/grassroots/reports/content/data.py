@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from grassroots.border.figures import BorderFigures, border_figures
 from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction
 from grassroots.joint.figures import JointFigures, joint_figures
@@ -68,6 +69,7 @@ class ReportData:
     grids: list[GridRow] = field(default_factory=list)  # a village's report: per grid
     leads: FiguresOut | None = None  # lead_tally of the leads received in the period
     joint: JointFigures | None = None  # 联调 of the cases registered in the period
+    border: BorderFigures | None = None  # 边界联席会议 held, 边界隐患 settled in the period
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -211,4 +213,5 @@ def gather(
         data.grids = grid_rows(session, j, period, today)
     data.leads = period_figures(session, j.prefix, (period.first, period.end), today)
     data.joint = joint_figures(session, j.prefix, (period.first, period.end))
+    data.border = border_figures(session, j.prefix, (period.first, period.end))
     return data

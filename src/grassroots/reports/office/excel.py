@@ -317,6 +317,32 @@ def _lead_sheet(ws: Worksheet, data: ReportData, leads: FiguresOut) -> None:
     _print_setup(ws, top)
 
 
+def _joint_lines(data: ReportData) -> list[tuple[str, int]]:
+    """联调 (docs/metrics.md, 联调 and 边界): joint cases and border work of the period."""
+    j, b = data.joint, data.border
+    return [
+        ("主办联调案件（件）", j.led if j else 0),
+        ("其中化解（件）", j.led_resolved if j else 0),
+        ("参与联调数（件）", j.joined if j else 0),
+        ("联调化解数（件）", j.joined_resolved if j else 0),
+        ("召开边界联席会议（次）", b.meetings if b else 0),
+        ("防范化解边界不稳定隐患问题（起）", b.hazards_settled if b else 0),
+        ("期末在册边界隐患（起）", b.hazards_open if b else 0),
+    ]
+
+
+def _joint_sheet(ws: Worksheet, data: ReportData) -> None:
+    _head(ws, data, f"{data.jurisdiction.name}矛盾联调情况（{data.period.title_zh}）", 2)
+    top = HEAD_ROWS + 1
+    _values_row(ws, top, ["项目", "本期"], True)
+    lines = _joint_lines(data)
+    for r, (name, value) in enumerate(lines, top + 1):
+        _values_row(ws, r, [name, value], False)
+    ws.column_dimensions["A"].width = 34
+    _sign(ws, top + 1 + len(lines), 2)
+    _print_setup(ws, top)
+
+
 def render_xlsx(data: ReportData) -> bytes:
     j, p = data.jurisdiction, data.period
     wb = Workbook()
@@ -336,6 +362,7 @@ def render_xlsx(data: ReportData) -> bytes:
         _grid_sheet(wb.create_sheet("网格"), data)
     if data.leads is not None:
         _lead_sheet(wb.create_sheet("线索"), data, data.leads)
+    _joint_sheet(wb.create_sheet("联调"), data)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -141,7 +141,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("七、线索核查", ["{{ leads_text }}"]),
-    ("八、矛盾联调", ["{{ joint_text }}"]),
+    ("八、矛盾联调", ["{{ joint_text }}", "{{ border_text }}"]),
 ]
 
 

@@ -19,7 +19,7 @@ from grassroots.dictionary.models import Category
 from grassroots.geo.models import Jurisdiction, Level
 from grassroots.i18n import N_
 from grassroots.stats.aggregates import COHORT, round_counters
-from grassroots.stats.periods import Period, add_months
+from grassroots.stats.periods import Period, add_months, this_month
 from grassroots.stats.queries import dashboard
 from grassroots.stats.scope import Scope
 
@@ -30,6 +30,7 @@ class Card:
     label: str  # msgid
     value: str
     tone: str = ""  # "", "is-warning", "is-danger"
+    href: str = ""  # the cases behind the figure (cases.listing FIGURES), or its page
 
 
 def stats_node(node: Jurisdiction) -> Jurisdiction:
@@ -43,22 +44,47 @@ def percent(value: float | int | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def month_cards(session: Session, node: Jurisdiction, today: date | None = None) -> list[Card]:
+def dashboard_periods(today: date | None = None) -> list[tuple[str, str]]:
+    """The 工作台's period links: (period label, msgid); more on /stats/board."""
     today = today or china_today()
-    month = Period("month", today.replace(day=1), 1)
-    d = dashboard(session, stats_node(node), month, today=today, with_children=False)
+    month = this_month(today)
+    quarter = (today.month - 1) // 3 + 1
+    return [
+        (month.label, N_("This month")),
+        (Period("month", add_months(month.first, -1), 1).label, N_("Last month")),
+        (f"{today.year}-Q{quarter}", N_("This quarter")),
+        (f"{today.year}", N_("This year")),
+        (f"{today.year - 1}", N_("Last year")),
+    ]
+
+
+def period_cards(
+    session: Session, node: Jurisdiction, period: Period | None = None, today: date | None = None
+) -> list[Card]:
+    """The 工作台's figure cards for `period` (default: this month); 超期数 is today's."""
+    today = today or china_today()
+    period = period or this_month(today)
+    d = dashboard(session, stats_node(node), period, today=today, with_children=False)
     overdue = int(d.values["overdue"] or 0)
     n = stats_node(node)
-    rounds = round_counters(session, Scope(n.level, n.code), month).get("", {})
+    rounds = round_counters(session, Scope(n.level, n.code), period).get("", {})
+    listed = f"/cases?jurisdiction={n.code}&figure="
+    dates = f"&date_from={period.first.isoformat()}&date_to={period.end.isoformat()}"
     return [
-        Card("registered", N_("Registered this month"), str(d.values["registered"] or 0)),
-        Card("resolved", N_("Resolved"), str(d.values["resolved"] or 0)),
-        Card("resolution_rate", N_("Resolution rate"), percent(d.values["resolution_rate"])),
-        Card("local_rate", N_("Resolved locally"), percent(d.values["local_resolution_rate"])),
-        Card("overdue", N_("Overdue"), str(overdue), "is-danger" if overdue else ""),
-        Card("rounds", N_("Rounds this month"), str(rounds.get("rounds", 0))),
-        Card("matters_found", N_("Matters found on rounds"), str(rounds.get("matters", 0))),
-    ]
+        Card("registered", N_("Registered"), str(d.values["registered"] or 0),
+             href=f"{listed}registered{dates}"),
+        Card("resolved", N_("Resolved"), str(d.values["resolved"] or 0),
+             href=f"{listed}resolved{dates}"),
+        Card("resolution_rate", N_("Resolution rate"), percent(d.values["resolution_rate"]),
+             href=f"{listed}resolved{dates}"),
+        Card("local_rate", N_("Resolved locally"), percent(d.values["local_resolution_rate"]),
+             href=f"{listed}resolved_village{dates}"),
+        Card("overdue", N_("Overdue"), str(overdue), "is-danger" if overdue else "",
+             href=f"{listed}overdue"),
+        Card("rounds", N_("Rounds"), str(rounds.get("rounds", 0)), href="/rounds"),
+        Card("matters_found", N_("Matters found on rounds"), str(rounds.get("matters", 0)),
+             href="/rounds"),
+    ]  # fmt: skip
 
 
 def _scope(node: Jurisdiction) -> Scope:
@@ -72,6 +98,7 @@ def trend(session: Session, node: Jurisdiction, months: int = 12) -> dict[str, l
     stmt = (
         select(COHORT.c.month, func.sum(COHORT.c.registered), func.sum(COHORT.c.resolved))
         .where(_scope(node).condition(COHORT, rollup=ALL_CATEGORIES), COHORT.c.month >= first)
+        .where(_scope(node).places(COHORT))
         .group_by(COHORT.c.month)
     )
     found = {m: (int(r), int(s)) for m, r, s in session.execute(stmt)}
@@ -93,6 +120,7 @@ def by_category(
         .join(Category, Category.code == COHORT.c.category_code)
         .where(
             _scope(node).condition(COHORT),
+            _scope(node).places(COHORT),
             COHORT.c.category_code != ALL_CATEGORIES,
             COHORT.c.month >= first,
         )

@@ -230,6 +230,8 @@
       if (!sent.ok) { record.error = record.code + ": " + await problem(sent); await put(record); return "conflict"; }
     }
     await remove(record.key);
+    // The waiting line goes as the sent line appears: never the same case in both lists.
+    list.querySelector('li[data-key="' + CSS.escape(record.key) + '"]')?.remove();
     const li = document.createElement("li");
     const link = document.createElement("a");
     link.href = "/cases/" + record.code;

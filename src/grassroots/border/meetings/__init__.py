@@ -1,0 +1,1 @@
+"""边界联席会议: joint meetings of the jurisdictions along a boundary (issue 19)."""

@@ -1,0 +1,1 @@
+"""The ledger import page (/ledgers/import): upload, preview, saved mappings, 导入."""

@@ -1,0 +1,1 @@
+"""统计看板: the figures of one jurisdiction, period, category and kind, named by the URL."""
