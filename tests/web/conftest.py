@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 import uvicorn
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ from grassroots.demo.build import build_demo_geography
 from grassroots.demo.staff import DEMO_PASSWORDS
 from tests.support.databases import new_database_url
 from tests.web.buttons import PRESSED, PRESSED_BY, watch_presses
+from tests.web.stalls import SERVER_ENGINES, stall_report
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -130,8 +132,10 @@ def _serve(app: object, engine: Engine, kind: str) -> Iterator[LiveServer]:
     assert server.started, "uvicorn did not start"
     url = f"http://127.0.0.1:{port}"
     SERVER_DATABASES[url] = kind
+    SERVER_ENGINES[url] = engine
     yield LiveServer(url, engine, kind)
     SERVER_DATABASES.pop(url, None)
+    SERVER_ENGINES.pop(url, None)
     server.should_exit = True
     thread.join(timeout=10)
 
@@ -210,7 +214,11 @@ def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(DEMO_PASSWORDS[username])
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    try:
+        page.wait_for_load_state()
+    except PlaywrightTimeout:  # CI waited here in vain once (PostgreSQL): say what the server did
+        report = stall_report(origin_of(page.url))
+        raise AssertionError(f"log-in as {username} stalled at {page.url}\n{report}") from None
     key = (origin_of(page.url), username)
     if page.url.split("?")[0].endswith("/login/totp/enrol"):
         page.get_by_role("button", name="开始绑定").click()

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from grassroots.cases.models import Case
 from tests.ledgers.ledger_files import good_rows, villages, workbook
 from tests.web.browser_support import assert_accessible
+from tests.web.conftest import origin_of
+from tests.web.stalls import stall_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_CSV = (
@@ -33,7 +35,8 @@ def uploaded_ledger(page: Any, data: bytes | None = None, name: str = "台账.cs
         page.wait_for_url(re.compile(r"/ledgers/import/\d+$"))
     except PlaywrightTimeout:  # say where the browser is and what it shows (CI failed once here)
         shown = page.locator("body").inner_text(timeout=5000)[:600]
-        where = f"no preview after the upload: at {page.url}, showing {shown!r}"
+        where = f"no preview after the upload: at {page.url}, showing {shown!r}\n"
+        where += stall_report(origin_of(page.url))
         raise AssertionError(where) from None
     return str(page.url.rsplit("/", 1)[1])
 
