@@ -1,6 +1,8 @@
 """`grassroots backup` and `grassroots restore` through the real CLI (subprocesses): the
 restored database has every row of the original, its audit chain verifies intact with the
-original's head as the anchor, and a restore onto a database that is not new is refused."""
+original's head as the anchor, the case's attachment file comes back sealed and opens to the
+same bytes, a second backup copies no file again, and a restore onto a database that is not
+new is refused and puts back no file."""
 
 from __future__ import annotations
 
@@ -17,14 +19,18 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.audit.verify import chain_head
 from grassroots.cases import schemas as s
+from grassroots.cases.attachments.actions import do_attach, store_file
+from grassroots.cases.attachments.store import MAGIC, blob_path, open_file
 from grassroots.cases.intake.actions import do_register
+from grassroots.config import Settings
 from grassroots.db import Base, make_engine
 from grassroots.demo.build import build_demo_geography
+from tests.cases.attachments.samples import PDF
 from tests.cases.conftest import grid_in
 
 
-def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GRASSROOTS_DATABASE_URL": url}
+def _cli(url: str, files: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GRASSROOTS_DATABASE_URL": url, "GRASSROOTS_ATTACHMENTS_DIR": str(files)}
     cmd = [sys.executable, "-m", "grassroots.cli", *args]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
 
@@ -49,31 +55,48 @@ def empty_url(
         yield url
 
 
-def test_a_backup_restores_to_the_same_database(
-    fresh_engine: Engine, empty_url: str, tmp_path: Path
-):
-    with Session(fresh_engine, expire_on_commit=False) as session:
+def _case_with_a_file(engine: Engine, files: Path) -> str:
+    """A registered case with a PDF attached (stored in `files`); the file's SHA-256."""
+    with Session(engine, expire_on_commit=False) as session:
         build_demo_geography(session)
         wang = session.scalars(select(User).where(User.username == "wang")).one()
         data = s.NewCase(category_code="neighbour", source_code="visit", title="备份",
                          description="备份与恢复", grid_code=grid_in(session, wang))  # fmt: skip
-        do_register(session, data, actor=wang)
+        case = do_register(session, data, actor=wang)
+        stored = store_file(PDF, False, Settings(attachments_dir=files))
+        do_attach(session, case, stored, actor=wang)
+    return stored[1]
+
+
+def test_a_backup_restores_to_the_same_database(
+    fresh_engine: Engine, empty_url: str, tmp_path: Path
+):
+    files, restored_files = tmp_path / "files", tmp_path / "restored-files"
+    sha = _case_with_a_file(fresh_engine, files)
+    with Session(fresh_engine) as session:
         head = chain_head(session)[1]
     url = fresh_engine.url.render_as_string(hide_password=False)
-    made = _cli(url, "backup", "--out", str(tmp_path / "backups"))
+    made = _cli(url, files, "backup", "--out", str(tmp_path / "backups"))
     assert made.returncode == 0, made.stderr
     backup = Path(made.stdout.split("\t")[0])
     assert backup.is_file() and "key file is not in the backup" in made.stdout
+    assert "1 attachment files copied" in made.stdout
+    assert blob_path(backup.parent / "attachments", sha).read_bytes().startswith(MAGIC)
+    again = _cli(url, files, "backup", "--out", str(tmp_path / "backups"))
+    assert "0 attachment files copied" in again.stdout, again.stdout + again.stderr
 
-    restored = _cli(empty_url, "restore", str(backup))
+    restored = _cli(empty_url, restored_files, "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
-    verify = _cli(empty_url, "audit", "verify", "--anchor", head)
+    assert "1 attachment files put back" in restored.stdout
+    assert open_file(blob_path(restored_files, sha)) == PDF
+    verify = _cli(empty_url, restored_files, "audit", "verify", "--anchor", head)
     assert verify.returncode == 0 and "intact" in verify.stdout, verify.stdout + verify.stderr
     other = make_engine(empty_url)
     try:
         assert _counts(other) == _counts(fresh_engine)
-        again = _cli(empty_url, "restore", str(backup))  # not a new database: refused
-        assert again.returncode == 1
+        refused = _cli(empty_url, tmp_path / "other-files", "restore", str(backup))
+        assert refused.returncode == 1  # not a new database: refused, no file put back
         assert _counts(other) == _counts(fresh_engine)
+        assert not (tmp_path / "other-files").exists()
     finally:
         other.dispose()

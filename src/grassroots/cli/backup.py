@@ -6,10 +6,12 @@ transaction (WAL: writers carry on), into one self-contained file that is then c
 PRAGMA integrity_check. PostgreSQL: pg_dump's custom format (a consistent snapshot, any
 load), restored with pg_restore into an empty database.
 
-The key file that encrypts personal data is NOT in the backup, on purpose (a stolen backup
-must not reveal phone and ID numbers): keep a copy of it apart from the backups
-(docs/deployment.md). The attachment files are not in it either: the folder is copied as it
-is, its files sealed under that same key file (grassroots.cases.attachments.store).
+The attachment files (photos, agreements) are copied, sealed as they are, into the
+backup folder's `attachments/` (grassroots.cli.backup_files), and put back by a restore.
+
+The key file that encrypts personal data and the files is NOT in the backup, on purpose (a
+stolen backup must not reveal phone and ID numbers, nor open a photo): keep a copy of it apart
+from the backups (docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from grassroots.cli.backup_files import copy_files, files_in
+
 
 class BackupError(RuntimeError):
     pass
@@ -32,6 +36,7 @@ class BackupError(RuntimeError):
 class Backup:
     path: Path
     size: int
+    files: int = 0  # attachment files copied this time (the others were there already)
 
 
 def sqlite_path(url: str) -> Path:
@@ -41,10 +46,13 @@ def sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def backup(url: str, folder: Path, now: datetime | None = None) -> Backup:
-    """Write a backup of the database at `url` into `folder`; returns the file."""
+def backup(url: str, folder: Path, files: Path, now: datetime | None = None) -> Backup:
+    """Write a backup of the database at `url` into `folder`, and copy the attachment store
+    `files` into its attachments folder (before the snapshot and again after it: the files of
+    rows committed meanwhile); returns the database file and the count of files copied."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    copied = copy_files(files, files_in(folder))
     if url.startswith("sqlite"):
         target = folder / f"grassroots-{stamp}.db"
         _sqlite_copy(sqlite_path(url), target)
@@ -52,12 +60,15 @@ def backup(url: str, folder: Path, now: datetime | None = None) -> Backup:
         target = folder / f"grassroots-{stamp}.dump"
         _run([_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}",
               f"--dbname={_libpq(url)}"])  # fmt: skip
-    return Backup(target, target.stat().st_size)
+    copied += copy_files(files, files_in(folder))
+    return Backup(target, target.stat().st_size, copied)
 
 
-def restore(url: str, source: Path) -> None:
+def restore(url: str, source: Path, files: Path) -> int:
     """Put the backup `source` into the database at `url`, which must be new or empty (a
-    SQLite file that does not exist yet; a PostgreSQL database without tables)."""
+    SQLite file that does not exist yet; a PostgreSQL database without tables), then the
+    attachment files of its folder into the store `files`; how many files were put back.
+    A refused database restore puts back no file."""
     if not source.is_file():
         raise BackupError(f"找不到备份文件 / no such backup file: {source}")
     if url.startswith("sqlite"):
@@ -66,9 +77,10 @@ def restore(url: str, source: Path) -> None:
             raise BackupError(f"数据库文件已存在，请先移走 / {target} exists: move it away first")
         target.parent.mkdir(parents=True, exist_ok=True)
         _sqlite_copy(source, target)
-        return
-    _run([_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction",
-          f"--dbname={_libpq(url)}", str(source)])  # fmt: skip
+    else:
+        _run([_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction",
+              f"--dbname={_libpq(url)}", str(source)])  # fmt: skip
+    return copy_files(files_in(source.parent), files)
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:

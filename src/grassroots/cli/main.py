@@ -158,19 +158,24 @@ def backup_command(
     out: Path = typer.Option(Path("backups"), "--out", help="Folder for the backup file."),
 ) -> None:
     """Back up the database while the server runs (SQLite: online copy, checked; PostgreSQL:
-    pg_dump custom format). The key file is not included: keep a copy of it elsewhere.
+    pg_dump custom format) and copy the attachment files, sealed, into the folder's
+    attachments/ (only those not there yet). The key file is not included: keep a copy of it
+    elsewhere.
 
     Examples:
       grassroots backup --out /var/backups/grassroots
     """
+    from grassroots.cases.attachments.store import attachments_dir
     from grassroots.cli.backup import BackupError, backup
 
+    settings = get_settings()
     try:
-        made = backup(get_settings().effective_database_url, out)
+        made = backup(settings.effective_database_url, out, attachments_dir(settings))
     except BackupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"{made.path}\t{made.size} bytes")
+    typer.echo(f"附件文件新复制 {made.files} 个 / {made.files} attachment files copied")
     typer.echo("密钥文件不在备份中，请另行保管 / the key file is not in the backup: keep it apart")
 
 
@@ -179,20 +184,25 @@ def restore_command(
     source: Path = typer.Argument(..., help="A file made by `grassroots backup`."),
 ) -> None:
     """Restore a backup into the configured database, which must be new: a SQLite file that
-    does not exist yet, or an empty PostgreSQL database. Stop the server first; then run
-    `grassroots init` (upgrades an older backup's schema) and `grassroots audit verify`.
+    does not exist yet, or an empty PostgreSQL database; then the attachment files of the
+    backup's folder into the attachments folder (with the same key file as the backup's
+    server). Stop the server first; then run `grassroots init` (upgrades an older backup's
+    schema) and `grassroots audit verify`.
 
     Examples:
       grassroots restore /var/backups/grassroots/grassroots-20261201-020000.db
     """
+    from grassroots.cases.attachments.store import attachments_dir
     from grassroots.cli.backup import BackupError, restore
 
+    settings = get_settings()
     try:
-        restore(get_settings().effective_database_url, source)
+        files = restore(settings.effective_database_url, source, attachments_dir(settings))
     except BackupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"已恢复 / restored {source}")
+    typer.echo(f"附件文件恢复 {files} 个 / {files} attachment files put back")
 
 
 @app.command()
