@@ -1,6 +1,7 @@
 """The attachment copy of a backup (grassroots.cli.backup_files) on hand-made files: only
 what the backup lacks is copied, a file re-sealed under another key version (same name and
-size) is copied again, a stopped write's leftover is not, and each copy keeps its times."""
+size) is copied again, a stopped write's leftover is not, each copy keeps its times, and
+generated reports are copied by their own listing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 from pathlib import Path
 
 from grassroots.cases.attachments.store import MAGIC
-from grassroots.cli.backup_files import copy_files
+from grassroots.cli.backup_files import copy_files, report_files
 
 SHA = "ab" + "0" * 62
 
@@ -39,3 +40,13 @@ def test_only_new_or_resealed_files_are_copied(tmp_path: Path):
 def test_a_missing_store_copies_nothing(tmp_path: Path):
     assert copy_files(tmp_path / "none", tmp_path / "backup") == 0
     assert not (tmp_path / "backup").exists()
+
+
+def test_reports_are_copied_but_not_hidden_leftovers(tmp_path: Path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "0f3c.xlsx").write_bytes(b"PK\x03\x04 a workbook")
+    (reports / ".part-1").write_bytes(b"half")
+    assert [p.name for p in report_files(reports)] == ["0f3c.xlsx"]
+    assert copy_files(reports, tmp_path / "backup", report_files) == 1
+    assert sorted(p.name for p in (tmp_path / "backup").iterdir()) == ["0f3c.xlsx"]

@@ -6,8 +6,9 @@ transaction (WAL: writers carry on), into one self-contained file that is then c
 PRAGMA integrity_check. PostgreSQL: pg_dump's custom format (a consistent snapshot, any
 load), restored with pg_restore into an empty database.
 
-The attachment files (photos, agreements) are copied, sealed as they are, into the
-backup folder's `attachments/` (grassroots.cli.backup_files), and put back by a restore.
+The attachment files (photos, agreements), sealed as they are, and the generated reports are
+copied into the backup folder's `attachments/` and `reports/` (grassroots.cli.backup_files),
+and put back by a restore.
 
 The key file that encrypts personal data and the files is NOT in the backup, on purpose (a
 stolen backup must not reveal phone and ID numbers, nor open a photo): keep a copy of it apart
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from grassroots.cli.backup_files import copy_files, files_in
+from grassroots.cli.backup_files import Stores, back_up_files, put_back_files
 
 
 class BackupError(RuntimeError):
@@ -46,13 +47,13 @@ def sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def backup(url: str, folder: Path, files: Path, now: datetime | None = None) -> Backup:
-    """Write a backup of the database at `url` into `folder`, and copy the attachment store
-    `files` into its attachments folder (before the snapshot and again after it: the files of
-    rows committed meanwhile); returns the database file and the count of files copied."""
+def backup(url: str, folder: Path, stores: Stores, now: datetime | None = None) -> Backup:
+    """Write a backup of the database at `url` into `folder`, and copy the server's files
+    `stores` beside it (before the snapshot and again after it: the files of rows committed
+    meanwhile); returns the database file and the count of files copied."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    copied = copy_files(files, files_in(folder))
+    copied = back_up_files(stores, folder)
     if url.startswith("sqlite"):
         target = folder / f"grassroots-{stamp}.db"
         _sqlite_copy(sqlite_path(url), target)
@@ -60,14 +61,14 @@ def backup(url: str, folder: Path, files: Path, now: datetime | None = None) -> 
         target = folder / f"grassroots-{stamp}.dump"
         _run([_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}",
               f"--dbname={_libpq(url)}"])  # fmt: skip
-    copied += copy_files(files, files_in(folder))
+    copied += back_up_files(stores, folder)
     return Backup(target, target.stat().st_size, copied)
 
 
-def restore(url: str, source: Path, files: Path) -> int:
+def restore(url: str, source: Path, stores: Stores) -> int:
     """Put the backup `source` into the database at `url`, which must be new or empty (a
     SQLite file that does not exist yet; a PostgreSQL database without tables), then the
-    attachment files of its folder into the store `files`; how many files were put back.
+    files of its folder that `stores` lack; how many files were put back.
     A refused database restore puts back no file."""
     if not source.is_file():
         raise BackupError(f"找不到备份文件 / no such backup file: {source}")
@@ -80,7 +81,7 @@ def restore(url: str, source: Path, files: Path) -> int:
     else:
         _run([_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction",
               f"--dbname={_libpq(url)}", str(source)])  # fmt: skip
-    return copy_files(files_in(source.parent), files)
+    return put_back_files(source.parent, stores)
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:

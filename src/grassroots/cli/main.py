@@ -13,11 +13,13 @@ from grassroots.accounts.cli import tokens_app, users_app
 from grassroots.audit.cli import app as audit_app
 from grassroots.calendar.cli import app as calendar_app
 from grassroots.cases.attachments.cli import app as attachments_app
+from grassroots.cases.attachments.store import attachments_dir
 
 # Registers the deadline recompute with the calendar (schedule_hooks), so that a schedule
 # entered from the command line moves open cases' deadlines as the web app's does.
 from grassroots.cases.deadlines import recompute as recompute
-from grassroots.config import get_settings
+from grassroots.cli.backup_files import Stores
+from grassroots.config import Settings, get_settings
 from grassroots.crypto import new_key_file
 from grassroots.db import (
     SchemaOutOfDate,
@@ -35,6 +37,7 @@ from grassroots.ledgers.cli import app as ledger_app
 from grassroots.open311.cli import app as open311_app
 from grassroots.parties.cli import app as keys_app
 from grassroots.privacy.logging_filter import install_log_masking
+from grassroots.reports.actions import reports_dir
 from grassroots.reports.cli import report as report_command
 from grassroots.screens.cli import app as screens_app
 from grassroots.stats.cli import app as stats_app
@@ -153,29 +156,34 @@ def serve(
         loop.stop()
 
 
+def file_stores(settings: Settings) -> Stores:
+    """The server's file folders that a backup copies (grassroots.cli.backup_files)."""
+    return Stores(attachments_dir(settings), reports_dir(settings))
+
+
 @app.command("backup")
 def backup_command(
     out: Path = typer.Option(Path("backups"), "--out", help="Folder for the backup file."),
 ) -> None:
     """Back up the database while the server runs (SQLite: online copy, checked; PostgreSQL:
-    pg_dump custom format) and copy the attachment files, sealed, into the folder's
-    attachments/ (only those not there yet). The key file is not included: keep a copy of it
-    elsewhere.
+    pg_dump custom format) and copy the attachment files (sealed) and the generated reports
+    into the folder's attachments/ and reports/ (only those not there yet). The key file is
+    not included: keep a copy of it elsewhere.
 
     Examples:
       grassroots backup --out /var/backups/grassroots
     """
-    from grassroots.cases.attachments.store import attachments_dir
     from grassroots.cli.backup import BackupError, backup
 
     settings = get_settings()
     try:
-        made = backup(settings.effective_database_url, out, attachments_dir(settings))
+        made = backup(settings.effective_database_url, out, file_stores(settings))
     except BackupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"{made.path}\t{made.size} bytes")
-    typer.echo(f"附件文件新复制 {made.files} 个 / {made.files} attachment files copied")
+    copied = made.files
+    typer.echo(f"附件与报告文件新复制 {copied} 个 / {copied} files copied (attachments, reports)")
     typer.echo("密钥文件不在备份中，请另行保管 / the key file is not in the backup: keep it apart")
 
 
@@ -184,25 +192,24 @@ def restore_command(
     source: Path = typer.Argument(..., help="A file made by `grassroots backup`."),
 ) -> None:
     """Restore a backup into the configured database, which must be new: a SQLite file that
-    does not exist yet, or an empty PostgreSQL database; then the attachment files of the
-    backup's folder into the attachments folder (with the same key file as the backup's
-    server). Stop the server first; then run `grassroots init` (upgrades an older backup's
-    schema) and `grassroots audit verify`.
+    does not exist yet, or an empty PostgreSQL database; then the attachment files and
+    reports of the backup's folder that the server lacks (attachments open with the key file
+    of the backup's server). Stop the server first; then run `grassroots init` (upgrades an
+    older backup's schema) and `grassroots audit verify`.
 
     Examples:
       grassroots restore /var/backups/grassroots/grassroots-20261201-020000.db
     """
-    from grassroots.cases.attachments.store import attachments_dir
     from grassroots.cli.backup import BackupError, restore
 
     settings = get_settings()
     try:
-        files = restore(settings.effective_database_url, source, attachments_dir(settings))
+        files = restore(settings.effective_database_url, source, file_stores(settings))
     except BackupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"已恢复 / restored {source}")
-    typer.echo(f"附件文件恢复 {files} 个 / {files} attachment files put back")
+    typer.echo(f"附件与报告文件恢复 {files} 个 / {files} files put back (attachments, reports)")
 
 
 @app.command()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
 from grassroots.audit.actions import record_audit
+from grassroots.config import Settings
 from grassroots.db import transaction
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
@@ -21,6 +22,11 @@ from grassroots.stats.periods import Period
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 MAX_TEMPLATE_NAME = 100  # report_template.name
+
+
+def reports_dir(settings: Settings) -> Path:
+    """Where generated reports are kept: <data_dir>/reports/<uuid>.<fmt>, each written once."""
+    return Path(settings.data_dir) / "reports"
 
 
 def _store(folder: Path, fmt: str, content: bytes) -> tuple[str, str]:

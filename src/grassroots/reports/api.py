@@ -12,7 +12,12 @@ from fastapi.responses import FileResponse
 from grassroots.accounts.models import User
 from grassroots.bounds import DbId
 from grassroots.deps import DbSession, requires
-from grassroots.reports.actions import MAX_TEMPLATE_BYTES, do_generate_report, do_upload_template
+from grassroots.reports.actions import (
+    MAX_TEMPLATE_BYTES,
+    do_generate_report,
+    do_upload_template,
+    reports_dir,
+)
 from grassroots.reports.content.context import PLACEHOLDERS
 from grassroots.reports.models import ReportFile, ReportTemplate
 from grassroots.reports.office.word import DEFAULT_TEMPLATE
@@ -35,7 +40,7 @@ Writer = requires("report.write")
 
 
 def reports_folder(request: Request) -> Path:
-    return Path(request.app.state.settings.data_dir) / "reports"
+    return reports_dir(request.app.state.settings)
 
 
 def file_out(rf: ReportFile) -> ReportFileOut:

@@ -39,6 +39,7 @@ def _run(
 ) -> None:
     from grassroots.config import get_settings
     from grassroots.db import writer_sessions
+    from grassroots.reports.actions import reports_dir
     from grassroots.reports.jobs import run_scheduled_reports
     from grassroots.reports.render import file_name, parse_formats, render
     from grassroots.scope import current_jurisdiction
@@ -48,7 +49,7 @@ def _run(
         if scheduled:
             from grassroots.db import utcnow
 
-            n = run_scheduled_reports(session, utcnow(), get_settings().data_dir / "reports")
+            n = run_scheduled_reports(session, utcnow(), reports_dir(get_settings()))
             typer.echo(f"定时报告已生成 / scheduled reports made: {n}")
             return
         j = current_jurisdiction(session, code)

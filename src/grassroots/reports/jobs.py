@@ -17,7 +17,7 @@ from grassroots.config import get_settings
 from grassroots.db import make_session_factory, writer_engine
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction
-from grassroots.reports.actions import do_generate_report
+from grassroots.reports.actions import do_generate_report, reports_dir
 from grassroots.reports.queries import existing_report
 from grassroots.stats.periods import Period, add_months
 from grassroots.stats.queries import children_of
@@ -76,7 +76,7 @@ def run_scheduled_reports(session: Session, now: datetime, folder: Path) -> int:
 
 def scheduled_reports_job(engine: Engine, now: datetime) -> dict[str, Any]:
     """The job runner's entry (grassroots.jobs.registry.JOBS): files go to <data_dir>/reports/."""
-    folder = get_settings().data_dir / "reports"
+    folder = reports_dir(get_settings())
     with make_session_factory(writer_engine(engine))() as session:
         made = run_scheduled_reports(session, now, folder)
     return {"reports_made": made, "periods": [p.label for p in due_periods(now)]}
