@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from grassroots.calendar.today import local_date
@@ -75,7 +76,11 @@ def _place(c: Mapping[str, Any]) -> Place:
 
 
 def _key(when: date, p: Place) -> Key:
-    return (when, p.county, p.township, p.village, p.category, p.kind)
+    return (when, *_place_key(p))
+
+
+def _place_key(p: Place) -> Key:
+    return (p.county, p.township, p.village, p.category, p.kind)
 
 
 def cohort_counters(c: Mapping[str, Any], days: WorkdayIndex) -> dict[str, int]:
@@ -186,13 +191,23 @@ def with_roll_ups(own: Contribution) -> Contribution:
     case's rows or on the total of many."""
     out: Contribution = {}
     for (table, key), counters in own.items():
-        if table not in ROLLED_TABLES:
-            add_into(out, {(table, key): counters})
-            continue
-        when, place = key[0], Place(*key[1:])
-        for p in rolled_up(place):
-            add_into(out, {(table, _key(when, p)): counters})
+        keys = _roll_up_keys(key) if table in ROLLED_TABLES else (key,)
+        for k in keys:  # add in place: no throw-away dict per row (an import has ~10⁵ rows)
+            acc = out.setdefault((table, k), {})
+            for name, n in counters.items():
+                acc[name] = acc.get(name, 0) + n
     return out
+
+
+def _roll_up_keys(key: Key) -> list[Key]:
+    """The keys of a place row and of its roll-up rows, as rolled_up() defines them."""
+    return [(key[0], *place) for place in _roll_up_places(key[1:])]
+
+
+@lru_cache(maxsize=4096)
+def _roll_up_places(place: Key) -> tuple[Key, ...]:
+    # Cached: an import's rows repeat a few hundred places over many days and months.
+    return tuple(_place_key(p) for p in rolled_up(Place(*place)))
 
 
 def rolled_up(p: Place) -> list[Place]:
