@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Connection, Executable, Table, bindparam, select
@@ -30,9 +29,15 @@ from grassroots.calendar.today import china_today, utc
 from grassroots.cases.deadlines import clock as clk
 from grassroots.cases.deadlines.policies import all_policies, policy_from_rows
 from grassroots.cases.intake.actions import CASE_TABLE, EVENT_TABLE, PARTY_TABLE, party_fields
-from grassroots.cases.models import Case, CaseSequence
-from grassroots.cases.tallies.contribution import FIELDS, Contribution, add_into
-from grassroots.cases.tallies.maintain import apply, new_case_delta
+from grassroots.cases.models import CaseSequence
+from grassroots.cases.tallies.contribution import (
+    FIELDS,
+    Contribution,
+    add_into,
+    own_place_contributions,
+    with_roll_ups,
+)
+from grassroots.cases.tallies.maintain import apply, index_of
 from grassroots.crypto import keyring
 from grassroots.db import insert_rows, transaction
 from grassroots.dictionary.models import Category
@@ -233,12 +238,6 @@ def _case_codes(connection: Connection, entries: list[Entry]) -> list[str]:
     return codes
 
 
-def _as_case(row: dict[str, Any], case_id: int) -> Case:
-    """The stored row as the statistics read a case (attributes only: building an ORM
-    object per row cost more than the row's own INSERT)."""
-    return cast(Case, SimpleNamespace(**(dict.fromkeys(FIELDS) | row), id=case_id))
-
-
 class _Store:
     """What every row of one import shares: the calendar, policies, holders, names."""
 
@@ -248,7 +247,11 @@ class _Store:
         self.policies = all_policies(session)
         self.names = {c.code: c.name for c in session.scalars(select(Category))}
         self.holders: dict[str, Jurisdiction] = {}
-        self.total: Contribution = {}
+        self.days = index_of(self.cal)
+        # Statistics at each case's own place: the roll-up rows are added once, at the end
+        # (with_roll_ups), not six times per case (docs/performance.md, ledger import).
+        self.own: Contribution = {}
+        self.unset: dict[str, Any] = dict.fromkeys(FIELDS)  # columns a row leaves to defaults
         self.ring = keyring()
 
     def holder(self, entry: Entry) -> Jurisdiction:
@@ -298,7 +301,7 @@ class _Store:
             events += [ev | {"case_id": case_id} for ev in history_events(row, entry)]
             parties += [party_fields(p, self.ring) | {"case_id": case_id} for p in entry.parties]
             ledger.append(self.ledger_row(entry, case_id))
-            add_into(self.total, new_case_delta(_as_case(row, case_id), self.cal))
+            add_into(self.own, own_place_contributions(self.unset | row, self.days))
         insert_rows(connection, EVENT_TABLE, events)
         insert_rows(connection, PARTY_TABLE, parties)
         insert_rows(connection, _LEDGER_CASE, ledger)
@@ -320,7 +323,7 @@ def store_entries(
         store.chunk(connection, entries[start : start + CHUNK], codes[start : start + CHUNK])
         if progress is not None:
             progress(min(start + CHUNK, len(entries)), len(entries))
-    apply(connection, store.total)
+    apply(connection, with_roll_ups(store.own))
     return [(e.row, c) for e, c in zip(entries, codes, strict=True)]
 
 

@@ -186,14 +186,14 @@ def _days(connection: Connection, case: Case) -> WorkdayIndex:
         return WorkdayIndex(read_calendar(connection))
     index = session.info.get(_CALENDAR_KEY)
     if index is None:
-        index = session.info[_CALENDAR_KEY] = _index_of(load_calendar(session, connection))
+        index = session.info[_CALENDAR_KEY] = index_of(load_calendar(session, connection))
     return index  # type: ignore[no-any-return]
 
 
 _INDEXES: dict[int, tuple[WorkCalendar, WorkdayIndex]] = {}
 
 
-def _index_of(cal: WorkCalendar) -> WorkdayIndex:
+def index_of(cal: WorkCalendar) -> WorkdayIndex:
     """load_calendar hands out the same WorkCalendar while the entries are unchanged, so
     its index (a pass over each year) is kept with it."""
     kept = _INDEXES.get(id(cal))
@@ -215,7 +215,7 @@ def _after_insert(_mapper: Mapper[Case], connection: Connection, case: Case) -> 
 def new_case_delta(case: Case, cal: WorkCalendar) -> Contribution:
     """What a new case adds: the after_insert listener's delta, for a case inserted with Core
     (intake's fast path, grassroots.cases.intake.keyed), which must then apply it itself."""
-    return contributions(snapshot(case), _index_of(cal))
+    return contributions(snapshot(case), index_of(cal))
 
 
 def count_new_case(connection: Connection, case: Case, cal: WorkCalendar) -> None:
