@@ -100,11 +100,10 @@ def run_asgi(app: Any, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[i
 
 
 def test_a_100_mb_streamed_body_is_cut_off_at_the_limit(app):
-    started = time.monotonic()
+    # what was pulled proves the cut (no wall-clock bound: a loaded machine made one flaky)
     status, body, pulled = run_asgi(app, LOGIN, [])
     assert status == 413 and json.loads(body)["code"] == "body_too_large"
     assert pulled <= DEFAULT_BODY_LIMIT + CHUNK  # read up to the limit, not 100 MB
-    assert time.monotonic() - started < 5
 
 
 def test_a_declared_100_mb_body_is_refused_before_a_byte_is_read(app):
