@@ -167,9 +167,32 @@ def bench_database(kind: str, url: str, args: argparse.Namespace, stack: ExitSta
                     run = partial(measure, base, token, body, shape, clients, args.seconds,
                                   args.tool)  # fmt: skip
                     row[shape], cpu[shape] = _measured_cpu(url, pid, run)
+                    if row[shape].requests == 0:
+                        print(stalled(url, data_dir / "server.log", shape, clients))
                 _print_row(kind, workers, clients, row)
                 costs = "  ".join(f"{s} {a:.2f} + {d:.2f}" for s, (a, d) in cpu.items())
                 print(f"{'':27}| CPU ms per request, server + database processes: {costs}")
+
+
+_ACTIVITY = (
+    "SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid),"
+    " now() - xact_start, left(query, 150) FROM pg_stat_activity"
+    " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
+)
+
+
+def stalled(url: str, log: Path, shape: str, clients: int) -> str:
+    """What the server was doing when not one request finished in a measurement (one run of
+    32 connections on PostgreSQL did so, and did not again in five): its database sessions
+    and the end of its log, so that the next occurrence says why."""
+    lines = [f"STALL: no {shape} request finished at {clients} connections"]
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            lines += [str(row) for row in conn.execute(_ACTIVITY).fetchall()]
+    lines += log.read_text(errors="replace").splitlines()[-40:] if log.exists() else []
+    return "\n".join(lines)
 
 
 def _measured_cpu(url: str, pid: int, run: Any) -> tuple[Result, tuple[float, float]]:
