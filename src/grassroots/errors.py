@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -159,7 +160,9 @@ class CatchAll:
             )
             if started:  # the answer is already on its way: nothing to replace it with
                 raise
-            await self.answer(request, incident)(scope, receive, send)
+            # a worker thread: the error page reads the signed-in user from the database
+            response = await run_in_threadpool(self.answer, request, incident)
+            await response(scope, receive, send)
 
     def answer(self, request: Request, incident: str) -> Response:
         problem = Problem(

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import inspect as sa_inspect
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
@@ -102,17 +103,19 @@ def install_page_handlers(app: FastAPI) -> None:
     install_handlers(app)
     install_catch_all(app, server_error_page)
 
+    # The pages run on a worker thread: drawing one reads the signed-in user from the
+    # database, which must not block the event loop (every other request waits on it).
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
         if wants_html(request):
-            return page_problem(request, exc)
+            return await run_in_threadpool(page_problem, request, exc)
         return problem_response(exc, request.url.path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         problem = http_problem(exc)
         if wants_html(request):
-            return page_problem(request, problem)
+            return await run_in_threadpool(page_problem, request, problem)
         response = problem_response(problem, request.url.path)
         if exc.headers:
             response.headers.update(exc.headers)
@@ -124,6 +127,6 @@ def install_page_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_html(request):
             problem = Problem(422, "validation_failed", "输入有误 / invalid input")
-            return page_problem(request, problem)
+            return await run_in_threadpool(page_problem, request, problem)
         answer = validation_handler(request, exc)
         return await answer if isinstance(answer, Awaitable) else answer
