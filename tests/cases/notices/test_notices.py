@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import User
 from grassroots.cases.deadlines.jobs import sweep_deadlines
 from grassroots.cases.models import Case
+from grassroots.cases.notices.queries import holding
 from grassroots.notifications.models import Notification
 from tests.cases.conftest import act
 from tests.cases.sweep_support import at, case_by_code, events_of, seeded, village_case
@@ -256,3 +257,22 @@ def test_a_reminder_reads_without_personal_data_and_goes_to_the_outbox(fresh_eng
     text = notice_text("deadline_reminder", reminders[-1].params, gettext_for("zh_CN"))
     assert code in text and "3" in text and "邻里" in text
     assert not any(p in text for p in PERSONAL)
+
+
+def test_whom_a_case_waits_for_follows_a_moved_post(client_as, new_case_body, session):
+    """A person's built conditions are reused from one event to the next (notices.queries
+    keeps them by what they are built from): moving the person to another post, or posting
+    a clerk below them, changes whom a case waits for at once."""
+    code, _ = registered(client_as, new_case_body)
+    case = session.scalars(select(Case).where(Case.code == code)).one()
+    people = {u.username: u for u in session.scalars(select(User))}
+    zhou, zhao = people["zhou"], people["zhao"]
+    home = zhou.jurisdiction_id
+    assert holding(session, case, [zhou, zhao], ("to_accept",)) == [zhao]
+    zhou.jurisdiction = zhao.jurisdiction  # moved to the case's township centre
+    session.flush()
+    assert holding(session, case, [zhou, zhao], ("to_accept",)) == [zhou, zhao]
+    zhou.jurisdiction_id = home
+    session.flush()
+    session.expire(zhou, ["jurisdiction"])
+    assert holding(session, case, [zhou, zhao], ("to_accept",)) == [zhao]

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import Role, User
 from grassroots.cases.models import Case
 from grassroots.cases.queries import case_scope
-from grassroots.cases.queues.queries import CENTRE_ROLES, WORK, viewer
+from grassroots.cases.queues.queries import CENTRE_ROLES, WORK, Viewer, viewers
 from grassroots.geo.models import Jurisdiction
 
 CASE_ROLES = tuple(r.value for r in (
@@ -58,6 +58,28 @@ def candidates(session: Session, case: Case) -> Sequence[User]:
     ).all()
 
 
+# Built conditions by (Viewer.key, queues): a case's candidates are mostly the same staff
+# from one event to the next, and building a person's conditions cost more than running
+# them. The key holds everything the conditions are built from, so a changed post, unit
+# or clerk below makes a new entry; the bound keeps the memory small.
+_BUILT: dict[tuple[object, ...], ColumnElement[int]] = {}
+_BUILT_MAX = 4096
+
+
+def _holds(v: Viewer, queues: Sequence[str]) -> ColumnElement[int]:
+    """SQL: 1 when the viewer sees the case and has it in one of `queues`, else 0."""
+    key = (v.key, tuple(queues))
+    built = _BUILT.get(key)
+    if built is None:
+        scope = case_scope(v.user)
+        work = or_(*(WORK[name](v) for name in queues)) if queues else scope
+        built = func.count(Case.id).filter(and_(scope, work))
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        _BUILT[key] = built
+    return built
+
+
 def holding(
     session: Session, case: Case, users: Sequence[User], queues: Sequence[str]
 ) -> list[User]:
@@ -65,11 +87,7 @@ def holding(
     cases.queues.queries.WORK; an empty tuple: seeing it is enough)."""
     if not users:
         return []
-    columns = []
-    for i, user in enumerate(users):
-        v = viewer(session, user)
-        work = or_(*(WORK[name](v) for name in queues)) if queues else case_scope(user)
-        columns.append(func.count(Case.id).filter(and_(case_scope(user), work)).label(f"u{i}"))
+    columns = [_holds(v, queues).label(f"u{i}") for i, v in enumerate(viewers(session, users))]
     row = session.execute(select(*columns).where(Case.id == case.id)).one()
     return [u for i, u in enumerate(users) if row[i]]
 

@@ -37,6 +37,9 @@ class Viewer:
 
     user: User
     covered: ColumnElement[bool]  # SQL: the case's holder is one of the user's covered places
+    # What every queue condition of this viewer is built from: the user's id, role, post and
+    # unit, and the prefixes excluded from the covered places. Equal keys, equal SQL.
+    key: tuple[object, ...]
 
 
 def clerk_prefixes_below(session: Session, post: Jurisdiction) -> list[str]:
@@ -60,15 +63,37 @@ def covered_places(session: Session, user: User) -> ColumnElement[bool]:
     post = user.jurisdiction
     if user.role not in CENTRE_ROLES or post is None:
         return false()
-    below = [~Jurisdiction.code.startswith(p, autoescape=True) for p in
-             clerk_prefixes_below(session, post)]  # fmt: skip
+    return _covered(user, post, clerk_prefixes_below(session, post))
+
+
+def _covered(user: User, post: Jurisdiction, clerks_below: list[str]) -> ColumnElement[bool]:
+    below = [~Jurisdiction.code.startswith(p, autoescape=True) for p in clerks_below]
     places = select(Jurisdiction.id).where(subtree_condition(user, Jurisdiction.code), *below)
     relayed = and_(Case.level == Level.city.value, Case.county_code.startswith(post.prefix))
     return or_(Case.holder_jurisdiction_id.in_(places), relayed)
 
 
 def viewer(session: Session, user: User) -> Viewer:
-    return Viewer(user, covered_places(session, user))
+    return viewers(session, [user])[0]
+
+
+def viewers(session: Session, users: Sequence[User]) -> list[Viewer]:
+    """viewer() of each user; the covered places depend only on the role and the post, so
+    they are read once per post (a case's candidates often share one)."""
+    covered: dict[int, tuple[ColumnElement[bool], tuple[str, ...]]] = {}
+    out = []
+    for user in users:
+        post = user.jurisdiction
+        found: ColumnElement[bool] = false()
+        clerks: tuple[str, ...] = ()
+        if user.role in CENTRE_ROLES and post is not None:
+            if post.id not in covered:
+                below = clerk_prefixes_below(session, post)
+                covered[post.id] = (_covered(user, post, below), tuple(below))
+            found, clerks = covered[post.id]
+        key = (user.id, user.role, user.jurisdiction_id, user.unit_id, clerks)
+        out.append(Viewer(user, found, key))
+    return out
 
 
 def _shared(v: Viewer) -> ColumnElement[bool]:
