@@ -56,13 +56,12 @@ def _matters(rng: random.Random, shape: BaseGeometry, day: date, last: date,
 
 def _grid_rounds(
     session: Session, code: str, shape: BaseGeometry, span: tuple[date, date, datetime],
-    rng: random.Random, point: Point,
+    rng: random.Random, point: Point, users: dict[int, User],
 ) -> int:  # fmt: skip
     """The rounds of one grid over [first, last], each recorded at 16:00 (at most `end`)."""
     first, last, end = span
     grid = current_jurisdiction(session, code)
     assert grid is not None
-    users = {u.id: u for u in session.scalars(select(User))}
     day, made = first + timedelta(days=rng.randrange(30)), 0
     while day <= last:
         worker = case_worker(session, grid.id, day)
@@ -83,8 +82,9 @@ def create_rounds(
     """Rounds for every grid over span (first day, last day, the build's end); one batch
     per village. Returns the number of rounds."""
     made = 0
+    users = {u.id: u for u in session.scalars(select(User))}
     for village in cast.villages:
         with batched(session):
             for code, shape in village.grids:
-                made += _grid_rounds(session, code, shape, span, rng, point)
+                made += _grid_rounds(session, code, shape, span, rng, point, users)
     return made

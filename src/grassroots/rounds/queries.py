@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from grassroots.accounts.models import Role, User
 from grassroots.errors import Problem
 from grassroots.geo.models import Jurisdiction, Level
-from grassroots.geo.posts.queries import posts_of_user
+from grassroots.geo.posts.queries import posts_of_user, serves
 from grassroots.rounds.models import PatrolRound, RoundMatter
 from grassroots.scope import current_jurisdiction, in_subtree, subtree_condition
 
@@ -22,18 +22,13 @@ def _no_grid(code: str) -> Problem:
     return Problem(404, "grid_not_found", f"网格 {code} 不存在 / no such grid")
 
 
-def posted_grid_ids(session: Session, user: User, day: date) -> set[int]:
-    """The grids the user serves (网格长 or 网格员) on `day`."""
-    return {p.grid_id for p in posts_of_user(session, user.id, day)}
-
-
 def may_record(session: Session, actor: User, grid: Jurisdiction, day: date) -> bool:
     """A 网格员 records rounds only in a grid they serve on that day; staff of other roles
     (who may register cases) record in any grid of their subtree."""
     if not in_subtree(actor, grid.code):
         return False
     if actor.role == Role.grid_worker:
-        return grid.id in posted_grid_ids(session, actor, day)
+        return serves(session, actor.id, grid.id, day)
     return True
 
 

@@ -115,6 +115,21 @@ _CASE_WORKER = (
 )
 
 
+_SERVES = (
+    select(GridPost.id)
+    .where(GridPost.user_id == bindparam("user_id"), GridPost.grid_id == bindparam("grid_id"))
+    .where((GridPost.start_on <= _DAY) & or_(GridPost.end_on.is_(None), GridPost.end_on >= _DAY))
+    .limit(1)
+)
+
+
+def serves(session: Session, user_id: int, grid_id: int, day: date) -> bool:
+    """Whether the person serves the grid (网格长 or 网格员) on `day` (a round is recorded
+    per grid and day: one indexed read, no objects loaded)."""
+    params = {"user_id": user_id, "grid_id": grid_id, "day": day}
+    return execute_core(session, _SERVES, params).first() is not None
+
+
 def case_worker(session: Session, grid_id: int, day: date) -> Worker | None:
     """The user a case registered in the grid on `day` is assigned to: the grid's 网格员
     serving that day (the longest serving one if several), else its 网格长; None: vacant."""
