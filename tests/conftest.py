@@ -167,6 +167,8 @@ SHARED_BUILDS = {"demo_histories": "demo-history"}  # session-scoped builds shar
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):  # drives Chromium, marked or not
+            item.add_marker(pytest.mark.browser)  # (test-fast leaves it out; buttons checked)
         group = shared_build_group(item)
         if group is not None:
             keep_together(config, item, group)

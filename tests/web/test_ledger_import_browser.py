@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,8 @@ from tests.ledgers.ledger_files import good_rows, villages, workbook
 from tests.web.browser_support import assert_accessible
 from tests.web.conftest import origin_of
 from tests.web.stalls import stall_report
+
+pytestmark = pytest.mark.browser
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_CSV = (
