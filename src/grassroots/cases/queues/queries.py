@@ -42,35 +42,49 @@ class Viewer:
     key: tuple[object, ...]
 
 
-def clerk_prefixes_below(session: Session, post: Jurisdiction) -> list[str]:
-    """Code prefixes of the nodes strictly below `post` where someone who may accept is
-    posted: their subtrees are theirs, not the post's."""
+def clerk_posts(session: Session) -> list[tuple[int, str, str]]:
+    """(id, level, code) of every node where someone who may accept is posted."""
     rows = session.execute(
-        select(Jurisdiction.level, Jurisdiction.code)
+        select(Jurisdiction.id, Jurisdiction.level, Jurisdiction.code)
         .join(User, User.jurisdiction_id == Jurisdiction.id)
-        .where(
-            User.is_active, User.role.in_(CENTRE_ROLES), Jurisdiction.id != post.id,
-            Jurisdiction.code.startswith(post.prefix, autoescape=True),
-        )
+        .where(User.is_active, User.role.in_(CENTRE_ROLES))
         .distinct()
-    )  # fmt: skip
-    return sorted({code_prefix(Level(level), code) for level, code in rows})
+    )
+    return [(i, level, code) for i, level, code in rows]
+
+
+def clerk_prefixes_below(post: Jurisdiction, clerks: list[tuple[int, str, str]]) -> list[str]:
+    """Code prefixes of the nodes strictly below `post` where someone who may accept is
+    posted (`clerks`: clerk_posts): their subtrees are theirs, not the post's."""
+    return sorted({
+        code_prefix(Level(level), code) for i, level, code in clerks
+        if i != post.id and code.startswith(post.prefix)
+    })  # fmt: skip
 
 
 def covered_places(session: Session, user: User) -> ColumnElement[bool]:
     """SQL on Case: held at a node the user answers for as centre staff (see the module
     docstring), or — for the county's centre — held at city level (矛盾上交, relayed)."""
-    post = user.jurisdiction
-    if user.role not in CENTRE_ROLES or post is None:
-        return false()
-    return _covered(user, post, clerk_prefixes_below(session, post))
+    return viewer(session, user).covered
 
 
-def _covered(user: User, post: Jurisdiction, clerks_below: list[str]) -> ColumnElement[bool]:
-    below = [~Jurisdiction.code.startswith(p, autoescape=True) for p in clerks_below]
-    places = select(Jurisdiction.id).where(subtree_condition(user, Jurisdiction.code), *below)
-    relayed = and_(Case.level == Level.city.value, Case.county_code.startswith(post.prefix))
-    return or_(Case.holder_jurisdiction_id.in_(places), relayed)
+# The covered places by (post, clerks below it): the same for everyone posted there.
+_COVERED: dict[tuple[int, tuple[str, ...]], ColumnElement[bool]] = {}
+_COVERED_MAX = 1024
+
+
+def _covered(user: User, post: Jurisdiction, clerks_below: tuple[str, ...]) -> ColumnElement[bool]:
+    key = (post.id, clerks_below)
+    found = _COVERED.get(key)
+    if found is None:
+        below = [~Jurisdiction.code.startswith(p, autoescape=True) for p in clerks_below]
+        places = select(Jurisdiction.id).where(subtree_condition(user, Jurisdiction.code), *below)
+        relayed = and_(Case.level == Level.city.value, Case.county_code.startswith(post.prefix))
+        found = or_(Case.holder_jurisdiction_id.in_(places), relayed)
+        if len(_COVERED) >= _COVERED_MAX:
+            _COVERED.clear()
+        _COVERED[key] = found
+    return found
 
 
 def viewer(session: Session, user: User) -> Viewer:
@@ -78,20 +92,19 @@ def viewer(session: Session, user: User) -> Viewer:
 
 
 def viewers(session: Session, users: Sequence[User]) -> list[Viewer]:
-    """viewer() of each user; the covered places depend only on the role and the post, so
-    they are read once per post (a case's candidates often share one)."""
-    covered: dict[int, tuple[ColumnElement[bool], tuple[str, ...]]] = {}
+    """viewer() of each user, with one read of where the clerks are posted. The covered
+    places depend only on the role and the post (and the clerks below it)."""
+    clerks: list[tuple[int, str, str]] | None = None
     out = []
     for user in users:
         post = user.jurisdiction
         found: ColumnElement[bool] = false()
-        clerks: tuple[str, ...] = ()
+        below: tuple[str, ...] = ()
         if user.role in CENTRE_ROLES and post is not None:
-            if post.id not in covered:
-                below = clerk_prefixes_below(session, post)
-                covered[post.id] = (_covered(user, post, below), tuple(below))
-            found, clerks = covered[post.id]
-        key = (user.id, user.role, user.jurisdiction_id, user.unit_id, clerks)
+            clerks = clerk_posts(session) if clerks is None else clerks
+            below = tuple(clerk_prefixes_below(post, clerks))
+            found = _covered(user, post, below)
+        key = (user.id, user.role, user.jurisdiction_id, user.unit_id, below)
         out.append(Viewer(user, found, key))
     return out
 
