@@ -380,6 +380,7 @@ def test_the_shards_cover_the_whole_table(app):
     assert [e for s in slices for e in s] == entries and all(slices)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("k", range(SHARDS), ids=lambda k: f"shard{k + 1}of{SHARDS}")
 def test_access_matrix(app, session, client_as, k: int):
     entries, problems = route_table(app)

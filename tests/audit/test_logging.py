@@ -126,6 +126,7 @@ def _python(code: str) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_create_app_installs_masking(fresh_engine: Engine, tmp_path):
     url = fresh_engine.url.render_as_string(False)
     out = _python(
@@ -137,6 +138,7 @@ def test_create_app_installs_masking(fresh_engine: Engine, tmp_path):
     assert out == "False True"
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_cli_installs_masking():
     out = _python(
         "import sys; from grassroots.cli import main as cli; "
@@ -154,6 +156,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_real_server_logs_no_personal_data(fresh_engine: Engine, tmp_path):
     """`grassroots serve` at DEBUG; numbers in URLs reach uvicorn's access log masked."""
     port = _free_port()

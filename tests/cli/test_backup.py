@@ -83,6 +83,7 @@ def _case_with_a_file_and_a_report(engine: Engine, data: Path) -> tuple[str, Rep
     return stored[1], report
 
 
+@pytest.mark.slow
 def test_a_backup_restores_to_the_same_database(
     fresh_engine: Engine, empty_url: str, tmp_path: Path
 ):

@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from grassroots.demo.history.cases import build_history
 TODAY = date(2026, 11, 27)
 
 
+@pytest.mark.slow
 def test_a_year_of_border_work_in_the_demo(fresh_engine: Engine, tmp_path: Path):
     with Session(fresh_engine, expire_on_commit=False) as session:
         county = county_of(build_demo_geography(session))

@@ -24,6 +24,8 @@ from grassroots.demo.history.plan import SPRING_FESTIVAL
 from tests.demo.conftest import CASES as SMALL
 from tests.demo.conftest import TODAY, DemoHistories, build_small_history
 
+pytestmark = pytest.mark.slow  # each reads a history built by the real actions
+
 
 def _build(engine: Engine, seed: int) -> None:
     """A short history (30 cases over 60 days, the sweep and rounds included): determinism
@@ -131,7 +133,6 @@ def test_the_same_seed_builds_the_same_history(fresh_engine: Engine, tmp_path: P
     third.dispose()
 
 
-@pytest.mark.slow
 def test_init_demo_builds_thirteen_months_of_history(tmp_path: Path):
     """The real CLI on SQLite, the default size: at least 5,000 cases over at least a year."""
     env = {**os.environ, "GRASSROOTS_DATA_DIR": str(tmp_path)}

@@ -203,6 +203,7 @@ def _texts(timeline: list[dict[str, Any]]) -> list[str]:
     return [e["body"].get("text") or e["body"].get("summary") or e["type"] for e in timeline]
 
 
+@pytest.mark.slow
 def test_a_border_dispute_between_two_counties(deployments: dict[str, Side]) -> None:
     a, b = deployments["a"], deployments["b"]
     code = _register_and_share(a)

@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -76,6 +77,7 @@ def _refused_once(side: Side) -> bool:
         )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_key_rotation_both_ways(deployments: dict[str, Any]) -> None:  # noqa: F811
     a, b = deployments["a"], deployments["b"]
     _register_and_share(a)

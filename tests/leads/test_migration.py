@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from alembic import command
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ def _tally(engine: Engine) -> list[tuple[object, ...]]:
         )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_0020b_builds_the_tally_from_stored_leads(fresh_engine: Engine) -> None:
     with Session(fresh_engine, expire_on_commit=False) as session:
         tree = build_demo_geography(session)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -70,6 +71,7 @@ def test_cli_writes_the_report_files(fresh_engine: Engine, tmp_path: Path) -> No
     assert refused.returncode == 1 and "made_up_number" in refused.stderr
 
 
+@pytest.mark.slow
 def test_scheduled_reports_are_made_once(session: Session, tmp_path: Path) -> None:
     h.build_history(session, 10, seed=6, first=datetime(2026, 4, 1, tzinfo=UTC), days=28)
     now = datetime(2026, 5, 3, 1, tzinfo=UTC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy.orm import Session
 
 from grassroots.demo.build import county_of
@@ -18,6 +19,7 @@ from tests.reports.read import BAD_TEXT, docx_text, one, sheets
 TODAY = date(2026, 10, 15)
 
 
+@pytest.mark.slow
 def test_report_on_the_demo_history(session: Session) -> None:
     build_history(session, county_of(build_tree(2026)), 7, today=TODAY, cases=60, days=120)
     j = current_jurisdiction(session, "990101000000")

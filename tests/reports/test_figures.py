@@ -19,6 +19,8 @@ from tests.reports.conftest import TODAY
 from tests.reports.independent import Figures, count
 from tests.reports.read import BAD_TEXT, all_cells, docx_text, one, sheets, table_rows
 
+pytestmark = pytest.mark.slow  # every test reads the module's history, built in ~10 s
+
 CASES = [
     ("990101000000", "990101", 9),  # the county, by township
     ("990101002000", "990101002", 12),  # 青石镇, by village

@@ -30,6 +30,8 @@ from grassroots.stats.periods import parse_period
 from tests.reports.conftest import TODAY
 from tests.stats import history as h
 
+pytestmark = pytest.mark.slow  # the module renders the documents once, in a few seconds
+
 COUNTY = "990101000000"
 
 

@@ -6,6 +6,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session
 
 from grassroots.reports.render import render
@@ -21,6 +22,7 @@ def _pages(pdf: Path) -> int:
     return int(line.split()[1])
 
 
+@pytest.mark.slow
 def test_pdf_renders_with_chinese_text_and_images(session: Session, tmp_path: Path) -> None:
     h.build_history(session, 25, seed=9, first=datetime(2026, 1, 3, tzinfo=UTC), days=80)
     j = current_jurisdiction(session, "990101000000")

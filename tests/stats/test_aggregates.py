@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -66,6 +67,7 @@ act_op = st.tuples(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=15,
     deadline=None,
@@ -119,6 +121,7 @@ def _table_rows(session: Session) -> set[tuple]:  # type: ignore[type-arg]
     return rows
 
 
+@pytest.mark.slow
 def test_rebuild_reproduces_the_maintained_rows(session: Session) -> None:
     h.build_history(session, 60, seed=3, first=START, days=150)
     before = _table_rows(session)

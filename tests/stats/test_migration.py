@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from tests.stats.conftest import CITY, COUNTY, assert_agree
 ROLLED_UP = ("cohort", "due", "open", "open_month", "overdue_day", "overdue_month")
 
 
+@pytest.mark.slow
 def test_upgrade_over_existing_cases_builds_the_aggregates(fresh_engine: Engine) -> None:
     with Session(fresh_engine, expire_on_commit=False) as session:
         build_demo_geography(session)
@@ -39,6 +41,7 @@ def test_upgrade_over_existing_cases_builds_the_aggregates(fresh_engine: Engine)
             assert_agree(session, Scope("county", COUNTY), parse_period(text), date(2026, 3, 1))
 
 
+@pytest.mark.slow
 def test_0013_fills_stats_figures_and_the_end_of_terminated_and_rejected_cases(
     fresh_engine: Engine,
 ) -> None:
@@ -70,6 +73,7 @@ def _deadline_history(session: Session) -> list[tuple[str, int, str, date, str, 
     return [tuple(r) for r in rows]
 
 
+@pytest.mark.slow
 def test_0016_rebuilds_the_deadline_history_from_the_timeline(fresh_engine: Engine) -> None:
     """Cases escalated late, referred, reworked: the backfill finds the same superseded
     deadlines (the policies and calendar have not changed since), and 按期 agrees."""
@@ -114,6 +118,7 @@ def _rows(session: Session) -> dict[str, set[tuple[Any, ...]]]:
     return out
 
 
+@pytest.mark.slow
 def test_0033_fills_the_place_roll_ups_from_the_village_rows(fresh_engine: Engine) -> None:
     """Downgraded below 0033 the roll-up rows are gone; upgraded again, the SQL backfill
     writes exactly the rows the contribution code keeps."""

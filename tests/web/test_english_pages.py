@@ -134,6 +134,7 @@ PAGES: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_every_page_in_english_has_no_chinese_outside_data(
     story: dict[str, str], client_as: Any, session: Session
 ) -> None:

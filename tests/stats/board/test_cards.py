@@ -33,6 +33,7 @@ def _listed(client, href: str) -> int:
     return int(found.group(1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("params", "nonzero"),
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy.orm import Session
 
 from grassroots.scope import current_jurisdiction
@@ -22,6 +23,7 @@ def _rate(client, code: str, period: str) -> float | None:
     return {m["key"]: m["value"] for m in body.json()["metrics"]}["resolution_rate"]
 
 
+@pytest.mark.slow
 def test_rows_carry_each_child_rate_and_its_change_best_first(session: Session, client_as):
     h.build_history(session, 50, seed=7, first=datetime(2026, 1, 1, tzinfo=UTC), days=170,
                     focus=QINGSHI[:9])  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
 from grassroots.accounts.models import User
@@ -29,6 +30,7 @@ def _patrol(session: Session, user: User, grid: str, at: datetime) -> None:
     do_register(session, body, actor=user, now=at)
 
 
+@pytest.mark.slow
 def test_grid_figures_equal_the_recount_at_every_level(session: Session, users: dict[str, User]):
     w = h.build_history(session, 50, seed=7, first=START, days=120)
     grid = w.grids[0]
