@@ -62,18 +62,14 @@ def clerk_prefixes_below(post: Jurisdiction, clerks: list[tuple[int, str, str]])
     })  # fmt: skip
 
 
-def covered_places(session: Session, user: User) -> ColumnElement[bool]:
-    """SQL on Case: held at a node the user answers for as centre staff (see the module
-    docstring), or — for the county's centre — held at city level (矛盾上交, relayed)."""
-    return viewer(session, user).covered
-
-
 # The covered places by (post, clerks below it): the same for everyone posted there.
 _COVERED: dict[tuple[int, tuple[str, ...]], ColumnElement[bool]] = {}
 _COVERED_MAX = 1024
 
 
 def _covered(user: User, post: Jurisdiction, clerks_below: tuple[str, ...]) -> ColumnElement[bool]:
+    """SQL on Case: held at a node the user answers for as centre staff (see the module
+    docstring), or — for the county's centre — held at city level (矛盾上交, relayed)."""
     key = (post.id, clerks_below)
     found = _COVERED.get(key)
     if found is None:

@@ -104,12 +104,15 @@ class Worker:
 
 # Built once (constructing it cost as much as running it): the day and the grid are parameters.
 _DAY = bindparam("day", type_=Date)
+_SERVING_ON_DAY = (GridPost.start_on <= _DAY) & or_(
+    GridPost.end_on.is_(None), GridPost.end_on >= _DAY
+)
 _CASE_WORKER = (
     select(User.id, User.username)
     .select_from(GridPost)
     .join(User, User.id == GridPost.user_id)
     .where(GridPost.grid_id == bindparam("grid_id"), User.is_active)
-    .where((GridPost.start_on <= _DAY) & or_(GridPost.end_on.is_(None), GridPost.end_on >= _DAY))
+    .where(_SERVING_ON_DAY)
     .order_by(*_ROUTING_ORDER)
     .limit(1)
 )
@@ -118,7 +121,7 @@ _CASE_WORKER = (
 _SERVES = (
     select(GridPost.id)
     .where(GridPost.user_id == bindparam("user_id"), GridPost.grid_id == bindparam("grid_id"))
-    .where((GridPost.start_on <= _DAY) & or_(GridPost.end_on.is_(None), GridPost.end_on >= _DAY))
+    .where(_SERVING_ON_DAY)
     .limit(1)
 )
 
