@@ -139,6 +139,23 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         touches.stop()
 
 
+def set_state(
+    app: FastAPI,
+    settings: Settings,
+    engine: Engine,
+    read_sessions: sessionmaker[Session] | None = None,
+    write_sessions: sessionmaker[Session] | None = None,
+) -> None:
+    """Everything a request reads from app.state, and only that (tests hand a built app to
+    the next test through this: tests/support/apps.py)."""
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.read_sessions = read_sessions or make_session_factory(engine)
+    # Writes go through transaction(), which takes the one writer on SQLite (grassroots.writer)
+    app.state.write_sessions = write_sessions or make_session_factory(engine)
+    app.state.auth_touches = AuthTouches(app.state.write_sessions, settings.auth_flush_seconds)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -164,12 +181,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.read_sessions = read_sessions or make_session_factory(engine)
-    # Writes go through transaction(), which takes the one writer on SQLite (grassroots.writer)
-    app.state.write_sessions = write_sessions or make_session_factory(engine)
-    app.state.auth_touches = AuthTouches(app.state.write_sessions, settings.auth_flush_seconds)
+    set_state(app, settings, engine, read_sessions, write_sessions)
     install_page_handlers(app)  # problem+json for the API, HTML for pages
     install_locale(app)
 

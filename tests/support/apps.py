@@ -20,8 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from grassroots.accounts.tokens.touches import AuthTouches
-from grassroots.app import create_app
+from grassroots.app import create_app, set_state
 from grassroots.config import Settings
 
 
@@ -67,11 +66,6 @@ def app_on(
 def _hand_over(
     app: FastAPI, config: Settings, sessions: sessionmaker[Session], engine: Engine
 ) -> None:
-    """The state create_app gives an app, afresh (grassroots.app.create_app)."""
-    state = app.state._state  # what create_app and the previous test set
-    state.clear()
-    app.state.settings = config
-    app.state.engine = engine
-    app.state.read_sessions = sessions
-    app.state.write_sessions = sessions
-    app.state.auth_touches = AuthTouches(sessions, config.auth_flush_seconds)
+    """The state create_app gives an app, afresh, and nothing the previous test set on it."""
+    app.state._state.clear()
+    set_state(app, config, engine, sessions, sessions)
