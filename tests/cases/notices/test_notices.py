@@ -261,8 +261,8 @@ def test_a_reminder_reads_without_personal_data_and_goes_to_the_outbox(fresh_eng
 
 def test_whom_a_case_waits_for_follows_a_moved_post(client_as, new_case_body, session):
     """A person's built conditions are reused from one event to the next (notices.queries
-    keeps them by what they are built from): moving the person to another post, or posting
-    a clerk below them, changes whom a case waits for at once."""
+    keeps them by what they are built from): moving the person to another post and back
+    changes whom a case waits for at once."""
     code, _ = registered(client_as, new_case_body)
     case = session.scalars(select(Case).where(Case.code == code)).one()
     people = {u.username: u for u in session.scalars(select(User))}

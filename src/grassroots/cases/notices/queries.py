@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from grassroots.accounts.models import Role, User
 from grassroots.cases.models import Case
 from grassroots.cases.queries import case_scope
-from grassroots.cases.queues.queries import CENTRE_ROLES, WORK, Viewer, viewers
+from grassroots.cases.queues.queries import CENTRE_ROLES, WORK, Built, Viewer, viewers
 from grassroots.geo.models import Jurisdiction
 
 CASE_ROLES = tuple(r.value for r in (
@@ -58,26 +58,21 @@ def candidates(session: Session, case: Case) -> Sequence[User]:
     ).all()
 
 
-# Built conditions by (Viewer.key, queues): a case's candidates are mostly the same staff
-# from one event to the next, and building a person's conditions cost more than running
-# them. The key holds everything the conditions are built from, so a changed post, unit
-# or clerk below makes a new entry; the bound keeps the memory small.
-_BUILT: dict[tuple[object, ...], ColumnElement[int]] = {}
-_BUILT_MAX = 4096
+# A person's conditions by (Viewer.key, queues): a case's candidates are mostly the same
+# staff from one event to the next. The key holds everything the conditions are built
+# from, so a changed post, unit or clerk below makes a new entry.
+_HOLDS: Built[tuple[object, ...], ColumnElement[int]] = Built(4096)
 
 
 def _holds(v: Viewer, queues: Sequence[str]) -> ColumnElement[int]:
     """SQL: 1 when the viewer sees the case and has it in one of `queues`, else 0."""
-    key = (v.key, tuple(queues))
-    built = _BUILT.get(key)
-    if built is None:
+
+    def build() -> ColumnElement[int]:
         scope = case_scope(v.user)
         work = or_(*(WORK[name](v) for name in queues)) if queues else scope
-        built = func.count(Case.id).filter(and_(scope, work))
-        if len(_BUILT) >= _BUILT_MAX:
-            _BUILT.clear()
-        _BUILT[key] = built
-    return built
+        return func.count(Case.id).filter(and_(scope, work))
+
+    return _HOLDS.get((v.key, tuple(queues)), build)
 
 
 def holding(

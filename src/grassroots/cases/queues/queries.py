@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -29,6 +30,8 @@ from grassroots.scope import subtree_condition
 CENTRE_ROLES = (Role.centre_staff.value, Role.leader.value)
 LIVE_STATES = (*sorted(OPEN_STATES), "resolved")  # not yet closed, rejected or terminated
 Condition = Callable[["Viewer", date], ColumnElement[bool]]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,31 @@ class Viewer:
     key: tuple[object, ...]
 
 
-def clerk_posts(session: Session) -> list[tuple[int, str, str]]:
-    """(id, level, code) of every node where someone who may accept is posted."""
+class Built(Generic[K, V]):
+    """SQL conditions built once per key and reused (building one cost more than running
+    it); the key must hold everything the build reads. Bounded: emptied when full."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.store = limit, dict[K, V]()
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        found = self.store.get(key)
+        if found is None:
+            found = build()
+            if len(self.store) >= self.limit:
+                self.store.clear()
+            self.store[key] = found
+        return found
+
+
+def clerk_posts(session: Session, prefixes: set[str]) -> list[tuple[int, str, str]]:
+    """(id, level, code) of the nodes under `prefixes` where someone who may accept is
+    posted."""
     rows = session.execute(
         select(Jurisdiction.id, Jurisdiction.level, Jurisdiction.code)
         .join(User, User.jurisdiction_id == Jurisdiction.id)
         .where(User.is_active, User.role.in_(CENTRE_ROLES))
+        .where(or_(*(Jurisdiction.code.startswith(p, autoescape=True) for p in sorted(prefixes))))
         .distinct()
     )
     return [(i, level, code) for i, level, code in rows]
@@ -63,24 +85,20 @@ def clerk_prefixes_below(post: Jurisdiction, clerks: list[tuple[int, str, str]])
 
 
 # The covered places by (post, clerks below it): the same for everyone posted there.
-_COVERED: dict[tuple[int, tuple[str, ...]], ColumnElement[bool]] = {}
-_COVERED_MAX = 1024
+_COVERED: Built[tuple[int, tuple[str, ...]], ColumnElement[bool]] = Built(1024)
 
 
 def _covered(user: User, post: Jurisdiction, clerks_below: tuple[str, ...]) -> ColumnElement[bool]:
     """SQL on Case: held at a node the user answers for as centre staff (see the module
     docstring), or — for the county's centre — held at city level (矛盾上交, relayed)."""
-    key = (post.id, clerks_below)
-    found = _COVERED.get(key)
-    if found is None:
+
+    def build() -> ColumnElement[bool]:
         below = [~Jurisdiction.code.startswith(p, autoescape=True) for p in clerks_below]
         places = select(Jurisdiction.id).where(subtree_condition(user, Jurisdiction.code), *below)
         relayed = and_(Case.level == Level.city.value, Case.county_code.startswith(post.prefix))
-        found = or_(Case.holder_jurisdiction_id.in_(places), relayed)
-        if len(_COVERED) >= _COVERED_MAX:
-            _COVERED.clear()
-        _COVERED[key] = found
-    return found
+        return or_(Case.holder_jurisdiction_id.in_(places), relayed)
+
+    return _COVERED.get((post.id, clerks_below), build)
 
 
 def viewer(session: Session, user: User) -> Viewer:
@@ -88,16 +106,16 @@ def viewer(session: Session, user: User) -> Viewer:
 
 
 def viewers(session: Session, users: Sequence[User]) -> list[Viewer]:
-    """viewer() of each user, with one read of where the clerks are posted. The covered
-    places depend only on the role and the post (and the clerks below it)."""
-    clerks: list[tuple[int, str, str]] | None = None
+    """viewer() of each user, with one read of where the clerks below their posts are. The
+    covered places depend only on the role and the post (and the clerks below it)."""
+    posts = {u.jurisdiction.prefix for u in users if u.role in CENTRE_ROLES and u.jurisdiction}
+    clerks = clerk_posts(session, posts) if posts else []
     out = []
     for user in users:
         post = user.jurisdiction
         found: ColumnElement[bool] = false()
         below: tuple[str, ...] = ()
         if user.role in CENTRE_ROLES and post is not None:
-            clerks = clerk_posts(session) if clerks is None else clerks
             below = tuple(clerk_prefixes_below(post, clerks))
             found = _covered(user, post, below)
         key = (user.id, user.role, user.jurisdiction_id, user.unit_id, below)
