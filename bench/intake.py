@@ -174,23 +174,21 @@ def bench_database(kind: str, url: str, args: argparse.Namespace, stack: ExitSta
                 print(f"{'':27}| CPU ms per request, server + database processes: {costs}")
 
 
-_ACTIVITY = (
-    "SELECT pid, state, wait_event_type, wait_event, pg_blocking_pids(pid),"
-    " now() - xact_start, left(query, 150) FROM pg_stat_activity"
-    " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'"
-)
-
-
 def stalled(url: str, log: Path, shape: str, clients: int) -> str:
     """What the server was doing when not one request finished in a measurement (one run of
     32 connections on PostgreSQL did so, and did not again in five): its database sessions
-    and the end of its log, so that the next occurrence says why."""
-    lines = [f"STALL: no {shape} request finished at {clients} connections"]
-    if url.startswith("postgresql"):
-        import psycopg
+    (the browser tests' stall report, tests/web/stalls.py) and the end of its log, so that
+    the next occurrence says why."""
+    from tests.web.stalls import database_sessions
 
-        with psycopg.connect(url) as conn:
-            lines += [str(row) for row in conn.execute(_ACTIVITY).fetchall()]
+    from grassroots.db import make_engine
+
+    lines = [f"STALL: no {shape} request finished at {clients} connections"]
+    engine = make_engine(url)
+    try:
+        lines.append(database_sessions(engine))
+    finally:
+        engine.dispose()
     lines += log.read_text(errors="replace").splitlines()[-40:] if log.exists() else []
     return "\n".join(lines)
 
